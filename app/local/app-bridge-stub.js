@@ -1,0 +1,93 @@
+// Local stand-in for Shopify's App Bridge (cdn.shopify.com is unreachable offline).
+// It provides what Hookline uses of the `shopify` global: idToken(), toast, config, and
+// same-origin fetch with "Authorization: Bearer <session token>". Served only in local mode.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var meta = document.querySelector('meta[name="shopify-api-key"]');
+  var apiKey = (script && script.getAttribute("data-api-key")) || (meta && meta.getAttribute("content")) || "";
+  var params = new URLSearchParams(window.location.search);
+  var shop = params.get("shop") || sessionStorage.getItem("hookline:shop") || "demo-store.myshopify.com";
+  sessionStorage.setItem("hookline:shop", shop);
+  var token = params.get("id_token") || sessionStorage.getItem("hookline:id_token");
+  if (token) sessionStorage.setItem("hookline:id_token", token);
+  var realFetch = window.fetch.bind(window);
+
+  function expiresSoon(jwt) {
+    try {
+      var payload = JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      return payload.exp * 1000 < Date.now() + 10000;
+    } catch (e) {
+      return true;
+    }
+  }
+
+  function idToken() {
+    if (token && !expiresSoon(token)) return Promise.resolve(token);
+    return realFetch("/local/session-token?shop=" + encodeURIComponent(shop))
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        token = body.token;
+        sessionStorage.setItem("hookline:id_token", token);
+        return token;
+      });
+  }
+
+  window.fetch = function (input, init) {
+    var url = new URL(typeof input === "string" || input instanceof URL ? String(input) : input.url, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.indexOf("/local/") === 0) return realFetch(input, init);
+    return idToken().then(function (jwt) {
+      var headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
+      if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + jwt);
+      if (input instanceof Request) return realFetch(new Request(input, Object.assign({}, init, { headers: headers })));
+      return realFetch(input, Object.assign({}, init, { headers: headers }));
+    });
+  };
+
+  var toastRegion;
+  function showToast(message, options) {
+    if (!toastRegion) {
+      toastRegion = document.createElement("div");
+      toastRegion.setAttribute("role", "status");
+      toastRegion.setAttribute("aria-live", "polite");
+      toastRegion.setAttribute("data-testid", "local-toast");
+      toastRegion.style.cssText =
+        "position:fixed;bottom:16px;left:50%;transform:translateX(-50%);z-index:9999;font:14px system-ui,sans-serif";
+      document.body.appendChild(toastRegion);
+    }
+    var item = document.createElement("div");
+    var isError = options && options.isError;
+    item.textContent = message;
+    item.style.cssText =
+      "margin-top:8px;padding:10px 16px;border-radius:8px;color:#fff;background:" + (isError ? "#8e1f0b" : "#1a1a1a");
+    toastRegion.appendChild(item);
+    setTimeout(function () { item.remove(); }, (options && options.duration) || 5000);
+    return String(Date.now());
+  }
+
+  var style = document.createElement("style");
+  style.textContent =
+    "ui-nav-menu{display:flex;flex-wrap:wrap;gap:16px;padding:10px 16px;background:#1a1a1a;font:14px system-ui,sans-serif}" +
+    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a:hover,ui-nav-menu a:focus{text-decoration:underline}";
+  document.head.appendChild(style);
+
+  window.shopify = {
+    config: { apiKey: apiKey, shop: shop, host: params.get("host") || "", locale: "en" },
+    environment: { embedded: true, mobile: false, pos: false },
+    idToken: idToken,
+    toast: { show: showToast, hide: function () {} },
+    loading: function () {},
+    origin: window.location.origin,
+  };
+
+  // The server's bounce page (/auth/session-token) asks App Bridge to come back with a token.
+  var reload = params.get("shopify-reload");
+  if (reload) {
+    idToken().then(function (jwt) {
+      var target = new URL(reload, window.location.href);
+      if (target.origin !== window.location.origin) return;
+      target.searchParams.set("id_token", jwt);
+      window.location.replace(target.href);
+    });
+  }
+})();

@@ -1,0 +1,10 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { authenticate } from "../shopify.server";
+import { redactCustomer } from "../models/compliance.server";
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, payload } = await authenticate.webhook(request);
+  const customer = (payload as { customer?: { id?: number; email?: string } }).customer ?? {};
+  await redactCustomer(shop, customer);
+  return new Response();
+};

@@ -1,0 +1,40 @@
+// The Shopify app: authentication, sessions and the Admin API client.
+// In local mode (LOCAL_STORE_URL set, not production) Admin API calls go to the local development store.
+import { setUpLocalMode } from "./local/local-mode.server";
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import prisma from "./db.server";
+import { apiKey, apiSecret, appUrl } from "./config.server";
+import { onShopInstalled } from "./models/shops.server";
+
+// After the node adapter import: our fetch must win over the adapter's default.
+setUpLocalMode();
+
+const shopify = shopifyApp({
+  apiKey: apiKey(),
+  apiSecretKey: apiSecret(),
+  apiVersion: ApiVersion.October25,
+  scopes: (process.env.SCOPES || "read_customers,write_customers").split(","),
+  appUrl: appUrl(),
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+  },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      await onShopInstalled(session.shop, session.scope ?? null);
+    },
+  },
+});
+
+export default shopify;
+export const apiVersion = ApiVersion.October25;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

@@ -1,0 +1,77 @@
+// Child-process helpers for the dev and e2e launchers: prefixed output, wait-for-URL, stop all.
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface Managed {
+  name: string;
+  child: ChildProcess;
+}
+
+const running: Managed[] = [];
+
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Managed {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = `[${name}] `;
+  const forward = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
+    let buffered = "";
+    stream?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) out.write(prefix + line + "\n");
+    });
+  };
+  forward(child.stdout, process.stdout);
+  forward(child.stderr, process.stderr);
+  const managed = { name, child };
+  running.push(managed);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${prefix}exited (${signal ?? code}); stopping everything.`);
+      void stopAll(code ?? 1);
+    }
+  });
+  return managed;
+}
+
+export async function waitForUrl(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+let stopping = false;
+
+export async function stopAll(exitCode = 0): Promise<never> {
+  stopping = true;
+  for (const { child } of running) if (child.exitCode === null) child.kill("SIGTERM");
+  await Promise.all(
+    running.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            resolve();
+          }, 10_000);
+          child.on("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
+    ),
+  );
+  process.exit(exitCode);
+}
+
+export function stopOnSignals(): void {
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+}
