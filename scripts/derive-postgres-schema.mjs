@@ -15,7 +15,11 @@ const target = "prisma/postgresql/schema.prisma";
 
 if (process.argv.includes("--check")) {
   let current = "";
-  try { current = readFileSync(target, "utf8"); } catch {}
+  try {
+    current = readFileSync(target, "utf8");
+  } catch {
+    // missing: out of date
+  }
   if (current !== derived) {
     console.error(`${target} is out of date: run npm run db:derive`);
     process.exit(1);
