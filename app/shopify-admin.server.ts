@@ -2,7 +2,7 @@
 // Uses the shop's stored offline session. Returns the raw HTTP status and parsed body so callers
 // can tell throttling, userErrors and server errors apart.
 import { abstractFetch } from "@shopify/shopify-api/runtime";
-import shopify, { sessionStorage } from "./shopify.server";
+import { sessionStorage } from "./shopify.server";
 import { API_VERSION } from "./config.server";
 
 export class MissingSessionError extends Error {
@@ -17,8 +17,13 @@ export interface AdminGraphqlResponse {
   body: any;
 }
 
+/** Shopify's id for a shop's offline session (as @shopify/shopify-api names it). */
+export function offlineSessionId(shop: string): string {
+  return `offline_${shop}`;
+}
+
 export async function offlineAccessToken(shop: string): Promise<string> {
-  const session = await sessionStorage.loadSession(shopify.api.session.getOfflineId(shop));
+  const session = await sessionStorage.loadSession(offlineSessionId(shop));
   if (!session?.accessToken) throw new MissingSessionError(shop);
   return session.accessToken;
 }
