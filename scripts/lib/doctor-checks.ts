@@ -1,0 +1,92 @@
+// The checks behind `hookline doctor`.
+import { readdirSync } from "node:fs";
+import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/db.server";
+import { localStoreUrl, redisUrl } from "../../app/config.server";
+import { createRedis, heartbeatKey } from "../../app/queue.server";
+import { canReachRedis } from "./check-redis";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
+}
+
+async function databaseChecks(): Promise<Check[]> {
+  const url = databaseUrl();
+  const prisma = createPrismaClient(url);
+  try {
+    await prisma.$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    await prisma.$disconnect().catch(() => {});
+    return [
+      { name: "database", ok: false, detail: `${redact(url)}: ${(error as Error).message.split("\n")[0]}` },
+      { name: "migrations", ok: false, detail: "database unreachable" },
+    ];
+  }
+  const dir = isPostgresUrl(url) ? "prisma/postgresql/migrations" : "prisma/migrations";
+  const expected = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  let applied: string[] = [];
+  try {
+    const rows = await prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    applied = rows.map((r) => r.migration_name);
+  } catch {
+    // no migrations table: nothing applied
+  }
+  await prisma.$disconnect();
+  const missing = expected.filter((m) => !applied.includes(m));
+  return [
+    { name: "database", ok: true, detail: redact(url) },
+    {
+      name: "migrations",
+      ok: missing.length === 0,
+      detail: missing.length === 0 ? `${expected.length} applied` : `not applied: ${missing.join(", ")} (run npm run setup)`,
+    },
+  ];
+}
+
+async function redisChecks(): Promise<Check[]> {
+  if (!(await canReachRedis())) {
+    return [
+      { name: "redis", ok: false, detail: `cannot reach ${redisUrl()} (start redis-server or set REDIS_URL)` },
+      { name: "worker", ok: false, detail: "Redis unreachable" },
+    ];
+  }
+  const redis = createRedis({ maxRetriesPerRequest: 1 });
+  try {
+    const raw = await redis.get(heartbeatKey());
+    const beat = raw ? (JSON.parse(raw) as { pid?: number; at?: string }) : null;
+    const age = beat?.at ? Math.round((Date.now() - Date.parse(beat.at)) / 1000) : null;
+    return [
+      { name: "redis", ok: true, detail: redisUrl() },
+      {
+        name: "worker",
+        ok: beat !== null,
+        detail: beat ? `heartbeat ${age}s ago (pid ${beat.pid})` : "no heartbeat: start it with npm run worker",
+      },
+    ];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function localStoreCheck(): Promise<Check> {
+  const url = localStoreUrl();
+  if (!url) return { name: "local store", ok: true, detail: "not used (real Shopify)" };
+  try {
+    const response = await fetch(`${url}/_local/health`, { signal: AbortSignal.timeout(2000) });
+    return { name: "local store", ok: response.ok, detail: `${url} answered ${response.status}` };
+  } catch {
+    return { name: "local store", ok: false, detail: `${url} unreachable (npm run dev starts it)` };
+  }
+}
+
+export async function checkAll(): Promise<Check[]> {
+  const [db, redis, store] = await Promise.all([databaseChecks(), redisChecks(), localStoreCheck()]);
+  return [...db, ...redis, store];
+}
