@@ -1,0 +1,315 @@
+// The part of the Admin API the local store implements: a root value for graphql's `execute`
+// whose objects answer fields directly (graphql's default resolver calls a function property
+// with (args, context)). SUPPORTED_FIELDS lists exactly what these objects answer; any other
+// field that the real schema accepts is refused before execution with a clear error.
+import { GraphQLError } from "graphql";
+import { filterCustomers, paginate, type ConnectionArgs } from "./connection";
+import { metafieldJsonValue, metafieldTypeCategory } from "./metafield-types";
+import {
+  customerGid,
+  metafieldCompareDigest,
+  parseCustomerId,
+  type LocalCustomer,
+  type LocalMetafield,
+  type LocalMetafieldDefinition,
+  type LocalShop,
+  type LocalStoreState,
+  type MetafieldDefinitionInput,
+  type MetafieldIdentifierInput,
+  type MetafieldsSetInput,
+  type UserError,
+} from "./state";
+
+export interface ResolverContext {
+  state: LocalStoreState;
+  shop: string;
+}
+
+const fields = (...names: string[]) => new Set(names);
+
+export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
+  QueryRoot: fields("shop", "customer", "customers", "metafieldDefinitions"),
+  Mutation: fields("metafieldsSet", "metafieldsDelete", "metafieldDefinitionCreate"),
+  Shop: fields(
+    "id",
+    "name",
+    "email",
+    "contactEmail",
+    "shopOwnerName",
+    "myshopifyDomain",
+    "primaryDomain",
+    "url",
+    "currencyCode",
+    "enabledPresentmentCurrencies",
+    "ianaTimezone",
+    "timezoneAbbreviation",
+    "timezoneOffset",
+    "timezoneOffsetMinutes",
+    "plan",
+    "createdAt",
+    "updatedAt",
+    "description",
+    "setupRequired",
+    "taxesIncluded",
+  ),
+  Domain: fields("id", "host", "url", "sslEnabled"),
+  ShopPlan: fields("displayName", "publicDisplayName", "partnerDevelopment", "shopifyPlus"),
+  Customer: fields(
+    "id",
+    "legacyResourceId",
+    "firstName",
+    "lastName",
+    "displayName",
+    "email",
+    "defaultEmailAddress",
+    "tags",
+    "note",
+    "state",
+    "verifiedEmail",
+    "taxExempt",
+    "locale",
+    "numberOfOrders",
+    "canDelete",
+    "createdAt",
+    "updatedAt",
+    "metafield",
+    "metafields",
+  ),
+  CustomerEmailAddress: fields("emailAddress", "validFormat", "marketingState"),
+  CustomerConnection: fields("edges", "nodes", "pageInfo"),
+  CustomerEdge: fields("cursor", "node"),
+  PageInfo: fields("hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
+  Metafield: fields(
+    "id",
+    "legacyResourceId",
+    "namespace",
+    "key",
+    "type",
+    "value",
+    "jsonValue",
+    "ownerType",
+    "owner",
+    "definition",
+    "compareDigest",
+    "createdAt",
+    "updatedAt",
+  ),
+  MetafieldConnection: fields("edges", "nodes", "pageInfo"),
+  MetafieldEdge: fields("cursor", "node"),
+  MetafieldsSetPayload: fields("metafields", "userErrors"),
+  MetafieldsSetUserError: fields("field", "message", "code", "elementIndex"),
+  MetafieldsDeletePayload: fields("deletedMetafields", "userErrors"),
+  MetafieldIdentifier: fields("ownerId", "namespace", "key"),
+  UserError: fields("field", "message"),
+  MetafieldDefinitionCreatePayload: fields("createdDefinition", "userErrors"),
+  MetafieldDefinitionCreateUserError: fields("field", "message", "code", "elementIndex"),
+  MetafieldDefinition: fields(
+    "id",
+    "name",
+    "namespace",
+    "key",
+    "description",
+    "ownerType",
+    "type",
+    "access",
+    "pinnedPosition",
+    "validations",
+    "metafieldsCount",
+  ),
+  MetafieldDefinitionType: fields("name", "category"),
+  MetafieldAccess: fields("admin", "storefront", "customerAccount"),
+  MetafieldDefinitionValidation: fields("name", "type", "value"),
+  MetafieldDefinitionConnection: fields("edges", "nodes", "pageInfo"),
+  MetafieldDefinitionEdge: fields("cursor", "node"),
+  // Interfaces a client may select through (fields shared by the implementations above).
+  HasMetafields: fields("metafield", "metafields"),
+  Node: fields("id"),
+  DisplayableError: fields("field", "message"),
+};
+
+export function isSupportedField(typeName: string, fieldName: string): boolean {
+  return fieldName.startsWith("__") || SUPPORTED_FIELDS[typeName]?.has(fieldName) === true;
+}
+
+function shopView(shop: LocalShop) {
+  const url = `https://${shop.domain}`;
+  return {
+    __typename: "Shop",
+    id: `gid://shopify/Shop/${shop.id}`,
+    name: shop.name,
+    email: shop.email,
+    contactEmail: shop.email,
+    shopOwnerName: shop.shopOwnerName,
+    myshopifyDomain: shop.domain,
+    primaryDomain: { __typename: "Domain", id: `gid://shopify/Domain/${shop.id}`, host: shop.domain, url, sslEnabled: true },
+    url,
+    currencyCode: shop.currencyCode,
+    enabledPresentmentCurrencies: [shop.currencyCode],
+    ianaTimezone: shop.ianaTimezone,
+    timezoneAbbreviation: shop.timezoneAbbreviation,
+    timezoneOffset: shop.timezoneOffset,
+    timezoneOffsetMinutes: shop.timezoneOffsetMinutes,
+    plan: { displayName: shop.planName, publicDisplayName: shop.planName, partnerDevelopment: true, shopifyPlus: false },
+    createdAt: shop.createdAt,
+    updatedAt: shop.updatedAt,
+    description: null,
+    setupRequired: false,
+    taxesIncluded: false,
+  };
+}
+
+type MetafieldsArgs = ConnectionArgs & { namespace?: string | null; keys?: string[] | null };
+
+function customerView(customer: LocalCustomer) {
+  const gid = customerGid(customer.id);
+  const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || "";
+  return {
+    __typename: "Customer",
+    id: gid,
+    legacyResourceId: String(customer.id),
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    displayName,
+    email: customer.email,
+    defaultEmailAddress: customer.email
+      ? { emailAddress: customer.email, validFormat: true, marketingState: "NOT_SUBSCRIBED" }
+      : null,
+    tags: customer.tags,
+    note: customer.note,
+    state: "DISABLED",
+    verifiedEmail: customer.email !== null,
+    taxExempt: false,
+    locale: "en",
+    numberOfOrders: "0",
+    canDelete: true,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    metafield: (args: { namespace?: string | null; key: string }, ctx: ResolverContext) => {
+      const found = ctx.state.getMetafield(ctx.shop, gid, ctx.state.resolveNamespace(args.namespace), args.key);
+      return found ? metafieldView(found) : null;
+    },
+    metafields: (args: MetafieldsArgs, ctx: ResolverContext) => {
+      const namespace = args.namespace == null ? null : ctx.state.resolveNamespace(args.namespace);
+      const keys = args.keys ? new Set(args.keys) : null;
+      const metafields = ctx.state
+        .listMetafields(ctx.shop, gid, namespace)
+        .filter((metafield) => keys === null || keys.has(`${metafield.namespace}.${metafield.key}`));
+      return mapConnection(paginate(metafields, args, (metafield) => metafield.id), metafieldView);
+    },
+  };
+}
+
+function metafieldView(metafield: LocalMetafield) {
+  return {
+    __typename: "Metafield",
+    id: `gid://shopify/Metafield/${metafield.id}`,
+    legacyResourceId: String(metafield.id),
+    namespace: metafield.namespace,
+    key: metafield.key,
+    type: metafield.type,
+    value: metafield.value,
+    jsonValue: metafieldJsonValue(metafield.type, metafield.value),
+    ownerType: metafield.ownerType,
+    compareDigest: metafieldCompareDigest(metafield),
+    createdAt: metafield.createdAt,
+    updatedAt: metafield.updatedAt,
+    owner: (_args: unknown, ctx: ResolverContext) => {
+      const customer = ctx.state.getCustomer(ctx.shop, metafield.ownerId);
+      return customer ? customerView(customer) : null;
+    },
+    definition: (_args: unknown, ctx: ResolverContext) => {
+      const found = ctx.state.findDefinition(ctx.shop, metafield.ownerType, metafield.namespace, metafield.key);
+      return found ? definitionView(found) : null;
+    },
+  };
+}
+
+function definitionView(definition: LocalMetafieldDefinition) {
+  return {
+    __typename: "MetafieldDefinition",
+    id: `gid://shopify/MetafieldDefinition/${definition.id}`,
+    name: definition.name,
+    namespace: definition.namespace,
+    key: definition.key,
+    description: definition.description,
+    ownerType: definition.ownerType,
+    type: { name: definition.type, category: metafieldTypeCategory(definition.type) },
+    access: definition.access,
+    pinnedPosition: definition.pinnedPosition,
+    validations: definition.validations.map((validation) => ({ name: validation.name, type: "string", value: validation.value })),
+    metafieldsCount: (_args: unknown, ctx: ResolverContext) => ctx.state.countMetafieldsForDefinition(ctx.shop, definition),
+  };
+}
+
+function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (item: T) => V) {
+  return {
+    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
+    nodes: connection.nodes.map(view),
+    pageInfo: connection.pageInfo,
+  };
+}
+
+function userErrorView(error: UserError) {
+  return { field: error.field, message: error.message, code: error.code ?? null, elementIndex: error.elementIndex ?? null };
+}
+
+/** Root value for graphql's execute: QueryRoot and Mutation fields side by side. */
+export const rootValue = {
+  shop: (_args: unknown, ctx: ResolverContext) => {
+    const shop = ctx.state.getShop(ctx.shop);
+    if (!shop) throw new GraphQLError("Shop not found", { extensions: { code: "NOT_FOUND" } });
+    return shopView(shop);
+  },
+  customer: (args: { id: string }, ctx: ResolverContext) => {
+    if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(args.id)) {
+      throw new GraphQLError(`Invalid global id '${args.id}'`, {
+        extensions: { code: "argumentLiteralsIncompatible", typeName: "CoercionError" },
+      });
+    }
+    const customer = ctx.state.getCustomer(ctx.shop, args.id);
+    return customer ? customerView(customer) : null;
+  },
+  customers: (args: ConnectionArgs & { query?: string | null; sortKey?: string | null }, ctx: ResolverContext) => {
+    const customers = filterCustomers(ctx.state.listCustomers(ctx.shop), args.query);
+    return mapConnection(paginate(customers, args, (customer) => customer.id), customerView);
+  },
+  metafieldDefinitions: (
+    args: ConnectionArgs & { ownerType: string; namespace?: string | null; key?: string | null },
+    ctx: ResolverContext,
+  ) => {
+    const namespace = args.namespace == null ? null : ctx.state.resolveNamespace(args.namespace);
+    const definitions = ctx.state.listMetafieldDefinitions(ctx.shop, args.ownerType, { namespace, key: args.key });
+    return mapConnection(paginate(definitions, args, (definition) => definition.id), definitionView);
+  },
+  metafieldsSet: (args: { metafields: MetafieldsSetInput[] }, ctx: ResolverContext) => {
+    const result = ctx.state.setMetafields(ctx.shop, args.metafields);
+    return { metafields: result.metafields.map(metafieldView), userErrors: result.userErrors.map(userErrorView) };
+  },
+  metafieldsDelete: (args: { metafields: MetafieldIdentifierInput[] }, ctx: ResolverContext) => {
+    const result = ctx.state.deleteMetafields(ctx.shop, args.metafields);
+    return { deletedMetafields: result.deletedMetafields, userErrors: result.userErrors.map(userErrorView) };
+  },
+  metafieldDefinitionCreate: (args: { definition: MetafieldDefinitionInput }, ctx: ResolverContext) => {
+    const result = ctx.state.createMetafieldDefinition(ctx.shop, args.definition);
+    return {
+      createdDefinition: result.createdDefinition ? definitionView(result.createdDefinition) : null,
+      userErrors: result.userErrors.map(userErrorView),
+    };
+  },
+};
+
+// Kept for callers that want a customer view outside GraphQL (the /_local endpoints).
+export function customerSummary(customer: LocalCustomer) {
+  return {
+    id: customerGid(customer.id),
+    legacyResourceId: customer.id,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    email: customer.email,
+    tags: customer.tags,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
+}
+
+export { parseCustomerId };
