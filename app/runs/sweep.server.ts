@@ -1,0 +1,89 @@
+// The recovery sweep: finds work whose job was lost (Redis restarted, a crash between commit and
+// enqueue, a worker killed mid-job) and asks for it again. Every step it triggers is idempotent,
+// so sweeping from several workers at once is harmless; a short Redis lock keeps it to one.
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import { queuePrefix } from "~/config.server";
+import { purgeExpiredCache } from "~/models/cache.server";
+
+export interface SweepDeps {
+  db: PrismaClient;
+  enqueueEvent: (eventId: string) => Promise<void>;
+  /** The ingress module's sweep for events never enqueued (or whose job vanished). */
+  enqueuePendingEvents: () => Promise<{ enqueued: number; requeued: number }>;
+  scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
+  actionLeaseMs: number;
+  taskLeaseMs: number;
+  now?: () => Date;
+  /** How long a row may sit untouched before the sweep assumes its job was lost. */
+  graceMs?: number;
+  batch?: number;
+}
+
+export interface SweepReport {
+  events: number;
+  taskRuns: number;
+  actionRuns: number;
+  cachePurged: number;
+}
+
+export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
+  const { db } = deps;
+  const now = (deps.now ?? (() => new Date()))();
+  const grace = deps.graceMs ?? 5_000;
+  const take = deps.batch ?? 500;
+  const before = (ms: number) => new Date(now.getTime() - ms);
+  const report: SweepReport = { events: 0, taskRuns: 0, actionRuns: 0, cachePurged: 0 };
+
+  // Events never enqueued or whose job vanished (the ingress sweep), and events whose worker died
+  // after marking them running but before creating any task run.
+  const pending = await deps.enqueuePendingEvents();
+  const stuck = await db.event.findMany({
+    where: { status: "running", startedAt: { lt: before(deps.taskLeaseMs + grace) }, taskRuns: { none: {} } },
+    select: { id: true },
+    take,
+  });
+  for (const event of stuck) await deps.enqueueEvent(event.id);
+  report.events = pending.enqueued + pending.requeued + stuck.length;
+
+  // Task runs that are due but untouched, or whose renderer died.
+  const taskRuns = await db.taskRun.findMany({
+    where: {
+      OR: [
+        { status: "pending", runAt: { lt: before(grace) } },
+        { status: "running", startedAt: { lt: before(deps.taskLeaseMs) } },
+      ],
+    },
+    select: { id: true, runAt: true },
+    take,
+  });
+  for (const run of taskRuns) await deps.scheduleTaskRun(run.id, run.runAt.getTime() < now.getTime() ? now : run.runAt);
+  report.taskRuns = taskRuns.length;
+
+  // Action runs whose retry is due but untouched, never started, or orphaned by a dead worker.
+  const actionRuns = await db.actionRun.findMany({
+    where: {
+      OR: [
+        { status: "pending", nextAttemptAt: { lt: before(grace) } },
+        { status: "pending", nextAttemptAt: null, createdAt: { lt: before(grace + deps.taskLeaseMs) } },
+        { status: "running", startedAt: { lt: before(deps.actionLeaseMs) } },
+      ],
+      taskRun: { status: "succeeded" },
+    },
+    select: { taskRunId: true },
+    distinct: ["taskRunId"],
+    take,
+  });
+  for (const run of actionRuns) await deps.scheduleTaskRun(run.taskRunId, now);
+  report.actionRuns = actionRuns.length;
+
+  report.cachePurged = await purgeExpiredCache(db, now);
+  return report;
+}
+
+/** Runs `sweep` only if no other worker swept within `intervalMs` (a Redis lock with that TTL). */
+export async function sweepIfLeader(redis: Redis, intervalMs: number, sweep: () => Promise<SweepReport>): Promise<SweepReport | null> {
+  const acquired = await redis.set(`${queuePrefix()}:sweep-lock`, String(process.pid), "PX", Math.max(1000, intervalMs - 500), "NX");
+  if (acquired !== "OK") return null;
+  return sweep();
+}

@@ -1,0 +1,59 @@
+// The runner's real dependencies, read from the environment: the database, Liquid rendering,
+// the Admin API through the shop's offline session, BullMQ for delayed looks, Redis for throttling.
+import type { Redis } from "ioredis";
+import defaultPrisma from "~/db.server";
+import { addressPolicyFromEnv } from "~/domain/actions/address-policy";
+import { retryBaseMs } from "~/domain/actions/backoff";
+import type { RenderTaskFn } from "./contract";
+import { createRunnerEvent } from "./events.server";
+import { scheduleTaskRun } from "./queues.server";
+import type { RunnerDeps } from "./runner.server";
+import { redisThrottleGate } from "./throttle.server";
+
+function msFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export const leases = {
+  /** Longer than any action can take (http times out at 30 s). */
+  get actionMs() {
+    return msFromEnv("ACTION_LEASE_MS", 120_000);
+  },
+  /** Longer than any render can take (2 s limit, plus reads). */
+  get taskMs() {
+    return msFromEnv("TASK_LEASE_MS", 60_000);
+  },
+};
+
+const renderTask: RenderTaskFn = async (input) => {
+  // Imported on first use: rendering (liquidjs and its filters) loads only in processes that render.
+  const specifier = "../domain/tasks/render"; // TODO: static import once app/domain/tasks/render.ts lands
+  const mod = (await import(/* @vite-ignore */ specifier)) as { renderTask: RenderTaskFn };
+  return mod.renderTask(input);
+};
+
+type AdminGraphql = RunnerDeps["adminGraphql"];
+const adminGraphql: AdminGraphql = async (shop, query, variables) => {
+  // Imported on first use: the Shopify app module validates credentials when it loads, and many
+  // tasks never call the Admin API.
+  const mod = (await import("../shopify-admin.server")) as { adminGraphql: AdminGraphql };
+  return mod.adminGraphql(shop, query, variables);
+};
+
+export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
+  return {
+    db: defaultPrisma,
+    renderTask,
+    adminGraphql,
+    createEvent: (input) => createRunnerEvent(input),
+    scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
+    httpPolicy: addressPolicyFromEnv(),
+    throttle: redisThrottleGate(redis),
+    retryBaseMs: retryBaseMs(),
+    actionLeaseMs: leases.actionMs,
+    taskLeaseMs: leases.taskMs,
+    log: (message) => console.log(`[runner] ${message}`),
+    ...overrides,
+  };
+}
