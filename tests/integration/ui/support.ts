@@ -1,0 +1,58 @@
+// Calling the screens' loaders and actions the way App Bridge does: a fetch with a Bearer session token.
+import "./env";
+import prisma from "~/db.server";
+import { mintSessionToken } from "~/local/session-token.server";
+
+export const SHOP_A = "shop-a.myshopify.com";
+export const SHOP_B = "shop-b.myshopify.com";
+export const APP = process.env.SHOPIFY_APP_URL!;
+
+/** An offline session like the one token exchange would store, so authenticate.admin makes no network call. */
+export async function seedSession(shop: string): Promise<void> {
+  const id = `offline_${shop}`;
+  const data = {
+    shop,
+    state: "",
+    isOnline: false,
+    scope: process.env.SCOPES!,
+    accessToken: `shpat_ui_test_${shop}`,
+  };
+  await prisma.session.upsert({ where: { id }, create: { id, ...data }, update: data });
+}
+
+export function bearer(shop: string): string {
+  return `Bearer ${mintSessionToken(shop, process.env.SHOPIFY_API_KEY!, process.env.SHOPIFY_API_SECRET!)}`;
+}
+
+export function getRequest(shop: string, path: string): Request {
+  return new Request(`${APP}${path}`, { headers: { Authorization: bearer(shop) } });
+}
+
+export function postRequest(shop: string, path: string, fields: Record<string, string>): Request {
+  return new Request(`${APP}${path}`, {
+    method: "POST",
+    headers: { Authorization: bearer(shop), "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+type RouteFn<T> = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<T>;
+
+/** Runs a loader or action; a thrown Response (404, redirect) is returned instead of thrown. */
+export async function call<T>(fn: RouteFn<T>, request: Request, params: Record<string, string> = {}): Promise<T | Response> {
+  try {
+    return await fn({ request, params, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+export function asData<T>(result: T | Response): T {
+  if (result instanceof Response) throw new Error(`Expected data, got a Response with status ${result.status}`);
+  return result;
+}
+
+export function statusOf(result: unknown): number | null {
+  return result instanceof Response ? result.status : null;
+}
