@@ -1,0 +1,221 @@
+// The Liquid engine: liquidjs configured to behave like Shopify's Liquid plus Mechanic's tags and
+// filters, with per-render limits and a cache of parsed templates.
+import { Context, Liquid, TokenKind, toPromise, type Template } from "liquidjs";
+import { registerFilters } from "./filters";
+import { rubyOperators } from "./operators";
+import { registerTags } from "./tags";
+import { attachState, createRenderState, type RenderState } from "./state";
+import { LiquidFloat, toLiquidString } from "./values";
+
+export interface RenderLimits {
+  /** liquidjs renderLimit: total render time, checked between template nodes. */
+  renderLimitMs: number;
+  /** Wall-clock backstop for the whole render (covers slow async filters). */
+  timeoutMs: number;
+  /** Maximum size of the rendered output, in UTF-16 code units. */
+  outputBytes: number;
+  /** liquidjs memoryLimit: allocation units (string lengths, array sizes, ranges). */
+  memoryLimit: number;
+  /** liquidjs parseLimit: template source length. */
+  parseLimit: number;
+}
+
+export const DEFAULT_LIMITS: RenderLimits = {
+  renderLimitMs: 2_000,
+  timeoutMs: 3_000,
+  outputBytes: 5_000_000,
+  memoryLimit: 20_000_000,
+  parseLimit: 1_000_000,
+};
+
+/** A script problem (syntax, runtime, limit), reported to the task author, never a crash. */
+export class LiquidScriptError extends Error {
+  constructor(
+    message: string,
+    readonly phase: "parse" | "render",
+  ) {
+    super(message);
+    this.name = "LiquidScriptError";
+  }
+}
+
+class LimitedEmitter {
+  buffer = "";
+  constructor(private readonly maxLength: number) {}
+  write(html: unknown): void {
+    const text = toLiquidString(html);
+    if (this.buffer.length + text.length > this.maxLength) {
+      throw new Error(`output limit exceeded (${this.maxLength} characters)`);
+    }
+    this.buffer += text;
+  }
+}
+
+// Ruby keeps `6.0` a Float; liquidjs parses it to the number 6. After parsing we box every decimal
+// number literal so it prints and divides like Ruby's Float (and keep big integer literals exact). Walks the parsed template tree once.
+function markFloatLiterals(root: unknown, liquid: Liquid): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== "object" || seen.has(node) || node === liquid) continue;
+    seen.add(node);
+    const token = node as { kind?: number; content?: unknown; getText?: () => string };
+    if (token.kind === TokenKind.Number && typeof token.content === "number" && typeof token.getText === "function") {
+      const text = token.getText();
+      if (/[.eE]/.test(text)) token.content = new LiquidFloat(token.content);
+      // Integer literals beyond 2^53 stay exact, to compare with 64-bit ids from event data.
+      else if (!Number.isSafeInteger(token.content) && /^[-+]?\d+$/.test(text)) token.content = BigInt(text);
+      continue;
+    }
+    if (node instanceof LiquidFloat) continue;
+    for (const key of Object.keys(node)) {
+      if (key === "liquid" || key === "input" || key === "opTrie" || key === "literalTrie") continue;
+      const child = (node as Record<string, unknown>)[key];
+      if (child && typeof child === "object") stack.push(child);
+    }
+  }
+}
+
+export interface EngineOptions {
+  limits?: Partial<RenderLimits>;
+  /** How many parsed templates to keep (least recently used are evicted). */
+  templateCacheSize?: number;
+}
+
+export interface RenderOptions {
+  state?: Partial<RenderState>;
+  limits?: Partial<RenderLimits>;
+  /** Reuse a parsed template stored under this key (e.g. task id + version). */
+  cacheKey?: string;
+}
+
+export interface RenderOutput {
+  output: string;
+  state: RenderState;
+}
+
+export class LiquidEngine {
+  readonly liquid: Liquid;
+  readonly limits: RenderLimits;
+  private readonly cache = new Map<string, { source: string; templates: Template[] }>();
+  private readonly cacheSize: number;
+
+  constructor(options: EngineOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.cacheSize = options.templateCacheSize ?? 500;
+    this.liquid = new Liquid({
+      // Ruby truthiness: only false and nil are falsy.
+      jsTruthy: false,
+      strictFilters: true,
+      strictVariables: false,
+      ownPropertyOnly: true,
+      operators: rubyOperators,
+      dateFormat: "%Y-%m-%dT%H:%M:%S%:z",
+      timezoneOffset: 0,
+      parseLimit: this.limits.parseLimit,
+      renderLimit: this.limits.renderLimitMs,
+      memoryLimit: this.limits.memoryLimit,
+      // No file access at all; include/render/layout are replaced by tags that refuse.
+      root: [],
+      partials: [],
+      layouts: [],
+      relativeReference: false,
+      templates: {},
+    });
+    registerFilters(this.liquid);
+    registerTags(this.liquid);
+  }
+
+  /** Parse (or fetch from the cache) a template. Throws LiquidScriptError on syntax errors. */
+  parse(source: string, cacheKey?: string, parseLimit = this.limits.parseLimit): Template[] {
+    if (cacheKey) {
+      const cached = this.cache.get(cacheKey);
+      if (cached && cached.source === source) {
+        this.cache.delete(cacheKey);
+        this.cache.set(cacheKey, cached);
+        return cached.templates;
+      }
+    }
+    if (source.length > parseLimit) {
+      throw new LiquidScriptError(`Liquid parse limit exceeded: script is ${source.length} characters, the limit is ${parseLimit}`, "parse");
+    }
+    let templates: Template[];
+    try {
+      templates = this.liquid.parse(source);
+    } catch (error) {
+      throw new LiquidScriptError(describeError(error).replace(/^Liquid error: /, "Liquid syntax error: "), "parse");
+    }
+    markFloatLiterals(templates, this.liquid);
+    if (cacheKey) {
+      this.cache.set(cacheKey, { source, templates });
+      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return templates;
+  }
+
+  /** Render to a string. Script problems and limits throw LiquidScriptError. */
+  async render(source: string, scope: Record<string, unknown>, options: RenderOptions = {}): Promise<RenderOutput> {
+    const limits = { ...this.limits, ...options.limits };
+    const templates = this.parse(source, options.cacheKey, limits.parseLimit);
+    const state = createRenderState(options.state);
+    const context = new Context(
+      scope,
+      this.liquid.options,
+      {
+        renderLimit: limits.renderLimitMs,
+        memoryLimit: limits.memoryLimit,
+        // Mechanic's keyword literals. Frozen: assignment copies instead of mutating them.
+        globals: { array: Object.freeze([]), hash: Object.freeze({}), newline: "\n" },
+      },
+      { liquid: this.liquid },
+    );
+    attachState(context, state);
+    const emitter = new LimitedEmitter(limits.outputBytes);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new LiquidScriptError(`Liquid render timed out after ${limits.timeoutMs} ms`, "render")),
+        limits.timeoutMs,
+      );
+    });
+    try {
+      const rendering = toPromise(this.liquid.renderer.renderTemplates(templates, context, emitter));
+      // The render keeps running in the background after a timeout, but stops at its next node
+      // because renderLimit (<= timeout) has then passed too.
+      rendering.catch(() => {});
+      await Promise.race([rendering, timeout]);
+    } catch (error) {
+      if (error instanceof LiquidScriptError) throw error;
+      throw new LiquidScriptError(describeError(error, limits), "render");
+    } finally {
+      clearTimeout(timer);
+    }
+    return { output: emitter.buffer, state };
+  }
+}
+
+/** Turn liquidjs errors into short messages for task authors. */
+export function describeError(error: unknown, limits?: RenderLimits): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const position = /line:(\d+), col:(\d+)/.exec(raw);
+  const where = position ? ` (line ${position[1]}, column ${position[2]})` : "";
+  let message = raw.replace(/, line:\d+, col:\d+[\s\S]*$/, "").replace(/\n[\s\S]*$/, "");
+  if (/template render limit exceeded/.test(message)) {
+    message = `Liquid render time limit exceeded${limits ? ` (${limits.renderLimitMs} ms)` : ""}`;
+  } else if (/memory alloc limit exceeded/.test(message)) {
+    message = "Liquid memory limit exceeded (the script builds too much data, e.g. a huge range or string)";
+  } else if (/parse length limit exceeded/.test(message)) {
+    message = "Liquid parse limit exceeded";
+  } else {
+    message = `Liquid error: ${message}`;
+  }
+  return `${message}${where}`;
+}
+
+export function createLiquidEngine(options: EngineOptions = {}): LiquidEngine {
+  return new LiquidEngine(options);
+}
+
+/** The process-wide engine; its template cache is shared by all renders. */
+export const defaultEngine = new LiquidEngine();

@@ -1,0 +1,869 @@
+// Filters that differ from liquidjs's defaults (Ruby numeric semantics, Shopify's escaping) and
+// the Mechanic filter set. Registered on the engine by registerFilters().
+import { createHash, createHmac } from "node:crypto";
+import { Drop, type Context, type Liquid } from "liquidjs";
+import { parse as parseGraphql, type DocumentNode } from "graphql";
+import { serializeJson, parseJson } from "./json";
+import { advance, applyBoundary, iso8601, parseDateInput, resolveTimeZone, strftime, fromWallTime, type Boundary } from "./dates";
+import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
+import { stateOf } from "./state";
+import {
+  LiquidFloat,
+  asNumeric,
+  fromNumeric,
+  isPlainObject,
+  normalizeInt,
+  toLiquidString,
+  toNumeric,
+  unwrap,
+  type NumericValue,
+} from "./values";
+
+interface FilterThis {
+  context: Context;
+  token?: { args?: unknown[] };
+}
+
+type KeywordArg = [string, unknown];
+
+/** liquidjs passes `name: value` filter arguments as [name, value] pairs after the positional ones. */
+function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Map<string, unknown> } {
+  const positional: unknown[] = [];
+  const keywords = new Map<string, unknown>();
+  for (const arg of args) {
+    if (isKeywordPair(arg)) {
+      keywords.set((arg as KeywordArg)[0], unwrap((arg as KeywordArg)[1]));
+    } else positional.push(arg);
+  }
+  return { positional, keywords };
+}
+
+// Filter.render passes keyword pairs as fresh [name, value] arrays, which look like a positional
+// array value. The registration wrapper reads the filter token (which knows which arguments were
+// written `name: value`) and marks those pairs here.
+const keywordPairs = new WeakSet<object>();
+function isKeywordPair(arg: unknown): boolean {
+  return typeof arg === "object" && arg !== null && keywordPairs.has(arg);
+}
+
+function charge(context: Context, size: number): void {
+  context.memoryLimit.use(size);
+}
+
+// ---------------------------------------------------------------- math (Ruby Integer/Float)
+
+function arithmetic(
+  left: unknown,
+  right: unknown,
+  intOp: (a: bigint, b: bigint) => bigint,
+  floatOp: (a: number, b: number) => number,
+): number | bigint | LiquidFloat {
+  const a = toNumeric(left);
+  const b = toNumeric(right);
+  if (a.kind === "int" && b.kind === "int") return normalizeInt(intOp(a.value, b.value));
+  return new LiquidFloat(floatOp(Number(a.value), Number(b.value)));
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new Error("divided by 0");
+  const quotient = a / b;
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? quotient - 1n : quotient;
+}
+
+function floorMod(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new Error("divided by 0");
+  const remainder = a % b;
+  return remainder !== 0n && (remainder < 0n) !== (b < 0n) ? remainder + b : remainder;
+}
+
+function rubyRound(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  const scaled = Math.abs(value) * factor;
+  // Ruby rounds half away from zero; Number.EPSILON guards 1.005-style representation errors.
+  const rounded = Math.round(scaled + Number.EPSILON * scaled) / factor;
+  return value < 0 ? -rounded : rounded;
+}
+
+const mathFilters = {
+  plus: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a + b, (a, b) => a + b),
+  minus: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a - b, (a, b) => a - b),
+  times: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a * b, (a, b) => a * b),
+  divided_by: (l: unknown, r: unknown) => arithmetic(l, r, floorDiv, (a, b) => a / b),
+  modulo: (l: unknown, r: unknown) =>
+    arithmetic(l, r, floorMod, (a, b) => {
+      const remainder = a % b;
+      return remainder !== 0 && remainder < 0 !== b < 0 ? remainder + b : remainder;
+    }),
+  abs: (v: unknown) => {
+    const n = toNumeric(v);
+    return fromNumeric(n.kind === "int" ? { kind: "int", value: n.value < 0n ? -n.value : n.value } : { kind: "float", value: Math.abs(n.value) });
+  },
+  ceil: (v: unknown) => roundTo(toNumeric(v), Math.ceil),
+  floor: (v: unknown) => roundTo(toNumeric(v), Math.floor),
+  round: (v: unknown, digitsArg?: unknown) => {
+    const n = toNumeric(v);
+    const digits = digitsArg === undefined ? 0 : Number(toNumeric(digitsArg).value);
+    if (n.kind === "int") return fromNumeric(n);
+    if (digits <= 0) return roundTo(n, (x) => rubyRound(x, 0));
+    return new LiquidFloat(rubyRound(n.value, digits));
+  },
+  at_least: (v: unknown, floor: unknown) => {
+    const a = toNumeric(v);
+    const b = toNumeric(floor);
+    return fromNumeric(compareNumbers(a, b) < 0 ? b : a);
+  },
+  at_most: (v: unknown, ceiling: unknown) => {
+    const a = toNumeric(v);
+    const b = toNumeric(ceiling);
+    return fromNumeric(compareNumbers(a, b) > 0 ? b : a);
+  },
+};
+
+function roundTo(n: NumericValue, fn: (x: number) => number): number | bigint {
+  if (n.kind === "int") return normalizeInt(n.value);
+  const result = fn(n.value);
+  if (!Number.isFinite(result)) throw new Error(`${n.value} cannot be converted to an integer`);
+  return Number.isSafeInteger(result) ? result : BigInt(result);
+}
+
+function compareNumbers(a: NumericValue, b: NumericValue): number {
+  if (a.kind === "int" && b.kind === "int") return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  const x = Number(a.value);
+  const y = Number(b.value);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- strings, encodings, digests
+
+function cgiEscape(text: string): string {
+  // Ruby's CGI.escape: everything but *-._ and alphanumerics is percent-encoded; space is '+'.
+  return Array.from(new TextEncoder().encode(text))
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      if (/[A-Za-z0-9*\-._]/.test(char)) return char;
+      if (char === " ") return "+";
+      return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    })
+    .join("");
+}
+
+function cgiUnescape(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "+") bytes.push(0x20);
+    else if (char === "%" && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...new TextEncoder().encode(char));
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+function digest(algorithm: string, value: unknown, context: Context): string {
+  const text = toLiquidString(value);
+  charge(context, text.length);
+  return createHash(algorithm).update(text, "utf8").digest("hex");
+}
+
+function hmac(algorithm: string, value: unknown, key: unknown, context: Context, binary = false): string {
+  const text = toLiquidString(value);
+  charge(context, text.length);
+  const mac = createHmac(algorithm, toLiquidString(key)).update(text, "utf8");
+  // binary: true yields the raw bytes as a latin1 string, for piping into base64_encode.
+  return binary ? mac.digest().toString("latin1") : mac.digest("hex");
+}
+
+/** Strings holding raw bytes (from binary digests) are latin1; anything else is UTF-8. */
+function bytesOf(text: string): Buffer {
+  // eslint-disable-next-line no-control-regex
+  return /^[\u0000-\u00ff]*$/.test(text) && /[\u0080-\u00ff]/.test(text) && !isUtf8Roundtrip(text)
+    ? Buffer.from(text, "latin1")
+    : Buffer.from(text, "utf8");
+}
+
+function isUtf8Roundtrip(text: string): boolean {
+  return Buffer.from(text, "utf8").toString("utf8") === text && !/[\u0080-\u009f]/.test(text);
+}
+
+function base64Encode(value: unknown, context: Context, urlSafe = false): string {
+  const text = toLiquidString(value);
+  charge(context, text.length * 2);
+  const encoded = bytesOf(text).toString("base64");
+  return urlSafe ? encoded.replace(/\+/g, "-").replace(/\//g, "_") : encoded;
+}
+
+function base64Decode(value: unknown, context: Context, urlSafe = false): string {
+  const text = toLiquidString(value).trim();
+  charge(context, text.length);
+  const normalized = urlSafe ? text.replace(/-/g, "+").replace(/_/g, "/") : text;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized.replace(/\s/g, ""))) throw new Error("invalid base64");
+  return Buffer.from(normalized, "base64").toString("utf8");
+}
+
+// CGI.escapeHTML, as Shopify's escape: note &quot; (liquidjs writes &#34;).
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+function escapeHtml(this: FilterThis, value: unknown): string {
+  const text = toLiquidString(value);
+  charge(this.context, text.length);
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
+}
+
+function escapeOnce(this: FilterThis, value: unknown): string {
+  const text = toLiquidString(value);
+  charge(this.context, text.length);
+  return text.replace(/["><']|&(?!([a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)/g, (char) => HTML_ESCAPES[char]);
+}
+
+function unindent(value: unknown): string {
+  const text = toLiquidString(value);
+  const lines = text.split("\n");
+  const indents = lines.filter((line) => line.trim() !== "").map((line) => /^[ \t]*/.exec(line)![0].length);
+  const common = indents.length ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(Math.min(common, /^[ \t]*/.exec(line)![0].length))).join("\n");
+}
+
+function handleize(value: unknown): string {
+  return toLiquidString(value)
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/['"]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+// Ruby regex -> JS regex, for the common differences seen in tasks.
+function rubyRegex(pattern: string, global: boolean): RegExp {
+  const posix: Record<string, string> = {
+    alpha: "a-zA-Z",
+    digit: "0-9",
+    alnum: "a-zA-Z0-9",
+    upper: "A-Z",
+    lower: "a-z",
+    space: "\\s",
+    punct: "!-\\/:-@\\[-`{-~",
+    word: "\\w",
+    xdigit: "0-9A-Fa-f",
+  };
+  let source = pattern
+    .replace(/\[:(\w+):\]/g, (match, name: string) => posix[name] ?? match)
+    .replace(/\\A/g, "^")
+    .replace(/\\[zZ]/g, "$")
+    .replace(/\\h/g, "[0-9a-fA-F]");
+  let flags = global ? "gu" : "u";
+  const inline = /^\(\?([imx]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    if (inline[1].includes("i")) flags += "i";
+    if (inline[1].includes("m")) flags += "s";
+  }
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    try {
+      return new RegExp(source, flags.replace("u", ""));
+    } catch (error) {
+      throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Ruby MatchData: prints as the matched text, with captures and named_captures lookups. */
+export class MatchDrop extends Drop {
+  readonly captures: (string | null)[];
+  readonly named_captures: Record<string, string | null>;
+  constructor(private readonly text: string, match: RegExpExecArray) {
+    super();
+    this.captures = match.slice(1).map((item) => item ?? null);
+    this.named_captures = { ...(match.groups ?? {}) } as Record<string, string | null>;
+    for (const key of Object.keys(this.named_captures)) this.named_captures[key] ??= null;
+  }
+  valueOf(): string {
+    return this.text;
+  }
+  toString(): string {
+    return this.text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+// ---------------------------------------------------------------- arrays and hashes
+
+function toArray(value: unknown): unknown[] {
+  const plain = unwrap(value);
+  if (plain === null || plain === undefined) return [];
+  if (Array.isArray(plain)) return plain;
+  return [plain];
+}
+
+/** Property lookup on an item, like Liquid's item[property] (supports dotted paths). */
+function property(item: unknown, key: unknown): unknown {
+  const plain = unwrap(item);
+  const name = toLiquidString(key);
+  if (plain === null || plain === undefined || typeof plain !== "object") return undefined;
+  let current: unknown = plain;
+  for (const segment of name in (plain as object) ? [name] : name.split(".")) {
+    const container = unwrap(current);
+    if (container === null || container === undefined || typeof container !== "object") return undefined;
+    if (container instanceof Drop) current = (container as unknown as Record<string, unknown>)[segment];
+    else current = Object.prototype.hasOwnProperty.call(container, segment) ? (container as Record<string, unknown>)[segment] : undefined;
+  }
+  return current;
+}
+
+const WHERE_OPERATORS = new Set(["==", "!=", ">", "<", ">=", "<=", "contains"]);
+
+function whereMatches(value: unknown, operator: string, expected: unknown): boolean {
+  switch (operator) {
+    case "==":
+      return liquidEquals(value, expected);
+    case "!=":
+      return !liquidEquals(value, expected);
+    case "contains":
+      return liquidContains(value, expected);
+    default:
+      try {
+        return liquidCompare(value, expected, operator as ">" | "<" | ">=" | "<=");
+      } catch {
+        return false;
+      }
+  }
+}
+
+function where(this: FilterThis, input: unknown, key: unknown, ...rest: unknown[]): unknown[] {
+  const items = toArray(input);
+  charge(this.context, items.length);
+  if (rest.length === 0) return items.filter((item) => isLiquidTruthy(property(item, key)));
+  if (rest.length >= 2) {
+    const operator = toLiquidString(rest[0]);
+    if (!WHERE_OPERATORS.has(operator)) throw new Error(`where: unknown operator ${JSON.stringify(operator)}`);
+    return items.filter((item) => whereMatches(property(item, key), operator, rest[1]));
+  }
+  return items.filter((item) => {
+    const value = property(item, key);
+    // Shopify: matching an array property checks membership.
+    if (Array.isArray(unwrap(value))) return liquidContains(value, rest[0]);
+    return liquidEquals(value, rest[0]);
+  });
+}
+
+function hashKey(value: unknown): string {
+  const plain = unwrap(value);
+  if (plain === null || plain === undefined) return "";
+  return toLiquidString(plain);
+}
+
+function indexBy(this: FilterThis, input: unknown, key: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const items = toArray(input);
+  charge(this.context, items.length);
+  for (const item of items) {
+    const name = hashKey(property(item, key));
+    if (name === "__proto__") continue;
+    out[name] = item;
+  }
+  return out;
+}
+
+function groupBy(this: FilterThis, input: unknown, key: unknown): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const items = toArray(input);
+  charge(this.context, items.length);
+  for (const item of items) {
+    const name = hashKey(property(item, key));
+    if (name === "__proto__") continue;
+    (out[name] ??= []).push(item);
+  }
+  return out;
+}
+
+function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | LiquidFloat {
+  let total: NumericValue = { kind: "int", value: 0n };
+  for (const item of toArray(input)) {
+    const raw = key === undefined ? item : property(item, key);
+    const numeric = asNumeric(raw) ?? (typeof unwrap(raw) === "string" ? toNumeric(raw) : null);
+    if (!numeric) continue;
+    total =
+      total.kind === "int" && numeric.kind === "int"
+        ? { kind: "int", value: total.value + numeric.value }
+        : { kind: "float", value: Number(total.value) + Number(numeric.value) };
+  }
+  return fromNumeric(total);
+}
+
+function inGroupsOf(this: FilterThis, input: unknown, sizeArg: unknown, ...rest: unknown[]): unknown[][] {
+  const { keywords } = splitArgs(rest);
+  const size = Number(toNumeric(sizeArg).value);
+  if (!Number.isInteger(size) || size < 1) throw new Error("in_groups_of: group size must be a positive integer");
+  const items = [...toArray(input)];
+  charge(this.context, items.length);
+  const fill = keywords.has("fill_with") ? keywords.get("fill_with") : null;
+  const groups: unknown[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  const last = groups[groups.length - 1];
+  if (last && last.length < size && fill !== false) while (last.length < size) last.push(fill);
+  return groups;
+}
+
+function inGroups(this: FilterThis, input: unknown, countArg: unknown, ...rest: unknown[]): unknown[][] {
+  const { keywords } = splitArgs(rest);
+  const count = Number(toNumeric(countArg).value);
+  if (!Number.isInteger(count) || count < 1) throw new Error("in_groups: group count must be a positive integer");
+  const items = [...toArray(input)];
+  const fill = keywords.has("fill_with") ? keywords.get("fill_with") : null;
+  const base = Math.floor(items.length / count);
+  const extra = items.length % count;
+  const groups: unknown[][] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const length = base + (i < extra ? 1 : 0);
+    const group = items.slice(offset, offset + length);
+    offset += length;
+    if (extra > 0 && i >= extra && fill !== false) group.push(fill);
+    groups.push(group);
+  }
+  return groups;
+}
+
+function slice(input: unknown, ...args: unknown[]): unknown {
+  const value = unwrap(input);
+  if (isPlainObject(value)) {
+    const keys = args.map(toLiquidString);
+    return Object.fromEntries(Object.entries(value).filter(([key]) => keys.includes(key)));
+  }
+  const start = Number(toNumeric(args[0]).value);
+  const length = args.length > 1 ? Number(toNumeric(args[1]).value) : 1;
+  if (Array.isArray(value)) {
+    const from = start < 0 ? value.length + start : start;
+    if (from < 0 || from > value.length) return null;
+    if (args.length < 2) return value[from];
+    return value.slice(from, from + length);
+  }
+  const text = Array.from(toLiquidString(value));
+  const from = start < 0 ? text.length + start : start;
+  if (from < 0) return "";
+  return text.slice(from, from + length).join("");
+}
+
+function except(input: unknown, ...keys: unknown[]): unknown {
+  const value = unwrap(input);
+  if (Array.isArray(value)) return value.filter((item) => !keys.some((key) => liquidEquals(item, key)));
+  if (!isPlainObject(value)) return value;
+  const names = keys.map(toLiquidString);
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !names.includes(key)));
+}
+
+function compact(input: unknown, key?: unknown): unknown {
+  const value = unwrap(input);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => unwrap(item) !== null && unwrap(item) !== undefined));
+  }
+  return toArray(value).filter((item) => {
+    const target = key === undefined ? item : property(item, key);
+    const plain = unwrap(target);
+    return plain !== null && plain !== undefined;
+  });
+}
+
+function size(input: unknown): number {
+  const value = unwrap(input);
+  if (typeof value === "string") return Array.from(value).length;
+  if (Array.isArray(value)) return value.length;
+  if (isPlainObject(value)) return Object.keys(value).length;
+  return 0;
+}
+
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true, sensitivity: "base" });
+}
+
+// ---------------------------------------------------------------- CSV
+
+function parseCsv(this: FilterThis, input: unknown, ...args: unknown[]): unknown[] {
+  const { positional, keywords } = splitArgs(args);
+  const text = toLiquidString(input).replace(/^\uFEFF/, "");
+  charge(this.context, text.length);
+  const delimiter = toLiquidString(keywords.get("delimiter") ?? positional[0] ?? ",");
+  if (delimiter.length !== 1) throw new Error("parse_csv: delimiter must be a single character");
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  let fieldStarted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += char;
+      continue;
+    }
+    if (char === '"' && !fieldStarted) {
+      quoted = true;
+      fieldStarted = true;
+    } else if (char === delimiter) {
+      row.push(field);
+      field = "";
+      fieldStarted = false;
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      fieldStarted = false;
+    } else {
+      field += char;
+      fieldStarted = true;
+    }
+  }
+  if (quoted) throw new Error("parse_csv: unclosed quoted field");
+  if (fieldStarted || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  if (!isLiquidTruthy(keywords.get("headers") ?? false)) return rows;
+  const [header, ...body] = rows;
+  if (!header) return [];
+  return body.map((cells) => {
+    const record: Record<string, unknown> = {};
+    header.forEach((name, index) => {
+      if (name !== "__proto__") record[name] = cells[index] ?? null;
+    });
+    return record;
+  });
+}
+
+function toCsv(this: FilterThis, input: unknown, ...args: unknown[]): string {
+  const { positional, keywords } = splitArgs(args);
+  const delimiter = toLiquidString(keywords.get("delimiter") ?? positional[0] ?? ",");
+  const quote = (cell: unknown): string => {
+    const text = toLiquidString(cell);
+    return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = toArray(input).map((row) => toArray(row).map(quote).join(delimiter) + "\n");
+  const out = rows.join("");
+  charge(this.context, out.length);
+  return (isLiquidTruthy(keywords.get("include_bom") ?? false) ? "\uFEFF" : "") + out;
+}
+
+// ---------------------------------------------------------------- GraphQL
+
+function graphqlValue(value: unknown, depth = 0): string {
+  if (depth > 50) throw new Error("graphql_arguments: value nested too deeply");
+  const plain = unwrap(value);
+  if (plain === null || plain === undefined) return "null";
+  if (Array.isArray(plain)) return `[${plain.map((item) => graphqlValue(item, depth + 1)).join(", ")}]`;
+  if (isPlainObject(plain)) return `{ ${graphqlArguments(plain, depth + 1)} }`;
+  return serializeJson(plain);
+}
+
+function graphqlArguments(input: unknown, depth = 0): string {
+  const plain = unwrap(input);
+  if (!isPlainObject(plain)) throw new Error("graphql_arguments: expected a hash");
+  return Object.entries(plain)
+    .map(([key, item]) => {
+      if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key)) throw new Error(`graphql_arguments: invalid argument name ${JSON.stringify(key)}`);
+      return `${key}: ${graphqlValue(item, depth)}`;
+    })
+    .join(", ");
+}
+
+/** The `shopify` filter runs queries only: refuse any mutation or subscription operation. */
+export function assertReadOnlyQuery(query: string): DocumentNode {
+  let document: DocumentNode;
+  try {
+    document = parseGraphql(query);
+  } catch (error) {
+    throw new Error(`shopify: invalid GraphQL: ${(error as Error).message}`);
+  }
+  for (const definition of document.definitions) {
+    if (definition.kind === "OperationDefinition" && definition.operation !== "query") {
+      throw new Error(`shopify filter only runs queries; use a "shopify" action for ${definition.operation}s`);
+    }
+  }
+  return document;
+}
+
+async function shopifyFilter(this: FilterThis, input: unknown, ...args: unknown[]): Promise<unknown> {
+  const state = stateOf(this.context);
+  const query = toLiquidString(input);
+  const { positional, keywords } = splitArgs(args);
+  let variables: unknown = keywords.get("variables");
+  if (variables === undefined && positional[0] !== undefined) {
+    const options = unwrap(positional[0]);
+    if (isPlainObject(options)) variables = options.variables;
+  }
+  assertReadOnlyQuery(query);
+  if (query.length > 50_000) throw new Error("shopify: query is longer than 50,000 characters");
+  if (variables !== undefined && variables !== null && !isPlainObject(unwrap(variables))) {
+    throw new Error("shopify: variables must be a hash");
+  }
+  // Preview never talks to the store; tasks stub data with `if event.preview`.
+  if (state.preview || !state.shopifyQuery) return null;
+  state.shopifyCalls += 1;
+  if (state.shopifyCalls > state.maxShopifyCalls) {
+    throw new Error(`shopify: more than ${state.maxShopifyCalls} queries in one task run`);
+  }
+  const plainVariables = variables ? (parseJson(serializeJson(variables)) as Record<string, unknown>) : undefined;
+  const result = await state.shopifyQuery(query, plainVariables);
+  // Re-parse so the result behaves like any other Liquid data (floats, 64-bit ids).
+  return parseJson(serializeJson(result), { boxFloats: true });
+}
+
+// ---------------------------------------------------------------- dates
+
+const BOUNDARIES: Boundary[] = [
+  "beginning_of_year",
+  "end_of_year",
+  "beginning_of_quarter",
+  "end_of_quarter",
+  "beginning_of_month",
+  "end_of_month",
+  "beginning_of_week",
+  "end_of_week",
+  "beginning_of_day",
+  "middle_of_day",
+  "end_of_day",
+];
+
+function dateFilter(this: FilterThis, input: unknown, ...args: unknown[]): unknown {
+  const state = stateOf(this.context);
+  const { positional, keywords } = splitArgs(args);
+  const timeZone = keywords.has("tz") ? resolveTimeZone(toLiquidString(keywords.get("tz"))) : state.timeZone;
+  const value = unwrap(input);
+  let instant = parseDateInput(value instanceof LiquidFloat ? value.value : value, timeZone, Date.now());
+  if (instant === null) return input;
+  for (const boundary of BOUNDARIES) {
+    const option = keywords.get(boundary);
+    if (option === undefined || option === false || option === null) continue;
+    const weekStart = boundary.endsWith("_week") && typeof option === "string" ? option : "monday";
+    instant = applyBoundary(instant, boundary, timeZone, weekStart);
+  }
+  if (keywords.has("advance")) instant = advance(instant, toLiquidString(keywords.get("advance")), timeZone);
+  const format = positional[0];
+  const formatText = format === undefined || unwrap(format) === null ? "" : toLiquidString(format);
+  charge(this.context, formatText.length);
+  return formatText === "" ? iso8601(instant, timeZone) : strftime(instant, formatText, timeZone);
+}
+
+/** parse_date: strptime with a known format; ISO 8601 in the shop's zone, or nil. */
+function parseDate(this: FilterThis, input: unknown, formatArg: unknown): string | null {
+  const state = stateOf(this.context);
+  const text = toLiquidString(input);
+  const format = toLiquidString(formatArg);
+  const fields: string[] = [];
+  const patterns: Record<string, string> = {
+    Y: "(\\d{4})",
+    y: "(\\d{2})",
+    m: "(\\d{1,2})",
+    d: "(\\d{1,2})",
+    e: "\\s?(\\d{1,2})",
+    H: "(\\d{1,2})",
+    I: "(\\d{1,2})",
+    M: "(\\d{2})",
+    S: "(\\d{2})",
+    p: "([AaPp][Mm])",
+    b: "([A-Za-z]{3})",
+    B: "([A-Za-z]+)",
+  };
+  let source = "";
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] === "%" && i + 1 < format.length) {
+      const directive = format[++i];
+      if (directive === "%") source += "%";
+      else if (patterns[directive]) {
+        source += patterns[directive];
+        fields.push(directive);
+      } else throw new Error(`parse_date: unsupported directive %${directive}`);
+    } else source += format[i].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  const match = new RegExp(`^${source}$`).exec(text.trim());
+  if (!match) return null;
+  const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  const wall = { year: new Date().getUTCFullYear(), month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 };
+  let pm: boolean | null = null;
+  fields.forEach((field, index) => {
+    const value = match[index + 1];
+    if (field === "Y") wall.year = Number(value);
+    else if (field === "y") wall.year = 2000 + Number(value) - (Number(value) >= 69 ? 100 : 0);
+    else if (field === "m") wall.month = Number(value);
+    else if (field === "d" || field === "e") wall.day = Number(value);
+    else if (field === "H" || field === "I") wall.hour = Number(value);
+    else if (field === "M") wall.minute = Number(value);
+    else if (field === "S") wall.second = Number(value);
+    else if (field === "p") pm = value.toLowerCase() === "pm";
+    else if (field === "b" || field === "B") wall.month = months.indexOf(value.slice(0, 3).toLowerCase()) + 1;
+  });
+  if (pm !== null) wall.hour = (wall.hour % 12) + (pm ? 12 : 0);
+  if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.day > 31 || wall.hour > 23 || wall.minute > 59 || wall.second > 60) {
+    return null;
+  }
+  return iso8601(fromWallTime(wall, state.timeZone), state.timeZone);
+}
+
+// ---------------------------------------------------------------- registration
+
+export function registerFilters(liquid: Liquid): void {
+  const filters: Record<string, (this: FilterThis, ...args: any[]) => unknown> = {
+    ...mathFilters,
+    size,
+    escape: escapeHtml,
+    h: escapeHtml,
+    escape_once: escapeOnce,
+    json(this: FilterThis, value: unknown, ...args: unknown[]) {
+      const { keywords } = splitArgs(args);
+      const space = keywords.has("pretty") && isLiquidTruthy(keywords.get("pretty")) ? 2 : 0;
+      return serializeJson(value, { charge: (n) => charge(this.context, n), space });
+    },
+    jsonl(this: FilterThis, value: unknown) {
+      return toArray(value)
+        .map((item) => serializeJson(item, { charge: (n) => charge(this.context, n) }))
+        .join("\n");
+    },
+    parse_json(this: FilterThis, value: unknown, ...args: unknown[]) {
+      const { keywords } = splitArgs(args);
+      const text = toLiquidString(value);
+      charge(this.context, text.length);
+      try {
+        return parseJson(text, { boxFloats: true });
+      } catch (error) {
+        if (isLiquidTruthy(keywords.get("silent") ?? false)) return null;
+        throw new Error(`parse_json: ${(error as Error).message}`);
+      }
+    },
+    parse_jsonl(this: FilterThis, value: unknown) {
+      const text = toLiquidString(value);
+      charge(this.context, text.length);
+      return text
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line, index) => {
+          try {
+            return parseJson(line, { boxFloats: true });
+          } catch (error) {
+            throw new Error(`parse_jsonl: line ${index + 1}: ${(error as Error).message}`);
+          }
+        });
+    },
+    graphql_arguments: (value: unknown) => graphqlArguments(value),
+    shopify: shopifyFilter,
+    date: dateFilter,
+    parse_date: parseDate,
+    base64_encode(this: FilterThis, value: unknown) {
+      return base64Encode(value, this.context);
+    },
+    base64(this: FilterThis, value: unknown) {
+      return base64Encode(value, this.context);
+    },
+    base64_decode(this: FilterThis, value: unknown) {
+      return base64Decode(value, this.context);
+    },
+    decode_base64(this: FilterThis, value: unknown) {
+      return base64Decode(value, this.context);
+    },
+    base64_url_safe_encode(this: FilterThis, value: unknown) {
+      return base64Encode(value, this.context, true);
+    },
+    base64url(this: FilterThis, value: unknown) {
+      return base64Encode(value, this.context, true);
+    },
+    base64_url_safe_decode(this: FilterThis, value: unknown) {
+      return base64Decode(value, this.context, true);
+    },
+    decode_base64url(this: FilterThis, value: unknown) {
+      return base64Decode(value, this.context, true);
+    },
+    md5(this: FilterThis, value: unknown) {
+      return digest("md5", value, this.context);
+    },
+    sha1(this: FilterThis, value: unknown) {
+      return digest("sha1", value, this.context);
+    },
+    sha256(this: FilterThis, value: unknown) {
+      return digest("sha256", value, this.context);
+    },
+    sha512(this: FilterThis, value: unknown) {
+      return digest("sha512", value, this.context);
+    },
+    hmac_sha1(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
+      return hmac("sha1", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
+    },
+    hmac_sha256(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
+      return hmac("sha256", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
+    },
+    hmac_sha512(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
+      return hmac("sha512", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
+    },
+    url_encode: (value: unknown) => cgiEscape(toLiquidString(value)),
+    url_escape: (value: unknown) => cgiEscape(toLiquidString(value)),
+    url_decode: (value: unknown) => cgiUnescape(toLiquidString(value)),
+    unindent,
+    handleize,
+    handle: handleize,
+    pluralize: (count: unknown, singular: unknown, plural: unknown) =>
+      liquidEquals(count, 1) ? toLiquidString(singular) : toLiquidString(plural),
+    match(this: FilterThis, value: unknown, pattern: unknown) {
+      const text = toLiquidString(value);
+      charge(this.context, text.length);
+      const found = rubyRegex(toLiquidString(pattern), false).exec(text);
+      return found ? new MatchDrop(found[0], found) : null;
+    },
+    scan(this: FilterThis, value: unknown, pattern: unknown) {
+      const text = toLiquidString(value);
+      charge(this.context, text.length);
+      const results: MatchDrop[] = [];
+      for (const found of text.matchAll(rubyRegex(toLiquidString(pattern), true))) {
+        results.push(new MatchDrop(found[0], found as RegExpExecArray));
+        if (found[0] === "" && results.length > text.length) break;
+      }
+      return results;
+    },
+    where,
+    index_by: indexBy,
+    group_by: groupBy,
+    sum,
+    in_groups_of: inGroupsOf,
+    in_groups: inGroups,
+    keys: (value: unknown) => {
+      const plain = unwrap(value);
+      return isPlainObject(plain) ? Object.keys(plain) : [];
+    },
+    values: (value: unknown) => {
+      const plain = unwrap(value);
+      return isPlainObject(plain) ? Object.values(plain) : [];
+    },
+    push: (value: unknown, ...items: unknown[]) => [...toArray(value), ...items],
+    unshift: (value: unknown, ...items: unknown[]) => [...items, ...toArray(value)],
+    compact,
+    except,
+    slice,
+    sort_naturally: (value: unknown, key?: unknown) =>
+      [...toArray(value)].sort((a, b) =>
+        naturalCompare(toLiquidString(key === undefined ? a : property(a, key)), toLiquidString(key === undefined ? b : property(b, key))),
+      ),
+    parse_csv: parseCsv,
+    csv: toCsv,
+    // liquidjs's to_integer is Number(); Ruby's to_i truncates and keeps big integers exact.
+    to_integer: (value: unknown) => roundTo(toNumeric(value), Math.trunc),
+  };
+  for (const [name, handler] of Object.entries(filters)) {
+    liquid.registerFilter(name, function (this: FilterThis, ...args: unknown[]) {
+      const tokenArgs = this.token?.args ?? [];
+      // args[0] is the filtered value; args[i + 1] corresponds to tokenArgs[i].
+      tokenArgs.forEach((tokenArg, index) => {
+        const runtime = args[index + 1];
+        if (Array.isArray(tokenArg) && Array.isArray(runtime)) keywordPairs.add(runtime);
+      });
+      return handler.apply(this, args);
+    } as never);
+  }
+}

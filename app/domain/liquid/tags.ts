@@ -1,0 +1,361 @@
+// Mechanic's tags: action, log, error, permissions, and the extended assign
+// (`{% assign h["k"] = v %}`, `{% assign a[a.size] = v %}`). action/log/error render their JSON
+// object into the output, exactly as Mechanic does; the output is then read as a JSON stream.
+// include/render/layout are replaced: task code has no file system.
+import {
+  Tag,
+  TablerowTag,
+  Value,
+  evalToken,
+  type Context,
+  type Emitter,
+  type Liquid,
+  type Parser,
+  type TagToken,
+  type Template,
+  type TopLevelToken,
+  type Tokenizer,
+  type ValueToken,
+} from "liquidjs";
+import { parseJson, serializeJson } from "./json";
+import { stateOf } from "./state";
+import { isPlainObject, normalizeInt, toLiquidString, unwrap, asNumeric } from "./values";
+
+interface ParsedArg {
+  name: string | null;
+  value: Value;
+}
+
+/** Read `a, b, name: c` arguments; each value may carry filters. A missing comma is tolerated. */
+function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): ParsedArg[] {
+  const args: ParsedArg[] = [];
+  const input = tokenizer.input;
+  while (true) {
+    tokenizer.skipBlank();
+    if (tokenizer.end()) return args;
+    let name: string | null = null;
+    const save = tokenizer.p;
+    const identifier = tokenizer.readIdentifier();
+    tokenizer.skipBlank();
+    if (identifier.content && tokenizer.peek() === ":" && !/^\d/.test(identifier.content)) {
+      name = identifier.content;
+      tokenizer.advance();
+    } else tokenizer.p = save;
+    tokenizer.skipBlank();
+    const begin = tokenizer.p;
+    const valueToken = tokenizer.readValue();
+    if (!valueToken) throw new Error(`invalid arguments in ${tagText}`);
+    tokenizer.readFilters();
+    const source = input.slice(begin, tokenizer.p);
+    args.push({ name, value: new Value(source, liquid) });
+    tokenizer.skipBlank();
+    if (tokenizer.peek() === ",") tokenizer.advance();
+  }
+}
+
+function readBlock(tagName: string, token: TagToken, remainTokens: TopLevelToken[], parser: Parser): Template[] {
+  const templates: Template[] = [];
+  const stream = parser
+    .parseStream(remainTokens)
+    .on(`tag:end${tagName}`, () => stream.stop())
+    .on("template", (template: Template) => templates.push(template))
+    .on("end", () => {
+      throw new Error(`tag ${token.getText()} not closed`);
+    });
+  stream.start();
+  return templates;
+}
+
+function* renderBody(liquid: Liquid, templates: Template[], ctx: Context): Generator<unknown, string, unknown> {
+  const html = (yield liquid.renderer.renderTemplates(templates, ctx)) as unknown;
+  return toLiquidString(html);
+}
+
+function* evaluate(arg: ParsedArg, ctx: Context): Generator<unknown, unknown, unknown> {
+  return yield arg.value.value(ctx, false);
+}
+
+function emit(emitter: Emitter, object: Record<string, unknown>, ctx: Context): void {
+  emitter.write(serializeJson(object, { charge: (size) => ctx.memoryLimit.use(size) }));
+}
+
+function parseBodyJson(body: string, what: string): unknown {
+  try {
+    return parseJson(body);
+  } catch (error) {
+    throw new Error(`${what} body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const CONTROL_PERFORM_EVENT = "__perform_event";
+const CONTROL_META = "__meta";
+
+class ActionTag extends Tag {
+  private readonly args: ParsedArg[];
+  private readonly templates: Template[] | null;
+
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
+    super(token, remainTokens, liquid);
+    this.args = readArguments(this.tokenizer, liquid, token.getText());
+    const positional = this.args.filter((arg) => arg.name === null);
+    const named = this.args.filter((arg) => arg.name !== null && !arg.name.startsWith("__"));
+    // Block forms: `{% action %}` (body is the whole action object) and `{% action "type" %}`
+    // (body is the options), optionally with control parameters.
+    const isBlock = positional.length <= 1 && named.length === 0;
+    this.templates = isBlock ? readBlock("action", token, remainTokens, parser) : null;
+  }
+
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const positional: unknown[] = [];
+    const named: Record<string, unknown> = {};
+    const control: Record<string, unknown> = {};
+    for (const arg of this.args) {
+      const value = yield* evaluate(arg, ctx);
+      if (arg.name === null) positional.push(value);
+      else if (arg.name.startsWith("__")) control[arg.name] = value;
+      else named[arg.name] = value;
+    }
+
+    let type: unknown;
+    let options: unknown;
+    let meta: unknown = null;
+    if (this.templates) {
+      const body = (yield* renderBody(this.liquid, this.templates, ctx)).trim();
+      if (positional.length === 0) {
+        const object = parseBodyJson(body, "action");
+        if (!isPlainObject(object)) throw new Error("action body must be a JSON object with type and options");
+        ({ type, options } = object);
+        meta = object.meta ?? null;
+        if (object[CONTROL_PERFORM_EVENT] !== undefined) control[CONTROL_PERFORM_EVENT] = object[CONTROL_PERFORM_EVENT];
+      } else {
+        type = positional[0];
+        try {
+          options = body === "" ? null : parseJson(body);
+        } catch (error) {
+          // The shopify action takes a raw GraphQL document as its body.
+          if (toLiquidString(type) === "shopify") options = body;
+          else throw new Error(`action body is not valid JSON: ${(error as Error).message}`);
+        }
+      }
+    } else {
+      const namedKeys = Object.keys(named);
+      if (positional.length === 0) {
+        if (!("type" in named)) throw new Error(`action tag needs a type: ${this.token.getText()}`);
+        type = named.type;
+        options = named.options ?? null;
+        meta = named.meta ?? null;
+        const unknown = namedKeys.filter((key) => !["type", "options", "meta"].includes(key));
+        if (unknown.length) throw new Error(`action tag: unexpected ${unknown.join(", ")} next to type:`);
+      } else {
+        type = positional[0];
+        if (positional.length > 1 && namedKeys.length > 0) {
+          throw new Error(`action tag: cannot mix positional and mapped options: ${this.token.getText()}`);
+        }
+        if (namedKeys.length > 0) options = named;
+        else if (positional.length === 2) options = positional[1];
+        else options = positional.slice(1);
+      }
+    }
+    const typeText = unwrap(type);
+    if (typeof typeText !== "string" || typeText.trim() === "") throw new Error("action type must be a non-empty string");
+    if (CONTROL_META in control) meta = control[CONTROL_META];
+    const action: Record<string, unknown> = { type: typeText, options: options ?? null, meta: meta ?? null };
+    if (CONTROL_PERFORM_EVENT in control) action[CONTROL_PERFORM_EVENT] = control[CONTROL_PERFORM_EVENT];
+    emit(emitter, { action }, ctx);
+  }
+}
+
+/** log and error share their three forms: block (JSON or text), single value, mapped values. */
+function makeMessageTag(kind: "log" | "error") {
+  return class MessageTag extends Tag {
+    private readonly args: ParsedArg[];
+    private readonly templates: Template[] | null;
+
+    constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
+      super(token, remainTokens, liquid);
+      this.args = readArguments(this.tokenizer, liquid, token.getText());
+      this.templates = this.args.length === 0 ? readBlock(kind, token, remainTokens, parser) : null;
+      const positional = this.args.filter((arg) => arg.name === null);
+      if (positional.length > 1 || (positional.length === 1 && this.args.length > 1)) {
+        throw new Error(`${kind} tag takes one value or name: value pairs: ${token.getText()}`);
+      }
+    }
+
+    *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+      let value: unknown;
+      if (this.templates) {
+        const body = (yield* renderBody(this.liquid, this.templates, ctx)).trim();
+        try {
+          value = parseJson(body);
+        } catch {
+          value = body;
+        }
+      } else if (this.args.length === 1 && this.args[0].name === null) {
+        value = yield* evaluate(this.args[0], ctx);
+      } else {
+        const mapped: Record<string, unknown> = {};
+        for (const arg of this.args) mapped[arg.name as string] = yield* evaluate(arg, ctx);
+        value = mapped;
+      }
+      emit(emitter, { [kind]: value ?? null }, ctx);
+    }
+  };
+}
+
+const SCOPE_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+/** Parse the static text of a permissions block: scopes separated by newlines or commas. */
+export function parsePermissionsText(text: string): string[] {
+  const scopes = text
+    .split(/[\n,]/)
+    .map((scope) => scope.trim())
+    .filter(Boolean);
+  const seen = new Set<string>();
+  for (const scope of scopes) {
+    if (!SCOPE_PATTERN.test(scope)) throw new Error(`permissions: invalid scope ${JSON.stringify(scope)}`);
+    if (seen.has(scope)) throw new Error(`permissions: ${scope} is listed twice`);
+    seen.add(scope);
+  }
+  return scopes;
+}
+
+class PermissionsTag extends Tag {
+  readonly scopes: string[];
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid);
+    // Static, like Mechanic: the block is plain text, never rendered.
+    let text = "";
+    let closed = false;
+    while (remainTokens.length) {
+      const next = remainTokens.shift() as TopLevelToken & { name?: string };
+      if ((next as { name?: string }).name === "endpermissions") {
+        closed = true;
+        break;
+      }
+      text += next.getText();
+    }
+    if (!closed) throw new Error(`tag ${token.getText()} not closed`);
+    this.scopes = parsePermissionsText(text);
+  }
+  render(ctx: Context): void {
+    const state = stateOf(ctx);
+    for (const scope of this.scopes) if (!state.permissions.includes(scope)) state.permissions.push(scope);
+  }
+}
+
+type PathSegment = { kind: "expression"; token: ValueToken } | { kind: "name"; name: string };
+
+class MechanicAssignTag extends Tag {
+  private readonly key: string;
+  private readonly path: PathSegment[] = [];
+  private readonly value: Value;
+
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid);
+    const tokenizer = this.tokenizer;
+    this.key = tokenizer.readIdentifier().content;
+    tokenizer.assert(this.key, "expected variable name");
+    while (true) {
+      tokenizer.skipBlank();
+      if (tokenizer.peek() === "[") {
+        tokenizer.advance();
+        const expression = tokenizer.readValue();
+        tokenizer.assert(expression, "expected a key inside [ ]");
+        tokenizer.skipBlank();
+        tokenizer.assert(tokenizer.read() === "]", "[ not closed");
+        this.path.push({ kind: "expression", token: expression as ValueToken });
+      } else if (tokenizer.peek() === "." && tokenizer.peek(1) !== ".") {
+        tokenizer.advance();
+        const name = tokenizer.readIdentifier().content;
+        tokenizer.assert(name, "expected a key after .");
+        this.path.push({ kind: "name", name });
+      } else break;
+    }
+    tokenizer.skipBlank();
+    tokenizer.assert(tokenizer.peek() === "=", 'expected "="');
+    tokenizer.advance();
+    this.value = new Value(tokenizer.readFilteredValue(), liquid);
+  }
+
+  *render(ctx: Context): Generator<unknown, void, unknown> {
+    const value = yield this.value.value(ctx, false);
+    if (this.path.length === 0) {
+      ctx.bottom()[this.key] = value;
+      return;
+    }
+    const keys: unknown[] = [];
+    for (const segment of this.path) {
+      keys.push(segment.kind === "name" ? segment.name : unwrap(yield evalToken(segment.token, ctx)));
+    }
+    const current = yield ctx._get([this.key]);
+    ctx.bottom()[this.key] = setByValue(current, keys, value, this.key);
+  }
+}
+
+const MAX_ARRAY_INDEX = 1_000_000;
+
+/** Copy-on-write update along `keys`, so earlier assignments never change (Mechanic: by value). */
+function setByValue(container: unknown, keys: unknown[], value: unknown, label: string): unknown {
+  const plain = unwrap(container);
+  const [key, ...rest] = keys;
+  const describe = `${label}[${JSON.stringify(typeof key === "bigint" ? key.toString() : key)}]`;
+  if (Array.isArray(plain)) {
+    const numeric = asNumeric(key);
+    if (!numeric || numeric.kind !== "int") throw new Error(`cannot assign ${describe}: array index must be an integer`);
+    let index = normalizeInt(numeric.value);
+    if (typeof index === "bigint" || Math.abs(index) > MAX_ARRAY_INDEX) throw new Error(`cannot assign ${describe}: index too large`);
+    if (index < 0) index += plain.length;
+    if (index < 0) throw new Error(`cannot assign ${describe}: index out of range`);
+    const copy = [...plain];
+    while (copy.length < index) copy.push(null);
+    copy[index] = rest.length ? setByValue(copy[index], rest, value, describe) : value;
+    return copy;
+  }
+  if (isPlainObject(plain)) {
+    const name = typeof key === "string" ? key : toLiquidString(key);
+    if (name === "__proto__") throw new Error(`cannot assign ${describe}`);
+    const copy: Record<string, unknown> = { ...plain };
+    copy[name] = rest.length ? setByValue(copy[name], rest, value, describe) : value;
+    return copy;
+  }
+  const kind = plain === null || plain === undefined ? "nil" : typeof plain;
+  throw new Error(`cannot assign ${describe}: ${label} is ${kind}, not an array or hash`);
+}
+
+/** Shopify's tablerow prints newlines after the first row's <tr> and after every </tr>. */
+class ShopifyTablerowTag extends TablerowTag {
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    let wroteRow = false;
+    const proxy: Emitter = {
+      write(html: unknown) {
+        if (html === '<tr class="row1">') {
+          wroteRow = true;
+          emitter.write('<tr class="row1">\n');
+        } else if (html === "</tr>") emitter.write("</tr>\n");
+        else emitter.write(html);
+      },
+    } as Emitter;
+    yield* super.render(ctx, proxy) as Generator<unknown, void, unknown>;
+    if (!wroteRow) emitter.write('<tr class="row1">\n</tr>\n');
+  }
+}
+
+function unsupported(name: string) {
+  return class UnsupportedTag extends Tag {
+    constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+      super(token, remainTokens, liquid);
+      throw new Error(`the ${name} tag is not available in tasks (there are no template files)`);
+    }
+    render(): void {}
+  };
+}
+
+export function registerTags(liquid: Liquid): void {
+  liquid.registerTag("action", ActionTag);
+  liquid.registerTag("log", makeMessageTag("log"));
+  liquid.registerTag("error", makeMessageTag("error"));
+  liquid.registerTag("permissions", PermissionsTag);
+  liquid.registerTag("assign", MechanicAssignTag);
+  liquid.registerTag("tablerow", ShopifyTablerowTag);
+  for (const name of ["include", "render", "layout"]) liquid.registerTag(name, unsupported(name));
+}

@@ -1,0 +1,160 @@
+// Value model shared by the Liquid engine, filters and tags.
+//
+// Shopify's Liquid runs on Ruby, which has distinct Integer and Float types: `6.0 | divided_by: 2`
+// is `3.0`, `7 | divided_by: 2` is `3`. JavaScript has one number type, so:
+// - integers are JS numbers (when safe) or BigInt (event data beyond 2^53, parsed by the ingress);
+// - floats are LiquidFloat boxes when they must print as floats ("3.0"); a non-integer JS number
+//   is also treated as a float (it prints the same either way).
+// LiquidFloat is deliberately not a liquidjs Drop: liquidjs unwraps Drops with valueOf() before
+// printing, which would print 3 instead of 3.0. Arithmetic on a LiquidFloat still works through
+// valueOf(), and printing goes through toString().
+import { Drop, toValue } from "liquidjs";
+
+export class LiquidFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toString(): string {
+    return rubyFloatString(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** Ruby's Float#to_s: 3.0 -> "3.0", 1e20 -> "1.0e+20", 1.5e-5 -> "1.5e-05". */
+export function rubyFloatString(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e16 || magnitude < 1e-4) {
+    const [mantissa, exponent] = value.toExponential().split("e");
+    const fullMantissa = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
+    const sign = exponent.startsWith("-") ? "-" : "+";
+    const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
+    return `${fullMantissa}e${sign}${digits}`;
+  }
+  const text = String(value);
+  return text.includes(".") ? text : `${text}.0`;
+}
+
+export type NumericValue = { kind: "int"; value: bigint } | { kind: "float"; value: number };
+
+const INT_PATTERN = /^\s*[-+]?\d+\s*$/;
+const FLOAT_PATTERN = /^\s*[-+]?\d+\.\d+\s*$/;
+
+/** Classify a value as a Ruby Integer or Float, or null when it is not numeric. */
+export function asNumeric(input: unknown): NumericValue | null {
+  const value = unwrap(input);
+  if (value instanceof LiquidFloat) return { kind: "float", value: value.value };
+  if (typeof value === "bigint") return { kind: "int", value };
+  if (typeof value === "number") {
+    if (Number.isInteger(value)) return { kind: "int", value: BigInt(value) };
+    return { kind: "float", value };
+  }
+  return null;
+}
+
+/**
+ * Ruby Liquid's Utils.to_number: numbers stay, "3.5" is a float, "3" and "3abc" are
+ * integers (to_i), anything else is 0.
+ */
+export function toNumeric(input: unknown): NumericValue {
+  const numeric = asNumeric(input);
+  if (numeric) return numeric;
+  const value = unwrap(input);
+  if (typeof value === "string") {
+    if (FLOAT_PATTERN.test(value)) return { kind: "float", value: Number(value) };
+    if (INT_PATTERN.test(value)) return { kind: "int", value: BigInt(value.trim()) };
+    const leading = /^\s*([-+]?\d+)/.exec(value);
+    return { kind: "int", value: leading ? BigInt(leading[1]) : 0n };
+  }
+  return { kind: "int", value: 0n };
+}
+
+/** Back to the JS representation: safe integers as numbers, others as BigInt, floats boxed. */
+export function fromNumeric(numeric: NumericValue): number | bigint | LiquidFloat {
+  if (numeric.kind === "float") return new LiquidFloat(numeric.value);
+  return normalizeInt(numeric.value);
+}
+
+export function normalizeInt(value: bigint): number | bigint {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+}
+
+export function numericToNumber(numeric: NumericValue): number {
+  return numeric.kind === "float" ? numeric.value : Number(numeric.value);
+}
+
+/** Unwrap liquidjs Drops (nil/empty/blank literals, custom drops) to their plain values. */
+export function unwrap(value: unknown): unknown {
+  if (value instanceof LiquidFloat) return value;
+  return toValue(value);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value) || value instanceof LiquidFloat || value instanceof Drop || value instanceof Date) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Ruby class names, for error messages that match Liquid's ("comparison of String with 5 failed"). */
+export function rubyClassName(value: unknown): string {
+  const plain = unwrap(value);
+  if (plain === null || plain === undefined) return "NilClass";
+  if (typeof plain === "string") return "String";
+  if (typeof plain === "boolean") return plain ? "TrueClass" : "FalseClass";
+  const numeric = asNumeric(plain);
+  if (numeric) return numeric.kind === "float" ? "Float" : "Integer";
+  if (Array.isArray(plain)) return "Array";
+  return "Hash";
+}
+
+/** String form used for printing ({{ }}), append, join and friends. */
+export function toLiquidString(input: unknown): string {
+  const value = unwrap(input);
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(toLiquidString).join("");
+  if (value instanceof LiquidFloat) return value.toString();
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : rubyFloatString(value);
+  if (isPlainObject(value)) return rubyInspect(value);
+  return String(value);
+}
+
+/** Ruby's Hash#inspect-like rendering, which is how Mechanic prints a hash in {{ }}. */
+export function rubyInspect(input: unknown): string {
+  const value = unwrap(input);
+  if (value === null || value === undefined) return "nil";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(rubyInspect).join(", ")}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}=>${rubyInspect(item)}`)
+      .join(", ")}}`;
+  }
+  return toLiquidString(value);
+}
+
+/** Convert Liquid values into plain JSON-compatible values (BigInt kept; floats unboxed). */
+export function toPlain(input: unknown, depth = 0): unknown {
+  if (depth > 200) throw new Error("value nested too deeply");
+  const value = unwrap(input);
+  if (value instanceof LiquidFloat) return value.value;
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map((item) => toPlain(item, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === "function") continue;
+      out[key] = toPlain(item, depth + 1);
+    }
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return value;
+}
