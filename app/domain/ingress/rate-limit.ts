@@ -35,6 +35,10 @@ export class TokenBucketLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
   }
 
+  clear(): void {
+    this.buckets.clear();
+  }
+
   get size(): number {
     return this.buckets.size;
   }

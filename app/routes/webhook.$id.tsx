@@ -1,0 +1,16 @@
+// /webhook/:id: inbound webhooks. A resource route (no UI); every method is answered by the
+// ingress pipeline (POST creates the event, OPTIONS is the CORS preflight, anything else is 405).
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleIngress, ingressContextFrom } from "~/ingress/handle-ingress.server";
+
+export function loader({ request, params, context }: LoaderFunctionArgs) {
+  return handleIngress(request, params.id ?? "", ingressContextFrom(context));
+}
+
+export function action({ request, params, context }: ActionFunctionArgs) {
+  return handleIngress(request, params.id ?? "", ingressContextFrom(context));
+}
+
+// The production server (scripts/serve.ts) can call this directly for /webhook/* URLs, skipping
+// Remix routing: build.routes["routes/webhook.$id"].module.handleIngressNode(req, res).
+export { handleIngressNode } from "~/ingress/handle-ingress.server";
