@@ -1,7 +1,7 @@
 // Turns graphql-js parse, validation and variable errors into the shape and wording Shopify's
 // Admin API (graphql-ruby) answers with: `Field 'x' doesn't exist on type 'Customer'`, a `path`
 // from the operation down to the field, and `extensions.code` such as `undefinedField`.
-import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from "graphql";
+import { GraphQLError, Kind, print, visit, type ASTNode, type DocumentNode, type VariableDefinitionNode } from "graphql";
 
 export interface ShopifyGraphqlError {
   message: string;
@@ -169,24 +169,30 @@ export function validationErrorsToShopify(document: DocumentNode, errors: readon
 }
 
 /** Errors coercing `variables` (missing required, wrong type) in graphql-ruby's wording. */
-export function variableErrorsToShopify(errors: readonly GraphQLError[]): ShopifyGraphqlError[] {
+export function variableErrorsToShopify(
+  errors: readonly GraphQLError[],
+  variableDefinitions: readonly VariableDefinitionNode[],
+  rawVariables: Record<string, unknown>,
+): ShopifyGraphqlError[] {
+  const declaredTypes = new Map(variableDefinitions.map((definition) => [definition.variable.name.value, print(definition.type)]));
   return errors.map((error) => {
-    const match = /^Variable "\$([^"]+)" (?:of (?:required |non-null )?type "([^"]+)" )?(.*)$/s.exec(error.message);
+    const match = /^Variable "\$([^"]+)" (.*)$/s.exec(error.message);
     if (!match) return { message: error.message, locations: locationsOf(error), extensions: { code: "INVALID_VARIABLE" } };
-    const [, name, type, explanation] = match;
+    const [, name, rest] = match;
+    const type = declaredTypes.get(name);
     return {
       message: `Variable $${name}${type ? ` of type ${type}` : ""} was provided invalid value`,
       locations: locationsOf(error),
       extensions: {
         code: "INVALID_VARIABLE",
-        value: null,
-        problems: [{ path: [], explanation: variableProblem(explanation) }],
+        value: rawVariables[name] ?? null,
+        problems: [{ path: [], explanation: variableProblem(rest) }],
       },
     };
   });
 }
 
 function variableProblem(graphqlJsExplanation: string): string {
-  if (graphqlJsExplanation === "was not provided.") return "Expected value to not be null";
-  return graphqlJsExplanation.replace(/^got invalid value [^;]*; /, "");
+  if (/was not provided\.$|must not be null\.$/.test(graphqlJsExplanation)) return "Expected value to not be null";
+  return graphqlJsExplanation.replace(/^(of (required |non-null )?type "[^"]+" )?got invalid value [^;]*; /, "");
 }

@@ -175,7 +175,7 @@ export async function executeAdminGraphql(options: GraphqlExecutionOptions, body
   }
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
-  if (coerced.errors) return refused(variableErrorsToShopify(coerced.errors));
+  if (coerced.errors) return refused(variableErrorsToShopify(coerced.errors, operation.variableDefinitions ?? [], rawVariables));
 
   const fragments = collectFragments(document);
   const unsupported = findUnsupportedFields(schema, operation, fragments);
