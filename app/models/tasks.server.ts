@@ -1,0 +1,149 @@
+// Tasks per shop: create, update (bumps the version), enable/disable, delete, list, and the lookup
+// the runner uses. Subscriptions are stored one per line; options as a JSON object.
+import { randomUUID } from "node:crypto";
+import type { PrismaClient, Task } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { validateUserTopic } from "~/domain/topics";
+import { parseJsonExact, toJsonText } from "~/domain/actions/json";
+import { parseSubscriptionLine, subscriptionFor, type Subscription } from "~/runs/subscriptions";
+
+export class TaskValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TaskValidationError";
+  }
+}
+
+export class TaskNotFoundError extends Error {
+  constructor(id: string) {
+    super(`no task ${id} in this shop`);
+    this.name = "TaskNotFoundError";
+  }
+}
+
+export interface TaskInput {
+  name: string;
+  /** One topic per line (or a list), each with an optional +N.unit offset. */
+  subscriptions: string | string[];
+  subscriptionsTemplate?: string | null;
+  script: string;
+  options?: Record<string, unknown>;
+  docs?: string | null;
+  performActionRunsInSequence?: boolean;
+  haltActionRunSequenceOnError?: boolean;
+  previewEventDefinitions?: unknown[];
+  /** Mechanic task keys Hookline keeps but does not use (shopify_api_version, ...). */
+  extra?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+export const MAX_TASK_NAME = 255;
+export const MAX_SCRIPT_CHARS = 200_000;
+
+/** Normalizes and checks subscriptions; returns the stored text (one per line). */
+export function normalizeSubscriptions(value: string | string[]): string {
+  const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/)).map((l) => String(l).trim()).filter(Boolean);
+  for (const line of lines) {
+    const parsed = parseSubscriptionLine(line);
+    if (!parsed) throw new TaskValidationError(`subscription "${line.slice(0, 120)}" is not a topic like user/subject/verb, optionally with an offset like +1.hour`);
+    if (parsed.topic.startsWith("user/")) {
+      const check = validateUserTopic(parsed.topic);
+      if (!check.ok) throw new TaskValidationError(check.message);
+    } else if (!/^(shopify|mechanic)\//.test(parsed.topic) && parsed.topic.split("/").length !== 3) {
+      throw new TaskValidationError(`subscription "${line}" has an unknown topic form`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function validate(input: TaskInput): void {
+  if (typeof input.name !== "string" || input.name.trim() === "") throw new TaskValidationError("task name is required");
+  if (input.name.trim().length > MAX_TASK_NAME) throw new TaskValidationError(`task name is longer than ${MAX_TASK_NAME} characters`);
+  if (typeof input.script !== "string") throw new TaskValidationError("task script must be text");
+  if (input.script.length > MAX_SCRIPT_CHARS) throw new TaskValidationError(`task script is longer than ${MAX_SCRIPT_CHARS} characters`);
+  if (input.options !== undefined && (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))) {
+    throw new TaskValidationError("task options must be an object");
+  }
+  if (input.previewEventDefinitions !== undefined && !Array.isArray(input.previewEventDefinitions)) {
+    throw new TaskValidationError("preview_event_definitions must be a list");
+  }
+}
+
+function toRow(input: TaskInput) {
+  validate(input);
+  return {
+    name: input.name.trim(),
+    subscriptions: normalizeSubscriptions(input.subscriptions),
+    subscriptionsTemplate: input.subscriptionsTemplate ?? null,
+    script: input.script,
+    options: toJsonText(input.options ?? {}),
+    docs: input.docs ?? null,
+    performActionRunsInSequence: input.performActionRunsInSequence ?? false,
+    haltActionRunSequenceOnError: input.haltActionRunSequenceOnError ?? false,
+    previewEventDefinitions: toJsonText(input.previewEventDefinitions ?? []),
+    extra: toJsonText(input.extra ?? {}),
+    ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
+  };
+}
+
+export async function createTask(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
+  return db.task.create({ data: { id: randomUUID(), shop, ...toRow(input) } });
+}
+
+export async function getTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<Task | null> {
+  return db.task.findFirst({ where: { id, shop } });
+}
+
+export async function requireTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<Task> {
+  const task = await getTask(shop, id, db);
+  if (!task) throw new TaskNotFoundError(id);
+  return task;
+}
+
+export async function listTasks(shop: string, db: PrismaClient = defaultPrisma): Promise<Task[]> {
+  return db.task.findMany({ where: { shop }, orderBy: [{ name: "asc" }, { createdAt: "asc" }] });
+}
+
+/** Replaces the task's configuration and bumps its version. */
+export async function updateTask(shop: string, id: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
+  await requireTask(shop, id, db);
+  return db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
+}
+
+export async function setTaskEnabled(shop: string, id: string, enabled: boolean, db: PrismaClient = defaultPrisma): Promise<Task> {
+  await requireTask(shop, id, db);
+  return db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
+}
+
+export async function deleteTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<void> {
+  const { count } = await db.task.deleteMany({ where: { id, shop } });
+  if (count === 0) throw new TaskNotFoundError(id);
+}
+
+/** Creates the task, or replaces the configuration of the shop's task with the same name. */
+export async function upsertTaskByName(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<{ task: Task; replaced: boolean }> {
+  const existing = await db.task.findFirst({ where: { shop, name: input.name.trim() }, orderBy: { createdAt: "asc" } });
+  if (existing) return { task: await updateTask(shop, existing.id, input, db), replaced: true };
+  return { task: await createTask(shop, input, db), replaced: false };
+}
+
+/** Enabled tasks of the shop subscribed to `topic`, each with its matching subscription. */
+export async function findSubscribedTasks(shop: string, topic: string, db: PrismaClient = defaultPrisma): Promise<{ task: Task; subscription: Subscription }[]> {
+  const candidates = await db.task.findMany({ where: { shop, enabled: true, subscriptions: { contains: topic } }, orderBy: { createdAt: "asc" } });
+  const found: { task: Task; subscription: Subscription }[] = [];
+  for (const task of candidates) {
+    const subscription = subscriptionFor(task.subscriptions, topic);
+    if (subscription) found.push({ task, subscription });
+  }
+  return found;
+}
+
+/** The task's stored options as an object. */
+export function taskOptions(task: Pick<Task, "options">): Record<string, unknown> {
+  try {
+    const value = parseJsonExact(task.options);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
