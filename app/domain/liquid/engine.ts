@@ -33,6 +33,10 @@ export class LiquidScriptError extends Error {
   constructor(
     message: string,
     readonly phase: "parse" | "render",
+    /** What was rendered before the failure (lets callers keep earlier logs). */
+    readonly partialOutput = "",
+    /** Render state at the failure (permissions recorded so far). */
+    readonly state: RenderState | null = null,
   ) {
     super(message);
     this.name = "LiquidScriptError";
@@ -186,8 +190,8 @@ export class LiquidEngine {
       rendering.catch(() => {});
       await Promise.race([rendering, timeout]);
     } catch (error) {
-      if (error instanceof LiquidScriptError) throw error;
-      throw new LiquidScriptError(describeError(error, limits), "render");
+      const message = error instanceof LiquidScriptError ? error.message : describeError(error, limits);
+      throw new LiquidScriptError(message, "render", emitter.buffer, state);
     } finally {
       clearTimeout(timer);
     }

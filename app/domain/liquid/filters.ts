@@ -639,7 +639,8 @@ function dateFilter(this: FilterThis, input: unknown, ...args: unknown[]): unkno
   const { positional, keywords } = splitArgs(args);
   const timeZone = keywords.has("tz") ? resolveTimeZone(toLiquidString(keywords.get("tz"))) : state.timeZone;
   const value = unwrap(input);
-  let instant = parseDateInput(value instanceof LiquidFloat ? value.value : value, timeZone, Date.now());
+  // Mechanic: zoneless input is read in the shop's zone, then shown in tz: (if given).
+  let instant = parseDateInput(value instanceof LiquidFloat ? value.value : value, state.timeZone, Date.now());
   if (instant === null) return input;
   for (const boundary of BOUNDARIES) {
     const option = keywords.get(boundary);

@@ -1,0 +1,190 @@
+// Renders a task's script against an event: the contract the runner and preview code against.
+// Never throws for script problems: syntax errors, runtime errors, limits and {% error %} all
+// become `errors`. Actions are returned even when there are errors (for display); Mechanic's
+// rule is that a task run with any error performs none of them.
+import { Drop } from "liquidjs";
+import { defaultEngine, LiquidScriptError, type LiquidEngine, type RenderLimits } from "~/domain/liquid/engine";
+import { interpretOutput } from "~/domain/liquid/output";
+import { resolveTimeZone } from "~/domain/liquid/dates";
+import { isPlainObject } from "~/domain/liquid/values";
+
+export interface TaskEvent {
+  id: string;
+  topic: string;
+  data: unknown;
+  created_at: string;
+  source: string;
+  parent?: TaskEvent | null;
+  webhook_request_id?: string | null;
+  preview?: boolean;
+}
+
+export interface ShopInfo {
+  name: string;
+  domain: string;
+  myshopify_domain: string;
+  email: string;
+  currency: string;
+  timezone: string;
+  [k: string]: unknown;
+}
+
+export interface RenderedAction {
+  type: string;
+  options: unknown;
+  meta: unknown | null;
+  performEvent: boolean;
+}
+
+export interface RenderResult {
+  actions: RenderedAction[];
+  logs: unknown[];
+  errors: string[];
+  permissions: string[];
+  durationMs: number;
+}
+
+export interface RenderInput {
+  script: string;
+  options: Record<string, unknown>;
+  event: TaskEvent;
+  shop: ShopInfo;
+  task: { id: string; name: string };
+  cache?: { get(key: string): Promise<unknown> };
+  shopifyQuery?: (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
+  preview?: boolean;
+  templateCacheKey?: string;
+  limits?: Partial<{ timeoutMs: number; renderLimitMs: number; outputBytes: number; memoryLimit: number; parseLimit: number }>;
+}
+
+/** Mechanic exposes up to 5 generations of parent events. */
+export const MAX_PARENT_GENERATIONS = 5;
+
+/** `cache["key"]` / `cache.key` lookups; nil in preview or when no cache is given. */
+class CacheDrop extends Drop {
+  constructor(private readonly reader: RenderInput["cache"] | null) {
+    super();
+  }
+  liquidMethodMissing(key: string): unknown {
+    if (!this.reader || typeof key !== "string") return null;
+    return this.reader.get(key).then((value) => value ?? null);
+  }
+}
+
+function eventForLiquid(event: TaskEvent, preview: boolean, generation = 0): Record<string, unknown> {
+  const parent = event.parent && generation < MAX_PARENT_GENERATIONS ? eventForLiquid(event.parent, preview, generation + 1) : null;
+  const out: Record<string, unknown> = {
+    id: event.id,
+    topic: event.topic,
+    data: event.data ?? null,
+    created_at: event.created_at,
+    source: event.source,
+    parent,
+    webhook_request_id: event.webhook_request_id ?? null,
+  };
+  // Mechanic: `preview` is present (true) only in preview; absent on live events.
+  if (preview) out.preview = true;
+  return out;
+}
+
+/** shopify/customers/create -> "customer": Mechanic's subject variable for Shopify topics. */
+export function subjectVariable(topic: string): string | null {
+  const match = /^shopify\/([a-z_]+)\/[a-z_]+$/.exec(topic);
+  if (!match) return null;
+  const resource = match[1];
+  if (resource.endsWith("ies")) return `${resource.slice(0, -3)}y`;
+  if (resource.endsWith("sses") || resource.endsWith("xes")) return resource.slice(0, -2);
+  if (resource.endsWith("s")) return resource.slice(0, -1);
+  return resource;
+}
+
+const RESERVED_NAMES = new Set(["event", "shop", "options", "task", "cache", "action", "array", "hash", "newline"]);
+
+function looksLikeLiquid(text: string): boolean {
+  return text.includes("{{") || text.includes("{%");
+}
+
+function engineLimits(limits: RenderInput["limits"]): Partial<RenderLimits> {
+  const out: Partial<RenderLimits> = {};
+  if (!limits) return out;
+  for (const key of ["timeoutMs", "renderLimitMs", "outputBytes", "memoryLimit", "parseLimit"] as const) {
+    const value = limits[key];
+    if (typeof value === "number" && Number.isFinite(value) && value > 0) out[key] = value;
+  }
+  if (out.renderLimitMs !== undefined && out.timeoutMs === undefined) out.timeoutMs = out.renderLimitMs + 1000;
+  return out;
+}
+
+export async function renderTask(input: RenderInput, engine: LiquidEngine = defaultEngine): Promise<RenderResult> {
+  const started = performance.now();
+  const errors: string[] = [];
+  const logs: unknown[] = [];
+  const actions: RenderedAction[] = [];
+  let permissions: string[] = [];
+  const finish = (): RenderResult => ({ actions, logs, errors, permissions, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+
+  try {
+    const preview = input.preview === true || input.event?.preview === true;
+    if (typeof input.script !== "string") {
+      errors.push("Task script must be a string");
+      return finish();
+    }
+    let timeZone = "UTC";
+    try {
+      timeZone = resolveTimeZone(input.shop?.iana_timezone ? String(input.shop.iana_timezone) : input.shop?.timezone);
+    } catch (error) {
+      logs.push(`shop time zone ${JSON.stringify(input.shop?.timezone)} is unknown; dates use UTC (${(error as Error).message})`);
+    }
+    const limits = engineLimits(input.limits);
+    const state = { timeZone, preview, shopifyQuery: preview ? undefined : input.shopifyQuery };
+    const event = eventForLiquid(input.event, preview);
+    const baseScope: Record<string, unknown> = {
+      event,
+      shop: input.shop,
+      task: { id: input.task?.id ?? null, name: input.task?.name ?? null },
+      cache: new CacheDrop(preview ? null : input.cache ?? null),
+    };
+    if (input.event.topic === "mechanic/actions/perform") baseScope.action = event.data;
+    const subject = subjectVariable(input.event.topic);
+    if (subject && !RESERVED_NAMES.has(subject)) baseScope[subject] = event.data;
+
+    // Mechanic renders text option values as Liquid before the script.
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(isPlainObject(input.options) ? input.options : {})) {
+      if (typeof value === "string" && looksLikeLiquid(value)) {
+        try {
+          options[key] = (await engine.render(value, { ...baseScope, options: {} }, { state, limits })).output;
+        } catch (error) {
+          errors.push(`Option ${key}: ${(error as Error).message}`);
+          options[key] = value;
+        }
+      } else options[key] = value;
+    }
+
+    let output = "";
+    try {
+      const rendered = await engine.render(input.script, { ...baseScope, options }, { state, limits, cacheKey: input.templateCacheKey });
+      output = rendered.output;
+      permissions = rendered.state.permissions;
+    } catch (error) {
+      if (!(error instanceof LiquidScriptError)) throw error;
+      // Keep what rendered before the failure (its logs help), then report the failure.
+      const partial = interpretOutput(error.partialOutput);
+      logs.push(...partial.logs);
+      actions.push(...partial.actions);
+      errors.push(...partial.errors.filter((message) => !message.startsWith("Output is not valid JSON")));
+      errors.push(error.message);
+      permissions = error.state?.permissions ?? [];
+      return finish();
+    }
+    const interpreted = interpretOutput(output);
+    actions.push(...interpreted.actions);
+    logs.push(...interpreted.logs);
+    errors.push(...interpreted.errors);
+    return finish();
+  } catch (error) {
+    // A bug in our code must still not take down the worker: report it on the task run.
+    errors.push(`Internal error while rendering: ${error instanceof Error ? error.message : String(error)}`);
+    return finish();
+  }
+}
