@@ -201,7 +201,9 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
       dedupeKey ? { webhookId: webhook.id, key: dedupeKey } : undefined,
     );
   } catch (error) {
-    console.error(`ingress: could not store an event for webhook ${webhook.id} (request ${requestId}):`, error);
+    const reason = error instanceof Error ? error.message.trim().split("\n").slice(-1)[0] : String(error);
+    const code = (error as { code?: string } | null)?.code;
+    console.error(`ingress: could not store an event for webhook ${webhook.id} (request ${requestId}): ${code ? `${code} ` : ""}${reason}`);
     return text(503, "Service Unavailable: the event could not be stored; retry later", { ...headers, "Retry-After": "5" });
   }
   noteWebhookReceived(webhook.id, receivedAt);
