@@ -1,0 +1,173 @@
+// Durability: Redis stopped during ingress and restarted, and a crash between commit and enqueue.
+// Uses its own throwaway redis-server (no persistence, like production's Redis here) so stopping
+// it affects nothing else. Every 204'd event must end up with exactly one job.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Worker, type Queue } from "bullmq";
+import prisma from "~/db.server";
+import { closeQueues } from "~/queue.server";
+import { resetIngressState } from "~/ingress/handle-ingress.server";
+import { enqueuePendingEvents } from "~/models/events.server";
+import { SHOP, eventsOf, newWebhook, post, randomUUID, testQueue } from "./helpers";
+
+let redis: ChildProcess | null = null;
+let port = 0;
+const previousRedisUrl = process.env.REDIS_URL;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function startRedis(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+    redis = child;
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (!output.includes("Ready to accept connections")) reject(new Error(`redis-server exited (${code}): ${output}`));
+    });
+  });
+}
+
+function stopRedis(): Promise<void> {
+  const child = redis;
+  redis = null;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.on("exit", () => resolve());
+    child.kill("SIGKILL"); // an outage, not a clean shutdown
+  });
+}
+
+async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function jobIds(queue: Queue): Promise<string[]> {
+  const jobs = await queue.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized", "paused"]);
+  return jobs.map((job) => job.id!).sort();
+}
+
+let queue: Queue;
+
+beforeAll(async () => {
+  port = await freePort();
+  await startRedis();
+  // Read when the events queue first connects, which happens in this file only.
+  process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
+  queue = testQueue(process.env.REDIS_URL);
+  resetIngressState();
+});
+
+afterAll(async () => {
+  await queue?.close().catch(() => {});
+  await closeQueues().catch(() => {});
+  await stopRedis();
+  if (previousRedisUrl === undefined) delete process.env.REDIS_URL;
+  else process.env.REDIS_URL = previousRedisUrl;
+});
+
+describe("Redis outage", () => {
+  it("accepts while Redis is down, keeps events pending, and enqueues each exactly once after it returns", async () => {
+    const webhook = await newWebhook({ rateLimitPerMinute: 10_000 });
+
+    // 1. Redis up: enqueued at once.
+    const first = await post(webhook.id, { body: '{"n":0}', contentType: "application/json" });
+    expect(first.status).toBe(204);
+    const [firstEvent] = await eventsOf(webhook.id);
+    expect(firstEvent!.status).toBe("enqueued");
+    expect(await jobIds(queue)).toEqual([firstEvent!.id]);
+
+    // 2. Redis dies. Its memory (and the first job) is gone: no persistence.
+    await stopRedis();
+    const started = Date.now();
+    for (let n = 1; n <= 5; n++) {
+      const response = await post(webhook.id, { body: `{"n":${n}}`, contentType: "application/json" });
+      expect(response.status).toBe(204);
+    }
+    expect(Date.now() - started).toBeLessThan(5 * 2_500); // fails fast, never hangs
+    const duringOutage = await eventsOf(webhook.id);
+    expect(duringOutage.map((e) => e.status)).toEqual(["enqueued", "pending", "pending", "pending", "pending", "pending"]);
+
+    // A sweep while Redis is down changes nothing and reports the failure.
+    const failedSweep = await enqueuePendingEvents({ pendingAfterMs: 0 });
+    expect(failedSweep).toMatchObject({ enqueued: 0, failed: 1 });
+
+    // 3. Redis returns (empty). Two sweeps at once, as from two processes.
+    await startRedis();
+    await until("the events queue to reconnect", async () => {
+      const result = await enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }).catch(() => null);
+      return result && result.failed === 0 ? result : null;
+    }).then(async () => {
+      await Promise.all([enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }), enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 })]);
+    });
+
+    const after = await eventsOf(webhook.id);
+    expect(after.map((e) => e.status)).toEqual(Array(6).fill("enqueued"));
+    // Each event has exactly one job, including the first one that Redis lost.
+    expect(await jobIds(queue)).toEqual(after.map((e) => e.id).sort());
+
+    // 4. A worker receives each event exactly once.
+    const received: string[] = [];
+    const worker = new Worker(
+      "events",
+      async (job) => {
+        received.push(job.data.eventId as string);
+      },
+      { connection: { host: "127.0.0.1", port, maxRetriesPerRequest: null }, prefix: process.env.HOOKLINE_QUEUE_PREFIX },
+    );
+    try {
+      await until("all events to be delivered", async () => received.length >= 6);
+      await new Promise((r) => setTimeout(r, 500)); // room for a duplicate delivery to show up
+      expect(received.sort()).toEqual(after.map((e) => e.id).sort());
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("a crash between commit and enqueue: the sweep enqueues the pending row once", async () => {
+    const webhook = await newWebhook();
+    const id = randomUUID();
+    // The state a crash right after the commit leaves: a pending row and no job.
+    await prisma.event.create({
+      data: { id, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: '{"crash":true}', source: "user", status: "pending", createdAt: new Date(Date.now() - 60_000) },
+    });
+    expect(await queue.getJob(id)).toBeUndefined();
+    // Too recent rows are left alone (their own request may still be enqueueing them).
+    const fresh = randomUUID();
+    await prisma.event.create({ data: { id: fresh, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: "null", source: "user" } });
+
+    const [a, b] = await Promise.all([enqueuePendingEvents(), enqueuePendingEvents()]);
+    expect(a.enqueued + b.enqueued).toBeGreaterThanOrEqual(1);
+    expect((await queue.getJob(id))?.data).toEqual({ eventId: id });
+    expect(await queue.getJob(fresh)).toBeUndefined();
+    const row = await prisma.event.findUnique({ where: { id } });
+    expect(row?.status).toBe("enqueued");
+    expect((await jobIds(queue)).filter((jobId) => jobId === id)).toHaveLength(1);
+
+    const again = await enqueuePendingEvents();
+    expect(again.enqueued).toBe(0);
+  });
+});
