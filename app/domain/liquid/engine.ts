@@ -56,8 +56,9 @@ class LimitedEmitter {
 }
 
 // Ruby keeps `6.0` a Float; liquidjs parses it to the number 6. After parsing we box every decimal
-// number literal so it prints and divides like Ruby's Float (and keep big integer literals exact). Walks the parsed template tree once.
-function markFloatLiterals(root: unknown, liquid: Liquid): void {
+// number literal so it prints and divides like Ruby's Float (and keep big integer literals exact).
+// String literals are made raw, as in Ruby Liquid. Walks the parsed template tree once.
+function applyRubyLiterals(root: unknown, liquid: Liquid): void {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   while (stack.length) {
@@ -70,6 +71,12 @@ function markFloatLiterals(root: unknown, liquid: Liquid): void {
       if (/[.eE]/.test(text)) token.content = new LiquidFloat(token.content);
       // Integer literals beyond 2^53 stay exact, to compare with 64-bit ids from event data.
       else if (!Number.isSafeInteger(token.content) && /^[-+]?\d+$/.test(text)) token.content = BigInt(text);
+      continue;
+    }
+    // Ruby Liquid string literals have no escape sequences: "\n" is a backslash and an n (which is
+    // why Mechanic offers `newline`). liquidjs would decode them; restore the raw text.
+    if (token.kind === TokenKind.Quoted && typeof token.content === "string" && typeof token.getText === "function") {
+      token.content = token.getText().slice(1, -1);
       continue;
     }
     if (node instanceof LiquidFloat) continue;
@@ -150,7 +157,7 @@ export class LiquidEngine {
     } catch (error) {
       throw new LiquidScriptError(describeError(error).replace(/^Liquid error: /, "Liquid syntax error: "), "parse");
     }
-    markFloatLiterals(templates, this.liquid);
+    applyRubyLiterals(templates, this.liquid);
     if (cacheKey) {
       this.cache.set(cacheKey, { source, templates });
       while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);

@@ -97,7 +97,8 @@ describe("numbers behave like Ruby", () => {
 describe("strings, escaping and nil", () => {
   it.each([
     ["{{ \"Have you read 'James & the Giant Peach'?\" | escape }}", "Have you read &#39;James &amp; the Giant Peach&#39;?"],
-    ["{{ \"<p>\\\"hi\\\"</p>\" | escape }}", "&lt;p&gt;&quot;hi&quot;&lt;/p&gt;"],
+    ["{{ '<p>\"hi\"</p>' | escape }}", "&lt;p&gt;&quot;hi&quot;&lt;/p&gt;"],
+    ["{{ \"a\\nb\" }}", "a\\nb"],
     ["{{ \"1 < 2 &amp; 3\" | escape_once }}", "1 &lt; 2 &amp; 3"],
     ["{{ \"john@liquid.com\" | url_encode }}", "john%40liquid.com"],
     ["{{ \"Tetsuro Takara\" | url_encode }}", "Tetsuro+Takara"],

@@ -212,7 +212,7 @@ describe("renderTask: shopify filter", () => {
 
   it("refuses mutations with a clear error", async () => {
     const shopifyQuery = async () => ({ data: {} });
-    const result = await renderTask(input(`{% assign r = "mutation { tagsAdd(id: \\"x\\", tags: [\\"a\\"]) { node { id } } }" | shopify %}`, { shopifyQuery }));
+    const result = await renderTask(input(`{% assign r = 'mutation { tagsAdd(id: "x", tags: ["a"]) { node { id } } }' | shopify %}`, { shopifyQuery }));
     expect(result.errors[0]).toMatch(/shopify filter only runs queries; use a "shopify" action for mutations/);
   });
 
