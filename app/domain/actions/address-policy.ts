@@ -42,7 +42,7 @@ export interface AddressPolicy {
   allowedHosts: string[];
 }
 
-export function addressPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): AddressPolicy {
+export function addressPolicyFromEnv(env: Record<string, string | undefined> = process.env): AddressPolicy {
   return {
     allowPrivate: env.HTTP_ACTION_ALLOW_PRIVATE === "1" || env.HTTP_ACTION_ALLOW_PRIVATE === "true",
     allowedHosts: (env.HTTP_ACTION_ALLOWED_HOSTS ?? "")

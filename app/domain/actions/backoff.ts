@@ -6,7 +6,7 @@ export const MAX_ATTEMPTS = 5;
 /** Multipliers of the base for the waits after attempts 1..4 (30 s base -> 30 s, 60 s, 150 s, 300 s). */
 const STEPS = [1, 2, 5, 10];
 
-export function retryBaseMs(env: NodeJS.ProcessEnv = process.env): number {
+export function retryBaseMs(env: Record<string, string | undefined> = process.env): number {
   const raw = Number(env.RETRY_BASE_MS);
   return Number.isFinite(raw) && raw >= 0 && env.RETRY_BASE_MS !== "" && env.RETRY_BASE_MS !== undefined ? raw : 30_000;
 }

@@ -1,0 +1,128 @@
+// A worker: BullMQ Workers for the "events" and "runs" queues, the heartbeat and the recovery
+// sweep. `workers/index.ts` runs one per process; tests start them in-process with overrides.
+import os from "node:os";
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { limits, queuePrefix } from "~/config.server";
+import prisma from "~/db.server";
+import { closeQueues, createRedis, EVENTS_QUEUE } from "~/queue.server";
+import { enqueueEvent, enqueuePendingEvents } from "./events.server";
+import { clearHeartbeat, HEARTBEAT_INTERVAL_MS, writeHeartbeat, type WorkerHeartbeat } from "./heartbeat.server";
+import { closeRunsQueue, RUNS_QUEUE, scheduleTaskRun } from "./queues.server";
+import { createRunner, type Runner, type RunnerDeps } from "./runner.server";
+import { sweepIfLeader, sweepOnce } from "./sweep.server";
+import { leases, workerRunnerDeps } from "./worker-deps.server";
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** BullMQ's job lock: a job whose worker stops renewing it for this long is re-delivered. */
+  lockMs?: number;
+  sweepIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  overrides?: Partial<RunnerDeps>;
+  log?: (message: string) => void;
+}
+
+export interface StartedWorker {
+  runner: Runner;
+  concurrency: number;
+  /** Finishes in-flight jobs, stops the timers and removes this process's heartbeat. */
+  close(): Promise<void>;
+}
+
+function numberFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export async function startWorker(options: WorkerOptions = {}): Promise<StartedWorker> {
+  const log = options.log ?? ((message: string) => console.log(`[worker] ${message}`));
+  const concurrency = options.concurrency ?? limits.workerConcurrency;
+  const lockMs = options.lockMs ?? numberFromEnv("WORKER_LOCK_MS", 30_000);
+  const sweepIntervalMs = options.sweepIntervalMs ?? numberFromEnv("SWEEP_INTERVAL_MS", 10_000);
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+
+  const connection: Redis = createRedis();
+  connection.on("error", (error) => log(`redis: ${error.message}`));
+  const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides }));
+  const common = {
+    connection,
+    prefix: queuePrefix(),
+    concurrency,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    maxStalledCount: 5,
+  };
+  const eventsWorker = new Worker(
+    EVENTS_QUEUE,
+    async (job: Job<{ eventId?: string }>) => {
+      if (typeof job.data?.eventId !== "string") throw new Error(`event job ${job.id} has no eventId`);
+      await runner.processEvent(job.data.eventId);
+    },
+    common,
+  );
+  const runsWorker = new Worker(
+    RUNS_QUEUE,
+    async (job: Job<{ taskRunId?: string }>) => {
+      if (typeof job.data?.taskRunId !== "string") throw new Error(`task-run job ${job.id} has no taskRunId`);
+      await runner.processTaskRun(job.data.taskRunId);
+    },
+    common,
+  );
+  for (const worker of [eventsWorker, runsWorker]) {
+    worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
+    worker.on("error", (error) => log(error.message));
+  }
+
+  const beat: WorkerHeartbeat = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), at: new Date().toISOString(), concurrency };
+  const heartbeat = async () => {
+    beat.at = new Date().toISOString();
+    await writeHeartbeat(connection, beat).catch((error: Error) => log(`heartbeat: ${error.message}`));
+  };
+  await heartbeat();
+  const heartbeatTimer = setInterval(heartbeat, heartbeatIntervalMs);
+
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const report = await sweepIfLeader(connection, sweepIntervalMs, () =>
+        sweepOnce({
+          db: prisma,
+          enqueueEvent: (id) => enqueueEvent(id),
+          enqueuePendingEvents: () => enqueuePendingEvents(),
+          scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
+          actionLeaseMs: options.overrides?.actionLeaseMs ?? leases.actionMs,
+          taskLeaseMs: options.overrides?.taskLeaseMs ?? leases.taskMs,
+        }),
+      );
+      if (report && report.events + report.taskRuns + report.actionRuns > 0) {
+        log(`sweep re-queued ${report.events} event(s), ${report.taskRuns} task run(s), ${report.actionRuns} task run(s) with due actions`);
+      }
+    } catch (error) {
+      log(`sweep: ${(error as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  };
+  void sweep();
+  const sweepTimer = setInterval(sweep, sweepIntervalMs);
+
+  return {
+    runner,
+    concurrency,
+    async close() {
+      clearInterval(heartbeatTimer);
+      clearInterval(sweepTimer);
+      await Promise.all([eventsWorker.close(), runsWorker.close()]);
+      await clearHeartbeat(connection, beat).catch(() => {});
+      await connection.quit().catch(() => {});
+    },
+  };
+}
+
+/** Closes the process-wide queues used to enqueue (call once when the process stops). */
+export async function closeSharedQueues(): Promise<void> {
+  await Promise.all([closeQueues(), closeRunsQueue()]);
+}
