@@ -1,6 +1,6 @@
 // Small client hooks shared by the screens.
 import { useEffect, useRef } from "react";
-import { useRevalidator } from "@remix-run/react";
+import { useRevalidator, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
 /** Re-runs the page's loaders every `intervalMs` while the tab is visible, so lists update live. */
@@ -67,4 +67,20 @@ export async function copyText(text: string): Promise<boolean> {
   }
   area.remove();
   return ok;
+}
+
+/** Shows a toast for a flag a redirect left in the URL (e.g. ?deleted=1), then removes the flag. */
+export function useRedirectToast(messages: Record<string, string>): void {
+  const shopify = useAppBridge();
+  const [searchParams, setSearchParams] = useSearchParams();
+  useEffect(() => {
+    const key = Object.keys(messages).find((k) => searchParams.has(k));
+    if (!key) return;
+    shopify.toast.show(messages[key]!);
+    const next = new URLSearchParams(searchParams);
+    for (const k of Object.keys(messages)) next.delete(k);
+    setSearchParams(next, { replace: true, preventScrollReset: true });
+    // messages is a literal at each call site; re-running for it would not change anything.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchParams, setSearchParams, shopify]);
 }

@@ -1,7 +1,7 @@
 // Validation of the Settings form. Pure: the action uses it, and its messages are shown inline.
 
 export const RETENTION_DAYS = { min: 1, max: 365 } as const;
-export const RATE_LIMIT_PER_MINUTE = { min: 1, max: 100_000 } as const;
+export const RATE_LIMIT_PER_MINUTE = { min: 1, max: 1_000_000 } as const;
 export const MAX_CORS_ORIGINS = 50;
 
 export interface SettingsInput {

@@ -6,8 +6,10 @@ export const DATA_MODES = ["auto", "full"] as const;
 export const CORS_MODES = ["any", "restricted"] as const;
 export const SIGNATURE_MODES = ["none", "standard", "hmac"] as const;
 export const SIGNATURE_ENCODINGS = ["hex", "base64"] as const;
-export const DEFAULT_DEDUPE_HEADER = "Idempotency-Key";
+/** What ingress reads when no dedupe header is named (app/models/webhooks.server.ts). */
+export const DEFAULT_DEDUPE_HEADERS_TEXT = "Idempotency-Key, webhook-id or X-Shopify-Webhook-Id";
 export const DEFAULT_SIGNATURE_HEADER = "X-Signature";
+export const MAX_RATE_LIMIT = 1_000_000;
 export const MAX_NAME_LENGTH = 255;
 
 export type DataModeValue = (typeof DATA_MODES)[number];
@@ -22,6 +24,8 @@ export interface WebhookFormValues {
   corsMode: CorsModeValue;
   signatureMode: SignatureModeValue;
   signatureHeader: string | null;
+  /** "hmac" mode only: the sender's shared secret; undefined keeps the current one (or generates one). */
+  signatureSecret?: string;
   signatureEncoding: SignatureEncodingValue;
   dedupeEnabled: boolean;
   dedupeHeader: string | null;
@@ -30,6 +34,9 @@ export interface WebhookFormValues {
 }
 
 export type WebhookFormField = keyof WebhookFormValues;
+
+/** Only name, topic and data mode: the short create form. */
+export const CREATE_FIELDS: readonly WebhookFormField[] = ["name", "topic", "dataMode"];
 export type WebhookFormErrors = Partial<Record<WebhookFormField, string>>;
 export type WebhookFormResult = { ok: true; values: WebhookFormValues } | { ok: false; errors: WebhookFormErrors };
 
@@ -78,18 +85,24 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
   if (!signatureEncoding) errors.signatureEncoding = 'Encoding must be "hex" or "base64"';
 
   let signatureHeader: string | null = null;
+  let signatureSecret: string | undefined;
   if (signatureMode === "hmac") {
     signatureHeader = field(form, "signatureHeader").trim() || DEFAULT_SIGNATURE_HEADER;
     if (!HEADER_NAME.test(signatureHeader) || signatureHeader.length > 100) {
       errors.signatureHeader = "Header name may contain only letters, digits and - _ . (no spaces or colons)";
+    }
+    const secret = field(form, "signatureSecret").trim();
+    if (secret !== "") {
+      if (secret.length < 8 || secret.length > 500) errors.signatureSecret = "Secret must be 8 to 500 characters";
+      else signatureSecret = secret;
     }
   }
 
   const dedupeEnabled = ["on", "true", "1"].includes(field(form, "dedupeEnabled"));
   let dedupeHeader: string | null = null;
   if (dedupeEnabled) {
-    dedupeHeader = field(form, "dedupeHeader").trim() || DEFAULT_DEDUPE_HEADER;
-    if (!HEADER_NAME.test(dedupeHeader) || dedupeHeader.length > 100) {
+    dedupeHeader = field(form, "dedupeHeader").trim() || null;
+    if (dedupeHeader !== null && (!HEADER_NAME.test(dedupeHeader) || dedupeHeader.length > 100)) {
       errors.dedupeHeader = "Header name may contain only letters, digits and - _ . (no spaces or colons)";
     }
   }
@@ -97,8 +110,8 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
   let rateLimitPerMinute: number | null = null;
   const rateText = field(form, "rateLimitPerMinute").trim();
   if (rateText !== "") {
-    if (!/^\d+$/.test(rateText) || Number(rateText) < 1 || Number(rateText) > 100_000) {
-      errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 100,000, or empty for the shop default";
+    if (!/^\d+$/.test(rateText) || Number(rateText) < 1 || Number(rateText) > MAX_RATE_LIMIT) {
+      errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 1,000,000, or empty for the shop default";
     } else {
       rateLimitPerMinute = Number(rateText);
     }
@@ -116,6 +129,7 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
       corsMode,
       signatureMode,
       signatureHeader,
+      ...(signatureSecret !== undefined ? { signatureSecret } : {}),
       signatureEncoding,
       dedupeEnabled,
       dedupeHeader,

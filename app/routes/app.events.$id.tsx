@@ -1,0 +1,329 @@
+// One event: its data, request facts, and every task run with its logs, actions and errors, and
+// every action run with its request, result, duration and attempts. Retry failed runs or replay.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link as RemixLink, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Banner, BlockStack, Box, Button, Card, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { authenticate } from "../shopify.server";
+import { childEvents, getEventDetail } from "../models/ui-activity.server";
+import { replayEvent, retryFailedRuns } from "../models/ui-event-actions.server";
+import { rollUpStatus } from "../ui/status";
+import { parseJsonOr, prettyJson } from "../ui/json";
+import { absoluteTime, formatDuration, relativeTime } from "../ui/time";
+import { StatusBadge } from "../components/StatusBadge";
+import { CodeBlock } from "../components/CodeBlock";
+import { usePolling, useActionToast, useRedirectToast } from "../components/hooks";
+import { RouteError } from "../components/RouteError";
+
+const OPEN = new Set(["pending", "enqueued", "running"]);
+
+function notFound(): never {
+  throw new Response("Event not found", { status: 404 });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const event = await getEventDetail(session.shop, params.id ?? "");
+  if (!event) notFound();
+  const [children, parent] = await Promise.all([
+    childEvents(session.shop, event.id),
+    event.parentId ? getEventDetail(session.shop, event.parentId) : Promise.resolve(null),
+  ]);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const taskRuns = event.taskRuns.map((run) => ({
+    id: run.id,
+    status: run.status,
+    taskId: run.task.id,
+    taskName: run.task.name,
+    taskVersion: run.taskVersion,
+    attempts: run.attempts,
+    runAt: iso(run.runAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    actions: parseJsonOr<unknown[]>(run.actions, []),
+    logs: parseJsonOr<unknown[]>(run.logs, []).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry, null, 2))),
+    errors: parseJsonOr<unknown[]>(run.errors, []).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry, null, 2))),
+    actionsText: run.actions ? prettyJson(run.actions) : null,
+    actionRuns: run.actionRuns.map((a) => ({
+      id: a.id,
+      position: a.position,
+      type: a.type,
+      status: a.status,
+      options: prettyJson(a.options),
+      result: a.result === null ? null : prettyJson(a.result),
+      error: a.error,
+      attempts: a.attempts,
+      nextAttemptAt: iso(a.nextAttemptAt),
+      durationMs: a.durationMs,
+      startedAt: iso(a.startedAt),
+      finishedAt: iso(a.finishedAt),
+    })),
+  }));
+  const runStatuses = taskRuns.flatMap((run) => [run.status, ...run.actionRuns.map((a) => a.status)]);
+  return {
+    now: new Date().toISOString(),
+    event: {
+      id: event.id,
+      topic: event.topic,
+      data: prettyJson(event.data),
+      source: event.source,
+      status: event.status,
+      rolledUp: rollUpStatus(event.status, runStatuses),
+      error: event.error,
+      depth: event.depth,
+      requestId: event.requestId,
+      contentType: event.contentType,
+      bodySize: event.bodySize,
+      userAgent: event.userAgent,
+      ipHash: event.ipHash,
+      runAt: iso(event.runAt),
+      createdAt: event.createdAt.toISOString(),
+      enqueuedAt: iso(event.enqueuedAt),
+      startedAt: iso(event.startedAt),
+      finishedAt: iso(event.finishedAt),
+      webhook: event.webhook ? { id: event.webhook.id, name: event.webhook.name, deleted: event.webhook.deletedAt !== null } : null,
+    },
+    parent: parent ? { id: parent.id, topic: parent.topic } : null,
+    children: children.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+    taskRuns,
+    hasFailures: runStatuses.includes("failed"),
+  };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const id = params.id ?? "";
+  if (intent === "replay") {
+    const replay = await replayEvent(session.shop, id);
+    if (!replay) notFound();
+    return redirect(`/app/events/${replay.id}?replayed=1`);
+  }
+  if (intent === "retry") {
+    const retried = await retryFailedRuns(session.shop, id);
+    if (retried === null) notFound();
+    return retried.count > 0
+      ? { ok: true, toast: `Retrying ${retried.count} failed run${retried.count === 1 ? "" : "s"}` }
+      : { ok: false, toast: "Nothing to retry: no failed runs", toastError: true };
+  }
+  throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });
+};
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="dt" variant="bodySm" tone="subdued">
+        {label}
+      </Text>
+      <dd style={{ margin: 0, wordBreak: "break-all" }}>
+        <Text as="span" variant="bodyMd">
+          {children}
+        </Text>
+      </dd>
+    </BlockStack>
+  );
+}
+
+function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
+  const duration = run.startedAt && run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h3" variant="headingMd">
+              <RemixLink to={`/app/tasks/${run.taskId}`} style={{ color: "#005bd3" }}>
+                {run.taskName}
+              </RemixLink>
+            </Text>
+            <StatusBadge status={run.status} />
+          </InlineStack>
+          <Text as="span" variant="bodySm" tone="subdued">
+            Task run · version {run.taskVersion} · {run.attempts} attempt{run.attempts === 1 ? "" : "s"}
+            {duration !== null ? ` · ${formatDuration(duration)}` : ""}
+          </Text>
+        </InlineStack>
+        {run.errors.length > 0 && (
+          <Banner tone="critical" title={`${run.errors.length} error${run.errors.length === 1 ? "" : "s"}: no actions were performed`}>
+            <BlockStack gap="100">
+              {run.errors.map((error, i) => (
+                <pre key={i} style={{ margin: 0, whiteSpace: "pre-wrap", font: "12px/1.4 monospace" }}>
+                  {error}
+                </pre>
+              ))}
+            </BlockStack>
+          </Banner>
+        )}
+        {run.logs.length > 0 && <CodeBlock label="Logs" code={run.logs.join("\n")} />}
+        {run.actionsText && <CodeBlock label="Rendered actions" code={run.actionsText} copyable />}
+        {run.actionRuns.length === 0 && run.status === "succeeded" && (
+          <Text as="p" tone="subdued">
+            The task ran and rendered no actions.
+          </Text>
+        )}
+        {run.actionRuns.map((a) => (
+          <Box key={a.id} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="h4" variant="headingSm">
+                    Action {a.position + 1}: {a.type}
+                  </Text>
+                  <StatusBadge status={a.status} />
+                </InlineStack>
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {a.attempts} attempt{a.attempts === 1 ? "" : "s"} · {formatDuration(a.durationMs)}
+                  {a.nextAttemptAt ? ` · next attempt ${absoluteTime(a.nextAttemptAt)}` : ""}
+                </Text>
+              </InlineStack>
+              {a.error && (
+                <Banner tone={a.status === "failed" ? "critical" : "warning"}>
+                  <p style={{ wordBreak: "break-word" }}>{a.error}</p>
+                </Banner>
+              )}
+              <CodeBlock label="Request (options)" code={a.options} copyable maxHeight={260} />
+              {a.result !== null && <CodeBlock label="Result" code={a.result} copyable maxHeight={260} testId={`action-result-${a.type}`} />}
+            </BlockStack>
+          </Box>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function EventDetail() {
+  const { event, taskRuns, parent, children, hasFailures, now } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
+  const open = OPEN.has(event.status) || event.rolledUp === "running" || event.rolledUp === "pending";
+  usePolling(2000, open);
+  useActionToast(actionData);
+  useRedirectToast({ replayed: "Event replayed: this is the new event" });
+  const nowMs = Date.parse(now);
+
+  return (
+    <Page
+      title={event.topic}
+      titleMetadata={<StatusBadge status={event.rolledUp} />}
+      subtitle={`Received ${relativeTime(event.createdAt, nowMs)} · ${absoluteTime(event.createdAt)}`}
+      backAction={{ content: "Home", url: "/app" }}
+      primaryAction={
+        hasFailures
+          ? { content: "Retry failed", onAction: () => submit({ intent: "retry" }, { method: "post" }), loading: busy === "retry" }
+          : undefined
+      }
+      secondaryActions={[{ content: "Replay event", onAction: () => submit({ intent: "replay" }, { method: "post" }), loading: busy === "replay" }]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {event.error && (
+              <Banner tone="critical" title="This event had failures">
+                <p>{event.error}</p>
+              </Banner>
+            )}
+            <Card>
+              <CodeBlock label="Event data" code={event.data || "null"} copyable testId="event-data" />
+            </Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingLg">
+                Task runs
+              </Text>
+              {taskRuns.length === 0 ? (
+                <Card>
+                  {open ? (
+                    <Text as="p" tone="subdued">
+                      Waiting for the worker to pick this event up…
+                    </Text>
+                  ) : (
+                    <BlockStack gap="200" inlineAlign="start">
+                      <Text as="p">
+                        No enabled task subscribes to <code>{event.topic}</code>, so nothing ran.
+                      </Text>
+                      <Button url={`/app/tasks/new?template=echo&topic=${encodeURIComponent(event.topic)}`}>
+                        Create a task for this topic
+                      </Button>
+                    </BlockStack>
+                  )}
+                </Card>
+              ) : (
+                taskRuns.map((run) => <TaskRunCard key={run.id} run={run} />)
+              )}
+            </BlockStack>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Request
+              </Text>
+              <dl style={{ margin: 0, display: "grid", gap: 12 }}>
+                <Fact label="Source">
+                  {event.webhook ? (
+                    event.webhook.deleted ? (
+                      `Webhook “${event.webhook.name}” (deleted)`
+                    ) : (
+                      <RemixLink to={`/app/webhooks/${event.webhook.id}`}>Webhook “{event.webhook.name}”</RemixLink>
+                    )
+                  ) : (
+                    event.source
+                  )}
+                </Fact>
+                {parent && (
+                  <Fact label="Parent event">
+                    <RemixLink to={`/app/events/${parent.id}`}>{parent.topic}</RemixLink>
+                  </Fact>
+                )}
+                <Fact label="Event id">
+                  <code>{event.id}</code>
+                </Fact>
+                {event.requestId && (
+                  <Fact label="Request id (X-Request-Id)">
+                    <code>{event.requestId}</code>
+                  </Fact>
+                )}
+                {event.contentType && <Fact label="Content type">{event.contentType}</Fact>}
+                {event.bodySize !== null && <Fact label="Body size">{event.bodySize.toLocaleString("en-US")} bytes</Fact>}
+                {event.userAgent && <Fact label="User agent">{event.userAgent}</Fact>}
+                {event.ipHash && (
+                  <Fact label="Source IP (hashed)">
+                    <code>{event.ipHash.slice(0, 16)}</code>
+                  </Fact>
+                )}
+                <Fact label="Event status">{event.status}</Fact>
+                {event.runAt && <Fact label="Scheduled for">{absoluteTime(event.runAt)}</Fact>}
+                {event.startedAt && <Fact label="Started">{absoluteTime(event.startedAt)}</Fact>}
+                {event.finishedAt && <Fact label="Finished">{absoluteTime(event.finishedAt)}</Fact>}
+              </dl>
+              {children.length > 0 && (
+                <>
+                  <Divider />
+                  <Text as="h3" variant="headingSm">
+                    Events it created
+                  </Text>
+                  <ul style={{ margin: 0, paddingLeft: 18 }}>
+                    {children.map((child) => (
+                      <li key={child.id}>
+                        <RemixLink to={`/app/events/${child.id}`}>{child.topic}</RemixLink> ({child.status})
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError what="Event" backUrl="/app" backLabel="Home" />;
+}
