@@ -23,7 +23,8 @@ try {
 store.listen(port, host).then(
   (url) => console.log(`Local development store listening on ${url}`),
   (error: NodeJS.ErrnoException) => {
-    const reason = error.code === "EADDRINUSE" ? `port ${port} is already in use (set LOCAL_STORE_PORT)` : error.message;
+    const reason =
+      error.code === "EADDRINUSE" ? `port ${port} is already in use (set LOCAL_STORE_PORT)` : error.message;
     console.error(`Local development store could not start: ${reason}`);
     process.exit(1);
   },

@@ -27,7 +27,8 @@ export interface SessionTokenPayload {
   sid?: string;
 }
 
-export type SessionTokenCheck = { ok: true; payload: SessionTokenPayload; shop: string } | { ok: false; reason: string };
+export type SessionTokenCheck =
+  { ok: true; payload: SessionTokenPayload; shop: string } | { ok: false; reason: string };
 
 function base64UrlDecode(segment: string): Buffer | null {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return null;
@@ -47,7 +48,10 @@ export function signSessionToken(payload: SessionTokenPayload, secret: string): 
 }
 
 /** Verifies signature (HS256 with the app secret), exp/nbf, audience (the API key) and dest. */
-export function verifySessionToken(token: string, options: { apiKey: string; apiSecret: string; nowSeconds: number }): SessionTokenCheck {
+export function verifySessionToken(
+  token: string,
+  options: { apiKey: string; apiSecret: string; nowSeconds: number },
+): SessionTokenCheck {
   const parts = token.split(".");
   if (parts.length !== 3) return { ok: false, reason: "Session token is not a JWT" };
   const [headerPart, payloadPart, signaturePart] = parts;
@@ -154,7 +158,11 @@ function oauthError(status: number, error: string, description: string): OAuthAn
 }
 
 /** Answers `POST https://<shop>/admin/oauth/access_token` with the already parsed form/JSON body. */
-export function answerAccessTokenRequest(config: TokenExchangeConfig, shop: string, params: Record<string, unknown>): OAuthAnswer {
+export function answerAccessTokenRequest(
+  config: TokenExchangeConfig,
+  shop: string,
+  params: Record<string, unknown>,
+): OAuthAnswer {
   const text = (name: string): string | null => (typeof params[name] === "string" ? (params[name] as string) : null);
   const clientId = text("client_id");
   const clientSecret = text("client_secret");
@@ -173,11 +181,16 @@ export function answerAccessTokenRequest(config: TokenExchangeConfig, shop: stri
     const refreshToken = text("refresh_token");
     if (!refreshToken) return oauthError(400, "invalid_request", "refresh_token is required");
     const tokenShop = config.tokens.consumeRefreshToken(refreshToken);
-    if (tokenShop !== shop) return oauthError(400, "invalid_grant", "The refresh token is invalid, expired or for another shop");
+    if (tokenShop !== shop)
+      return oauthError(400, "invalid_grant", "The refresh token is invalid, expired or for another shop");
     return { status: 200, body: expiringOfflineBody(config, shop) };
   }
   if (grantType !== TOKEN_EXCHANGE_GRANT_TYPE) {
-    return oauthError(400, "unsupported_grant_type", `grant_type must be ${TOKEN_EXCHANGE_GRANT_TYPE} or ${REFRESH_TOKEN_GRANT_TYPE}`);
+    return oauthError(
+      400,
+      "unsupported_grant_type",
+      `grant_type must be ${TOKEN_EXCHANGE_GRANT_TYPE} or ${REFRESH_TOKEN_GRANT_TYPE}`,
+    );
   }
 
   const subjectToken = text("subject_token");
@@ -188,7 +201,11 @@ export function answerAccessTokenRequest(config: TokenExchangeConfig, shop: stri
   }
   const requestedTokenType = text("requested_token_type") ?? OFFLINE_TOKEN_TYPE;
   if (requestedTokenType !== OFFLINE_TOKEN_TYPE && requestedTokenType !== ONLINE_TOKEN_TYPE) {
-    return oauthError(400, "invalid_request", `requested_token_type must be ${OFFLINE_TOKEN_TYPE} or ${ONLINE_TOKEN_TYPE}`);
+    return oauthError(
+      400,
+      "invalid_request",
+      `requested_token_type must be ${OFFLINE_TOKEN_TYPE} or ${ONLINE_TOKEN_TYPE}`,
+    );
   }
 
   const check = verifySessionToken(subjectToken, {
@@ -197,7 +214,8 @@ export function answerAccessTokenRequest(config: TokenExchangeConfig, shop: stri
     nowSeconds: config.nowMs() / 1000,
   });
   if (!check.ok) return oauthError(400, "invalid_subject_token", check.reason);
-  if (check.shop !== shop) return oauthError(400, "invalid_subject_token", `Session token is for ${check.shop}, not ${shop}`);
+  if (check.shop !== shop)
+    return oauthError(400, "invalid_subject_token", `Session token is for ${check.shop}, not ${shop}`);
 
   if (requestedTokenType === ONLINE_TOKEN_TYPE) {
     const owner = config.shopOwner(shop);

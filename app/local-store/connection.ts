@@ -42,7 +42,9 @@ function checkPageSize(name: "first" | "last", value: number | null | undefined)
     throw new GraphQLError(`Argument '${name}' must be zero or more.`, { extensions: { code: "BAD_REQUEST" } });
   }
   if (value > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`Argument '${name}' must be ${MAX_PAGE_SIZE} or less.`, { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError(`Argument '${name}' must be ${MAX_PAGE_SIZE} or less.`, {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
 }
 
@@ -142,7 +144,9 @@ export function filterCustomers(customers: LocalCustomer[], query: string | null
     } else {
       const word = unquote(term).toLowerCase();
       predicate = (customer) =>
-        [customer.firstName, customer.lastName, customer.email].some((text) => text !== null && text.toLowerCase().includes(word));
+        [customer.firstName, customer.lastName, customer.email].some(
+          (text) => text !== null && text.toLowerCase().includes(word),
+        );
     }
     if (predicate) {
       const base = predicate;

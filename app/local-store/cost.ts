@@ -59,7 +59,8 @@ export function actualQueryCost(input: QueryCostInput, data: Record<string, unkn
 
 function operationCost(input: QueryCostInput, data: Data): number {
   const ctx: CostContext = { schema: input.schema, fragments: input.fragments, variables: input.variables };
-  const rootType = input.operation.operation === "mutation" ? input.schema.getMutationType() : input.schema.getQueryType();
+  const rootType =
+    input.operation.operation === "mutation" ? input.schema.getMutationType() : input.schema.getQueryType();
   if (!rootType) return 0;
   const fields = collectFields(ctx, input.operation.selectionSet, rootType);
   let total = 0;
@@ -101,7 +102,8 @@ function collectFields(
       list.push(selection);
       out.set(key, list);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      if (typeApplies(ctx, selection.typeCondition?.name.value, concrete)) collectFields(ctx, selection.selectionSet, concrete, out);
+      if (typeApplies(ctx, selection.typeCondition?.name.value, concrete))
+        collectFields(ctx, selection.selectionSet, concrete, out);
     } else {
       const fragment = ctx.fragments[selection.name.value];
       if (fragment && typeApplies(ctx, fragment.typeCondition.name.value, concrete)) {
@@ -117,11 +119,17 @@ function mergedSelectionSet(nodes: FieldNode[]): SelectionSetNode {
 }
 
 /** Cost of a selection on a composite type; abstract types take the most expensive possibility. */
-function selectionCost(ctx: CostContext, selectionSet: SelectionSetNode, type: GraphQLCompositeType, data: Data): number {
+function selectionCost(
+  ctx: CostContext,
+  selectionSet: SelectionSetNode,
+  type: GraphQLCompositeType,
+  data: Data,
+): number {
   const concreteTypes: readonly GraphQLObjectType[] = isObjectType(type) ? [type] : ctx.schema.getPossibleTypes(type);
   let best = 0;
   for (const concrete of concreteTypes) {
-    if (data && typeof data.__typename === "string" && data.__typename !== concrete.name && concreteTypes.length > 1) continue;
+    if (data && typeof data.__typename === "string" && data.__typename !== concrete.name && concreteTypes.length > 1)
+      continue;
     let cost = 0;
     for (const [responseKey, nodes] of collectFields(ctx, selectionSet, concrete)) {
       cost += fieldCost(ctx, concrete, nodes, data === undefined ? undefined : (data?.[responseKey] ?? null));
@@ -132,7 +140,11 @@ function selectionCost(ctx: CostContext, selectionSet: SelectionSetNode, type: G
 }
 
 function isConnectionType(type: GraphQLNamedType): type is GraphQLObjectType {
-  return isObjectType(type) && type.name.endsWith("Connection") && ("edges" in type.getFields() || "nodes" in type.getFields());
+  return (
+    isObjectType(type) &&
+    type.name.endsWith("Connection") &&
+    ("edges" in type.getFields() || "nodes" in type.getFields())
+  );
 }
 
 function fieldCost(ctx: CostContext, parentType: GraphQLObjectType, nodes: FieldNode[], value: unknown): number {
@@ -164,7 +176,10 @@ function fieldCost(ctx: CostContext, parentType: GraphQLObjectType, nodes: Field
   const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
   if (value === undefined) return OBJECT_COST + selectionCost(ctx, selectionSet, composite, undefined);
   if (isListType(unwrapped) && Array.isArray(value)) {
-    return value.reduce<number>((sum, item) => sum + OBJECT_COST + selectionCost(ctx, selectionSet, composite, (item ?? null) as Data), 0);
+    return value.reduce<number>(
+      (sum, item) => sum + OBJECT_COST + selectionCost(ctx, selectionSet, composite, (item ?? null) as Data),
+      0,
+    );
   }
   // An object that came back null was still looked up: it costs its own point.
   if (value === null || typeof value !== "object") return OBJECT_COST;
@@ -187,7 +202,8 @@ function connectionItemCost(
     const fieldName = nodes[0].name.value;
     const field = connectionType.getFields()[fieldName];
     if (!field) continue;
-    const itemsData = connectionData === undefined ? undefined : (connectionData[responseKey] as unknown[] | null | undefined);
+    const itemsData =
+      connectionData === undefined ? undefined : (connectionData[responseKey] as unknown[] | null | undefined);
     const itemData = itemsData === undefined ? undefined : ((itemsData?.[index] ?? null) as Data);
     if (fieldName === "nodes") {
       const nodeType = getNamedType(field.type) as GraphQLCompositeType;

@@ -1,7 +1,15 @@
 // Turns graphql-js parse, validation and variable errors into the shape and wording Shopify's
 // Admin API (graphql-ruby) answers with: `Field 'x' doesn't exist on type 'Customer'`, a `path`
 // from the operation down to the field, and `extensions.code` such as `undefinedField`.
-import { GraphQLError, Kind, print, visit, type ASTNode, type DocumentNode, type VariableDefinitionNode } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type VariableDefinitionNode,
+} from "graphql";
 
 export interface ShopifyGraphqlError {
   message: string;
@@ -35,9 +43,15 @@ function documentPaths(document: DocumentNode): Map<ASTNode, string[]> {
     stack.pop();
   };
   visit(document, {
-    OperationDefinition: { enter: (node) => push(node.name ? `${node.operation} ${node.name.value}` : node.operation), leave: pop },
+    OperationDefinition: {
+      enter: (node) => push(node.name ? `${node.operation} ${node.name.value}` : node.operation),
+      leave: pop,
+    },
     FragmentDefinition: { enter: (node) => push(`fragment ${node.name.value}`), leave: pop },
-    InlineFragment: { enter: (node) => push(node.typeCondition ? `... on ${node.typeCondition.name.value}` : "..."), leave: pop },
+    InlineFragment: {
+      enter: (node) => push(node.typeCondition ? `... on ${node.typeCondition.name.value}` : "..."),
+      leave: pop,
+    },
     Field: {
       enter: (node) => {
         push(node.alias?.value ?? node.name.value);
@@ -130,15 +144,24 @@ const VALIDATION_MAPPINGS: Mapping[] = [
   },
   {
     pattern: /^Unknown fragment "([^"]+)"\./,
-    map: (m) => ({ message: `Fragment ${m[1]} was used, but not defined`, extensions: { code: "useAndDefineFragment", fragmentName: m[1] } }),
+    map: (m) => ({
+      message: `Fragment ${m[1]} was used, but not defined`,
+      extensions: { code: "useAndDefineFragment", fragmentName: m[1] },
+    }),
   },
   {
     pattern: /^Fragment "([^"]+)" is never used\./,
-    map: (m) => ({ message: `Fragment ${m[1]} was defined, but not used`, extensions: { code: "useAndDefineFragment", fragmentName: m[1] } }),
+    map: (m) => ({
+      message: `Fragment ${m[1]} was defined, but not used`,
+      extensions: { code: "useAndDefineFragment", fragmentName: m[1] },
+    }),
   },
 ];
 
-export function validationErrorsToShopify(document: DocumentNode, errors: readonly GraphQLError[]): ShopifyGraphqlError[] {
+export function validationErrorsToShopify(
+  document: DocumentNode,
+  errors: readonly GraphQLError[],
+): ShopifyGraphqlError[] {
   const paths = documentPaths(document);
   return errors.map((error) => {
     const node = error.nodes?.[0];
@@ -148,8 +171,18 @@ export function validationErrorsToShopify(document: DocumentNode, errors: readon
       if (match) return { ...map(match), locations: locationsOf(error), ...(path ? { path } : {}) };
     }
     // Argument literal errors: name the argument the way graphql-ruby does.
-    if (node && (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.NULL || node.kind === Kind.OBJECT ||
-      node.kind === Kind.LIST || node.kind === Kind.ENUM || node.kind === Kind.BOOLEAN || node.kind === Kind.FLOAT) && path) {
+    if (
+      node &&
+      (node.kind === Kind.STRING ||
+        node.kind === Kind.INT ||
+        node.kind === Kind.NULL ||
+        node.kind === Kind.OBJECT ||
+        node.kind === Kind.LIST ||
+        node.kind === Kind.ENUM ||
+        node.kind === Kind.BOOLEAN ||
+        node.kind === Kind.FLOAT) &&
+      path
+    ) {
       const argumentName = path[path.length - 1];
       const fieldName = path[path.length - 2];
       return {
@@ -174,10 +207,13 @@ export function variableErrorsToShopify(
   variableDefinitions: readonly VariableDefinitionNode[],
   rawVariables: Record<string, unknown>,
 ): ShopifyGraphqlError[] {
-  const declaredTypes = new Map(variableDefinitions.map((definition) => [definition.variable.name.value, print(definition.type)]));
+  const declaredTypes = new Map(
+    variableDefinitions.map((definition) => [definition.variable.name.value, print(definition.type)]),
+  );
   return errors.map((error) => {
     const match = /^Variable "\$([^"]+)" (.*)$/s.exec(error.message);
-    if (!match) return { message: error.message, locations: locationsOf(error), extensions: { code: "INVALID_VARIABLE" } };
+    if (!match)
+      return { message: error.message, locations: locationsOf(error), extensions: { code: "INVALID_VARIABLE" } };
     const [, name, rest] = match;
     const type = declaredTypes.get(name);
     return {

@@ -22,7 +22,12 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { actualQueryCost, requestedQueryCost } from "./cost";
-import { parseErrorToShopify, validationErrorsToShopify, variableErrorsToShopify, type ShopifyGraphqlError } from "./errors";
+import {
+  parseErrorToShopify,
+  validationErrorsToShopify,
+  variableErrorsToShopify,
+  type ShopifyGraphqlError,
+} from "./errors";
 import { isSupportedField, rootValue, type ResolverContext } from "./resolvers";
 import { loadAdminSchema } from "./schema";
 import type { LocalStoreState } from "./state";
@@ -56,8 +61,15 @@ export interface GraphqlExecutionOptions {
   maxQueryCost?: number;
 }
 
-function costExtension(throttle: Throttle, shop: string, requested: number, actual: number | null): { cost: CostExtension } {
-  return { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttle.bucket(shop).status() } };
+function costExtension(
+  throttle: Throttle,
+  shop: string,
+  requested: number,
+  actual: number | null,
+): { cost: CostExtension } {
+  return {
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttle.bucket(shop).status() },
+  };
 }
 
 interface UnsupportedField {
@@ -86,7 +98,8 @@ function findUnsupportedFields(
         const fieldPath = [...path, selection.alias?.value ?? fieldName];
         if (!isSupportedField(parentType.name, fieldName)) {
           const key = `${parentType.name}.${fieldName}`;
-          if (!found.has(key)) found.set(key, { typeName: parentType.name, fieldName, isRoot, node: selection, path: fieldPath });
+          if (!found.has(key))
+            found.set(key, { typeName: parentType.name, fieldName, isRoot, node: selection, path: fieldPath });
           continue;
         }
         if (!selection.selectionSet || !(isObjectType(parentType) || isInterfaceType(parentType))) continue;
@@ -131,7 +144,10 @@ function collectFragments(document: DocumentNode): Record<string, FragmentDefini
 }
 
 /** Runs one GraphQL request for `shop`. Always resolves; errors are in the body. */
-export async function executeAdminGraphql(options: GraphqlExecutionOptions, body: GraphqlRequestBody): Promise<GraphqlResponseBody> {
+export async function executeAdminGraphql(
+  options: GraphqlExecutionOptions,
+  body: GraphqlRequestBody,
+): Promise<GraphqlResponseBody> {
   const { state, throttle, shop } = options;
   const maxQueryCost = options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST;
   const refused = (errors: ShopifyGraphqlError[], requested = 0): GraphqlResponseBody => ({
@@ -171,11 +187,14 @@ export async function executeAdminGraphql(options: GraphqlExecutionOptions, body
     return refused([{ message, extensions: { code: "OPERATION_NOT_FOUND" } }]);
   }
   if (operation.operation === "subscription") {
-    return refused([{ message: "Subscriptions are not supported", extensions: { code: "NOT_SUPPORTED_BY_LOCAL_STORE" } }]);
+    return refused([
+      { message: "Subscriptions are not supported", extensions: { code: "NOT_SUPPORTED_BY_LOCAL_STORE" } },
+    ]);
   }
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
-  if (coerced.errors) return refused(variableErrorsToShopify(coerced.errors, operation.variableDefinitions ?? [], rawVariables));
+  if (coerced.errors)
+    return refused(variableErrorsToShopify(coerced.errors, operation.variableDefinitions ?? [], rawVariables));
 
   const fragments = collectFragments(document);
   const unsupported = findUnsupportedFields(schema, operation, fragments);
@@ -191,7 +210,12 @@ export async function executeAdminGraphql(options: GraphqlExecutionOptions, body
             `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost}).\n\n` +
             `See ${RATE_LIMITS_DOCUMENTATION} for more information on how the cost of a query is calculated.\n\n` +
             "To query larger amounts of data with fewer limits, bulk operations should be used instead.",
-          extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: maxQueryCost, documentation: RATE_LIMITS_DOCUMENTATION },
+          extensions: {
+            code: "MAX_COST_EXCEEDED",
+            cost: requested,
+            maxCost: maxQueryCost,
+            documentation: RATE_LIMITS_DOCUMENTATION,
+          },
         },
       ],
       requested,
@@ -218,7 +242,9 @@ export async function executeAdminGraphql(options: GraphqlExecutionOptions, body
   const actual = actualQueryCost(costInput, result.data as Record<string, unknown> | null | undefined);
   bucket.refund(requested - actual);
 
-  const response: GraphqlResponseBody = { data: (result.data as Record<string, unknown> | null | undefined) ?? null } as GraphqlResponseBody;
+  const response: GraphqlResponseBody = {
+    data: (result.data as Record<string, unknown> | null | undefined) ?? null,
+  } as GraphqlResponseBody;
   if (result.errors && result.errors.length > 0) {
     response.errors = result.errors.map((error) => {
       const json = error.toJSON();

@@ -1,6 +1,12 @@
 // The Hookline local development store: a stand-in for the Shopify Admin API used for offline
 // development and tests. Development and test code only; production code never imports it.
-export { createLocalStore, DEFAULT_LOCAL_API_KEY, DEFAULT_LOCAL_API_SECRET, DEFAULT_SCOPES, INVALID_TOKEN_MESSAGE } from "./server";
+export {
+  createLocalStore,
+  DEFAULT_LOCAL_API_KEY,
+  DEFAULT_LOCAL_API_SECRET,
+  DEFAULT_SCOPES,
+  INVALID_TOKEN_MESSAGE,
+} from "./server";
 export type { LocalStore, LocalStoreOptions } from "./server";
 export { LocalStoreState, customerGid, parseCustomerId, MAX_METAFIELDS_PER_SET } from "./state";
 export type {

@@ -114,7 +114,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isNumeric(value: unknown): boolean {
-  return (typeof value === "number" && Number.isFinite(value)) || (typeof value === "string" && DECIMAL_PATTERN.test(value));
+  return (
+    (typeof value === "number" && Number.isFinite(value)) || (typeof value === "string" && DECIMAL_PATTERN.test(value))
+  );
 }
 
 /**
@@ -138,7 +140,9 @@ function checkItem(type: string, raw: unknown): string | null {
       const text = typeof raw === "number" ? String(raw) : raw;
       if (typeof text !== "string" || !/^-?\d+$/.test(text)) return "Value must be an integer.";
       const big = BigInt(text);
-      return big < INT_MIN || big > INT_MAX ? "Value must be an integer between -9007199254740991 and 9007199254740991." : null;
+      return big < INT_MIN || big > INT_MAX
+        ? "Value must be an integer between -9007199254740991 and 9007199254740991."
+        : null;
     }
     case "number_decimal": {
       const text = typeof raw === "number" ? String(raw) : raw;
@@ -168,7 +172,9 @@ function checkItem(type: string, raw: unknown): string | null {
       if (typeof raw !== "string") return "Value must be a URL.";
       try {
         const url = new URL(raw);
-        return URL_SCHEMES.has(url.protocol) ? null : "Value must use one of these schemes: http, https, mailto, sms, tel.";
+        return URL_SCHEMES.has(url.protocol)
+          ? null
+          : "Value must use one of these schemes: http, https, mailto, sms, tel.";
       } catch {
         return "Value must be a URL.";
       }
@@ -180,7 +186,12 @@ function checkItem(type: string, raw: unknown): string | null {
         return 'Value must be an object with "text" and "url".';
       return checkItem("url", raw.url);
     case "money":
-      if (!isPlainObject(raw) || !isNumeric(raw.amount) || typeof raw.currency_code !== "string" || !/^[A-Z]{3}$/.test(raw.currency_code))
+      if (
+        !isPlainObject(raw) ||
+        !isNumeric(raw.amount) ||
+        typeof raw.currency_code !== "string" ||
+        !/^[A-Z]{3}$/.test(raw.currency_code)
+      )
         return 'Value must be an object with a decimal "amount" and a three-letter "currency_code".';
       return null;
     case "rating":

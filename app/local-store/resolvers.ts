@@ -141,7 +141,13 @@ function shopView(shop: LocalShop) {
     contactEmail: shop.email,
     shopOwnerName: shop.shopOwnerName,
     myshopifyDomain: shop.domain,
-    primaryDomain: { __typename: "Domain", id: `gid://shopify/Domain/${shop.id}`, host: shop.domain, url, sslEnabled: true },
+    primaryDomain: {
+      __typename: "Domain",
+      id: `gid://shopify/Domain/${shop.id}`,
+      host: shop.domain,
+      url,
+      sslEnabled: true,
+    },
     url,
     currencyCode: shop.currencyCode,
     enabledPresentmentCurrencies: [shop.currencyCode],
@@ -149,7 +155,12 @@ function shopView(shop: LocalShop) {
     timezoneAbbreviation: shop.timezoneAbbreviation,
     timezoneOffset: shop.timezoneOffset,
     timezoneOffsetMinutes: shop.timezoneOffsetMinutes,
-    plan: { displayName: shop.planName, publicDisplayName: shop.planName, partnerDevelopment: true, shopifyPlus: false },
+    plan: {
+      displayName: shop.planName,
+      publicDisplayName: shop.planName,
+      partnerDevelopment: true,
+      shopifyPlus: false,
+    },
     createdAt: shop.createdAt,
     updatedAt: shop.updatedAt,
     description: null,
@@ -194,7 +205,10 @@ function customerView(customer: LocalCustomer) {
       const metafields = ctx.state
         .listMetafields(ctx.shop, gid, namespace)
         .filter((metafield) => keys === null || keys.has(`${metafield.namespace}.${metafield.key}`));
-      return mapConnection(paginate(metafields, args, (metafield) => metafield.id), metafieldView);
+      return mapConnection(
+        paginate(metafields, args, (metafield) => metafield.id),
+        metafieldView,
+      );
     },
   };
 }
@@ -236,8 +250,13 @@ function definitionView(definition: LocalMetafieldDefinition) {
     type: { name: definition.type, category: metafieldTypeCategory(definition.type) },
     access: definition.access,
     pinnedPosition: definition.pinnedPosition,
-    validations: definition.validations.map((validation) => ({ name: validation.name, type: "string", value: validation.value })),
-    metafieldsCount: (_args: unknown, ctx: ResolverContext) => ctx.state.countMetafieldsForDefinition(ctx.shop, definition),
+    validations: definition.validations.map((validation) => ({
+      name: validation.name,
+      type: "string",
+      value: validation.value,
+    })),
+    metafieldsCount: (_args: unknown, ctx: ResolverContext) =>
+      ctx.state.countMetafieldsForDefinition(ctx.shop, definition),
   };
 }
 
@@ -250,7 +269,12 @@ function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (
 }
 
 function userErrorView(error: UserError) {
-  return { field: error.field, message: error.message, code: error.code ?? null, elementIndex: error.elementIndex ?? null };
+  return {
+    field: error.field,
+    message: error.message,
+    code: error.code ?? null,
+    elementIndex: error.elementIndex ?? null,
+  };
 }
 
 /** Root value for graphql's execute: QueryRoot and Mutation fields side by side. */
@@ -271,7 +295,10 @@ export const rootValue = {
   },
   customers: (args: ConnectionArgs & { query?: string | null; sortKey?: string | null }, ctx: ResolverContext) => {
     const customers = filterCustomers(ctx.state.listCustomers(ctx.shop), args.query);
-    return mapConnection(paginate(customers, args, (customer) => customer.id), customerView);
+    return mapConnection(
+      paginate(customers, args, (customer) => customer.id),
+      customerView,
+    );
   },
   metafieldDefinitions: (
     args: ConnectionArgs & { ownerType: string; namespace?: string | null; key?: string | null },
@@ -279,7 +306,10 @@ export const rootValue = {
   ) => {
     const namespace = args.namespace == null ? null : ctx.state.resolveNamespace(args.namespace);
     const definitions = ctx.state.listMetafieldDefinitions(ctx.shop, args.ownerType, { namespace, key: args.key });
-    return mapConnection(paginate(definitions, args, (definition) => definition.id), definitionView);
+    return mapConnection(
+      paginate(definitions, args, (definition) => definition.id),
+      definitionView,
+    );
   },
   metafieldsSet: (args: { metafields: MetafieldsSetInput[] }, ctx: ResolverContext) => {
     const result = ctx.state.setMetafields(ctx.shop, args.metafields);

@@ -77,7 +77,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(request.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new HttpError(413, { errors: `Request body is larger than ${limit} bytes` }, { Connection: "close" }));
+    return Promise.reject(
+      new HttpError(413, { errors: `Request body is larger than ${limit} bytes` }, { Connection: "close" }),
+    );
   }
   // Reads to the end even when too large (keeping nothing past the limit), so the client gets
   // the 413 answer instead of a reset connection.
@@ -242,7 +244,8 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       const shop = decodeURIComponent(metafields[1]).toLowerCase();
       if (!state.hasShop(shop)) throw new HttpError(404, { error: `Unknown shop ${shop}` });
       const customer = state.getCustomer(shop, decodeURIComponent(metafields[2]));
-      if (!customer) throw new HttpError(404, { error: `Unknown customer ${decodeURIComponent(metafields[2])} in ${shop}` });
+      if (!customer)
+        throw new HttpError(404, { error: `Unknown customer ${decodeURIComponent(metafields[2])} in ${shop}` });
       sendJson(response, 200, {
         shop,
         customer: customerSummary(customer),

@@ -209,7 +209,9 @@ export class LocalStoreState {
   listCustomers(domain: string): LocalCustomer[] {
     const data = this.shops.get(domain);
     if (!data) return [];
-    return [...data.customers.values()].sort((a, b) => a.id - b.id).map((customer) => ({ ...customer, tags: [...customer.tags] }));
+    return [...data.customers.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((customer) => ({ ...customer, tags: [...customer.tags] }));
   }
 
   /** A customer by numeric id or Customer gid, only within the given shop. */
@@ -267,11 +269,18 @@ export class LocalStoreState {
   findDefinition(domain: string, ownerType: string, namespace: string, key: string): LocalMetafieldDefinition | null {
     const found = this.shops
       .get(domain)
-      ?.definitions.find((definition) => definition.ownerType === ownerType && definition.namespace === namespace && definition.key === key);
+      ?.definitions.find(
+        (definition) =>
+          definition.ownerType === ownerType && definition.namespace === namespace && definition.key === key,
+      );
     return found ? structuredClone(found) : null;
   }
 
-  listMetafieldDefinitions(domain: string, ownerType: string, filter: { namespace?: string | null; key?: string | null } = {}): LocalMetafieldDefinition[] {
+  listMetafieldDefinitions(
+    domain: string,
+    ownerType: string,
+    filter: { namespace?: string | null; key?: string | null } = {},
+  ): LocalMetafieldDefinition[] {
     const data = this.shops.get(domain);
     if (!data) return [];
     return data.definitions
@@ -298,7 +307,10 @@ export class LocalStoreState {
    * Shopify's `metafieldsSet`: validates every input first and writes nothing if any is invalid
    * (the mutation is atomic), otherwise creates or updates each metafield.
    */
-  setMetafields(domain: string, inputs: MetafieldsSetInput[]): { metafields: LocalMetafield[]; userErrors: UserError[] } {
+  setMetafields(
+    domain: string,
+    inputs: MetafieldsSetInput[],
+  ): { metafields: LocalMetafield[]; userErrors: UserError[] } {
     const data = this.requireShop(domain);
     if (inputs.length > MAX_METAFIELDS_PER_SET) {
       return {
@@ -315,7 +327,8 @@ export class LocalStoreState {
     }
 
     const userErrors: UserError[] = [];
-    const planned: { index: number; ownerId: string; namespace: string; key: string; type: string; value: string }[] = [];
+    const planned: { index: number; ownerId: string; namespace: string; key: string; type: string; value: string }[] =
+      [];
     const seenIdentifiers = new Set<string>();
     inputs.forEach((input, index) => {
       const errorsBefore = userErrors.length;
@@ -341,7 +354,11 @@ export class LocalStoreState {
         fail("type", `Type '${type}' is not a valid metafield type.`, "INVALID_TYPE");
         type = null;
       } else if (definition && definition.type !== type) {
-        fail("type", `Type '${type}' must be consistent with the definition's type: '${definition.type}'.`, "INVALID_TYPE");
+        fail(
+          "type",
+          `Type '${type}' must be consistent with the definition's type: '${definition.type}'.`,
+          "INVALID_TYPE",
+        );
         type = null;
       }
 
@@ -441,16 +458,27 @@ export class LocalStoreState {
 
     const namespace = this.resolveNamespace(input.namespace);
     const namespaceProblem = identifierProblem("Namespace", namespace, 3, 255);
-    if (namespaceProblem) fail("namespace", namespaceProblem.message, namespaceProblem.code === "INVALID" ? "INVALID_CHARACTER" : namespaceProblem.code);
+    if (namespaceProblem)
+      fail(
+        "namespace",
+        namespaceProblem.message,
+        namespaceProblem.code === "INVALID" ? "INVALID_CHARACTER" : namespaceProblem.code,
+      );
 
     const keyProblem = identifierProblem("Key", input.key, 2, 64);
-    if (keyProblem) fail("key", keyProblem.message, keyProblem.code === "INVALID" ? "INVALID_CHARACTER" : keyProblem.code);
+    if (keyProblem)
+      fail("key", keyProblem.message, keyProblem.code === "INVALID" ? "INVALID_CHARACTER" : keyProblem.code);
 
-    if (!isValidMetafieldType(input.type)) fail("type", `Type '${input.type}' is not a valid metafield type.`, "INCLUSION");
+    if (!isValidMetafieldType(input.type))
+      fail("type", `Type '${input.type}' is not a valid metafield type.`, "INCLUSION");
 
     const isAppNamespace = namespace.startsWith(this.appNamespace());
     if (input.access?.admin != null && !isAppNamespace) {
-      fail("access", "Admin access can only be specified on metafield definitions that have an app namespace.", "ADMIN_ACCESS_INPUT_NOT_ALLOWED");
+      fail(
+        "access",
+        "Admin access can only be specified on metafield definitions that have an app namespace.",
+        "ADMIN_ACCESS_INPUT_NOT_ALLOWED",
+      );
     }
 
     if (userErrors.length === 0 && this.findDefinitionIn(data, input.ownerType, namespace, input.key)) {
@@ -462,7 +490,9 @@ export class LocalStoreState {
     }
     if (userErrors.length > 0) return { createdDefinition: null, userErrors };
 
-    const pinnedCount = data.definitions.filter((definition) => definition.ownerType === input.ownerType && definition.pinnedPosition !== null).length;
+    const pinnedCount = data.definitions.filter(
+      (definition) => definition.ownerType === input.ownerType && definition.pinnedPosition !== null,
+    ).length;
     const definition: LocalMetafieldDefinition = {
       id: this.nextDefinitionId++,
       ownerType: input.ownerType,
@@ -477,7 +507,10 @@ export class LocalStoreState {
         customerAccount: input.access?.customerAccount ?? "NONE",
       },
       pinnedPosition: input.pin ? pinnedCount + 1 : null,
-      validations: (input.validations ?? []).map((validation) => ({ name: validation.name, value: validation.value ?? null })),
+      validations: (input.validations ?? []).map((validation) => ({
+        name: validation.name,
+        value: validation.value ?? null,
+      })),
       createdAt: toShopifyDateTime(this.now()),
     };
     data.definitions.push(definition);
@@ -490,23 +523,39 @@ export class LocalStoreState {
     return data;
   }
 
-  private findDefinitionIn(data: ShopData, ownerType: string, namespace: string, key: string): LocalMetafieldDefinition | undefined {
-    return data.definitions.find((definition) => definition.ownerType === ownerType && definition.namespace === namespace && definition.key === key);
+  private findDefinitionIn(
+    data: ShopData,
+    ownerType: string,
+    namespace: string,
+    key: string,
+  ): LocalMetafieldDefinition | undefined {
+    return data.definitions.find(
+      (definition) =>
+        definition.ownerType === ownerType && definition.namespace === namespace && definition.key === key,
+    );
   }
 
   private ownerProblem(data: ShopData, ownerId: string): string | null {
     const gid = GID.exec(ownerId);
     if (!gid) return `Owner id '${ownerId}' is not a valid global ID.`;
-    if (gid[1] !== "Customer") return `Owner type '${gid[1]}' is not supported by the Hookline local development store.`;
+    if (gid[1] !== "Customer")
+      return `Owner type '${gid[1]}' is not supported by the Hookline local development store.`;
     return data.customers.has(Number(gid[2])) ? null : "Owner does not exist.";
   }
 }
 
-function identifierProblem(label: string, value: string, min: number, max: number): { message: string; code: string } | null {
+function identifierProblem(
+  label: string,
+  value: string,
+  min: number,
+  max: number,
+): { message: string; code: string } | null {
   if (value.length === 0) return { message: `${label} can't be blank.`, code: "BLANK" };
-  if (value.length < min) return { message: `${label} is too short (minimum is ${min} characters).`, code: "TOO_SHORT" };
+  if (value.length < min)
+    return { message: `${label} is too short (minimum is ${min} characters).`, code: "TOO_SHORT" };
   if (value.length > max) return { message: `${label} is too long (maximum is ${max} characters).`, code: "TOO_LONG" };
-  if (!IDENTIFIER_CHARACTERS.test(value)) return { message: `${label} contains one or more invalid characters.`, code: "INVALID" };
+  if (!IDENTIFIER_CHARACTERS.test(value))
+    return { message: `${label} contains one or more invalid characters.`, code: "INVALID" };
   return null;
 }
 

@@ -23,10 +23,18 @@ export interface GraphqlAnswer {
 }
 
 /** Starts a store for the file's tests (port 0) and closes it afterwards. */
-export function useLocalStore(options: LocalStoreOptions = {}): { readonly store: LocalStore; readonly url: string } {
+export function localStoreForFile(options: LocalStoreOptions = {}): {
+  readonly store: LocalStore;
+  readonly url: string;
+} {
   const holder = {} as { store: LocalStore; url: string };
   beforeAll(async () => {
-    holder.store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET, scopes: "read_customers,write_customers", ...options });
+    holder.store = createLocalStore({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      scopes: "read_customers,write_customers",
+      ...options,
+    });
     holder.url = await holder.store.listen(0, "127.0.0.1");
   });
   afterAll(async () => {

@@ -1,9 +1,9 @@
 // The HTTP surface: authentication, shop resolution, methods, bodies, inspection endpoints.
 import { describe, expect, it } from "vitest";
 import { INVALID_TOKEN_MESSAGE } from "~/local-store";
-import { DEMO_SHOP, OTHER_SHOP, graphql, useLocalStore } from "./helpers";
+import { DEMO_SHOP, OTHER_SHOP, graphql, localStoreForFile } from "./helpers";
 
-const ctx = useLocalStore({ bodyLimitBytes: 4096 });
+const ctx = localStoreForFile({ bodyLimitBytes: 4096 });
 const graphqlUrl = () => `${ctx.url}/admin/api/2025-10/graphql.json`;
 
 function post(body: string, headers: Record<string, string> = {}) {
@@ -32,15 +32,21 @@ describe("Admin API authentication", () => {
   });
 
   it("answers 401 for a wrong token and for another shop's token", async () => {
-    const wrong = await graphql(ctx, "{ shop { name } }", undefined, { token: "shpat_00000000000000000000000000000000" });
+    const wrong = await graphql(ctx, "{ shop { name } }", undefined, {
+      token: "shpat_00000000000000000000000000000000",
+    });
     expect(wrong.status).toBe(401);
-    const otherShops = await graphql(ctx, "{ shop { name } }", undefined, { token: ctx.store.offlineAccessToken(OTHER_SHOP) });
+    const otherShops = await graphql(ctx, "{ shop { name } }", undefined, {
+      token: ctx.store.offlineAccessToken(OTHER_SHOP),
+    });
     expect(otherShops.status).toBe(401);
     expect(otherShops.body).toEqual({ errors: INVALID_TOKEN_MESSAGE });
   });
 
   it("answers 404 for a shop the store does not know", async () => {
-    const response = await post(JSON.stringify({ query: "{ shop { name } }" }), { "X-Hookline-Shop": "nowhere.myshopify.com" });
+    const response = await post(JSON.stringify({ query: "{ shop { name } }" }), {
+      "X-Hookline-Shop": "nowhere.myshopify.com",
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ errors: "Not Found" });
   });
@@ -115,7 +121,11 @@ describe("Admin API request handling", () => {
   it("serves other well-formed API versions with the 2025-10 schema, and 404s nonsense versions", async () => {
     const other = await fetch(`${ctx.url}/admin/api/2026-01/graphql.json`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Hookline-Shop": DEMO_SHOP, "X-Shopify-Access-Token": ctx.store.offlineAccessToken(DEMO_SHOP) },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Hookline-Shop": DEMO_SHOP,
+        "X-Shopify-Access-Token": ctx.store.offlineAccessToken(DEMO_SHOP),
+      },
       body: JSON.stringify({ query: "{ shop { name } }" }),
     });
     expect(other.status).toBe(200);
@@ -143,23 +153,41 @@ describe("/_local inspection endpoints", () => {
   it("lists a shop's customers, and 404s an unknown shop", async () => {
     const response = await fetch(`${ctx.url}/_local/shops/${DEMO_SHOP}/customers`);
     const body = (await response.json()) as { customers: { id: string; email: string }[] };
-    expect(body.customers.map((customer) => customer.id)).toEqual([1001, 1002, 1003, 1004, 1005].map((id) => `gid://shopify/Customer/${id}`));
+    expect(body.customers.map((customer) => customer.id)).toEqual(
+      [1001, 1002, 1003, 1004, 1005].map((id) => `gid://shopify/Customer/${id}`),
+    );
     expect(body.customers[0].email).toBe("ada@example.com");
-    const other = (await (await fetch(`${ctx.url}/_local/shops/${OTHER_SHOP}/customers`)).json()) as { customers: unknown[] };
+    const other = (await (await fetch(`${ctx.url}/_local/shops/${OTHER_SHOP}/customers`)).json()) as {
+      customers: unknown[];
+    };
     expect(other.customers).toHaveLength(2);
     expect((await fetch(`${ctx.url}/_local/shops/nowhere.myshopify.com/customers`)).status).toBe(404);
   });
 
   it("reads a customer's metafields by numeric id or gid, and 404s unknown customers", async () => {
     ctx.store.state.setMetafields(DEMO_SHOP, [
-      { ownerId: "gid://shopify/Customer/1003", namespace: "custom", key: "nickname", type: "single_line_text_field", value: "Al" },
+      {
+        ownerId: "gid://shopify/Customer/1003",
+        namespace: "custom",
+        key: "nickname",
+        type: "single_line_text_field",
+        value: "Al",
+      },
     ]);
     for (const id of ["1003", encodeURIComponent("gid://shopify/Customer/1003")]) {
       const response = await fetch(`${ctx.url}/_local/shops/${DEMO_SHOP}/customers/${id}/metafields`);
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { metafields: { id: string; namespace: string; key: string; value: string; type: string }[] };
+      const body = (await response.json()) as {
+        metafields: { id: string; namespace: string; key: string; value: string; type: string }[];
+      };
       expect(body.metafields).toEqual([
-        expect.objectContaining({ namespace: "custom", key: "nickname", value: "Al", type: "single_line_text_field", id: expect.stringMatching(/^gid:\/\/shopify\/Metafield\//) }),
+        expect.objectContaining({
+          namespace: "custom",
+          key: "nickname",
+          value: "Al",
+          type: "single_line_text_field",
+          id: expect.stringMatching(/^gid:\/\/shopify\/Metafield\//),
+        }),
       ]);
     }
     expect((await fetch(`${ctx.url}/_local/shops/${DEMO_SHOP}/customers/9999/metafields`)).status).toBe(404);
@@ -169,7 +197,13 @@ describe("/_local inspection endpoints", () => {
   it("resets to the seed with POST /_local/reset and refuses GET", async () => {
     ctx.store.state.createCustomer(DEMO_SHOP, { firstName: "Temp", email: "temp@example.com" });
     ctx.store.state.setMetafields(DEMO_SHOP, [
-      { ownerId: "gid://shopify/Customer/1001", namespace: "custom", key: "note", type: "single_line_text_field", value: "x" },
+      {
+        ownerId: "gid://shopify/Customer/1001",
+        namespace: "custom",
+        key: "note",
+        type: "single_line_text_field",
+        value: "x",
+      },
     ]);
     expect(ctx.store.state.listCustomers(DEMO_SHOP)).toHaveLength(6);
     expect((await fetch(`${ctx.url}/_local/reset`)).status).toBe(405);

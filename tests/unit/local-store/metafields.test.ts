@@ -1,9 +1,9 @@
 // metafieldsSet / metafieldsDelete / metafieldDefinitionCreate over real HTTP, with Shopify's
 // validation and userErrors, and the written values visible through queries and /_local.
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEMO_SHOP, OTHER_SHOP, graphql, useLocalStore } from "./helpers";
+import { DEMO_SHOP, OTHER_SHOP, graphql, localStoreForFile } from "./helpers";
 
-const ctx = useLocalStore();
+const ctx = localStoreForFile();
 const ADA = "gid://shopify/Customer/1001";
 const GRACE = "gid://shopify/Customer/1002";
 
@@ -53,7 +53,10 @@ describe("metafieldsSet", () => {
   });
 
   it("makes the value readable through customer.metafield, customer.metafields and /_local", async () => {
-    await setMetafields([valid, { ownerId: ADA, namespace: "prefs", key: "settings", type: "json", value: '{"theme":"dark"}' }]);
+    await setMetafields([
+      valid,
+      { ownerId: ADA, namespace: "prefs", key: "settings", type: "json", value: '{"theme":"dark"}' },
+    ]);
     const { body } = await graphql(
       ctx,
       `{ customer(id: "${ADA}") {
@@ -135,13 +138,20 @@ describe("metafieldsSet", () => {
     ];
     for (const [type, value] of cases) {
       const error = await oneError({ ...valid, type, value });
-      expect({ type, field: error.field, code: error.code }).toEqual({ type, field: ["metafields", "0", "value"], code: "INVALID_VALUE" });
+      expect({ type, field: error.field, code: error.code }).toEqual({
+        type,
+        field: ["metafields", "0", "value"],
+        code: "INVALID_VALUE",
+      });
       expect(error.message.length).toBeGreaterThan(0);
     }
   });
 
   it("refuses a blank value with BLANK", async () => {
-    expect(await oneError({ ...valid, value: "" })).toMatchObject({ field: ["metafields", "0", "value"], code: "BLANK" });
+    expect(await oneError({ ...valid, value: "" })).toMatchObject({
+      field: ["metafields", "0", "value"],
+      code: "BLANK",
+    });
   });
 
   it("checks namespace and key length and characters", async () => {
@@ -151,19 +161,34 @@ describe("metafieldsSet", () => {
       code: "TOO_SHORT",
       elementIndex: 0,
     });
-    expect(await oneError({ ...valid, namespace: "n".repeat(256) })).toMatchObject({ field: ["metafields", "0", "namespace"], code: "TOO_LONG" });
-    expect(await oneError({ ...valid, namespace: "has space" })).toMatchObject({ field: ["metafields", "0", "namespace"], code: "INVALID" });
+    expect(await oneError({ ...valid, namespace: "n".repeat(256) })).toMatchObject({
+      field: ["metafields", "0", "namespace"],
+      code: "TOO_LONG",
+    });
+    expect(await oneError({ ...valid, namespace: "has space" })).toMatchObject({
+      field: ["metafields", "0", "namespace"],
+      code: "INVALID",
+    });
     expect(await oneError({ ...valid, key: "k" })).toEqual({
       field: ["metafields", "0", "key"],
       message: "Key is too short (minimum is 2 characters).",
       code: "TOO_SHORT",
       elementIndex: 0,
     });
-    expect(await oneError({ ...valid, key: "k".repeat(65) })).toMatchObject({ field: ["metafields", "0", "key"], code: "TOO_LONG" });
-    expect(await oneError({ ...valid, key: "dots.not.allowed" })).toMatchObject({ field: ["metafields", "0", "key"], code: "INVALID" });
+    expect(await oneError({ ...valid, key: "k".repeat(65) })).toMatchObject({
+      field: ["metafields", "0", "key"],
+      code: "TOO_LONG",
+    });
+    expect(await oneError({ ...valid, key: "dots.not.allowed" })).toMatchObject({
+      field: ["metafields", "0", "key"],
+      code: "INVALID",
+    });
     expect(await oneError({ ...valid, key: "" })).toMatchObject({ field: ["metafields", "0", "key"], code: "BLANK" });
     // The limits themselves are accepted.
-    const edges = await setMetafields([{ ...valid, namespace: "n".repeat(255), key: "k".repeat(64) }, { ...valid, namespace: "abc", key: "a-_" }]);
+    const edges = await setMetafields([
+      { ...valid, namespace: "n".repeat(255), key: "k".repeat(64) },
+      { ...valid, namespace: "abc", key: "a-_" },
+    ]);
     expect(edges.userErrors).toEqual([]);
   });
 
@@ -174,9 +199,18 @@ describe("metafieldsSet", () => {
       code: "INVALID",
       elementIndex: 0,
     });
-    expect(await oneError({ ...valid, ownerId: "gid://shopify/Customer/2001" })).toMatchObject({ code: "INVALID", message: "Owner does not exist." });
-    expect(await oneError({ ...valid, ownerId: "gid://shopify/Product/1" })).toMatchObject({ field: ["metafields", "0", "ownerId"], code: "INVALID" });
-    expect(await oneError({ ...valid, ownerId: "1001" })).toMatchObject({ field: ["metafields", "0", "ownerId"], code: "INVALID" });
+    expect(await oneError({ ...valid, ownerId: "gid://shopify/Customer/2001" })).toMatchObject({
+      code: "INVALID",
+      message: "Owner does not exist.",
+    });
+    expect(await oneError({ ...valid, ownerId: "gid://shopify/Product/1" })).toMatchObject({
+      field: ["metafields", "0", "ownerId"],
+      code: "INVALID",
+    });
+    expect(await oneError({ ...valid, ownerId: "1001" })).toMatchObject({
+      field: ["metafields", "0", "ownerId"],
+      code: "INVALID",
+    });
   });
 
   it("allows at most 25 metafields per call", async () => {
@@ -184,7 +218,12 @@ describe("metafieldsSet", () => {
     const result = await setMetafields(inputs);
     expect(result.metafields).toEqual([]);
     expect(result.userErrors).toEqual([
-      { field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null },
+      {
+        field: ["metafields"],
+        message: "Exceeded the maximum metafields input limit of 25.",
+        code: "LESS_THAN_OR_EQUAL_TO",
+        elementIndex: null,
+      },
     ]);
     const atLimit = await setMetafields(inputs.slice(0, 25));
     expect(atLimit.userErrors).toEqual([]);
@@ -239,12 +278,17 @@ describe("metafieldsDelete", () => {
     });
     expect(ctx.store.state.getMetafield(DEMO_SHOP, ADA, "loyalty", "points")).toBeNull();
     expect(ctx.store.state.getMetafield(DEMO_SHOP, GRACE, "loyalty", "points")?.value).toBe("120");
-    const read = await graphql(ctx, `{ customer(id: "${ADA}") { metafield(namespace: "loyalty", key: "points") { id } } }`);
+    const read = await graphql(
+      ctx,
+      `{ customer(id: "${ADA}") { metafield(namespace: "loyalty", key: "points") { id } } }`,
+    );
     expect(read.body.data?.customer.metafield).toBeNull();
   });
 
   it("reports an owner that does not exist", async () => {
-    const { body } = await graphql(ctx, DELETE, { metafields: [{ ownerId: "gid://shopify/Customer/424242", namespace: "loyalty", key: "points" }] });
+    const { body } = await graphql(ctx, DELETE, {
+      metafields: [{ ownerId: "gid://shopify/Customer/424242", namespace: "loyalty", key: "points" }],
+    });
     expect(body.data?.metafieldsDelete).toEqual({
       deletedMetafields: [null],
       userErrors: [{ field: ["metafields", "0", "ownerId"], message: "Owner does not exist." }],
@@ -284,13 +328,19 @@ describe("metafield definitions", () => {
       },
       userErrors: [],
     });
-    expect(ctx.store.state.findDefinition(DEMO_SHOP, "CUSTOMER", "loyalty", "points")?.access.storefront).toBe("PUBLIC_READ");
+    expect(ctx.store.state.findDefinition(DEMO_SHOP, "CUSTOMER", "loyalty", "points")?.access.storefront).toBe(
+      "PUBLIC_READ",
+    );
 
     const duplicate = await graphql(ctx, CREATE, { definition });
     expect(duplicate.body.data?.metafieldDefinitionCreate).toEqual({
       createdDefinition: null,
       userErrors: [
-        { field: ["definition", "key"], message: "Key is in use for Customer metafields on the 'loyalty' namespace.", code: "TAKEN" },
+        {
+          field: ["definition", "key"],
+          message: "Key is in use for Customer metafields on the 'loyalty' namespace.",
+          code: "TAKEN",
+        },
       ],
     });
     // Same key on another owner type or in another shop is fine.
@@ -305,7 +355,12 @@ describe("metafield definitions", () => {
       definition: { ...definition, name: "", namespace: "ab", key: "bad key", type: "nonsense" },
     });
     expect(body.data?.metafieldDefinitionCreate.createdDefinition).toBeNull();
-    expect(body.data?.metafieldDefinitionCreate.userErrors.map((error: { field: string[]; code: string }) => [error.field[1], error.code])).toEqual([
+    expect(
+      body.data?.metafieldDefinitionCreate.userErrors.map((error: { field: string[]; code: string }) => [
+        error.field[1],
+        error.code,
+      ]),
+    ).toEqual([
       ["name", "BLANK"],
       ["namespace", "TOO_SHORT"],
       ["key", "INVALID_CHARACTER"],
@@ -330,8 +385,21 @@ describe("metafield definitions", () => {
     await setMetafields([valid, { ...valid, ownerId: GRACE }]);
     const { body } = await graphql(
       ctx,
-      `{ metafieldDefinitions(ownerType: CUSTOMER, first: 10) { nodes { key metafieldsCount } }
-         products: metafieldDefinitions(ownerType: PRODUCT, first: 10) { nodes { key } } }`,
+      `
+        {
+          metafieldDefinitions(ownerType: CUSTOMER, first: 10) {
+            nodes {
+              key
+              metafieldsCount
+            }
+          }
+          products: metafieldDefinitions(ownerType: PRODUCT, first: 10) {
+            nodes {
+              key
+            }
+          }
+        }
+      `,
     );
     expect(body.errors).toBeUndefined();
     expect(body.data?.metafieldDefinitions.nodes).toEqual([

@@ -1,15 +1,35 @@
 // Queries against the seed data over real HTTP: shop, customer, customers with pagination and
 // search, aliases, fragments, variables, operationName, and tenant isolation between shops.
 import { describe, expect, it } from "vitest";
-import { DEMO_SHOP, OTHER_SHOP, graphql, useLocalStore } from "./helpers";
+import { DEMO_SHOP, OTHER_SHOP, graphql, localStoreForFile } from "./helpers";
 
-const ctx = useLocalStore();
+const ctx = localStoreForFile();
 
 describe("local store queries", () => {
   it("answers the shop query with the seeded demo store", async () => {
     const { status, body } = await graphql(
       ctx,
-      `{ shop { id name email myshopifyDomain primaryDomain { host url } currencyCode ianaTimezone plan { publicDisplayName partnerDevelopment shopifyPlus } } }`,
+      `
+        {
+          shop {
+            id
+            name
+            email
+            myshopifyDomain
+            primaryDomain {
+              host
+              url
+            }
+            currencyCode
+            ianaTimezone
+            plan {
+              publicDisplayName
+              partnerDevelopment
+              shopifyPlus
+            }
+          }
+        }
+      `,
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
@@ -26,14 +46,46 @@ describe("local store queries", () => {
   });
 
   it("answers per shop: the other store has its own name and currency", async () => {
-    const { body } = await graphql(ctx, `{ shop { name currencyCode myshopifyDomain } }`, undefined, { shop: OTHER_SHOP });
+    const { body } = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+            currencyCode
+            myshopifyDomain
+          }
+        }
+      `,
+      undefined,
+      { shop: OTHER_SHOP },
+    );
     expect(body.data?.shop).toEqual({ name: "Other Store", currencyCode: "EUR", myshopifyDomain: OTHER_SHOP });
   });
 
   it("reads one customer by gid with every supported scalar field", async () => {
     const { body } = await graphql(
       ctx,
-      `query One($id: ID!) { customer(id: $id) { id legacyResourceId firstName lastName displayName email defaultEmailAddress { emailAddress } tags note state createdAt updatedAt } }`,
+      `
+        query One($id: ID!) {
+          customer(id: $id) {
+            id
+            legacyResourceId
+            firstName
+            lastName
+            displayName
+            email
+            defaultEmailAddress {
+              emailAddress
+            }
+            tags
+            note
+            state
+            createdAt
+            updatedAt
+          }
+        }
+      `,
       { id: "gid://shopify/Customer/1004" },
     );
     expect(body.errors).toBeUndefined();
@@ -54,17 +106,55 @@ describe("local store queries", () => {
   });
 
   it("answers null for an unknown customer and for another shop's customer", async () => {
-    const unknown = await graphql(ctx, `{ customer(id: "gid://shopify/Customer/999999") { id } }`);
+    const unknown = await graphql(
+      ctx,
+      `
+        {
+          customer(id: "gid://shopify/Customer/999999") {
+            id
+          }
+        }
+      `,
+    );
     expect(unknown.body.errors).toBeUndefined();
     expect(unknown.body.data?.customer).toBeNull();
-    const otherShops = await graphql(ctx, `{ customer(id: "gid://shopify/Customer/2001") { id } }`);
+    const otherShops = await graphql(
+      ctx,
+      `
+        {
+          customer(id: "gid://shopify/Customer/2001") {
+            id
+          }
+        }
+      `,
+    );
     expect(otherShops.body.data?.customer).toBeNull();
-    const ownShop = await graphql(ctx, `{ customer(id: "gid://shopify/Customer/2001") { id } }`, undefined, { shop: OTHER_SHOP });
+    const ownShop = await graphql(
+      ctx,
+      `
+        {
+          customer(id: "gid://shopify/Customer/2001") {
+            id
+          }
+        }
+      `,
+      undefined,
+      { shop: OTHER_SHOP },
+    );
     expect(ownShop.body.data?.customer).toEqual({ id: "gid://shopify/Customer/2001" });
   });
 
   it("rejects an id that is not a Customer gid like Shopify does", async () => {
-    const { status, body } = await graphql(ctx, `{ customer(id: "1001") { id } }`);
+    const { status, body } = await graphql(
+      ctx,
+      `
+        {
+          customer(id: "1001") {
+            id
+          }
+        }
+      `,
+    );
     expect(status).toBe(200);
     expect(body.errors?.[0].message).toBe("Invalid global id '1001'");
     expect(body.errors?.[0].path).toEqual(["customer"]);
@@ -90,20 +180,59 @@ describe("local store queries", () => {
   });
 
   it("pages backwards with last/before and in reverse order", async () => {
-    const last = await graphql(ctx, `{ customers(last: 2) { nodes { id } pageInfo { hasPreviousPage hasNextPage startCursor } } }`);
+    const last = await graphql(
+      ctx,
+      `
+        {
+          customers(last: 2) {
+            nodes {
+              id
+            }
+            pageInfo {
+              hasPreviousPage
+              hasNextPage
+              startCursor
+            }
+          }
+        }
+      `,
+    );
     expect(last.body.data?.customers.nodes.map((node: { id: string }) => node.id)).toEqual([
       "gid://shopify/Customer/1004",
       "gid://shopify/Customer/1005",
     ]);
     expect(last.body.data?.customers.pageInfo.hasPreviousPage).toBe(true);
-    const before = await graphql(ctx, `query($before: String) { customers(last: 2, before: $before) { nodes { id } } }`, {
-      before: last.body.data?.customers.pageInfo.startCursor,
-    });
+    const before = await graphql(
+      ctx,
+      `
+        query ($before: String) {
+          customers(last: 2, before: $before) {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+      {
+        before: last.body.data?.customers.pageInfo.startCursor,
+      },
+    );
     expect(before.body.data?.customers.nodes.map((node: { id: string }) => node.id)).toEqual([
       "gid://shopify/Customer/1002",
       "gid://shopify/Customer/1003",
     ]);
-    const reversed = await graphql(ctx, `{ customers(first: 2, reverse: true) { nodes { id } } }`);
+    const reversed = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 2, reverse: true) {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+    );
     expect(reversed.body.data?.customers.nodes.map((node: { id: string }) => node.id)).toEqual([
       "gid://shopify/Customer/1005",
       "gid://shopify/Customer/1004",
@@ -111,17 +240,62 @@ describe("local store queries", () => {
   });
 
   it("requires first or last, refuses pages over 250 and bad cursors", async () => {
-    const missing = await graphql(ctx, `{ customers { nodes { id } } }`);
+    const missing = await graphql(
+      ctx,
+      `
+        {
+          customers {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+    );
     expect(missing.body.errors?.[0].message).toBe("you must provide one of first or last");
-    const tooMany = await graphql(ctx, `{ customers(first: 251) { nodes { id } } }`);
+    const tooMany = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 251) {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+    );
     expect(tooMany.body.errors?.[0].message).toMatch(/250/);
-    const badCursor = await graphql(ctx, `{ customers(first: 1, after: "not-a-cursor") { nodes { id } } }`);
+    const badCursor = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 1, after: "not-a-cursor") {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+    );
     expect(badCursor.body.errors?.[0].message).toMatch(/Invalid cursor/);
   });
 
   it("filters customers with Shopify search syntax", async () => {
     const ids = async (query: string) => {
-      const { body } = await graphql(ctx, `query($q: String) { customers(first: 50, query: $q) { nodes { legacyResourceId } } }`, { q: query });
+      const { body } = await graphql(
+        ctx,
+        `
+          query ($q: String) {
+            customers(first: 50, query: $q) {
+              nodes {
+                legacyResourceId
+              }
+            }
+          }
+        `,
+        { q: query },
+      );
       expect(body.errors).toBeUndefined();
       return body.data?.customers.nodes.map((node: { legacyResourceId: string }) => node.legacyResourceId);
     };
@@ -157,7 +331,20 @@ describe("local store queries", () => {
   });
 
   it("answers __typename and introspection", async () => {
-    const { body } = await graphql(ctx, `{ __typename shop { __typename } __type(name: "Customer") { name } }`);
+    const { body } = await graphql(
+      ctx,
+      `
+        {
+          __typename
+          shop {
+            __typename
+          }
+          __type(name: "Customer") {
+            name
+          }
+        }
+      `,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ __typename: "QueryRoot", shop: { __typename: "Shop" }, __type: { name: "Customer" } });
   });

@@ -2,17 +2,28 @@
 // THROTTLED when the bucket is short, MAX_COST_EXCEEDED for a single query over the limit.
 import { afterEach, describe, expect, it } from "vitest";
 import { createLocalStore, LeakyBucket, RATE_LIMITS_DOCUMENTATION } from "~/local-store";
-import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sleep, useLocalStore } from "./helpers";
+import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sleep, localStoreForFile } from "./helpers";
 
 const SET_ONE = `mutation { metafieldsSet(metafields: [{ ownerId: "gid://shopify/Customer/1001", namespace: "loyalty", key: "points", type: "number_integer", value: "1" }]) { userErrors { code } } }`;
 
 describe("query cost", () => {
   let clock = Date.UTC(2025, 5, 1);
-  const ctx = useLocalStore({ now: () => clock });
+  const ctx = localStoreForFile({ now: () => clock });
 
   it("charges the requested cost up front and refunds down to the actual cost", async () => {
     ctx.store.reset();
-    const { body } = await graphql(ctx, `{ customers(first: 10) { nodes { id } } }`);
+    const { body } = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 10) {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+    );
     expect(body.extensions.cost).toEqual({
       requestedQueryCost: 12, // connection 2 + first (10) x 1 object
       actualQueryCost: 7, // 2 + the 5 customers that exist
@@ -22,9 +33,43 @@ describe("query cost", () => {
 
   it("costs objects 1, scalars 0, nested connections by page size, mutations 10", async () => {
     ctx.store.reset();
-    const shop = await graphql(ctx, `{ shop { name primaryDomain { host } } }`);
+    const shop = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+            primaryDomain {
+              host
+            }
+          }
+        }
+      `,
+    );
     expect(shop.body.extensions.cost.requestedQueryCost).toBe(2);
-    const nested = await graphql(ctx, `{ customers(first: 5) { edges { cursor node { id metafields(first: 10) { nodes { id } } } } pageInfo { hasNextPage } } }`);
+    const nested = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 5) {
+            edges {
+              cursor
+              node {
+                id
+                metafields(first: 10) {
+                  nodes {
+                    id
+                  }
+                }
+              }
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
+    );
     expect(nested.body.extensions.cost.requestedQueryCost).toBe(2 + 5 * (1 + 2 + 10));
     expect(nested.body.extensions.cost.actualQueryCost).toBe(2 + 5 * (1 + 2));
     const mutation = await graphql(ctx, SET_ONE);
@@ -36,28 +81,74 @@ describe("query cost", () => {
     const first = await graphql(ctx, SET_ONE);
     expect(first.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(990);
     clock += 100; // +5 points at 50/s
-    const second = await graphql(ctx, `{ shop { name } }`);
+    const second = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+          }
+        }
+      `,
+    );
     expect(second.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(995 - 1);
     clock += 60_000;
-    const third = await graphql(ctx, `{ shop { name } }`);
+    const third = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+          }
+        }
+      `,
+    );
     expect(third.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(999);
   });
 
   it("keeps one bucket per shop", async () => {
     ctx.store.reset();
     await graphql(ctx, SET_ONE);
-    const other = await graphql(ctx, `{ shop { name } }`, undefined, { shop: OTHER_SHOP });
+    const other = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+          }
+        }
+      `,
+      undefined,
+      { shop: OTHER_SHOP },
+    );
     expect(other.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(999);
   });
 
   it("refuses a query whose requested cost is over 1000 with MAX_COST_EXCEEDED, charging nothing", async () => {
     ctx.store.reset();
-    const { status, body } = await graphql(ctx, `{ customers(first: 250) { nodes { metafields(first: 250) { nodes { id } } } } }`);
+    const { status, body } = await graphql(
+      ctx,
+      `
+        {
+          customers(first: 250) {
+            nodes {
+              metafields(first: 250) {
+                nodes {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
     const expectedCost = 2 + 250 * (1 + 2 + 250);
     expect(status).toBe(200);
     expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors?.[0].message).toMatch(new RegExp(`^Query cost is ${expectedCost}, which exceeds the single query max cost limit \\(1000\\)`));
+    expect(body.errors?.[0].message).toMatch(
+      new RegExp(`^Query cost is ${expectedCost}, which exceeds the single query max cost limit \\(1000\\)`),
+    );
     expect(body.errors?.[0].extensions).toEqual({
       code: "MAX_COST_EXCEEDED",
       cost: expectedCost,
@@ -70,7 +161,7 @@ describe("query cost", () => {
 });
 
 describe("throttling with a tight bucket", () => {
-  const ctx = useLocalStore({ bucketSize: 25, restoreRate: 20 });
+  const ctx = localStoreForFile({ bucketSize: 25, restoreRate: 20 });
 
   it("answers THROTTLED when the bucket is short, then serves again once it has restored", async () => {
     ctx.store.reset();
@@ -88,7 +179,20 @@ describe("throttling with a tight bucket", () => {
     expect(throttled.body.extensions.cost.throttleStatus.restoreRate).toBe(20);
     expect(throttled.body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(10);
     // A cheap query still fits.
-    expect((await graphql(ctx, `{ shop { name } }`)).body.errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          ctx,
+          `
+            {
+              shop {
+                name
+              }
+            }
+          `,
+        )
+      ).body.errors,
+    ).toBeUndefined();
 
     await sleep(450); // at 20 points/s: ~9 points back
     const restored = await graphql(ctx, SET_ONE);
@@ -101,7 +205,16 @@ describe("throttling with a tight bucket", () => {
     await graphql(ctx, SET_ONE);
     const response = await fetch(`${ctx.url}/_local/reset`, { method: "POST" });
     expect(response.status).toBe(200);
-    const after = await graphql(ctx, `{ shop { name } }`);
+    const after = await graphql(
+      ctx,
+      `
+        {
+          shop {
+            name
+          }
+        }
+      `,
+    );
     expect(after.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(24);
   });
 });
@@ -119,12 +232,18 @@ describe("throttle configuration", () => {
     process.env.LOCAL_STORE_BUCKET_SIZE = "40";
     process.env.LOCAL_STORE_RESTORE_RATE = "7.5";
     const store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET });
-    expect(store.throttle.bucket(DEMO_SHOP).status()).toEqual({ maximumAvailable: 40, currentlyAvailable: 40, restoreRate: 7.5 });
+    expect(store.throttle.bucket(DEMO_SHOP).status()).toEqual({
+      maximumAvailable: 40,
+      currentlyAvailable: 40,
+      restoreRate: 7.5,
+    });
   });
 
   it("refuses a nonsense environment value with a clear message", () => {
     process.env.LOCAL_STORE_BUCKET_SIZE = "lots";
-    expect(() => createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET })).toThrow(/LOCAL_STORE_BUCKET_SIZE must be a positive number/);
+    expect(() => createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET })).toThrow(
+      /LOCAL_STORE_BUCKET_SIZE must be a positive number/,
+    );
   });
 
   it("lets options win over the environment", () => {

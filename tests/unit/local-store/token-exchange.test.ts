@@ -6,9 +6,9 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, RequestedTokenType, shopifyApi, LogSeverity } from "@shopify/shopify-api";
 import { installLocalStoreFetch } from "~/local/local-mode.server";
 import { ID_TOKEN_TYPE, OFFLINE_TOKEN_TYPE, ONLINE_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from "~/local-store";
-import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sessionToken, useLocalStore } from "./helpers";
+import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sessionToken, localStoreForFile } from "./helpers";
 
-const ctx = useLocalStore();
+const ctx = localStoreForFile();
 
 function exchange(params: Record<string, string>, options: { shop?: string; form?: boolean } = {}) {
   const body = {
@@ -36,13 +36,18 @@ describe("token exchange", () => {
     const response = await exchange({});
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; scope: string };
-    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/), scope: "read_customers,write_customers" });
+    expect(body).toEqual({
+      access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/),
+      scope: "read_customers,write_customers",
+    });
     const answer = await graphql(ctx, "{ shop { name } }", undefined, { token: body.access_token });
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ shop: { name: "Demo Store" } });
     // The offline token is stable (survives a store restart), and only valid for its shop.
     expect(body.access_token).toBe(ctx.store.offlineAccessToken(DEMO_SHOP));
-    expect((await graphql(ctx, "{ shop { name } }", undefined, { shop: OTHER_SHOP, token: body.access_token })).status).toBe(401);
+    expect(
+      (await graphql(ctx, "{ shop { name } }", undefined, { shop: OTHER_SHOP, token: body.access_token })).status,
+    ).toBe(401);
   });
 
   it("accepts a form-encoded body too", async () => {
@@ -73,7 +78,12 @@ describe("token exchange", () => {
       fetch(`${ctx.url}/admin/oauth/access_token`, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Hookline-Shop": DEMO_SHOP },
-        body: JSON.stringify({ client_id: API_KEY, client_secret: API_SECRET, grant_type: "refresh_token", refresh_token: token }),
+        body: JSON.stringify({
+          client_id: API_KEY,
+          client_secret: API_SECRET,
+          grant_type: "refresh_token",
+          refresh_token: token,
+        }),
       });
     const refreshed = await refresh(body.refresh_token);
     expect(refreshed.status).toBe(200);
@@ -103,7 +113,11 @@ describe("token exchange", () => {
     for (const [label, token] of cases) {
       const response = await exchange({ subject_token: token });
       const body = (await response.json()) as { error: string; error_description: string };
-      expect({ label, status: response.status, error: body.error }).toEqual({ label, status: 400, error: "invalid_subject_token" });
+      expect({ label, status: response.status, error: body.error }).toEqual({
+        label,
+        status: 400,
+        error: "invalid_subject_token",
+      });
     }
     const unsigned = sessionToken(DEMO_SHOP).split(".");
     const noneAlg = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${unsigned[1]}.`;
@@ -113,16 +127,24 @@ describe("token exchange", () => {
 
   it("refuses malformed requests clearly", async () => {
     expect((await exchange({ grant_type: "password" })).status).toBe(400);
-    expect(await (await exchange({ grant_type: "password" })).json()).toMatchObject({ error: "unsupported_grant_type" });
-    expect(await (await exchange({ subject_token_type: "urn:other" })).json()).toMatchObject({ error: "invalid_request" });
-    expect(await (await exchange({ requested_token_type: "urn:other" })).json()).toMatchObject({ error: "invalid_request" });
+    expect(await (await exchange({ grant_type: "password" })).json()).toMatchObject({
+      error: "unsupported_grant_type",
+    });
+    expect(await (await exchange({ subject_token_type: "urn:other" })).json()).toMatchObject({
+      error: "invalid_request",
+    });
+    expect(await (await exchange({ requested_token_type: "urn:other" })).json()).toMatchObject({
+      error: "invalid_request",
+    });
     const notJson = await fetch(`${ctx.url}/admin/oauth/access_token`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Hookline-Shop": DEMO_SHOP },
       body: "{oops",
     });
     expect(notJson.status).toBe(400);
-    expect((await fetch(`${ctx.url}/admin/oauth/access_token`, { headers: { "X-Hookline-Shop": DEMO_SHOP } })).status).toBe(405);
+    expect(
+      (await fetch(`${ctx.url}/admin/oauth/access_token`, { headers: { "X-Hookline-Shop": DEMO_SHOP } })).status,
+    ).toBe(405);
     expect((await exchange({}, { shop: "nowhere.myshopify.com" })).status).toBe(404);
   });
 });
