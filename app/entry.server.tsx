@@ -6,6 +6,10 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
+// The ingress fast path for scripts/serve.ts: /webhook/* answered straight from node:http, skipping
+// Remix routing (entry.server is server-only, so this export never reaches the client bundle).
+export { handleIngressNode } from "./ingress/handle-ingress.server";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -1,6 +1,6 @@
 // Production web server: plain node:http in front of the Remix build (faster than Express; see
 // docs/decisions/0006-web-server.md), serving build/client assets with long cache headers.
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createReadStream, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { createRequestHandler } from "@remix-run/node";
@@ -23,7 +23,7 @@ const MIME: Record<string, string> = {
 };
 
 /** Serves a file from build/client if one matches; returns false otherwise. */
-function serveStatic(pathname: string, res: import("node:http").ServerResponse): boolean {
+function serveStatic(pathname: string, res: ServerResponse): boolean {
   const path = normalize(join(clientDir, decodeURIComponent(pathname)));
   if (!path.startsWith(clientDir + "/")) return false;
   let size: number;
@@ -46,9 +46,13 @@ function serveStatic(pathname: string, res: import("node:http").ServerResponse):
 await checkRedisOrExit("web");
 const build = await import(resolve("build/server/index.js"));
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
+// Inbound webhooks skip Remix routing: the same pipeline as app/routes/webhook.$id.tsx, on node:http directly.
+const handleIngressNode: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined =
+  build.entry?.module?.handleIngressNode;
 
 const server = createServer(async (req, res) => {
   try {
+    if (handleIngressNode && req.url?.startsWith("/webhook/") && (await handleIngressNode(req, res))) return;
     if ((req.method === "GET" || req.method === "HEAD") && req.url && serveStatic(req.url.split("?")[0], res)) return;
     const request = createRequest(req, res);
     const response = await handleRequest(request);

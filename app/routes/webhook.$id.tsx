@@ -11,6 +11,5 @@ export function action({ request, params, context }: ActionFunctionArgs) {
   return handleIngress(request, params.id ?? "", ingressContextFrom(context));
 }
 
-// The production server (scripts/serve.ts) can call this directly for /webhook/* URLs, skipping
-// Remix routing: build.routes["routes/webhook.$id"].module.handleIngressNode(req, res).
-export { handleIngressNode } from "~/ingress/handle-ingress.server";
+// The production server (scripts/serve.ts) answers /webhook/* through handleIngressNode, re-exported
+// from app/entry.server.tsx (route modules may only export Remix's names).
