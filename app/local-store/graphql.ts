@@ -143,6 +143,34 @@ function collectFragments(document: DocumentNode): Record<string, FragmentDefini
   return fragments;
 }
 
+// Parsing and validating against ~3,000 types costs most of a request (KnownTypeNames walks the
+// whole type map), and apps send the same documents again and again: keep recent outcomes.
+const CHECKED_DOCUMENTS_LIMIT = 500;
+const checkedDocuments = new Map<string, { document: DocumentNode } | { errors: ShopifyGraphqlError[] }>();
+
+function parseAndValidate(
+  schema: GraphQLSchema,
+  query: string,
+): { document: DocumentNode } | { errors: ShopifyGraphqlError[] } {
+  const cached = checkedDocuments.get(query);
+  if (cached) return cached;
+  let outcome: { document: DocumentNode } | { errors: ShopifyGraphqlError[] };
+  try {
+    const document = parse(query);
+    const validationErrors = validate(schema, document);
+    outcome =
+      validationErrors.length > 0 ? { errors: validationErrorsToShopify(document, validationErrors) } : { document };
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    outcome = { errors: [parseErrorToShopify(error)] };
+  }
+  if (checkedDocuments.size >= CHECKED_DOCUMENTS_LIMIT) {
+    checkedDocuments.delete(checkedDocuments.keys().next().value as string);
+  }
+  checkedDocuments.set(query, outcome);
+  return outcome;
+}
+
 /** Runs one GraphQL request for `shop`. Always resolves; errors are in the body. */
 export async function executeAdminGraphql(
   options: GraphqlExecutionOptions,
@@ -168,16 +196,9 @@ export async function executeAdminGraphql(
   const operationName = (body.operationName as string | null | undefined) ?? undefined;
 
   const schema = loadAdminSchema();
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return refused([parseErrorToShopify(error)]);
-    throw error;
-  }
-
-  const validationErrors = validate(schema, document);
-  if (validationErrors.length > 0) return refused(validationErrorsToShopify(document, validationErrors));
+  const checked = parseAndValidate(schema, body.query);
+  if ("errors" in checked) return refused(checked.errors);
+  const document = checked.document;
 
   const operation = getOperationAST(document, operationName);
   if (!operation) {
