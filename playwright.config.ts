@@ -15,6 +15,8 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "tests/output/e2e-results.json" }]],
   use: {
     baseURL: `http://localhost:${port}`,
+    // Shopify's auth rejects bots with 410, and isbot counts "HeadlessChrome" as one: present as desktop Chrome.
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

@@ -11,6 +11,12 @@ import { onShopInstalled } from "./models/shops.server";
 // After the node adapter import: our fetch must win over the adapter's default.
 setUpLocalMode();
 
+if (!apiKey() || !apiSecret()) {
+  throw new Error(
+    "SHOPIFY_API_KEY and SHOPIFY_API_SECRET are not set. Use `shopify app dev`, or `npm run dev` for the local development store.",
+  );
+}
+
 const shopify = shopifyApp({
   apiKey: apiKey(),
   apiSecretKey: apiSecret(),

@@ -22,7 +22,10 @@ async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildP
 }
 
 for (const [name, env] of [
-  ["a production build", { NODE_ENV: "production", LOCAL_STORE_URL: "http://127.0.0.1:3101" }],
+  [
+    "a production build",
+    { NODE_ENV: "production", LOCAL_STORE_URL: "http://127.0.0.1:3101", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" },
+  ],
   [
     "real credentials",
     { NODE_ENV: "development", LOCAL_STORE_URL: "http://127.0.0.1:3101", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" },
