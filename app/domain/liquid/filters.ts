@@ -8,8 +8,11 @@ import { advance, applyBoundary, iso8601, parseDateInput, resolveTimeZone, strft
 import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
 import { stateOf } from "./state";
 import {
+  BinaryString,
   LiquidFloat,
   asNumeric,
+  bytesOf,
+  textOrBinary,
   fromNumeric,
   isPlainObject,
   normalizeInt,
@@ -161,44 +164,32 @@ function cgiUnescape(text: string): string {
 }
 
 function digest(algorithm: string, value: unknown, context: Context): string {
-  const text = toLiquidString(value);
-  charge(context, text.length);
-  return createHash(algorithm).update(text, "utf8").digest("hex");
+  const bytes = bytesOf(value);
+  charge(context, bytes.length);
+  return createHash(algorithm).update(bytes).digest("hex");
 }
 
-function hmac(algorithm: string, value: unknown, key: unknown, context: Context, binary = false): string {
-  const text = toLiquidString(value);
-  charge(context, text.length);
-  const mac = createHmac(algorithm, toLiquidString(key)).update(text, "utf8");
-  // binary: true yields the raw bytes as a latin1 string, for piping into base64_encode.
-  return binary ? mac.digest().toString("latin1") : mac.digest("hex");
-}
-
-/** Strings holding raw bytes (from binary digests) are latin1; anything else is UTF-8. */
-function bytesOf(text: string): Buffer {
-  // eslint-disable-next-line no-control-regex
-  return /^[\u0000-\u00ff]*$/.test(text) && /[\u0080-\u00ff]/.test(text) && !isUtf8Roundtrip(text)
-    ? Buffer.from(text, "latin1")
-    : Buffer.from(text, "utf8");
-}
-
-function isUtf8Roundtrip(text: string): boolean {
-  return Buffer.from(text, "utf8").toString("utf8") === text && !/[\u0080-\u009f]/.test(text);
+function hmac(algorithm: string, value: unknown, key: unknown, context: Context, binary = false): string | BinaryString {
+  const message = bytesOf(value);
+  charge(context, message.length);
+  const mac = createHmac(algorithm, bytesOf(key)).update(message);
+  // binary: true yields the raw digest, for piping into base64_encode.
+  return binary ? new BinaryString(mac.digest()) : mac.digest("hex");
 }
 
 function base64Encode(value: unknown, context: Context, urlSafe = false): string {
-  const text = toLiquidString(value);
-  charge(context, text.length * 2);
-  const encoded = bytesOf(text).toString("base64");
+  const bytes = bytesOf(value);
+  charge(context, bytes.length * 2);
+  const encoded = bytes.toString("base64");
   return urlSafe ? encoded.replace(/\+/g, "-").replace(/\//g, "_") : encoded;
 }
 
-function base64Decode(value: unknown, context: Context, urlSafe = false): string {
+function base64Decode(value: unknown, context: Context, urlSafe = false): string | BinaryString {
   const text = toLiquidString(value).trim();
   charge(context, text.length);
   const normalized = urlSafe ? text.replace(/-/g, "+").replace(/_/g, "/") : text;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized.replace(/\s/g, ""))) throw new Error("invalid base64");
-  return Buffer.from(normalized, "base64").toString("utf8");
+  return textOrBinary(Buffer.from(normalized, "base64"));
 }
 
 // CGI.escapeHTML, as Shopify's escape: note &quot; (liquidjs writes &#34;).

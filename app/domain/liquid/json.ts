@@ -5,7 +5,7 @@
 // LiquidFloat so `{{ "3.0" | parse_json }}` prints 3.0 as Ruby would.
 import { parse as losslessParse } from "lossless-json";
 import { Drop } from "liquidjs";
-import { LiquidFloat, isPlainObject, rubyFloatString } from "./values";
+import { BinaryString, LiquidFloat, isPlainObject, rubyFloatString } from "./values";
 
 const MAX_DEPTH = 100;
 
@@ -27,6 +27,7 @@ export function serializeJson(value: unknown, options: SerializeOptions = {}): s
     if (value instanceof Drop) return "null";
     if (value === null || value === undefined) return "null";
     if (value instanceof LiquidFloat) return floatJson(value.value);
+    if (value instanceof BinaryString) return JSON.stringify(value.toString());
     switch (typeof value) {
       case "string": {
         const text = JSON.stringify(value);

@@ -23,6 +23,37 @@ export class LiquidFloat {
   }
 }
 
+/**
+ * Raw bytes that are not UTF-8 text (a binary HMAC digest, a decoded binary secret). Ruby strings
+ * carry bytes; JS strings do not, so such values travel boxed and filters that hash or encode
+ * them use the bytes. Printed, they read as latin1 text.
+ */
+export class BinaryString {
+  constructor(readonly bytes: Buffer) {}
+  toString(): string {
+    return this.bytes.toString("latin1");
+  }
+  valueOf(): string {
+    return this.toString();
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** The bytes a hashing or encoding filter works on: raw for BinaryString, UTF-8 otherwise. */
+export function bytesOf(value: unknown): Buffer {
+  const plain = unwrap(value);
+  if (plain instanceof BinaryString) return plain.bytes;
+  return Buffer.from(toLiquidString(plain), "utf8");
+}
+
+/** Decoded bytes as a UTF-8 string when they are valid UTF-8, else as BinaryString. */
+export function textOrBinary(bytes: Buffer): string | BinaryString {
+  const text = bytes.toString("utf8");
+  return Buffer.from(text, "utf8").equals(bytes) ? text : new BinaryString(bytes);
+}
+
 /** Ruby's Float#to_s: 3.0 -> "3.0", 1e20 -> "1.0e+20", 1.5e-5 -> "1.5e-05". */
 export function rubyFloatString(value: number): string {
   if (Number.isNaN(value)) return "NaN";
@@ -90,13 +121,13 @@ export function numericToNumber(numeric: NumericValue): number {
 
 /** Unwrap liquidjs Drops (nil/empty/blank literals, custom drops) to their plain values. */
 export function unwrap(value: unknown): unknown {
-  if (value instanceof LiquidFloat) return value;
+  if (value instanceof LiquidFloat || value instanceof BinaryString) return value;
   return toValue(value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value) || value instanceof LiquidFloat || value instanceof Drop || value instanceof Date) return false;
+  if (Array.isArray(value) || value instanceof LiquidFloat || value instanceof BinaryString || value instanceof Drop || value instanceof Date) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
@@ -119,7 +150,7 @@ export function toLiquidString(input: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(toLiquidString).join("");
-  if (value instanceof LiquidFloat) return value.toString();
+  if (value instanceof LiquidFloat || value instanceof BinaryString) return value.toString();
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : rubyFloatString(value);
   if (isPlainObject(value)) return rubyInspect(value);
   return String(value);
@@ -144,6 +175,7 @@ export function toPlain(input: unknown, depth = 0): unknown {
   if (depth > 200) throw new Error("value nested too deeply");
   const value = unwrap(input);
   if (value instanceof LiquidFloat) return value.value;
+  if (value instanceof BinaryString) return value.toString();
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map((item) => toPlain(item, depth + 1));
   if (value instanceof Date) return value.toISOString();

@@ -1,0 +1,96 @@
+// Preview a task without effects: render its script with `event.preview` true, no cache and no
+// Shopify API, and report the actions it would perform. Used by the CLI and the UI.
+import { defaultEngine, type LiquidEngine } from "~/domain/liquid/engine";
+import { renderTask, type RenderResult, type ShopInfo, type TaskEvent } from "./render";
+import { parseSubscriptions } from "./subscriptions";
+import type { TaskDraft } from "./task-json";
+
+export interface PreviewEventInput {
+  topic?: string;
+  data?: unknown;
+  id?: string;
+  created_at?: string;
+  source?: string;
+  parent?: TaskEvent | null;
+  webhook_request_id?: string | null;
+}
+
+export interface PreviewOptions {
+  /** Preview against this event instead of the draft's preview event definitions. */
+  event?: PreviewEventInput;
+  shop: ShopInfo;
+  taskId?: string;
+  /** Clock for created_at (tests). */
+  now?: () => Date;
+  engine?: LiquidEngine;
+}
+
+export interface PreviewedEvent {
+  /** Where the event came from: "given event", a preview definition's description, or the topic. */
+  description: string;
+  event: TaskEvent;
+  result: RenderResult;
+}
+
+function sourceFor(topic: string): string {
+  if (topic.startsWith("shopify/")) return "shopify";
+  if (topic.startsWith("user/")) return "user";
+  return "mechanic";
+}
+
+/** Unique subscribed topics, in order (delays dropped). */
+export function subscribedTopics(draft: Pick<TaskDraft, "subscriptions">): string[] {
+  const topics: string[] = [];
+  for (const { topic } of parseSubscriptions(draft.subscriptions ?? []).subscriptions) if (!topics.includes(topic)) topics.push(topic);
+  return topics;
+}
+
+/**
+ * The events a preview renders against: the given event; else the draft's preview event
+ * definitions; else one event per subscribed topic with null data.
+ */
+export function previewEvents(draft: TaskDraft, options: Pick<PreviewOptions, "event" | "now">): { description: string; event: TaskEvent }[] {
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const topics = subscribedTopics(draft);
+  const fallbackTopic = topics[0] ?? "mechanic/user/trigger";
+  const build = (index: number, input: PreviewEventInput): TaskEvent => {
+    const topic = input.topic ?? fallbackTopic;
+    return {
+      id: input.id ?? `preview-${index + 1}`,
+      topic,
+      data: input.data ?? null,
+      created_at: input.created_at ?? now,
+      source: input.source ?? sourceFor(topic),
+      parent: input.parent ?? null,
+      webhook_request_id: input.webhook_request_id ?? null,
+      preview: true,
+    };
+  };
+  if (options.event) return [{ description: "given event", event: build(0, options.event) }];
+  if (draft.previewEventDefinitions?.length) {
+    return draft.previewEventDefinitions.map((definition, index) => ({
+      description: definition.description || `preview event ${index + 1}`,
+      event: build(index, { topic: definition.event_attributes?.topic, data: definition.event_attributes?.data }),
+    }));
+  }
+  return topics.map((topic, index) => ({ description: topic, event: build(index, { topic }) }));
+}
+
+export async function previewTask(draft: TaskDraft, options: PreviewOptions): Promise<PreviewedEvent[]> {
+  const previews: PreviewedEvent[] = [];
+  for (const { description, event } of previewEvents(draft, options)) {
+    const result = await renderTask(
+      {
+        script: draft.script,
+        options: draft.options ?? {},
+        event,
+        shop: options.shop,
+        task: { id: options.taskId ?? "preview", name: draft.name },
+        preview: true,
+      },
+      options.engine ?? defaultEngine,
+    );
+    previews.push({ description, event, result });
+  }
+  return previews;
+}
