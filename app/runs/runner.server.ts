@@ -235,7 +235,7 @@ export function createRunner(deps: RunnerDeps) {
             })),
           });
         }
-      });
+      }, { maxWait: 10_000, timeout: 15_000 });
     };
 
     try {
@@ -273,7 +273,15 @@ export function createRunner(deps: RunnerDeps) {
         log(`task run ${taskRun.id}: claim lost to another worker; leaving it to them`);
         return false;
       }
-      throw error;
+      // Storing the outcome failed (e.g. the database was busy): nothing was performed, so give the
+      // claim back and look again shortly instead of waiting for the lease to expire.
+      log(`task run ${taskRun.id}: could not store the rendered run (${describeError(error).split("\n").pop()}); retrying shortly`);
+      const released = await db.taskRun
+        .updateMany({ where: { id: taskRun.id, status: "running", attempts: claimedAttempt }, data: { status: "pending", startedAt: null } })
+        .catch(() => ({ count: 0 }));
+      if (released.count !== 1) throw error;
+      await deps.scheduleTaskRun(taskRun.id, new Date(now().getTime() + 500));
+      return false;
     }
   }
 
@@ -529,7 +537,9 @@ export function createRunner(deps: RunnerDeps) {
       }
     }
     if (open > 0) {
-      await db.event.updateMany({ where: { id: eventId, status: { not: "running" } }, data: { status: "running", finishedAt: null } });
+      // Never overwrite a finished status here: another worker may have finished the last run after
+      // this snapshot was read. Only a manual retry reopens a finished event.
+      await db.event.updateMany({ where: { id: eventId, status: { in: ["pending", "enqueued"] } }, data: { status: "running", startedAt: now() } });
       return "running";
     }
     const failed = failedTasks + failedActions > 0;

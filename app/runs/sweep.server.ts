@@ -12,6 +12,8 @@ export interface SweepDeps {
   /** The ingress module's sweep for events never enqueued (or whose job vanished). */
   enqueuePendingEvents: () => Promise<{ enqueued: number; requeued: number }>;
   scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
+  /** Recomputes an event's status from its runs. */
+  rollUpEvent: (eventId: string) => Promise<unknown>;
   actionLeaseMs: number;
   taskLeaseMs: number;
   now?: () => Date;
@@ -76,6 +78,21 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   });
   for (const run of actionRuns) await deps.scheduleTaskRun(run.taskRunId, now);
   report.actionRuns = actionRuns.length;
+
+  // Events whose runs are all finished but whose status was never rolled up (a worker died between
+  // recording the last outcome and the roll-up).
+  const finished = ["succeeded", "failed", "skipped"];
+  const unrolled = await db.event.findMany({
+    where: {
+      status: "running",
+      startedAt: { lt: before(grace) },
+      taskRuns: { some: {}, every: { status: { in: finished }, actionRuns: { every: { status: { in: finished } } } } },
+    },
+    select: { id: true },
+    take,
+  });
+  for (const event of unrolled) await deps.rollUpEvent(event.id);
+  report.events += unrolled.length;
 
   report.cachePurged = await purgeExpiredCache(db, now);
   return report;

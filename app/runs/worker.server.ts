@@ -4,7 +4,7 @@ import os from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { limits, queuePrefix } from "~/config.server";
-import prisma from "~/db.server";
+import prisma, { databaseUrl, isPostgresUrl } from "~/db.server";
 import { closeQueues, createRedis, EVENTS_QUEUE } from "~/queue.server";
 import { enqueueEvent, enqueuePendingEvents } from "./events.server";
 import { clearHeartbeat, HEARTBEAT_INTERVAL_MS, writeHeartbeat, type WorkerHeartbeat } from "./heartbeat.server";
@@ -42,6 +42,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const sweepIntervalMs = options.sweepIntervalMs ?? numberFromEnv("SWEEP_INTERVAL_MS", 10_000);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
 
+  await useWriteAheadLog(log);
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
   const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides }));
@@ -93,6 +94,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
           enqueueEvent: (id) => enqueueEvent(id),
           enqueuePendingEvents: () => enqueuePendingEvents(),
           scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
+          rollUpEvent: (id) => runner.rollUpEvent(id),
           actionLeaseMs: options.overrides?.actionLeaseMs ?? leases.actionMs,
           taskLeaseMs: options.overrides?.taskLeaseMs ?? leases.taskMs,
         }),
@@ -120,6 +122,19 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       await connection.quit().catch(() => {});
     },
   };
+}
+
+/**
+ * SQLite only: switch the database file to write-ahead logging, so readers do not block the writer
+ * when several worker processes (and the web app) share the file. The mode is stored in the file.
+ */
+async function useWriteAheadLog(log: (message: string) => void): Promise<void> {
+  if (isPostgresUrl(databaseUrl())) return;
+  try {
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode=WAL");
+  } catch (error) {
+    log(`could not switch SQLite to WAL mode: ${(error as Error).message}`);
+  }
 }
 
 /** Closes the process-wide queues used to enqueue (call once when the process stops). */
