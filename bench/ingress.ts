@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   console.log(`throughput ratio app/baseline: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`);
   console.log(`p99 at ${FIXED_RATE} req/s: ${fixed.p99} ms (target < 20 ms: ${fixed.p99 < 20 ? "met" : "NOT met"})`);
   const answered2xx = [appWarmup, appResult, fixed].reduce((sum, m) => sum + m.total - m.non2xx, 0);
-  console.log(`events stored by the app: ${appEvents}; 2xx answers: ${answered2xx} (${appEvents === answered2xx ? "every 204 stored" : "MISMATCH"})`);
+  console.log(`events stored by the app: ${appEvents}; 2xx answers: ${answered2xx} (${appEvents >= answered2xx ? "every 204 stored; requests cut off at the end of a run may add a few" : "MISMATCH: fewer events than 204s"})`);
 }
 
 main()
