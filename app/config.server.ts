@@ -11,6 +11,11 @@ export function localStoreUrl(): string | null {
   return process.env.LOCAL_STORE_URL || null;
 }
 
+/** Where `npm run dev` starts the local store when no Shopify credentials are set. */
+export function defaultLocalStoreUrl(): string {
+  return `http://127.0.0.1:${process.env.LOCAL_STORE_PORT || 3001}`;
+}
+
 export function isLocalMode(): boolean {
   return localStoreUrl() !== null;
 }

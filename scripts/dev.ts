@@ -4,19 +4,19 @@
 // With SHOPIFY_API_KEY and SHOPIFY_API_SECRET (as `shopify app dev` provides): runs the app and the
 // worker against real Shopify, like Shopify's template.
 import { execFileSync } from "node:child_process";
+import { defaultLocalStoreUrl } from "../app/config.server";
 import { checkRedisOrExit } from "./lib/check-redis";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const realShopify = Boolean(process.env.SHOPIFY_API_KEY && process.env.SHOPIFY_API_SECRET);
 const port = Number(process.env.PORT || 3000);
-const localStorePort = Number(process.env.LOCAL_STORE_PORT || 3001);
 
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development" };
 env.DATABASE_URL ||= "file:./prisma/dev.sqlite";
 if (!realShopify) {
-  env.LOCAL_STORE_URL ||= `http://127.0.0.1:${localStorePort}`;
+  env.LOCAL_STORE_URL ||= defaultLocalStoreUrl();
   env.SHOPIFY_APP_URL ||= `http://localhost:${port}`;
-  env.LOCAL_STORE_PORT = String(localStorePort);
+  env.LOCAL_STORE_PORT = new URL(env.LOCAL_STORE_URL).port;
   // The local store accepts calls to the app's own loopback addresses from HTTP actions.
   env.HTTP_ACTION_ALLOWED_HOSTS ||= "127.0.0.1,localhost";
 }
@@ -28,7 +28,7 @@ execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });
 stopOnSignals();
 if (!realShopify) {
   startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
-  await waitForUrl(`http://127.0.0.1:${localStorePort}/_local/health`);
+  await waitForUrl(`${env.LOCAL_STORE_URL}/_local/health`);
 }
 startProcess("worker", "npx", ["tsx", "workers/index.ts"], env);
 startProcess("app", "npx", ["remix", "vite:dev", "--port", String(port), "--strictPort"], env);

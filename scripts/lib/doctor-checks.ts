@@ -1,7 +1,7 @@
 // The checks behind `hookline doctor`.
 import { readdirSync } from "node:fs";
 import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/db.server";
-import { localStoreUrl, redisUrl } from "../../app/config.server";
+import { defaultLocalStoreUrl, localStoreUrl, redisUrl } from "../../app/config.server";
 import { createRedis, heartbeatKey } from "../../app/queue.server";
 import { canReachRedis } from "./check-redis";
 
@@ -76,8 +76,10 @@ async function redisChecks(): Promise<Check[]> {
 }
 
 async function localStoreCheck(): Promise<Check> {
-  const url = localStoreUrl();
-  if (!url) return { name: "local store", ok: true, detail: "not used (real Shopify)" };
+  const realShopify = Boolean(process.env.SHOPIFY_API_KEY && process.env.SHOPIFY_API_SECRET);
+  if (realShopify) return { name: "local store", ok: true, detail: "not used (Shopify credentials are set)" };
+  // Without credentials the app uses the local store, where `npm run dev` starts it by default.
+  const url = localStoreUrl() ?? defaultLocalStoreUrl();
   try {
     const response = await fetch(`${url}/_local/health`, { signal: AbortSignal.timeout(2000) });
     return { name: "local store", ok: response.ok, detail: `${url} answered ${response.status}` };

@@ -1,0 +1,63 @@
+// `npm run dev` with no Shopify credentials: the local store, the worker and the app come up, the
+// printed URL lands in the embedded admin home, and `hookline doctor` is all green meanwhile.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+
+const port = 3200 + Math.floor(Math.random() * 50);
+const storePort = port + 100;
+const env = {
+  ...process.env,
+  PORT: String(port),
+  LOCAL_STORE_PORT: String(storePort),
+  HMR_PORT: String(port + 200),
+  SHOPIFY_API_KEY: "",
+  SHOPIFY_API_SECRET: "",
+  LOCAL_STORE_URL: "",
+  SHOPIFY_APP_URL: "",
+};
+const desktopChrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+let dev: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (!dev || dev.exitCode !== null) return;
+  const exited = new Promise((resolve) => dev!.on("exit", resolve));
+  dev.kill("SIGTERM");
+  await exited;
+});
+
+describe("npm run dev", () => {
+  it("starts everything, prints the URL to open, and doctor is green", async () => {
+    dev = spawn("npx", ["tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    dev.stdout!.on("data", (c) => (output += c));
+    dev.stderr!.on("data", (c) => (output += c));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`dev did not print a URL:\n${output}`)), 90_000);
+      dev!.stdout!.on("data", () => {
+        const match = output.match(/Hookline is running\. Open (\S+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      dev!.on("exit", (code) => reject(new Error(`dev exited ${code}:\n${output}`)));
+    });
+    expect(url).toBe(`http://localhost:${port}/local/login`);
+
+    const login = await fetch(url, { redirect: "manual" });
+    expect(login.status).toBe(302);
+    const home = await fetch(new URL(login.headers.get("location")!, url), { headers: { "User-Agent": desktopChrome } });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain("Recent activity");
+
+    // The worker's first heartbeat can take a moment after start.
+    let doctor = spawnSync("npx", ["tsx", "scripts/hookline.ts", "doctor"], { env, encoding: "utf8" });
+    for (let i = 0; i < 10 && doctor.status !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      doctor = spawnSync("npx", ["tsx", "scripts/hookline.ts", "doctor"], { env, encoding: "utf8" });
+    }
+    expect(doctor.stdout).not.toContain("FAIL");
+    expect(doctor.stdout.trim().split("\n")).toHaveLength(5);
+    expect(doctor.status).toBe(0);
+  }, 150_000);
+});
