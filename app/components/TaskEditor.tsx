@@ -1,0 +1,423 @@
+// The task editor: name, subscriptions (with one-click webhook topics), the Liquid script with
+// templates, the options form generated from the script's options.* references, advanced flags,
+// the action preview sentence and the dry-run panel.
+import { useMemo, useState } from "react";
+import { useFetcher } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  Checkbox,
+  ChoiceList,
+  InlineStack,
+  Layout,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import type { OptionDescription } from "../domain/tasks/options";
+import { optionFields, optionRawValue, subscriptionProblems, subscriptionTopics, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import { CodeEditor } from "./CodeEditor";
+import { CodeBlock } from "./CodeBlock";
+import { absoluteTime } from "../ui/time";
+
+export interface TaskTemplateChoice {
+  id: string;
+  name: string;
+  description: string;
+  subscriptions: string;
+  script: string;
+  options: Record<string, unknown>;
+}
+
+export interface DryRunResponse {
+  intent: "dry-run";
+  result:
+    | { ok: true; topic: string; actions: { type: string; options: string }[]; logs: string[]; errors: string[]; durationMs: number }
+    | { ok: false; error: string };
+}
+
+function OptionField({
+  description,
+  value,
+  error,
+  onChange,
+}: {
+  description: OptionDescription;
+  value: string | boolean | string[] | undefined;
+  error?: string;
+  onChange: (value: string | boolean | string[]) => void;
+}) {
+  const label = `${description.label}${description.required ? " (required)" : ""}`;
+  const help = `options.${description.key}`;
+  switch (description.type) {
+    case "boolean":
+      return <Checkbox label={label} checked={value === true} onChange={onChange} helpText={help} error={error} />;
+    case "select":
+    case "choice":
+      return (
+        <Select
+          label={label}
+          options={[{ label: "Choose…", value: "" }, ...(description.choices ?? []).map((c) => ({ label: c.label, value: c.value }))]}
+          value={typeof value === "string" ? value : ""}
+          onChange={onChange}
+          helpText={help}
+          error={error}
+        />
+      );
+    case "multiselect":
+      return (
+        <ChoiceList
+          title={label}
+          allowMultiple
+          choices={(description.choices ?? []).map((c) => ({ label: c.label, value: c.value }))}
+          selected={Array.isArray(value) ? value : []}
+          onChange={onChange}
+          error={error}
+        />
+      );
+    default: {
+      const multiline = ["multiline", "code", "array", "keyval"].includes(description.type) || (description.picker?.multiple ?? false);
+      const type =
+        description.type === "number" || description.type === "range"
+          ? "number"
+          : description.type === "email"
+            ? "email"
+            : description.type === "date"
+              ? "date"
+              : description.type === "time"
+                ? "time"
+                : description.type === "datetime"
+                  ? "datetime-local"
+                  : "text";
+      const extraHelp =
+        description.type === "array"
+          ? " · one value per line"
+          : description.type === "keyval"
+            ? " · one “key: value” per line"
+            : description.type === "picker"
+              ? ` · Shopify ${description.picker?.resource} IDs (gid://shopify/…)`
+              : description.type === "color"
+                ? " · a color like #1a2b3c"
+                : "";
+      return (
+        <TextField
+          label={label}
+          value={typeof value === "string" ? value : ""}
+          onChange={onChange}
+          autoComplete="off"
+          type={multiline ? "text" : type}
+          multiline={multiline ? 3 : undefined}
+          monospaced={description.type === "code"}
+          helpText={help + extraHelp}
+          error={error}
+        />
+      );
+    }
+  }
+}
+
+export function TaskEditor({
+  state,
+  setState,
+  errors,
+  webhookTopics,
+  templates,
+  recentEvents,
+  sentence,
+  taskId,
+}: {
+  state: TaskFormState;
+  setState: (update: (s: TaskFormState) => TaskFormState) => void;
+  errors: TaskFormErrors;
+  webhookTopics: { topic: string; name: string }[];
+  templates: TaskTemplateChoice[];
+  recentEvents: { id: string; topic: string; createdAt: string }[];
+  sentence: string | null;
+  taskId: string | null;
+}) {
+  const set = <K extends keyof TaskFormState>(key: K) => (value: TaskFormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  const fields = useMemo(() => optionFields(state.script), [state.script]);
+  const liveSubscriptionProblems = useMemo(() => subscriptionProblems(state.subscriptions), [state.subscriptions]);
+  const subscribed = subscriptionTopics(state.subscriptions);
+  const missingTopics = webhookTopics.filter((w) => !subscribed.includes(w.topic));
+  const [pendingTemplate, setPendingTemplate] = useState<TaskTemplateChoice | null>(null);
+
+  const applyTemplate = (template: TaskTemplateChoice) => {
+    setState((s) => {
+      const options: TaskFormState["options"] = { ...s.options };
+      for (const description of optionFields(template.script)) {
+        if (options[description.key] === undefined) options[description.key] = optionRawValue(description, template.options[description.key]);
+      }
+      return {
+        ...s,
+        name: s.name.trim() === "" ? template.name : s.name,
+        // Keep the merchant's subscriptions; use the template's only when there are none yet.
+        subscriptions: s.subscriptions.trim() === "" ? template.subscriptions : s.subscriptions,
+        script: template.script,
+        options,
+      };
+    });
+    setPendingTemplate(null);
+  };
+
+  return (
+    <Layout>
+      <Layout.Section>
+        <BlockStack gap="400">
+          {errors.form && (
+            <Banner tone="critical" title="The task was not saved">
+              <p>{errors.form}</p>
+            </Banner>
+          )}
+          <Card>
+            <BlockStack gap="400">
+              <TextField label="Task name" value={state.name} onChange={set("name")} autoComplete="off" error={errors.name} maxLength={255} />
+              <BlockStack gap="200">
+                <TextField
+                  label="Subscriptions"
+                  value={state.subscriptions}
+                  onChange={set("subscriptions")}
+                  multiline={3}
+                  monospaced
+                  autoComplete="off"
+                  placeholder="user/webhook/test"
+                  helpText="Event topics, one per line. Add a delay with +N.unit, e.g. user/order/created+1.hour."
+                  error={(liveSubscriptionProblems.length > 0 ? liveSubscriptionProblems.join(". ") : undefined) ?? errors.subscriptions}
+                />
+                {missingTopics.length > 0 && (
+                  <InlineStack gap="200" blockAlign="center" wrap>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      Your webhooks:
+                    </Text>
+                    {missingTopics.map((w) => (
+                      <Button
+                        key={w.topic}
+                        size="slim"
+                        onClick={() => set("subscriptions")(state.subscriptions.trim() === "" ? w.topic : `${state.subscriptions.trimEnd()}\n${w.topic}`)}
+                        accessibilityLabel={`Subscribe to ${w.topic} (webhook ${w.name})`}
+                      >
+                        {`+ ${w.topic}`}
+                      </Button>
+                    ))}
+                  </InlineStack>
+                )}
+              </BlockStack>
+            </BlockStack>
+          </Card>
+
+          <Card>
+            <BlockStack gap="300">
+              <CodeEditor
+                label="Script (Liquid)"
+                value={state.script}
+                onChange={set("script")}
+                error={errors.script}
+                helpText={
+                  <>
+                    Render actions with <code>{'{% action "echo", event.data %}'}</code>, logs with <code>{"{% log … %}"}</code> and
+                    errors with <code>{'{% error "…" %}'}</code>.
+                  </>
+                }
+              />
+              <BlockStack gap="200">
+                <Text as="h3" variant="headingSm">
+                  Start from a template
+                </Text>
+                <ButtonGroup>
+                  {templates.map((template) => (
+                    <Button
+                      key={template.id}
+                      onClick={() => (state.script.trim() === "" ? applyTemplate(template) : setPendingTemplate(template))}
+                      accessibilityLabel={`Use the ${template.name} template`}
+                    >
+                      {template.name}
+                    </Button>
+                  ))}
+                </ButtonGroup>
+                {pendingTemplate && (
+                  <Banner
+                    tone="warning"
+                    title={`Replace the script with “${pendingTemplate.name}”?`}
+                    action={{ content: "Replace script", onAction: () => applyTemplate(pendingTemplate) }}
+                    secondaryAction={{ content: "Keep my script", onAction: () => setPendingTemplate(null) }}
+                    onDismiss={() => setPendingTemplate(null)}
+                  >
+                    <p>{pendingTemplate.description}</p>
+                  </Banner>
+                )}
+              </BlockStack>
+            </BlockStack>
+          </Card>
+
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Options
+              </Text>
+              {fields.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  This script has no options. Reference <code>options.some_name</code> (with flags like{" "}
+                  <code>__required</code> or <code>__number</code>) and a field appears here.
+                </Text>
+              ) : (
+                fields.map((description) => (
+                  <OptionField
+                    key={description.key}
+                    description={description}
+                    value={state.options[description.key]}
+                    error={errors.options?.[description.key]}
+                    onChange={(value) => setState((s) => ({ ...s, options: { ...s.options, [description.key]: value } }))}
+                  />
+                ))
+              )}
+            </BlockStack>
+          </Card>
+
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Advanced
+              </Text>
+              <Checkbox
+                label="Perform action runs in sequence"
+                checked={state.performActionRunsInSequence}
+                onChange={set("performActionRunsInSequence")}
+                helpText="Actions run one after another, in the order the script rendered them."
+              />
+              <Checkbox
+                label="Halt the sequence on error"
+                checked={state.haltActionRunSequenceOnError}
+                onChange={set("haltActionRunSequenceOnError")}
+                disabled={!state.performActionRunsInSequence}
+                helpText="When an action fails, the remaining actions are skipped."
+              />
+            </BlockStack>
+          </Card>
+        </BlockStack>
+      </Layout.Section>
+      <Layout.Section variant="oneThird">
+        <BlockStack gap="400">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Action preview
+              </Text>
+              <p data-testid="action-sentence" style={{ margin: 0 }}>
+                <Text as="span">{sentence ?? "Add a subscription and an action to see what this task does."}</Text>
+              </p>
+            </BlockStack>
+          </Card>
+          <DryRunPanel state={state} taskId={taskId} recentEvents={recentEvents} subscribed={subscribed} />
+        </BlockStack>
+      </Layout.Section>
+    </Layout>
+  );
+}
+
+function DryRunPanel({
+  state,
+  taskId,
+  recentEvents,
+  subscribed,
+}: {
+  state: TaskFormState;
+  taskId: string | null;
+  recentEvents: { id: string; topic: string; createdAt: string }[];
+  subscribed: string[];
+}) {
+  const fetcher = useFetcher<DryRunResponse>();
+  const relevant = recentEvents.filter((e) => subscribed.length === 0 || subscribed.includes(e.topic));
+  const [source, setSource] = useState<string>(relevant[0]?.id ?? "paste");
+  const [topic, setTopic] = useState(subscribed[0] ?? "");
+  const [dataJson, setDataJson] = useState('{\n  "foo": "bar",\n  "customer_id": 1001\n}');
+  const running = fetcher.state !== "idle";
+  const result = fetcher.data?.result;
+  const effectiveSource = source === "paste" || relevant.some((e) => e.id === source) ? source : "paste";
+
+  const run = () => {
+    fetcher.submit(
+      {
+        intent: "dry-run",
+        payload: JSON.stringify({
+          script: state.script,
+          options: state.options,
+          taskId,
+          taskName: state.name,
+          eventId: effectiveSource === "paste" ? null : effectiveSource,
+          topic: topic || subscribed[0] || "",
+          dataJson,
+        }),
+      },
+      { method: "post" },
+    );
+  };
+
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Dry run
+        </Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          Renders the script with <code>event.preview</code> set. Nothing is performed: no Shopify calls, no HTTP, no cache.
+        </Text>
+        <Select
+          label="Event"
+          options={[
+            ...relevant.map((e) => ({ label: `${e.topic} · ${absoluteTime(e.createdAt)}`, value: e.id })),
+            { label: "Paste event data (JSON)", value: "paste" },
+          ]}
+          value={effectiveSource}
+          onChange={setSource}
+        />
+        {effectiveSource === "paste" && (
+          <>
+            <TextField label="Topic" value={topic} onChange={setTopic} autoComplete="off" placeholder={subscribed[0] ?? "user/webhook/test"} />
+            <TextField label="Event data (JSON)" value={dataJson} onChange={setDataJson} multiline={5} monospaced autoComplete="off" />
+          </>
+        )}
+        <InlineStack>
+          <Button onClick={run} loading={running}>
+            Run dry run
+          </Button>
+        </InlineStack>
+        {result && !result.ok && (
+          <Banner tone="critical">
+            <p>{result.error}</p>
+          </Banner>
+        )}
+        {result && result.ok && (
+          <Box>
+            <BlockStack gap="200">
+              <Text as="p" variant="bodySm" tone="subdued">
+                {result.topic} · rendered in {result.durationMs} ms
+              </Text>
+              {result.errors.length > 0 && (
+                <Banner tone="critical" title="Errors (a live run would perform no actions)">
+                  <BlockStack gap="100">
+                    {result.errors.map((e, i) => (
+                      <p key={i} style={{ wordBreak: "break-word" }}>
+                        {e}
+                      </p>
+                    ))}
+                  </BlockStack>
+                </Banner>
+              )}
+              <Text as="h3" variant="headingSm">
+                {result.actions.length === 0 ? "No actions" : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
+              </Text>
+              {result.actions.map((a, i) => (
+                <CodeBlock key={i} label={`${i + 1}. ${a.type}`} code={a.options} maxHeight={200} testId="dry-run-action" />
+              ))}
+              {result.logs.length > 0 && <CodeBlock label="Logs" code={result.logs.join("\n")} maxHeight={200} />}
+            </BlockStack>
+          </Box>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}

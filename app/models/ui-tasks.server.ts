@@ -1,0 +1,301 @@
+// Task screens' server side: the index with recent run counts, saving from the editor's form, and
+// the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
+import prisma from "../db.server";
+import { createTask, getTask, taskOptions, updateTask, TaskValidationError } from "./tasks.server";
+import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
+import { renderTask } from "../domain/tasks/render";
+import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
+import { parseSubscriptions } from "../domain/tasks/subscriptions";
+import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import type { DryRunResponse, TaskTemplateChoice } from "../components/TaskEditor";
+import { parseTaskJson, stringifyTaskJson, type PreviewEventDefinition, type TaskDraft } from "../domain/tasks/task-json";
+import { parseTaskPayload } from "../ui/task-form";
+import { upsertTaskByName } from "./tasks.server";
+import type { Task } from "@prisma/client";
+
+// TEMPORARY until app/domain/tasks/templates.ts lands (liquid helper).
+function templateChoices(): TaskTemplateChoice[] {
+  return [];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function listTasksForIndex(shop: string, now = new Date()) {
+  const since = new Date(now.getTime() - DAY_MS);
+  const [tasks, runCounts] = await Promise.all([
+    prisma.task.findMany({
+      where: { shop },
+      orderBy: [{ name: "asc" }, { createdAt: "asc" }],
+      select: { id: true, name: true, subscriptions: true, enabled: true, version: true, updatedAt: true },
+    }),
+    prisma.taskRun.groupBy({
+      by: ["taskId", "status"],
+      where: { createdAt: { gte: since }, task: { shop } },
+      _count: { _all: true },
+    }),
+  ]);
+  return tasks.map((task) => {
+    const rows = runCounts.filter((r) => r.taskId === task.id);
+    return {
+      ...task,
+      runsLastDay: rows.reduce((sum, r) => sum + r._count._all, 0),
+      failedLastDay: rows.filter((r) => r.status === "failed").reduce((sum, r) => sum + r._count._all, 0),
+    };
+  });
+}
+
+/** The shop's webhook topics, offered as one-click subscriptions. */
+export async function webhookTopics(shop: string) {
+  const rows = await prisma.webhook.findMany({
+    where: { shop, deletedAt: null },
+    orderBy: { createdAt: "asc" },
+    select: { topic: true, name: true },
+  });
+  return rows;
+}
+
+export type SaveResult = { ok: true; id: string; version: number } | { ok: false; errors: TaskFormErrors };
+
+/** Validates the editor's state (subscriptions and options with their flags) and creates or updates the task. */
+export async function saveTaskFromForm(shop: string, id: string | null, state: TaskFormState): Promise<SaveResult | null> {
+  const errors: TaskFormErrors = {};
+  if (state.name.trim() === "") errors.name = "Name is required";
+  else if (state.name.trim().length > 255) errors.name = "Name is longer than 255 characters";
+  // The server's rules (app/domain/tasks/subscriptions.ts) decide; the editor's inline check is a hint.
+  const parsed = parseSubscriptions(state.subscriptions);
+  const problems = parsed.errors.map((e) => `Line ${e.line}: ${e.message}`);
+  if (problems.length === 0) problems.push(...subscriptionProblems(state.subscriptions));
+  if (problems.length > 0) errors.subscriptions = problems.join(". ");
+  const keys = discoverOptionKeys(state.script);
+  const { values, errors: optionErrors } = coerceOptions(keys, state.options);
+  if (Object.keys(optionErrors).length > 0) errors.options = optionErrors;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const input = {
+    name: state.name,
+    subscriptions: state.subscriptions,
+    script: state.script,
+    options: values,
+    performActionRunsInSequence: state.performActionRunsInSequence,
+    haltActionRunSequenceOnError: state.haltActionRunSequenceOnError,
+    enabled: state.enabled,
+  };
+  try {
+    if (id === null) {
+      const task = await createTask(shop, input);
+      return { ok: true, id: task.id, version: task.version };
+    }
+    const existing = await getTask(shop, id);
+    if (!existing) return null;
+    // Keys the editor does not show (docs, preview events, Mechanic extras) are kept.
+    const task = await updateTask(shop, id, {
+      ...input,
+      subscriptionsTemplate: existing.subscriptionsTemplate,
+      docs: existing.docs,
+      previewEventDefinitions: parseListOr(existing.previewEventDefinitions),
+      extra: parseObjectOr(existing.extra),
+    });
+    return { ok: true, id: task.id, version: task.version };
+  } catch (error) {
+    if (error instanceof TaskValidationError) return { ok: false, errors: fieldForMessage(error.message) };
+    throw error;
+  }
+}
+
+function fieldForMessage(message: string): TaskFormErrors {
+  if (message.startsWith("task name")) return { name: message };
+  if (message.startsWith("task script")) return { script: message };
+  if (/subscription|Topic/i.test(message)) return { subscriptions: message };
+  return { form: message };
+}
+
+function parseListOr(text: string): unknown[] {
+  try {
+    const value = parseJsonExact(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseObjectOr(text: string): Record<string, unknown> {
+  try {
+    const value = parseJsonExact(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export interface DryRunInput {
+  script: string;
+  options: TaskFormState["options"];
+  taskId: string | null;
+  taskName: string;
+  /** Either a stored event of this shop... */
+  eventId?: string | null;
+  /** ...or pasted JSON data with a topic. */
+  topic?: string;
+  dataJson?: string;
+}
+
+export type DryRunResult =
+  | { ok: true; topic: string; actions: { type: string; options: string }[]; logs: string[]; errors: string[]; durationMs: number }
+  | { ok: false; error: string };
+
+/** Renders the script as a preview: event.preview is true, no Admin API, no cache, nothing performed. */
+export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunResult> {
+  let topic = input.topic?.trim() || "user/preview/test";
+  let data: unknown = null;
+  let eventId = "preview";
+  let createdAt = new Date().toISOString();
+  if (input.eventId) {
+    const event = await prisma.event.findFirst({ where: { id: input.eventId, shop }, select: { id: true, topic: true, data: true, createdAt: true } });
+    if (!event) return { ok: false, error: "That event does not exist in this store" };
+    topic = event.topic;
+    eventId = event.id;
+    createdAt = event.createdAt.toISOString();
+    try {
+      data = parseJsonExact(event.data);
+    } catch {
+      data = event.data;
+    }
+  } else {
+    const text = (input.dataJson ?? "").trim();
+    if (text !== "") {
+      try {
+        data = parseJsonExact(text);
+      } catch (error) {
+        return { ok: false, error: `The event data is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }
+  }
+  const { values } = coerceOptions(discoverOptionKeys(input.script), input.options);
+  const result = await renderTask({
+    script: input.script,
+    options: values,
+    event: { id: eventId, topic, data, created_at: createdAt, source: "preview", preview: true },
+    shop: { name: shop.replace(/\.myshopify\.com$/, ""), domain: shop, myshopify_domain: shop, email: "", currency: "USD", timezone: "UTC" },
+    task: { id: input.taskId ?? "preview", name: input.taskName || "Untitled task" },
+    preview: true,
+  });
+  return {
+    ok: true,
+    topic,
+    actions: result.actions.map((a) => ({ type: a.type, options: stringify(a.options) })),
+    logs: result.logs.map((entry) => (typeof entry === "string" ? entry : stringify(entry))),
+    errors: result.errors,
+    durationMs: result.durationMs,
+  };
+}
+
+function stringify(value: unknown): string {
+  try {
+    return stringifyJson(value, 2);
+  } catch {
+    return String(value);
+  }
+}
+
+export { taskOptions };
+
+/** What the editor needs besides the task: webhook topics, recent events, templates. */
+export async function editorContext(shop: string) {
+  const [topics, events] = await Promise.all([
+    webhookTopics(shop),
+    prisma.event.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, topic: true, createdAt: true } }),
+  ]);
+  return {
+    webhookTopics: topics,
+    recentEvents: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+    templates: templateChoices(),
+  };
+}
+
+/** The editor's "dry-run" intent: the posted payload holds the script, options and the event choice. */
+export async function dryRunFromForm(shop: string, payloadText: unknown, taskId: string | null): Promise<DryRunResponse> {
+  const payload = parseTaskPayload(payloadText);
+  if (!payload.ok) return { intent: "dry-run", result: { ok: false, error: payload.error } };
+  const input = JSON.parse(String(payloadText)) as Record<string, unknown>;
+  return {
+    intent: "dry-run",
+    result: await dryRun(shop, {
+      script: payload.state.script,
+      options: payload.state.options,
+      taskId,
+      taskName: payload.state.name,
+      eventId: typeof input.eventId === "string" && input.eventId !== "" ? input.eventId : null,
+      topic: typeof input.topic === "string" ? input.topic : "",
+      dataJson: typeof input.dataJson === "string" ? input.dataJson : "",
+    }),
+  };
+}
+
+export function taskToDraft(task: Task): TaskDraft {
+  return {
+    name: task.name,
+    subscriptions: task.subscriptions.split("\n").filter((line) => line.trim() !== ""),
+    subscriptionsTemplate: task.subscriptionsTemplate,
+    script: task.script,
+    options: taskOptions(task),
+    docs: task.docs,
+    performActionRunsInSequence: task.performActionRunsInSequence,
+    haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
+    previewEventDefinitions: parseListOr(task.previewEventDefinitions) as PreviewEventDefinition[],
+    extra: parseObjectOr(task.extra),
+  };
+}
+
+export function exportTaskJson(task: Task): string {
+  return stringifyTaskJson(taskToDraft(task));
+}
+
+export type ImportResult = { ok: true; id: string; name: string; replaced: boolean } | { ok: false; errors: string[] };
+
+/** Mechanic task JSON in; a task with the same name is replaced (Mechanic's rule). */
+export async function importTaskJson(shop: string, text: string): Promise<ImportResult> {
+  if (text.length > 2_000_000) return { ok: false, errors: ["Task JSON is larger than 2 MB"] };
+  const parsed = parseTaskJson(text);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const draft = parsed.draft;
+  try {
+    const { task, replaced } = await upsertTaskByName(shop, {
+      name: draft.name,
+      subscriptions: draft.subscriptions,
+      subscriptionsTemplate: draft.subscriptionsTemplate,
+      script: draft.script,
+      options: draft.options,
+      docs: draft.docs,
+      performActionRunsInSequence: draft.performActionRunsInSequence,
+      haltActionRunSequenceOnError: draft.haltActionRunSequenceOnError,
+      previewEventDefinitions: draft.previewEventDefinitions,
+      extra: draft.extra,
+    });
+    return { ok: true, id: task.id, name: task.name, replaced };
+  } catch (error) {
+    if (error instanceof TaskValidationError) return { ok: false, errors: [error.message] };
+    throw error;
+  }
+}
+
+/**
+ * The action preview sentence for a saved task ("When user/webhook/test is triggered… Echo").
+ * TEMPORARY wording until app/domain/liquid/action-sentence.ts lands (liquid helper).
+ */
+export async function taskSentence(shop: string, task: Task): Promise<string | null> {
+  const topics = parseSubscriptions(task.subscriptions).subscriptions.map((s) => s.topic);
+  if (topics.length === 0) return null;
+  const preview = await dryRun(shop, { script: task.script, options: optionsAsRaw(task), taskId: task.id, taskName: task.name, topic: topics[0], dataJson: "{}" });
+  const types = preview.ok ? [...new Set(preview.actions.map((a) => a.type))] : [];
+  return `When ${topics.join(" or ")} is triggered… ${types.length ? types.map((t) => t.charAt(0).toUpperCase() + t.slice(1)).join(", ") : "no actions"}`;
+}
+
+function optionsAsRaw(task: Task): TaskFormState["options"] {
+  const raw: TaskFormState["options"] = {};
+  for (const [key, value] of Object.entries(taskOptions(task))) {
+    if (typeof value === "string" || typeof value === "boolean") raw[key] = value;
+    else if (Array.isArray(value)) raw[key] = value.map(String);
+    else if (value !== null && value !== undefined) raw[key] = typeof value === "object" ? Object.entries(value).map(([k, v]) => `${k}: ${String(v)}`).join("\n") : String(value);
+  }
+  return raw;
+}

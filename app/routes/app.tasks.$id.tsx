@@ -1,0 +1,164 @@
+// Edit a task: the editor, enable/disable, export as Mechanic task JSON, delete.
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
+import { authenticate } from "../shopify.server";
+import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "../models/tasks.server";
+import { dryRunFromForm, editorContext, exportTaskJson, saveTaskFromForm, taskSentence } from "../models/ui-tasks.server";
+import { optionFields, optionRawValue, parseTaskPayload, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import { TaskEditor } from "../components/TaskEditor";
+import { CodeBlock } from "../components/CodeBlock";
+import { ConfirmModal } from "../components/ConfirmModal";
+import { useActionToast, useRedirectToast } from "../components/hooks";
+import { RouteError } from "../components/RouteError";
+
+function notFound(): never {
+  throw new Response("Task not found", { status: 404 });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const task = await getTask(session.shop, params.id ?? "");
+  if (!task) notFound();
+  const [context, sentence] = await Promise.all([editorContext(session.shop), taskSentence(session.shop, task)]);
+  const stored = taskOptions(task);
+  const options: TaskFormState["options"] = {};
+  for (const d of optionFields(task.script)) options[d.key] = optionRawValue(d, stored[d.key]);
+  const saved: TaskFormState = {
+    name: task.name,
+    subscriptions: task.subscriptions,
+    script: task.script,
+    options,
+    performActionRunsInSequence: task.performActionRunsInSequence,
+    haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
+    enabled: task.enabled,
+  };
+  return {
+    ...context,
+    task: { id: task.id, name: task.name, enabled: task.enabled, version: task.version, updatedAt: task.updatedAt.toISOString() },
+    saved,
+    sentence,
+    exportJson: exportTaskJson(task),
+  };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  try {
+    switch (intent) {
+      case "dry-run": {
+        if (!(await getTask(session.shop, id))) notFound();
+        return await dryRunFromForm(session.shop, form.get("payload"), id);
+      }
+      case "save": {
+        const payload = parseTaskPayload(form.get("payload"));
+        if (!payload.ok) return { intent, ok: false as const, errors: { form: payload.error } as TaskFormErrors, toast: payload.error, toastError: true };
+        const saved = await saveTaskFromForm(session.shop, id, payload.state);
+        if (saved === null) notFound();
+        if (!saved.ok) return { intent, ok: false as const, errors: saved.errors, toast: "Task not saved: fix the highlighted fields", toastError: true };
+        return { intent, ok: true as const, toast: `Task saved (version ${saved.version})` };
+      }
+      case "enable":
+      case "disable":
+        await setTaskEnabled(session.shop, id, intent === "enable");
+        return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
+      case "delete":
+        await deleteTask(session.shop, id);
+        return redirect("/app/tasks?deleted=1");
+      default:
+        throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof TaskNotFoundError) notFound();
+    throw error;
+  }
+};
+
+export default function EditTask() {
+  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const [state, setState] = useState<TaskFormState>(saved);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [showExport, setShowExport] = useState(false);
+  const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
+  const saveData = actionData && "intent" in actionData && actionData.intent !== "dry-run" ? actionData : undefined;
+  useActionToast(saveData && "toast" in saveData ? saveData : undefined);
+  useRedirectToast({ created: "Task created", imported: "Task imported", replaced: "Task imported: it replaced the task with the same name" });
+  // After a successful save (a new version), show what was stored; a failed save keeps the input.
+  useEffect(() => {
+    setState((current) => ({ ...saved, ...(current.enabled !== saved.enabled ? { enabled: saved.enabled } : {}) }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [task.version]);
+  const errors: TaskFormErrors = saveData && saveData.intent === "save" && !saveData.ok && "errors" in saveData ? saveData.errors : {};
+  const post = (intent: string) => submit({ intent }, { method: "post" });
+
+  return (
+    <Page
+      title={task.name}
+      titleMetadata={task.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
+      subtitle={`Version ${task.version}`}
+      backAction={{ content: "Tasks", url: "/app/tasks" }}
+      primaryAction={{
+        content: "Save task",
+        loading: busy === "save",
+        onAction: () => submit({ intent: "save", payload: JSON.stringify({ ...state, enabled: task.enabled }) }, { method: "post" }),
+      }}
+      secondaryActions={[
+        task.enabled
+          ? { content: "Disable", onAction: () => post("disable"), loading: busy === "disable" }
+          : { content: "Enable", onAction: () => post("enable"), loading: busy === "enable" },
+        { content: "Export JSON", onAction: () => setShowExport(true) },
+        { content: "Delete", destructive: true, onAction: () => setConfirmDelete(true) },
+      ]}
+    >
+      <TaskEditor
+        state={state}
+        setState={setState}
+        errors={errors}
+        webhookTopics={webhookTopics}
+        templates={templates}
+        recentEvents={recentEvents}
+        sentence={sentence}
+        taskId={task.id}
+      />
+      <ConfirmModal
+        open={confirmDelete}
+        title={`Delete “${task.name}”?`}
+        body="The task stops running at once and its past runs are deleted with it. Export it first if you may want it back."
+        confirmLabel="Delete task"
+        loading={busy === "delete"}
+        onClose={() => setConfirmDelete(false)}
+        onConfirm={() => post("delete")}
+      />
+      <Modal
+        open={showExport}
+        onClose={() => setShowExport(false)}
+        title="Task JSON"
+        primaryAction={{
+          content: "Download",
+          url: `data:application/json;charset=utf-8,${encodeURIComponent(exportJson)}`,
+          external: true,
+        }}
+        secondaryActions={[{ content: "Close", onAction: () => setShowExport(false) }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="200">
+            <Text as="p">Mechanic's task format: paste it into Hookline's “Import task” or into Mechanic.</Text>
+            <CodeBlock code={exportJson} copyable label="Task JSON" testId="export-json" />
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError what="Task" backUrl="/app/tasks" backLabel="Tasks" />;
+}
