@@ -88,6 +88,39 @@ function applyRubyLiterals(root: unknown, liquid: Liquid): void {
   }
 }
 
+// Ruby Liquid stops at 100 nested blocks. liquidjs parses blocks recursively and, thousands of
+// levels deep, can exhaust the stack or memory, so deep scripts are refused before parsing.
+export const MAX_NESTING_DEPTH = 100;
+const BLOCK_TAGS = new Set(["if", "unless", "for", "case", "capture", "tablerow"]);
+const MECHANIC_BLOCK_TAGS = new Set(["action", "log", "error"]);
+
+/** Whether an action/log/error tag with these arguments opens a block (see tags.ts). */
+function isMechanicBlock(name: string, args: string): boolean {
+  const rest = args.replace(/,\s*__\w+\s*:[^,]*/g, "").trim();
+  if (name !== "action") return rest === "";
+  return !/[,:]/.test(rest);
+}
+
+/** Deepest nesting of block tags (including lines inside {% liquid %}), from a quick scan. */
+export function maxNestingDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  const visit = (name: string, args: string) => {
+    if (BLOCK_TAGS.has(name) || (MECHANIC_BLOCK_TAGS.has(name) && isMechanicBlock(name, args))) deepest = Math.max(deepest, ++depth);
+    else if (name.startsWith("end") && (BLOCK_TAGS.has(name.slice(3)) || MECHANIC_BLOCK_TAGS.has(name.slice(3)))) depth = Math.max(0, depth - 1);
+  };
+  for (const match of source.matchAll(/\{%-?\s*(\w+)([\s\S]*?)-?%\}/g)) {
+    visit(match[1], match[2]);
+    if (match[1] === "liquid") {
+      for (const line of match[2].split("\n")) {
+        const parts = /^\s*(\w*)(.*)$/.exec(line)!;
+        visit(parts[1], parts[2]);
+      }
+    }
+  }
+  return deepest;
+}
+
 export interface EngineOptions {
   limits?: Partial<RenderLimits>;
   /** How many parsed templates to keep (least recently used are evicted). */
@@ -150,6 +183,10 @@ export class LiquidEngine {
     }
     if (source.length > parseLimit) {
       throw new LiquidScriptError(`Liquid parse limit exceeded: script is ${source.length} characters, the limit is ${parseLimit}`, "parse");
+    }
+    const depth = maxNestingDepth(source);
+    if (depth > MAX_NESTING_DEPTH) {
+      throw new LiquidScriptError(`Liquid syntax error: nesting too deep (${depth} levels; at most ${MAX_NESTING_DEPTH})`, "parse");
     }
     let templates: Template[];
     try {

@@ -45,7 +45,11 @@ function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): P
     const begin = tokenizer.p;
     const valueToken = tokenizer.readValue();
     if (!valueToken) throw new Error(`invalid arguments in ${tagText}`);
-    tokenizer.readFilters();
+    tokenizer.skipBlank();
+    while (tokenizer.peek() === "|") {
+      tokenizer.readFilter();
+      tokenizer.skipBlank();
+    }
     const source = input.slice(begin, tokenizer.p);
     args.push({ name, value: new Value(source, liquid) });
     tokenizer.skipBlank();
