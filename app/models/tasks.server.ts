@@ -3,9 +3,10 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, Task } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { validateUserTopic } from "~/domain/topics";
 import { parseJsonExact, toJsonText } from "~/domain/actions/json";
-import { parseSubscriptionLine, subscriptionFor, type Subscription } from "~/runs/subscriptions";
+import { parseSubscriptions } from "~/domain/tasks/subscriptions";
+import { parseTaskJson, stringifyTaskJson, type PreviewEventDefinition, type TaskDraft } from "~/domain/tasks/task-json";
+import { subscriptionFor, type Subscription } from "~/runs/subscriptions";
 
 export class TaskValidationError extends Error {
   constructor(message: string) {
@@ -43,15 +44,9 @@ export const MAX_SCRIPT_CHARS = 200_000;
 /** Normalizes and checks subscriptions; returns the stored text (one per line). */
 export function normalizeSubscriptions(value: string | string[]): string {
   const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/)).map((l) => String(l).trim()).filter(Boolean);
-  for (const line of lines) {
-    const parsed = parseSubscriptionLine(line);
-    if (!parsed) throw new TaskValidationError(`subscription "${line.slice(0, 120)}" is not a topic like user/subject/verb, optionally with an offset like +1.hour`);
-    if (parsed.topic.startsWith("user/")) {
-      const check = validateUserTopic(parsed.topic);
-      if (!check.ok) throw new TaskValidationError(check.message);
-    } else if (!/^(shopify|mechanic)\//.test(parsed.topic) && parsed.topic.split("/").length !== 3) {
-      throw new TaskValidationError(`subscription "${line}" has an unknown topic form`);
-    }
+  const parsed = parseSubscriptions(lines);
+  if (parsed.errors.length) {
+    throw new TaskValidationError(parsed.errors.map((e) => `subscription ${e.line}: ${e.message}`).join("; "));
   }
   return lines.join("\n");
 }
@@ -146,4 +141,56 @@ export function taskOptions(task: Pick<Task, "options">): Record<string, unknown
   } catch {
     return {};
   }
+}
+
+/** The stored task as the task module's draft (for export, preview and the editor). */
+export function taskToDraft(task: Task): TaskDraft {
+  const parse = (text: string, fallback: unknown) => {
+    try {
+      return parseJsonExact(text);
+    } catch {
+      return fallback;
+    }
+  };
+  const extra = parse(task.extra, {});
+  const previews = parse(task.previewEventDefinitions, []);
+  return {
+    name: task.name,
+    subscriptions: task.subscriptions.split(/\r?\n/).filter((l) => l.trim() !== ""),
+    subscriptionsTemplate: task.subscriptionsTemplate,
+    script: task.script,
+    options: taskOptions(task),
+    docs: task.docs,
+    performActionRunsInSequence: task.performActionRunsInSequence,
+    haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
+    previewEventDefinitions: Array.isArray(previews) ? (previews as PreviewEventDefinition[]) : [],
+    extra: typeof extra === "object" && extra !== null && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {},
+  };
+}
+
+export function draftToInput(draft: TaskDraft): TaskInput {
+  return {
+    name: draft.name,
+    subscriptions: draft.subscriptions,
+    subscriptionsTemplate: draft.subscriptionsTemplate,
+    script: draft.script,
+    options: draft.options,
+    docs: draft.docs,
+    performActionRunsInSequence: draft.performActionRunsInSequence,
+    haltActionRunSequenceOnError: draft.haltActionRunSequenceOnError,
+    previewEventDefinitions: draft.previewEventDefinitions,
+    extra: draft.extra,
+  };
+}
+
+/** Imports Mechanic task JSON; a task with the same name in the shop is replaced (version bumped). */
+export async function importTaskJson(shop: string, text: string, db: PrismaClient = defaultPrisma): Promise<{ task: Task; replaced: boolean }> {
+  const parsed = parseTaskJson(text);
+  if (!parsed.ok) throw new TaskValidationError(parsed.errors.join("; "));
+  return upsertTaskByName(shop, draftToInput(parsed.draft), db);
+}
+
+/** The shop's task as Mechanic task JSON text. */
+export async function exportTaskJson(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<string> {
+  return stringifyTaskJson(taskToDraft(await requireTask(shop, id, db)));
 }

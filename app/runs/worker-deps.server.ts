@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { addressPolicyFromEnv } from "~/domain/actions/address-policy";
 import { retryBaseMs } from "~/domain/actions/backoff";
-import type { RenderTaskFn } from "./contract";
+import { renderTask } from "~/domain/tasks/render";
 import { createRunnerEvent } from "./events.server";
 import { scheduleTaskRun } from "./queues.server";
 import type { RunnerDeps } from "./runner.server";
@@ -24,13 +24,6 @@ export const leases = {
   get taskMs() {
     return msFromEnv("TASK_LEASE_MS", 60_000);
   },
-};
-
-const renderTask: RenderTaskFn = async (input) => {
-  // Imported on first use: rendering (liquidjs and its filters) loads only in processes that render.
-  const specifier = "../domain/tasks/render"; // TODO: static import once app/domain/tasks/render.ts lands
-  const mod = (await import(/* @vite-ignore */ specifier)) as { renderTask: RenderTaskFn };
-  return mod.renderTask(input);
 };
 
 type AdminGraphql = RunnerDeps["adminGraphql"];

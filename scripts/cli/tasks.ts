@@ -1,6 +1,139 @@
+// `hookline tasks ...`: import, export, list and preview tasks (Mechanic's task JSON format).
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { stringify } from "lossless-json";
+import prisma from "../../app/db.server";
+import { parseJsonExact } from "../../app/domain/actions/json";
+import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
+import { parseTaskJson } from "../../app/domain/tasks/task-json";
+import { exportTaskJson, importTaskJson, listTasks, TaskNotFoundError, TaskValidationError } from "../../app/models/tasks.server";
 
-// Commands of the "tasks" group are added by the issue that owns them.
+class CliInputError extends Error {}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (error) {
+    throw new CliInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      if (error instanceof TaskValidationError || error instanceof TaskNotFoundError || error instanceof CliInputError) {
+        console.error(`hookline: ${error.message}`);
+        process.exitCode = 1;
+      } else {
+        throw error;
+      }
+    } finally {
+      await prisma.$disconnect();
+    }
+  };
+}
+
+/** `--event` file: `{ "topic": ..., "data": ... }`, or any other JSON taken as the event's data. */
+export function previewEventFromJson(value: unknown): PreviewEventInput {
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && ("topic" in value || "data" in value)) {
+    const v = value as Record<string, unknown>;
+    if (v.topic !== undefined && typeof v.topic !== "string") throw new CliInputError("the event's topic must be a string");
+    return { topic: v.topic as string | undefined, data: v.data ?? null };
+  }
+  return { data: value };
+}
+
 export function registerTasks(program: Command): void {
-  program.command("tasks").description("tasks commands");
+  const tasks = program.command("tasks").description("import, export, list and preview tasks");
+
+  tasks
+    .command("import")
+    .description("import a task from Mechanic task JSON (a task with the same name is replaced)")
+    .requiredOption("--shop <shop>", "shop domain, e.g. demo-store.myshopify.com")
+    .option("--json", "print the result as JSON")
+    .argument("<file>", "task JSON file (- for standard input)")
+    .action(
+      run(async (file: string, opts: { shop: string; json?: boolean }) => {
+        const { task, replaced } = await importTaskJson(opts.shop, readText(file));
+        if (opts.json) console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
+        else console.log(`${replaced ? "replaced" : "imported"} task ${task.id} "${task.name}" (version ${task.version})`);
+      }),
+    );
+
+  tasks
+    .command("export")
+    .description("print a task as Mechanic task JSON")
+    .requiredOption("--shop <shop>", "shop domain")
+    .argument("<id>", "task id")
+    .action(
+      run(async (id: string, opts: { shop: string }) => {
+        process.stdout.write(await exportTaskJson(opts.shop, id));
+      }),
+    );
+
+  tasks
+    .command("list")
+    .description("list the shop's tasks")
+    .requiredOption("--shop <shop>", "shop domain")
+    .option("--json", "print as JSON")
+    .action(
+      run(async (opts: { shop: string; json?: boolean }) => {
+        const rows = (await listTasks(opts.shop)).map((t) => ({
+          id: t.id,
+          name: t.name,
+          enabled: t.enabled,
+          version: t.version,
+          subscriptions: t.subscriptions.split("\n").filter(Boolean),
+          updatedAt: t.updatedAt.toISOString(),
+        }));
+        if (opts.json) {
+          console.log(JSON.stringify(rows, null, 2));
+          return;
+        }
+        if (!rows.length) console.log(`no tasks in ${opts.shop}`);
+        for (const r of rows) console.log(`${r.id}  ${r.enabled ? "enabled " : "disabled"}  v${r.version}  ${r.name}  [${r.subscriptions.join(", ")}]`);
+      }),
+    );
+
+  tasks
+    .command("preview")
+    .description("render a task file against an event without performing anything (no API, no cache)")
+    .argument("<file>", "task JSON file")
+    .option("--event <file>", 'event JSON: { "topic": ..., "data": ... } or just the data (default: the task\'s preview events)')
+    .option("--shop <shop>", "shop domain shown to the script as shop.domain", "example.myshopify.com")
+    .option("--json", "print as JSON")
+    .action(
+      run(async (file: string, opts: { event?: string; shop: string; json?: boolean }) => {
+        const parsed = parseTaskJson(readText(file));
+        if (!parsed.ok) throw new CliInputError(`task file is not valid: ${parsed.errors.join("; ")}`);
+        let event: PreviewEventInput | undefined;
+        if (opts.event) {
+          let value: unknown;
+          try {
+            value = parseJsonExact(readText(opts.event));
+          } catch (error) {
+            throw new CliInputError(`event file is not valid JSON: ${(error as Error).message}`);
+          }
+          event = previewEventFromJson(value);
+        }
+        const shop = { name: opts.shop, domain: opts.shop, myshopify_domain: opts.shop, email: "", currency: "USD", timezone: "UTC" };
+        const previews = await previewTask(parsed.draft, { event, shop });
+        const failed = previews.some((p) => p.result.errors.length > 0);
+        if (opts.json) {
+          const out = previews.map((p) => ({ description: p.description, topic: p.event.topic, actions: p.result.actions, logs: p.result.logs, errors: p.result.errors }));
+          console.log(stringify(out, null, 2));
+        } else {
+          for (const p of previews) {
+            console.log(`When ${p.event.topic} is triggered (${p.description}):`);
+            if (!p.result.actions.length) console.log("  no actions");
+            for (const a of p.result.actions) console.log(`  action ${a.type}: ${stringify(a.options)}`);
+            for (const l of p.result.logs) console.log(`  log: ${typeof l === "string" ? l : stringify(l)}`);
+            for (const e of p.result.errors) console.log(`  error: ${e}`);
+          }
+        }
+        if (failed) process.exitCode = 1;
+      }),
+    );
 }

@@ -6,6 +6,8 @@ import { parseJsonExact } from "~/domain/actions/json";
 import { createWebhook } from "~/models/webhooks.server";
 import { createEvent } from "~/models/events.server";
 import { getCacheValue } from "~/models/cache.server";
+import { createTask, draftToInput } from "~/models/tasks.server";
+import { findTaskTemplate } from "~/domain/tasks/templates";
 import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { countingServer, newEvent, newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
@@ -43,7 +45,8 @@ describe("the seed tutorial without a browser", () => {
   it("webhook Example -> event -> task Webhook test (Echo) -> echo action run holding the data", async () => {
     const shop = uniqueShop("tutorial");
     const webhook = await createWebhook(shop, { name: "Example", topic: "user/webhook/test" });
-    const task = await newTask(shop, { name: "Webhook test", subscriptions: "user/webhook/test", script: '{% action "echo", event.data %}' });
+    const echo = findTaskTemplate("echo")!;
+    const task = await createTask(shop, { ...draftToInput(echo.draft), name: "Webhook test", subscriptions: "user/webhook/test" });
     const created = await createEvent({ shop, topic: webhook.topic, webhookId: webhook.id, source: "user", data: parseJsonExact('{"foo":"bar","id":12345678901234567890}') });
     expect(created.status).toBe("created");
     const id = created.status === "created" ? created.id : "";
