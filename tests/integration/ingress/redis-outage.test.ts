@@ -98,7 +98,7 @@ describe("Redis outage", () => {
     expect(first.status).toBe(204);
     const [firstEvent] = await eventsOf(webhook.id);
     expect(firstEvent!.status).toBe("enqueued");
-    expect(await jobIds(queue)).toEqual([firstEvent!.id]);
+    expect(await jobIds(queue)).toContain(firstEvent!.id);
 
     // 2. Redis dies. Its memory (and the first job) is gone: no persistence.
     await stopRedis();
@@ -126,8 +126,12 @@ describe("Redis outage", () => {
 
     const after = await eventsOf(webhook.id);
     expect(after.map((e) => e.status)).toEqual(Array(6).fill("enqueued"));
-    // Each event has exactly one job, including the first one that Redis lost.
-    expect(await jobIds(queue)).toEqual(after.map((e) => e.id).sort());
+    // Each event has exactly one job, including the first one that Redis lost. (The sweep covers the
+    // whole database, so rows left by other test files may have jobs here too.)
+    const ours = after.map((e) => e.id).sort();
+    const jobs = await jobIds(queue);
+    expect(jobs.filter((id) => ours.includes(id))).toEqual(ours);
+    expect(new Set(jobs).size).toBe(jobs.length);
 
     // 4. A worker receives each event exactly once.
     const received: string[] = [];
@@ -139,9 +143,10 @@ describe("Redis outage", () => {
       { connection: { host: "127.0.0.1", port, maxRetriesPerRequest: null }, prefix: process.env.HOOKLINE_QUEUE_PREFIX },
     );
     try {
-      await until("all events to be delivered", async () => received.length >= 6);
+      await until("all events to be delivered", async () => ours.every((id) => received.includes(id)));
       await new Promise((r) => setTimeout(r, 500)); // room for a duplicate delivery to show up
-      expect(received.sort()).toEqual(after.map((e) => e.id).sort());
+      expect(received.filter((id) => ours.includes(id)).sort()).toEqual(ours);
+      expect(new Set(received).size).toBe(received.length);
     } finally {
       await worker.close();
     }
