@@ -5,6 +5,7 @@
 import {
   Tag,
   TablerowTag,
+  CaseTag,
   Value,
   evalToken,
   type Context,
@@ -18,6 +19,7 @@ import {
   type ValueToken,
 } from "liquidjs";
 import { parseJson, serializeJson } from "./json";
+import { liquidEquals } from "./operators";
 import { stateOf } from "./state";
 import { isPlainObject, normalizeInt, toLiquidString, unwrap, asNumeric } from "./values";
 
@@ -344,6 +346,23 @@ class ShopifyTablerowTag extends TablerowTag {
   }
 }
 
+/** case/when compares like `==` (so `when 1.0` matches 1, and 64-bit ids compare exactly). */
+class RubyCaseTag extends CaseTag {
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const target = yield this.value.value(ctx, false);
+    for (const branch of this.branches) {
+      for (const valueToken of branch.values) {
+        const value = yield evalToken(valueToken, ctx, false);
+        if (liquidEquals(target, value)) {
+          yield this.liquid.renderer.renderTemplates(branch.templates, ctx, emitter);
+          return;
+        }
+      }
+    }
+    yield this.liquid.renderer.renderTemplates(this.elseTemplates, ctx, emitter);
+  }
+}
+
 function unsupported(name: string) {
   return class UnsupportedTag extends Tag {
     constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
@@ -361,5 +380,6 @@ export function registerTags(liquid: Liquid): void {
   liquid.registerTag("permissions", PermissionsTag);
   liquid.registerTag("assign", MechanicAssignTag);
   liquid.registerTag("tablerow", ShopifyTablerowTag);
+  liquid.registerTag("case", RubyCaseTag);
   for (const name of ["include", "render", "layout"]) liquid.registerTag(name, unsupported(name));
 }

@@ -85,6 +85,9 @@ describe("numbers behave like Ruby", () => {
     expect(await render("{% if id == 9007199254740993 %}eq{% endif %}", scope)).toBe("eq");
     expect(await render("{% if id == 9007199254740992 %}eq{% else %}ne{% endif %}", scope)).toBe("ne");
     expect(await render("{% if 1 == 1.0 %}same{% endif %}")).toBe("same");
+    expect(await render("{% case id %}{% when 9007199254740992 %}near{% when 9007199254740993 %}exact{% endcase %}", scope)).toBe("exact");
+    expect(await render("{% case 1 %}{% when 1.0 %}one{% else %}other{% endcase %}")).toBe("one");
+    expect(await render("{% case 'x' %}{% when 'a', 'b' %}ab{% else %}other{% endcase %}")).toBe("other");
   });
 
   it("compares strings with numbers as Liquid does: an error, not a JS coercion", async () => {
