@@ -33,7 +33,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
     });
   });
 }
@@ -62,7 +64,11 @@ async function waitForPort(port: number, path: string, child: ChildProcess, name
 }
 
 function jsonBody(): string {
-  const base = { order_id: "820982911946154508", customer: { id: 6543210987654321, email: "ann@example.com", tags: ["vip", "wholesale"] }, note: "" };
+  const base = {
+    order_id: "820982911946154508",
+    customer: { id: 6543210987654321, email: "ann@example.com", tags: ["vip", "wholesale"] },
+    note: "",
+  };
   const filler = "x".repeat(1024 - JSON.stringify(base).length);
   return JSON.stringify({ ...base, note: filler });
 }
@@ -76,7 +82,11 @@ interface Measured {
   total: number;
 }
 
-async function measure(url: string, body: string, options: { duration: number; overallRate?: number; connections?: number }): Promise<Measured> {
+async function measure(
+  url: string,
+  body: string,
+  options: { duration: number; overallRate?: number; connections?: number },
+): Promise<Measured> {
   const result = await autocannon({
     url,
     method: "POST",
@@ -103,7 +113,17 @@ function row(label: string, m: Measured): string {
 async function cleanup(): Promise<void> {
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   await Promise.all(
-    children.map((child) => (child.exitCode !== null ? null : new Promise((r) => { child.once("exit", r); setTimeout(() => { child.kill("SIGKILL"); r(null); }, 5_000).unref(); }))),
+    children.map((child) =>
+      child.exitCode !== null
+        ? null
+        : new Promise((r) => {
+            child.once("exit", r);
+            setTimeout(() => {
+              child.kill("SIGKILL");
+              r(null);
+            }, 5_000).unref();
+          }),
+    ),
   );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
@@ -134,7 +154,13 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(databaseUrl);
   const webhookId = randomUUID();
   await prisma.webhook.create({
-    data: { id: webhookId, shop: "bench.myshopify.com", name: "Benchmark", topic: "user/bench/ingress", rateLimitPerMinute: 1_000_000 },
+    data: {
+      id: webhookId,
+      shop: "bench.myshopify.com",
+      name: "Benchmark",
+      topic: "user/bench/ingress",
+      rateLimitPerMinute: 1_000_000,
+    },
   });
   await prisma.$disconnect();
 
@@ -150,22 +176,36 @@ async function main(): Promise<void> {
     SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || "bench-api-secret",
     INGRESS_RATE_LIMIT_PER_MINUTE: "100000000",
   });
-  const baseline = start("baseline", ["--import", "tsx", "bench/lib/baseline-server.ts"], { ...env, PORT: String(basePort) });
-  await Promise.all([waitForPort(appPort, `/webhook/${webhookId}`, app, "app"), waitForPort(basePort, "/", baseline, "baseline")]);
+  const baseline = start("baseline", ["--import", "tsx", "bench/lib/baseline-server.ts"], {
+    ...env,
+    PORT: String(basePort),
+  });
+  await Promise.all([
+    waitForPort(appPort, `/webhook/${webhookId}`, app, "app"),
+    waitForPort(basePort, "/", baseline, "baseline"),
+  ]);
 
   const body = jsonBody();
   const appUrl = `http://127.0.0.1:${appPort}/webhook/${webhookId}`;
   const baseUrl = `http://127.0.0.1:${basePort}/`;
-  console.log(`Ingress benchmark: ${Buffer.byteLength(body)}-byte JSON, ${CONNECTIONS} connections, ${DURATION} s per run, SQLite (WAL) ${dbFile}`);
+  console.log(
+    `Ingress benchmark: ${Buffer.byteLength(body)}-byte JSON, ${CONNECTIONS} connections, ${DURATION} s per run, SQLite (WAL) ${dbFile}`,
+  );
 
   await measure(baseUrl, body, { duration: WARMUP_SECONDS });
   const base = await measure(baseUrl, body, { duration: DURATION });
   const appWarmup = await measure(appUrl, body, { duration: WARMUP_SECONDS });
   const appResult = await measure(appUrl, body, { duration: DURATION });
-  const fixed = await measure(appUrl, body, { duration: DURATION, overallRate: FIXED_RATE, connections: Math.max(CONNECTIONS, 64) });
+  const fixed = await measure(appUrl, body, {
+    duration: DURATION,
+    overallRate: FIXED_RATE,
+    connections: Math.max(CONNECTIONS, 64),
+  });
 
   const verify = new Database(dbFile, { readonly: true });
-  const appEvents = (verify.prepare(`SELECT COUNT(*) AS n FROM "Event" WHERE webhookId = ?`).get(webhookId) as { n: number }).n;
+  const appEvents = (
+    verify.prepare(`SELECT COUNT(*) AS n FROM "Event" WHERE webhookId = ?`).get(webhookId) as { n: number }
+  ).n;
   verify.close();
 
   const ratio = appResult.rps / base.rps;
@@ -174,10 +214,14 @@ async function main(): Promise<void> {
   console.log(row("hookline /webhook/:id", appResult));
   console.log(row(`hookline at ${FIXED_RATE} req/s`, fixed));
   console.log("");
-  console.log(`throughput ratio app/baseline: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`);
+  console.log(
+    `throughput ratio app/baseline: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`,
+  );
   console.log(`p99 at ${FIXED_RATE} req/s: ${fixed.p99} ms (target < 20 ms: ${fixed.p99 < 20 ? "met" : "NOT met"})`);
   const answered2xx = [appWarmup, appResult, fixed].reduce((sum, m) => sum + m.total - m.non2xx, 0);
-  console.log(`events stored by the app: ${appEvents}; 2xx answers: ${answered2xx} (${appEvents >= answered2xx ? "every 204 stored; requests cut off at the end of a run may add a few" : "MISMATCH: fewer events than 204s"})`);
+  console.log(
+    `events stored by the app: ${appEvents}; 2xx answers: ${answered2xx} (${appEvents >= answered2xx ? "every 204 stored; requests cut off at the end of a run may add a few" : "MISMATCH: fewer events than 204s"})`,
+  );
 }
 
 main()

@@ -48,6 +48,7 @@ function segmentProblem(label: "subject" | "verb", segment: string): string | nu
 
 // Keeps messages one line and readable even when the input is long or has control characters.
 function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, "?");
   return oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
 }

@@ -9,8 +9,22 @@ import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import prisma from "../db.server";
 import { apiSecret, limits } from "../config.server";
-import { buildAutoData, buildFullRequestData, bodyKind, groupRawHeaders, mediaType, unsupportedTypeMessage } from "../domain/ingress/body";
-import { corsResponseHeaders, decideCors, parseCorsOriginsSetting, preflightHeaders, restrictedOrigins, type CorsDecision } from "../domain/ingress/cors";
+import {
+  buildAutoData,
+  buildFullRequestData,
+  bodyKind,
+  groupRawHeaders,
+  mediaType,
+  unsupportedTypeMessage,
+} from "../domain/ingress/body";
+import {
+  corsResponseHeaders,
+  decideCors,
+  parseCorsOriginsSetting,
+  preflightHeaders,
+  restrictedOrigins,
+  type CorsDecision,
+} from "../domain/ingress/cors";
 import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
@@ -61,8 +75,18 @@ export function resetIngressState(options: { shopDomains?: ShopDomainsCache } = 
   shopDomains.clear();
 }
 
-function text(status: number, message: string, headers: Record<string, string>, extra: Partial<IngressOutput> = {}): IngressOutput {
-  return { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" }, body: `${message}\n`, ...extra };
+function text(
+  status: number,
+  message: string,
+  headers: Record<string, string>,
+  extra: Partial<IngressOutput> = {},
+): IngressOutput {
+  return {
+    status,
+    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" },
+    body: `${message}\n`,
+    ...extra,
+  };
 }
 
 function ipHash(ip: string | null): string | null {
@@ -95,7 +119,11 @@ async function corsFor(webhook: IngressWebhook | null, origin: string | null): P
   if (!webhook || webhook.corsMode === "any") return decideCors("any", origin, new Set());
   if (origin === null) return decideCors("restricted", null, new Set());
   const domains = await shopDomains.get(webhook.shop);
-  return decideCors("restricted", origin, restrictedOrigins(webhook.shop, domains, parseCorsOriginsSetting(webhook.shopCorsOrigins)));
+  return decideCors(
+    "restricted",
+    origin,
+    restrictedOrigins(webhook.shop, domains, parseCorsOriginsSetting(webhook.shopCorsOrigins)),
+  );
 }
 
 function dedupeKeyOf(webhook: IngressWebhook, input: IngressInput): string | null {
@@ -119,7 +147,10 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
     return { status: 204, headers: { ...baseHeaders, ...preflightHeaders(decision, extra) }, body: null };
   }
   if (method !== "POST") {
-    return text(405, "Method Not Allowed: only POST (and OPTIONS for CORS preflight)", { ...baseHeaders, Allow: "POST, OPTIONS" });
+    return text(405, "Method Not Allowed: only POST (and OPTIONS for CORS preflight)", {
+      ...baseHeaders,
+      Allow: "POST, OPTIONS",
+    });
   }
 
   const limit = limits.ingressBodyBytes;
@@ -133,7 +164,12 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
 
   const rate = limiter.take(input.webhookId, rateFor(webhook));
   if (!rate.allowed) {
-    return text(429, `Too Many Requests: retry after ${rate.retryAfterSeconds} s`, { ...headers, "Retry-After": String(rate.retryAfterSeconds) }, { closeConnection: true });
+    return text(
+      429,
+      `Too Many Requests: retry after ${rate.retryAfterSeconds} s`,
+      { ...headers, "Retry-After": String(rate.retryAfterSeconds) },
+      { closeConnection: true },
+    );
   }
 
   const contentType = input.header("content-type");
@@ -150,7 +186,9 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   const built =
     dataMode === "full"
       ? await buildFullRequestData(received, {
-          headers: input.rawHeaders ? groupRawHeaders(input.rawHeaders) : groupRawHeaders([...input.headerEntries()].flat()),
+          headers: input.rawHeaders
+            ? groupRawHeaders(input.rawHeaders)
+            : groupRawHeaders([...input.headerEntries()].flat()),
           clientIp: input.clientIp,
           requestId,
           webhookId: input.webhookId,
@@ -203,8 +241,13 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   } catch (error) {
     const reason = error instanceof Error ? error.message.trim().split("\n").slice(-1)[0] : String(error);
     const code = (error as { code?: string } | null)?.code;
-    console.error(`ingress: could not store an event for webhook ${webhook.id} (request ${requestId}): ${code ? `${code} ` : ""}${reason}`);
-    return text(503, "Service Unavailable: the event could not be stored; retry later", { ...headers, "Retry-After": "5" });
+    console.error(
+      `ingress: could not store an event for webhook ${webhook.id} (request ${requestId}): ${code ? `${code} ` : ""}${reason}`,
+    );
+    return text(503, "Service Unavailable: the event could not be stored; retry later", {
+      ...headers,
+      "Retry-After": "5",
+    });
   }
   noteWebhookReceived(webhook.id, receivedAt);
   return { status: 204, headers, body: null };
@@ -292,7 +335,8 @@ export async function handleIngressNode(req: IncomingMessage, res: ServerRespons
     queryString: match.queryString,
     header,
     rawHeaders: req.rawHeaders,
-    headerEntries: () => Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v ?? ""] as [string, string]),
+    headerEntries: () =>
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")] as [string, string]),
     body: req,
     clientIp: req.socket.remoteAddress ?? null,
   });

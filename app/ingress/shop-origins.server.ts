@@ -9,7 +9,9 @@ export const fetchShopDomainsFromAdmin: ShopDomainsFetcher = async (shop) => {
   // Loaded lazily: the Shopify app module is only needed when a restricted webhook is used.
   const { adminGraphql } = await import("../shopify-admin.server");
   const response = await adminGraphql(shop, DOMAINS_QUERY);
-  const body = response.body as { data?: { shop?: { primaryDomain?: { url?: string }; domains?: { url?: string }[] } } };
+  const body = response.body as {
+    data?: { shop?: { primaryDomain?: { url?: string }; domains?: { url?: string }[] } };
+  };
   if (response.status !== 200 || !body?.data?.shop) throw new Error(`Admin API answered ${response.status}`);
   const urls = [body.data.shop.primaryDomain?.url, ...(body.data.shop.domains ?? []).map((d) => d.url)];
   return urls.filter((url): url is string => typeof url === "string" && url !== "");
@@ -32,7 +34,9 @@ export class ShopDomainsCache {
     const entry = this.entries.get(shop);
     if (entry && entry.expiresAt > now) return entry.domains;
     const domains = this.fetcher(shop).catch((error: unknown) => {
-      this.log(`ingress: could not read the domains of ${shop} (${error instanceof Error ? error.message : String(error)}); allowing only its myshopify and settings origins`);
+      this.log(
+        `ingress: could not read the domains of ${shop} (${error instanceof Error ? error.message : String(error)}); allowing only its myshopify and settings origins`,
+      );
       const current = this.entries.get(shop);
       if (current) current.expiresAt = Date.now() + FAILURE_TTL_MS;
       return [] as string[];

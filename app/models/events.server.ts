@@ -72,7 +72,10 @@ function eventRow(input: NewEvent, id: string) {
  * as the event: a key seen within 24 hours makes this a duplicate and creates nothing.
  * Throws when the database cannot store the event (the caller answers 503).
  */
-export async function createEvent(input: NewEvent, dedupe?: { webhookId: string; key: string }): Promise<CreateEventResult> {
+export async function createEvent(
+  input: NewEvent,
+  dedupe?: { webhookId: string; key: string },
+): Promise<CreateEventResult> {
   const id = input.id ?? randomUUID();
   const data = eventRow(input, id);
   try {
@@ -128,13 +131,20 @@ export async function enqueueEvent(id: string, runAt: Date | null = null): Promi
   const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
   try {
     await withTimeout(
-      getEventsQueue().add("event", { eventId: id }, { jobId: id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) }),
+      getEventsQueue().add(
+        "event",
+        { eventId: id },
+        { jobId: id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) },
+      ),
       ENQUEUE_TIMEOUT_MS,
     );
   } catch {
     return false; // Redis unavailable: the recovery sweep enqueues it later
   }
-  await prisma.event.updateMany({ where: { id, status: "pending" }, data: { status: "enqueued", enqueuedAt: new Date() } });
+  await prisma.event.updateMany({
+    where: { id, status: "pending" },
+    data: { status: "enqueued", enqueuedAt: new Date() },
+  });
   return true;
 }
 
@@ -192,7 +202,11 @@ export async function enqueuePendingEvents(
       if (current?.status !== "enqueued") continue;
       const delay = event.runAt ? Math.max(0, event.runAt.getTime() - Date.now()) : 0;
       await withTimeout(
-        queue.add("event", { eventId: event.id }, { jobId: event.id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) }),
+        queue.add(
+          "event",
+          { eventId: event.id },
+          { jobId: event.id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) },
+        ),
         ENQUEUE_TIMEOUT_MS,
       );
       result.requeued++;
@@ -205,7 +219,10 @@ export async function enqueuePendingEvents(
 }
 
 /** Runs the sweep every `intervalMs` until the returned function is called. */
-export function startPendingEventSweeper(intervalMs = 10_000, onError: (error: unknown) => void = () => {}): () => void {
+export function startPendingEventSweeper(
+  intervalMs = 10_000,
+  onError: (error: unknown) => void = () => {},
+): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
@@ -238,9 +255,27 @@ export function parseEventData(text: string): unknown {
 }
 
 const WITHOUT_RAW_BODY = {
-  id: true, shop: true, webhookId: true, topic: true, data: true, source: true, parentId: true, depth: true,
-  requestId: true, status: true, contentType: true, bodySize: true, userAgent: true, ipHash: true, taskIds: true,
-  runAt: true, error: true, createdAt: true, enqueuedAt: true, startedAt: true, finishedAt: true,
+  id: true,
+  shop: true,
+  webhookId: true,
+  topic: true,
+  data: true,
+  source: true,
+  parentId: true,
+  depth: true,
+  requestId: true,
+  status: true,
+  contentType: true,
+  bodySize: true,
+  userAgent: true,
+  ipHash: true,
+  taskIds: true,
+  runAt: true,
+  error: true,
+  createdAt: true,
+  enqueuedAt: true,
+  startedAt: true,
+  finishedAt: true,
 } as const;
 
 export async function listRecentEvents(
@@ -248,7 +283,11 @@ export async function listRecentEvents(
   options: { limit?: number; topic?: string; webhookId?: string } = {},
 ): Promise<EventSummary[]> {
   const rows = await prisma.event.findMany({
-    where: { shop, ...(options.topic ? { topic: options.topic } : {}), ...(options.webhookId ? { webhookId: options.webhookId } : {}) },
+    where: {
+      shop,
+      ...(options.topic ? { topic: options.topic } : {}),
+      ...(options.webhookId ? { webhookId: options.webhookId } : {}),
+    },
     select: WITHOUT_RAW_BODY,
     orderBy: { createdAt: "desc" },
     take: Math.min(Math.max(options.limit ?? 50, 1), 500),
@@ -257,7 +296,10 @@ export async function listRecentEvents(
 }
 
 /** One event of the shop, with its raw body while retained. */
-export async function getEvent(shop: string, id: string): Promise<(EventSummary & { rawBody: Uint8Array | null }) | null> {
+export async function getEvent(
+  shop: string,
+  id: string,
+): Promise<(EventSummary & { rawBody: Uint8Array | null }) | null> {
   const row = await prisma.event.findFirst({ where: { id, shop } });
   if (!row) return null;
   const { rawBody, ...rest } = row;

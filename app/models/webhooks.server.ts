@@ -57,7 +57,8 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
   if (input.name !== undefined || creating) {
     const name = typeof input.name === "string" ? input.name.trim() : "";
     if (name === "") errors.name = "Name is required";
-    else if (name.length > MAX_NAME_LENGTH) errors.name = `Name is ${name.length} characters; the limit is ${MAX_NAME_LENGTH}`;
+    else if (name.length > MAX_NAME_LENGTH)
+      errors.name = `Name is ${name.length} characters; the limit is ${MAX_NAME_LENGTH}`;
     else clean.name = name;
   }
   if (input.topic !== undefined || creating) {
@@ -80,7 +81,8 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
     else errors.signatureMode = 'Signature mode must be "none", "standard" or "hmac"';
   }
   if (input.signatureEncoding !== undefined) {
-    if (input.signatureEncoding === "hex" || input.signatureEncoding === "base64") clean.signatureEncoding = input.signatureEncoding;
+    if (input.signatureEncoding === "hex" || input.signatureEncoding === "base64")
+      clean.signatureEncoding = input.signatureEncoding;
     else errors.signatureEncoding = 'Signature encoding must be "hex" or "base64"';
   }
   for (const field of ["signatureHeader", "dedupeHeader"] as const) {
@@ -93,14 +95,16 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
   }
   if (input.signatureSecret !== undefined) {
     const secret = typeof input.signatureSecret === "string" ? input.signatureSecret.trim() : "";
-    if (secret !== "" && (secret.length < 8 || secret.length > 500)) errors.signatureSecret = "Secret must be 8 to 500 characters";
+    if (secret !== "" && (secret.length < 8 || secret.length > 500))
+      errors.signatureSecret = "Secret must be 8 to 500 characters";
     else clean.signatureSecret = secret === "" ? null : secret;
   }
   if (input.dedupeEnabled !== undefined) clean.dedupeEnabled = Boolean(input.dedupeEnabled);
   if (input.rateLimitPerMinute !== undefined) {
     const rate = input.rateLimitPerMinute;
     if (rate === null) clean.rateLimitPerMinute = null;
-    else if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000) errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 1000000 per minute";
+    else if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000)
+      errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 1000000 per minute";
     else clean.rateLimitPerMinute = rate;
   }
   if (Object.keys(errors).length > 0) throw new WebhookInputError(errors);
@@ -110,7 +114,7 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
 // A "standard" or "hmac" webhook needs a secret; generate one when none is set.
 function secretFields(clean: WebhookInput, current: Pick<Webhook, "signatureMode" | "signatureSecret"> | null) {
   const mode = clean.signatureMode ?? current?.signatureMode ?? "none";
-  const secret = clean.signatureSecret !== undefined ? clean.signatureSecret : current?.signatureSecret ?? null;
+  const secret = clean.signatureSecret !== undefined ? clean.signatureSecret : (current?.signatureSecret ?? null);
   if (mode !== "none" && !secret) return { signatureSecret: generateSigningSecret() };
   return clean.signatureSecret !== undefined ? { signatureSecret: clean.signatureSecret } : {};
 }
@@ -182,11 +186,15 @@ export async function regenerateWebhookId(shop: string, id: string): Promise<Web
 /** Starts a secret rotation: a new secret becomes current and the previous one stays valid until finishSecretRotation. */
 export async function rotateSigningSecret(shop: string, id: string, newSecret?: string): Promise<WebhookWithUrl> {
   const current = await requireWebhook(shop, id);
-  if (current.signatureMode === "none") throw new WebhookInputError({ signatureMode: "Turn on signature verification before rotating its secret" });
+  if (current.signatureMode === "none")
+    throw new WebhookInputError({ signatureMode: "Turn on signature verification before rotating its secret" });
   const clean = newSecret === undefined ? {} : validateWebhookInput({ signatureSecret: newSecret }, false);
   const row = await prisma.webhook.update({
     where: { id },
-    data: { signatureSecretOld: current.signatureSecret, signatureSecret: clean.signatureSecret ?? generateSigningSecret() },
+    data: {
+      signatureSecretOld: current.signatureSecret,
+      signatureSecret: clean.signatureSecret ?? generateSigningSecret(),
+    },
   });
   invalidateWebhookCache(id);
   return withUrl(row);

@@ -20,7 +20,14 @@ const server = createServer((req, res) => {
       const body = Buffer.concat(chunks);
       const id = randomUUID();
       await prisma.event.create({
-        data: { id, shop: "bench.myshopify.com", topic: "user/bench/baseline", data: body.toString("utf8"), source: "user", status: "pending" },
+        data: {
+          id,
+          shop: "bench.myshopify.com",
+          topic: "user/bench/baseline",
+          data: body.toString("utf8"),
+          source: "user",
+          status: "pending",
+        },
       });
       await queue.add("event", { eventId: id }, { jobId: id, removeOnComplete: true, removeOnFail: 1000 });
       res.writeHead(204).end();

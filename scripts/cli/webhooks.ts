@@ -63,7 +63,8 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new WebhookInputError({ rateLimitPerMinute: `--rate-limit must be a whole number above 0 (got ${value})` });
+  if (!Number.isInteger(n) || n < 1)
+    throw new WebhookInputError({ rateLimitPerMinute: `--rate-limit must be a whole number above 0 (got ${value})` });
   return n;
 }
 
@@ -82,7 +83,10 @@ export function registerWebhooks(program: Command): void {
     .option("--signature-header <name>", "header carrying the HMAC (hmac mode)")
     .option("--signature-encoding <encoding>", '"hex" (default) or "base64" (hmac mode)')
     .option("--signature-secret <secret>", "the sender's secret (hmac mode; generated when omitted)")
-    .option("--dedupe [header]", "drop repeats of a delivery id header within 24 hours (Idempotency-Key, webhook-id, X-Shopify-Webhook-Id by default)")
+    .option(
+      "--dedupe [header]",
+      "drop repeats of a delivery id header within 24 hours (Idempotency-Key, webhook-id, X-Shopify-Webhook-Id by default)",
+    )
     .option("--rate-limit <perMinute>", "requests per minute before 429 (default: the shop's setting)")
     .option("--json", "print JSON")
     .action(
@@ -92,7 +96,8 @@ export function registerWebhooks(program: Command): void {
         if (opts.cors !== undefined) input.corsMode = opts.cors as WebhookInput["corsMode"];
         if (opts.signature !== undefined) input.signatureMode = opts.signature as WebhookInput["signatureMode"];
         if (opts.signatureHeader !== undefined) input.signatureHeader = opts.signatureHeader as string;
-        if (opts.signatureEncoding !== undefined) input.signatureEncoding = opts.signatureEncoding as WebhookInput["signatureEncoding"];
+        if (opts.signatureEncoding !== undefined)
+          input.signatureEncoding = opts.signatureEncoding as WebhookInput["signatureEncoding"];
         if (opts.signatureSecret !== undefined) input.signatureSecret = opts.signatureSecret as string;
         if (opts.dedupe !== undefined) {
           input.dedupeEnabled = true;
@@ -113,14 +118,21 @@ export function registerWebhooks(program: Command): void {
       run(async (opts: { shop: string; json?: boolean }) => {
         const rows = await listWebhooks(opts.shop);
         if (opts.json) {
-          console.log(JSON.stringify(rows.map((w) => view(w, false)), null, 2));
+          console.log(
+            JSON.stringify(
+              rows.map((w) => view(w, false)),
+              null,
+              2,
+            ),
+          );
           return;
         }
         if (rows.length === 0) {
           console.log(`No webhooks for ${opts.shop}.`);
           return;
         }
-        for (const w of rows) console.log(`${w.enabled ? "on " : "off"}  ${w.topic.padEnd(32)} ${w.name}\n     ${w.url}`);
+        for (const w of rows)
+          console.log(`${w.enabled ? "on " : "off"}  ${w.topic.padEnd(32)} ${w.name}\n     ${w.url}`);
       }),
     );
 
@@ -138,7 +150,10 @@ export function registerWebhooks(program: Command): void {
       }),
     );
 
-  for (const [name, enabled] of [["enable", true], ["disable", false]] as const) {
+  for (const [name, enabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const) {
     webhooks
       .command(`${name} <id>`)
       .description(`${name} a webhook (a disabled webhook's URL still answers 204 but creates no events)`)

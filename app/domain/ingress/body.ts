@@ -32,9 +32,7 @@ export interface FullRequestFacts {
   webhookId: string;
 }
 
-export type IngressData =
-  | { ok: true; data: unknown }
-  | { ok: false; status: 400 | 415; message: string };
+export type IngressData = { ok: true; data: unknown } | { ok: false; status: 400 | 415; message: string };
 
 /** The media type ("application/json") of a Content-Type header, lower-cased, or null when absent or blank. */
 export function mediaType(contentType: string | null): string | null {
@@ -88,17 +86,22 @@ async function parseBody(kind: BodyKind, request: ReceivedRequest, text: string)
         return { ok: true, kind: "text" };
     }
   } catch (error) {
-    if (error instanceof ParamsError) return { ok: false, status: 400, message: `Malformed form body: ${error.message}` };
-    if (error instanceof MultipartError) return { ok: false, status: 400, message: `Malformed multipart body: ${error.message}` };
+    if (error instanceof ParamsError)
+      return { ok: false, status: 400, message: `Malformed form body: ${error.message}` };
+    if (error instanceof MultipartError)
+      return { ok: false, status: 400, message: `Malformed multipart body: ${error.message}` };
     throw error;
   }
 }
 
-function parseQuery(queryString: string): { ok: true; query: ParamObject } | { ok: false; status: 400; message: string } {
+function parseQuery(
+  queryString: string,
+): { ok: true; query: ParamObject } | { ok: false; status: 400; message: string } {
   try {
     return { ok: true, query: parseNestedQuery(queryString) };
   } catch (error) {
-    if (error instanceof ParamsError) return { ok: false, status: 400, message: `Malformed query string: ${error.message}` };
+    if (error instanceof ParamsError)
+      return { ok: false, status: 400, message: `Malformed query string: ${error.message}` };
     throw error;
   }
 }
@@ -164,7 +167,9 @@ export async function buildFullRequestData(request: ReceivedRequest, facts: Full
     ok: true,
     data: {
       body,
-      body_base64: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString("base64"),
+      body_base64: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString(
+        "base64",
+      ),
       headers: facts.headers,
       mime_type: type,
       query_string: request.queryString,

@@ -5,9 +5,7 @@
 
 export type CorsMode = "any" | "restricted";
 
-export type CorsDecision =
-  | { allowed: true; allowOrigin: string | null }
-  | { allowed: false; reason: string };
+export type CorsDecision = { allowed: true; allowOrigin: string | null } | { allowed: false; reason: string };
 
 /** Headers a browser may send: Content-Type plus the signature and idempotency headers. */
 export const BASE_ALLOWED_HEADERS = [
@@ -41,14 +39,20 @@ export function parseCorsOriginsSetting(text: string | null | undefined): string
   try {
     const value: unknown = JSON.parse(text);
     if (!Array.isArray(value)) return [];
-    return value.flatMap((entry) => (typeof entry === "string" ? [normalizeOrigin(entry)] : [])).filter((o): o is string => o !== null);
+    return value
+      .flatMap((entry) => (typeof entry === "string" ? [normalizeOrigin(entry)] : []))
+      .filter((o): o is string => o !== null);
   } catch {
     return [];
   }
 }
 
 /** Origins a restricted webhook accepts: https://<shop>.myshopify.com, the shop's domains, and the extra origins. */
-export function restrictedOrigins(shop: string, shopDomainUrls: readonly string[], extraOrigins: readonly string[]): Set<string> {
+export function restrictedOrigins(
+  shop: string,
+  shopDomainUrls: readonly string[],
+  extraOrigins: readonly string[],
+): Set<string> {
   const origins = new Set<string>();
   for (const candidate of [`https://${shop}`, ...shopDomainUrls, ...extraOrigins]) {
     const origin = normalizeOrigin(candidate);
@@ -77,7 +81,10 @@ export function corsResponseHeaders(decision: CorsDecision): Record<string, stri
 }
 
 /** Response headers for an OPTIONS preflight. */
-export function preflightHeaders(decision: CorsDecision, extraAllowedHeaders: readonly string[] = []): Record<string, string> {
+export function preflightHeaders(
+  decision: CorsDecision,
+  extraAllowedHeaders: readonly string[] = [],
+): Record<string, string> {
   const allowHeaders = [...BASE_ALLOWED_HEADERS];
   for (const header of extraAllowedHeaders) {
     if (header && !allowHeaders.some((h) => h.toLowerCase() === header.toLowerCase())) allowHeaders.push(header);

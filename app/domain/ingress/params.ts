@@ -43,7 +43,12 @@ function hasOwn(target: ParamObject, key: string): boolean {
 }
 
 /** Adds one name=value pair to params, Rack style. Throws ParamsError on conflicting shapes or excessive depth. */
-export function normalizeParams(params: ParamObject, name: string | null, value: ParamValue, depth = 0): ParamObject | ParamValue[] {
+export function normalizeParams(
+  params: ParamObject,
+  name: string | null,
+  value: ParamValue,
+  depth = 0,
+): ParamObject | ParamValue[] {
   if (depth >= PARAM_DEPTH_LIMIT) throw new ParamsError("parameters are nested too deeply");
   let key: string;
   let after: string;
@@ -97,7 +102,8 @@ export function normalizeParams(params: ParamObject, name: string | null, value:
     // Rack's `params[k] ||= {}`: a missing or null value becomes a new object.
     if (!hasOwn(params, key) || params[key] === null) setOwn(params, key, {});
     const child = params[key];
-    if (!isParamObject(child)) throw new ParamsError(`expected an object for parameter "${key}" but it was already given a ${describe(child)}`);
+    if (!isParamObject(child))
+      throw new ParamsError(`expected an object for parameter "${key}" but it was already given a ${describe(child)}`);
     normalizeParams(child, after, value, depth + 1);
   }
   return params;
@@ -106,7 +112,8 @@ export function normalizeParams(params: ParamObject, name: string | null, value:
 function arrayAt(params: ParamObject, key: string): ParamValue[] {
   if (!hasOwn(params, key) || params[key] === null) setOwn(params, key, []);
   const list = params[key];
-  if (!Array.isArray(list)) throw new ParamsError(`expected a list for parameter "${key}" but it was already given a ${describe(list)}`);
+  if (!Array.isArray(list))
+    throw new ParamsError(`expected a list for parameter "${key}" but it was already given a ${describe(list)}`);
   return list;
 }
 

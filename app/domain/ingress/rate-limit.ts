@@ -12,9 +12,7 @@ interface Bucket {
 export class TokenBucketLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(
-    private readonly options: { maxKeys?: number; now?: () => number } = {},
-  ) {}
+  constructor(private readonly options: { maxKeys?: number; now?: () => number } = {}) {}
 
   take(key: string, perMinute: number): RateDecision {
     const now = (this.options.now ?? Date.now)();

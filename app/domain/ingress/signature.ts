@@ -44,7 +44,12 @@ function hmac(key: Buffer | string, ...parts: (string | Uint8Array)[]): Buffer {
 }
 
 /** Signature header value for Standard Webhooks ("v1,<base64>"). */
-export function signStandard(secret: string, messageId: string, timestampSeconds: number, body: Uint8Array | string): string {
+export function signStandard(
+  secret: string,
+  messageId: string,
+  timestampSeconds: number,
+  body: Uint8Array | string,
+): string {
   const digest = hmac(standardSecretKey(secret), `${messageId}.${timestampSeconds}.`, body);
   return `v1,${digest.toString("base64")}`;
 }
@@ -65,7 +70,8 @@ function sameBytes(expected: Buffer, given: Buffer): boolean {
 
 function decodeDigest(text: string, encoding: SignatureEncoding): Buffer | null {
   const trimmed = text.trim();
-  if (encoding === "hex") return /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0 ? Buffer.from(trimmed, "hex") : null;
+  if (encoding === "hex")
+    return /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0 ? Buffer.from(trimmed, "hex") : null;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return null;
   return Buffer.from(trimmed, trimmed.includes("-") || trimmed.includes("_") ? "base64url" : "base64");
 }
@@ -89,7 +95,9 @@ export function verifySignature(config: SignatureConfig, request: SignedRequest)
   if (config.mode === "none") return { ok: true };
   const secrets = config.secrets.filter((secret) => secret.length > 0);
   if (secrets.length === 0) return { ok: false, reason: "signature verification is on but no secret is configured" };
-  return config.mode === "standard" ? verifyStandard(config, secrets, request) : verifyGeneric(config, secrets, request);
+  return config.mode === "standard"
+    ? verifyStandard(config, secrets, request)
+    : verifyGeneric(config, secrets, request);
 }
 
 function verifyStandard(config: SignatureConfig, secrets: string[], request: SignedRequest): SignatureResult {

@@ -28,11 +28,29 @@ async function run(command: string, args: string[]): Promise<{ code: number; std
 
 describe("hookline webhooks", () => {
   it("create --json prints the record with its URL and stores it", async () => {
-    const result = await run("npx", ["tsx", "scripts/hookline.ts", "webhooks", "create", "--shop", SHOP, "--name", "  Contact form  ", "--topic", "user/contact/submitted", "--json"]);
+    const result = await run("npx", [
+      "tsx",
+      "scripts/hookline.ts",
+      "webhooks",
+      "create",
+      "--shop",
+      SHOP,
+      "--name",
+      "  Contact form  ",
+      "--topic",
+      "user/contact/submitted",
+      "--json",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const record = JSON.parse(result.stdout);
-    expect(record).toMatchObject({ shop: SHOP, name: "Contact form", topic: "user/contact/submitted", enabled: true, dataMode: "auto" });
+    expect(record).toMatchObject({
+      shop: SHOP,
+      name: "Contact form",
+      topic: "user/contact/submitted",
+      enabled: true,
+      dataMode: "auto",
+    });
     expect(record.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(record.url).toBe(`https://hooks.example.com/webhook/${record.id}`);
     const row = await prisma.webhook.findUnique({ where: { id: record.id } });
@@ -40,19 +58,37 @@ describe("hookline webhooks", () => {
   });
 
   it("create with signature and dedupe options prints the generated secret once", async () => {
-    const result = await hookline("create", "--shop", SHOP, "--name", "Signed", "--topic", "user/signed/hook", "--signature", "standard", "--dedupe", "--json");
+    const result = await hookline(
+      "create",
+      "--shop",
+      SHOP,
+      "--name",
+      "Signed",
+      "--topic",
+      "user/signed/hook",
+      "--signature",
+      "standard",
+      "--dedupe",
+      "--json",
+    );
     expect(result.code).toBe(0);
     const record = JSON.parse(result.stdout);
     expect(record.signatureSecret).toMatch(/^whsec_/);
     expect(record.dedupeEnabled).toBe(true);
-    const listed = JSON.parse((await hookline("list", "--shop", SHOP, "--json")).stdout) as { id: string; signatureSecret?: string }[];
+    const listed = JSON.parse((await hookline("list", "--shop", SHOP, "--json")).stdout) as {
+      id: string;
+      signatureSecret?: string;
+    }[];
     expect(listed.find((w) => w.id === record.id)?.signatureSecret).toBe("(hidden)");
   });
 
   it("a bad topic exits 1 with the validator's message and creates nothing", async () => {
     const before = await prisma.webhook.count({ where: { shop: SHOP } });
     for (const [topic, message] of [
-      ["User/Foo/bar", 'hookline: Topic "User/Foo/bar" must start with "user/", not "User/" (it must be lowercase "user")'],
+      [
+        "User/Foo/bar",
+        'hookline: Topic "User/Foo/bar" must start with "user/", not "User/" (it must be lowercase "user")',
+      ],
       ["user/foo", 'hookline: Topic "user/foo" has 2 segments; expected exactly 3: user/<subject>/<verb>'],
       ["user//x", 'hookline: Topic "user//x": the subject (segment 2) is empty'],
     ]) {
@@ -76,7 +112,10 @@ describe("hookline webhooks", () => {
     expect(text.stdout).toContain("user/contact/submitted");
     expect(text.stdout).toContain("Contact form");
     expect(text.stdout).toMatch(/https:\/\/hooks\.example\.com\/webhook\/[0-9a-f-]{36}/);
-    const json = JSON.parse((await hookline("list", "--shop", SHOP, "--json")).stdout) as { shop: string; url: string }[];
+    const json = JSON.parse((await hookline("list", "--shop", SHOP, "--json")).stdout) as {
+      shop: string;
+      url: string;
+    }[];
     expect(json.length).toBe(2);
     expect(json.every((w) => w.shop === SHOP && w.url.startsWith("https://hooks.example.com/webhook/"))).toBe(true);
     const other = await hookline("list", "--shop", "nobody.myshopify.com");
@@ -84,7 +123,9 @@ describe("hookline webhooks", () => {
   });
 
   it("disable, regenerate and delete by id; an unknown id exits 1", async () => {
-    const created = JSON.parse((await hookline("create", "--shop", SHOP, "--name", "Temp", "--topic", "user/temp/x", "--json")).stdout);
+    const created = JSON.parse(
+      (await hookline("create", "--shop", SHOP, "--name", "Temp", "--topic", "user/temp/x", "--json")).stdout,
+    );
     expect((await hookline("disable", created.id, "--shop", SHOP)).stdout.trim()).toBe("Temp: disabled");
     const regenerated = JSON.parse((await hookline("regenerate", created.id, "--shop", SHOP, "--json")).stdout);
     expect(regenerated.id).not.toBe(created.id);

@@ -22,7 +22,13 @@ export async function newWebhook(input: WebhookInput = {}, shop = SHOP) {
 
 export function post(
   id: string,
-  init: { body?: BodyInit | null; contentType?: string | null; query?: string; headers?: Record<string, string>; method?: string } = {},
+  init: {
+    body?: BodyInit | null;
+    contentType?: string | null;
+    query?: string;
+    headers?: Record<string, string>;
+    method?: string;
+  } = {},
   context?: IngressContext,
 ): Promise<Response> {
   const headers = new Headers(init.headers);

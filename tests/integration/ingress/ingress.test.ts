@@ -5,7 +5,14 @@ import prisma from "~/db.server";
 import { closeQueues } from "~/queue.server";
 import { resetIngressState } from "~/ingress/handle-ingress.server";
 import { ShopDomainsCache } from "~/ingress/shop-origins.server";
-import { deleteWebhook, finishSecretRotation, regenerateWebhookId, rotateSigningSecret, setWebhookEnabled, updateWebhook } from "~/models/webhooks.server";
+import {
+  deleteWebhook,
+  finishSecretRotation,
+  regenerateWebhookId,
+  rotateSigningSecret,
+  setWebhookEnabled,
+  updateWebhook,
+} from "~/models/webhooks.server";
 import { stringifyJson } from "~/domain/ingress/json";
 import { generateSigningSecret, signHmac, signStandard } from "~/domain/ingress/signature";
 import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue } from "./helpers";
@@ -23,7 +30,10 @@ describe("a JSON POST (the seed fetch example)", () => {
   it("answers 204 with X-Request-Id, commits the event and enqueues its job", async () => {
     const webhook = await newWebhook();
     const response = await post(webhook.id, {
-      body: JSON.stringify({ some_data: "yep here it is", order_id: 820982911946154508n.toString() }).replace('"820982911946154508"', "820982911946154508"),
+      body: JSON.stringify({ some_data: "yep here it is", order_id: 820982911946154508n.toString() }).replace(
+        '"820982911946154508"',
+        "820982911946154508",
+      ),
       contentType: "application/json",
       headers: { "user-agent": "curl/8.5.0", "x-forwarded-for": "203.0.113.7, 10.0.0.1" },
     });
@@ -70,11 +80,27 @@ describe("a JSON POST (the seed fetch example)", () => {
 
 describe("content types (auto mode)", () => {
   const cases: { name: string; contentType: string | null; body: BodyInit | null; query?: string; data: unknown }[] = [
-    { name: "curl -d @data.json", contentType: "application/json", body: '{"customer":{"id":6543210987654321987,"tags":["vip"]}}', data: { customer: { id: 6543210987654321987n, tags: ["vip"] } } },
+    {
+      name: "curl -d @data.json",
+      contentType: "application/json",
+      body: '{"customer":{"id":6543210987654321987,"tags":["vip"]}}',
+      data: { customer: { id: 6543210987654321987n, tags: ["vip"] } },
+    },
     { name: "+json type", contentType: "application/vnd.api+json", body: '{"a":1}', data: { a: 1 } },
     { name: "JSON array", contentType: "application/json", body: "[1,2]", query: "x=1", data: [1, 2] },
-    { name: "JSON merged over query", contentType: "application/json", body: '{"a":"body"}', query: "a=q&b=q", data: { a: "body", b: "q" } },
-    { name: "$.post(url, { foo: 'bar' })", contentType: "application/x-www-form-urlencoded; charset=UTF-8", body: "foo=bar", data: { foo: "bar" } },
+    {
+      name: "JSON merged over query",
+      contentType: "application/json",
+      body: '{"a":"body"}',
+      query: "a=q&b=q",
+      data: { a: "body", b: "q" },
+    },
+    {
+      name: "$.post(url, { foo: 'bar' })",
+      contentType: "application/x-www-form-urlencoded; charset=UTF-8",
+      body: "foo=bar",
+      data: { foo: "bar" },
+    },
     {
       name: "jQuery nested objects",
       contentType: "application/x-www-form-urlencoded; charset=UTF-8",
@@ -85,7 +111,13 @@ describe("content types (auto mode)", () => {
     { name: "text/plain", contentType: "text/plain", body: "hello", data: "hello" },
     { name: "text/plain with a query", contentType: "text/plain", body: "hello", query: "a=1", data: { a: "1" } },
     { name: "no content type", contentType: null, body: "raw text", data: "raw text" },
-    { name: "query-only post", contentType: null, body: null, query: "customer_id=42&tags[]=a&tags[]=b&meta[src]=web", data: { customer_id: "42", tags: ["a", "b"], meta: { src: "web" } } },
+    {
+      name: "query-only post",
+      contentType: null,
+      body: null,
+      query: "customer_id=42&tags[]=a&tags[]=b&meta[src]=web",
+      data: { customer_id: "42", tags: ["a", "b"], meta: { src: "web" } },
+    },
     { name: "empty post", contentType: null, body: null, data: null },
   ];
 
@@ -121,7 +153,12 @@ describe("content types (auto mode)", () => {
     expect(event.parsed).toEqual({
       source: "storefront",
       contact: { name: "Ann", "Phone Number": "555" },
-      upload: { content_base64: Buffer.from(bytes).toString("base64"), mime_type: "application/pdf", name: "report.pdf", size: 2048 },
+      upload: {
+        content_base64: Buffer.from(bytes).toString("base64"),
+        mime_type: "application/pdf",
+        name: "report.pdf",
+        size: 2048,
+      },
     });
     expect(event.contentType).toMatch(/^multipart\/form-data; boundary=/);
   });
@@ -162,8 +199,12 @@ describe("refusals", () => {
 
   it("400 for conflicting form keys and broken multipart", async () => {
     const webhook = await newWebhook();
-    expect((await post(webhook.id, { body: "a=1&a[b]=2", contentType: "application/x-www-form-urlencoded" })).status).toBe(400);
-    expect((await post(webhook.id, { body: "--x\r\nbroken", contentType: "multipart/form-data; boundary=x" })).status).toBe(400);
+    expect(
+      (await post(webhook.id, { body: "a=1&a[b]=2", contentType: "application/x-www-form-urlencoded" })).status,
+    ).toBe(400);
+    expect(
+      (await post(webhook.id, { body: "--x\r\nbroken", contentType: "multipart/form-data; boundary=x" })).status,
+    ).toBe(400);
     expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
 
@@ -209,7 +250,8 @@ describe("refusals", () => {
   it("429 with Retry-After over the per-webhook rate limit, per webhook", async () => {
     const webhook = await newWebhook({ rateLimitPerMinute: 3 });
     const other = await newWebhook({ rateLimitPerMinute: 3 });
-    for (let i = 0; i < 3; i++) expect((await post(webhook.id, { body: "{}", contentType: "application/json" })).status).toBe(204);
+    for (let i = 0; i < 3; i++)
+      expect((await post(webhook.id, { body: "{}", contentType: "application/json" })).status).toBe(204);
     const limited = await post(webhook.id, { body: "{}", contentType: "application/json" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -298,7 +340,10 @@ describe("full request mode", () => {
     const response = await post(
       webhook.id,
       { body, contentType: "application/json", query: "a=1&b[]=2" },
-      { clientIp: "198.51.100.4", rawHeaders: ["Content-Type", "application/json", "X-Tag", "one", "X-Tag", "two, three"] },
+      {
+        clientIp: "198.51.100.4",
+        rawHeaders: ["Content-Type", "application/json", "X-Tag", "one", "X-Tag", "two, three"],
+      },
     );
     expect(response.status).toBe(204);
     const event = await onlyEventOf(webhook.id);
@@ -322,12 +367,20 @@ describe("full request mode", () => {
     const response = await post(webhook.id, { body: "<order id='1'/>", contentType: "application/xml" });
     expect(response.status).toBe(204);
     const event = await onlyEventOf(webhook.id);
-    expect(event.parsed).toMatchObject({ body: null, body_base64: Buffer.from("<order id='1'/>").toString("base64"), mime_type: "application/xml" });
+    expect(event.parsed).toMatchObject({
+      body: null,
+      body_base64: Buffer.from("<order id='1'/>").toString("base64"),
+      mime_type: "application/xml",
+    });
   });
 
   it("falls back to the Fetch headers without raw headers", async () => {
     const webhook = await newWebhook({ dataMode: "full" });
-    await post(webhook.id, { body: "x=1", contentType: "application/x-www-form-urlencoded", headers: { "x-one": "1" } });
+    await post(webhook.id, {
+      body: "x=1",
+      contentType: "application/x-www-form-urlencoded",
+      headers: { "x-one": "1" },
+    });
     const event = await onlyEventOf(webhook.id);
     expect(event.parsed).toMatchObject({ body: { x: "1" }, headers: { "x-one": ["1"] }, client_ip: null });
   });
@@ -341,16 +394,29 @@ describe("signatures", () => {
     const secret = webhook.signatureSecret!;
     expect(secret).toMatch(/^whsec_/);
     const now = Math.floor(Date.now() / 1000);
-    const send = (headers: Record<string, string>) => post(webhook.id, { body, contentType: "application/json", headers });
-    const valid = await send({ "webhook-id": "msg_1", "webhook-timestamp": String(now), "webhook-signature": signStandard(secret, "msg_1", now, body) });
+    const send = (headers: Record<string, string>) =>
+      post(webhook.id, { body, contentType: "application/json", headers });
+    const valid = await send({
+      "webhook-id": "msg_1",
+      "webhook-timestamp": String(now),
+      "webhook-signature": signStandard(secret, "msg_1", now, body),
+    });
     expect(valid.status).toBe(204);
 
-    const invalid = await send({ "webhook-id": "msg_2", "webhook-timestamp": String(now), "webhook-signature": signStandard(generateSigningSecret(), "msg_2", now, body) });
+    const invalid = await send({
+      "webhook-id": "msg_2",
+      "webhook-timestamp": String(now),
+      "webhook-signature": signStandard(generateSigningSecret(), "msg_2", now, body),
+    });
     expect(invalid.status).toBe(401);
     expect(await invalid.text()).toBe("Unauthorized: signature does not match\n");
 
     const old = now - 600;
-    const expired = await send({ "webhook-id": "msg_3", "webhook-timestamp": String(old), "webhook-signature": signStandard(secret, "msg_3", old, body) });
+    const expired = await send({
+      "webhook-id": "msg_3",
+      "webhook-timestamp": String(old),
+      "webhook-signature": signStandard(secret, "msg_3", old, body),
+    });
     expect(expired.status).toBe(401);
     expect(await expired.text()).toMatch(/^Unauthorized: timestamp is 6\d\d s old/);
 
@@ -369,7 +435,15 @@ describe("signatures", () => {
     expect(rotated.signatureSecretOld).toBe(oldSecret);
     const now = Math.floor(Date.now() / 1000);
     const sendWith = (secret: string, id: string) =>
-      post(webhook.id, { body, contentType: "application/json", headers: { "webhook-id": id, "webhook-timestamp": String(now), "webhook-signature": signStandard(secret, id, now, body) } });
+      post(webhook.id, {
+        body,
+        contentType: "application/json",
+        headers: {
+          "webhook-id": id,
+          "webhook-timestamp": String(now),
+          "webhook-signature": signStandard(secret, id, now, body),
+        },
+      });
     expect((await sendWith(oldSecret, "a")).status).toBe(204);
     expect((await sendWith(newSecret, "b")).status).toBe(204);
     await finishSecretRotation(SHOP, webhook.id);
@@ -379,12 +453,29 @@ describe("signatures", () => {
   });
 
   it("generic HMAC header (Shopify style, base64) with the sender's secret", async () => {
-    const webhook = await newWebhook({ signatureMode: "hmac", signatureHeader: "X-Shopify-Hmac-Sha256", signatureEncoding: "base64", signatureSecret: "shpss_0123456789abcdef" });
-    const good = await post(webhook.id, { body, contentType: "application/json", headers: { "X-Shopify-Hmac-Sha256": signHmac("shpss_0123456789abcdef", body, "base64") } });
+    const webhook = await newWebhook({
+      signatureMode: "hmac",
+      signatureHeader: "X-Shopify-Hmac-Sha256",
+      signatureEncoding: "base64",
+      signatureSecret: "shpss_0123456789abcdef",
+    });
+    const good = await post(webhook.id, {
+      body,
+      contentType: "application/json",
+      headers: { "X-Shopify-Hmac-Sha256": signHmac("shpss_0123456789abcdef", body, "base64") },
+    });
     expect(good.status).toBe(204);
-    const bad = await post(webhook.id, { body, contentType: "application/json", headers: { "X-Shopify-Hmac-Sha256": signHmac("wrong-secret", body, "base64") } });
+    const bad = await post(webhook.id, {
+      body,
+      contentType: "application/json",
+      headers: { "X-Shopify-Hmac-Sha256": signHmac("wrong-secret", body, "base64") },
+    });
     expect(bad.status).toBe(401);
-    const tampered = await post(webhook.id, { body: '{"order":2}', contentType: "application/json", headers: { "X-Shopify-Hmac-Sha256": signHmac("shpss_0123456789abcdef", body, "base64") } });
+    const tampered = await post(webhook.id, {
+      body: '{"order":2}',
+      contentType: "application/json",
+      headers: { "X-Shopify-Hmac-Sha256": signHmac("shpss_0123456789abcdef", body, "base64") },
+    });
     expect(tampered.status).toBe(401);
     expect(await eventsOf(webhook.id)).toHaveLength(1);
   });
@@ -393,7 +484,8 @@ describe("signatures", () => {
 describe("dedupe", () => {
   it("a repeated Idempotency-Key within 24 hours gets 204 and no second event", async () => {
     const webhook = await newWebhook({ dedupeEnabled: true });
-    const send = (key: string, n: number) => post(webhook.id, { body: `{"n":${n}}`, contentType: "application/json", headers: { "Idempotency-Key": key } });
+    const send = (key: string, n: number) =>
+      post(webhook.id, { body: `{"n":${n}}`, contentType: "application/json", headers: { "Idempotency-Key": key } });
     expect((await send("k1", 1)).status).toBe(204);
     expect((await send("k1", 2)).status).toBe(204);
     expect((await send("k2", 3)).status).toBe(204);
@@ -411,15 +503,26 @@ describe("dedupe", () => {
     expect((await eventsOf(webhook.id)).map((e) => e.data)).toEqual(["1", "3", "5", "6"]);
 
     const custom = await newWebhook({ dedupeEnabled: true, dedupeHeader: "X-Delivery" });
-    await post(custom.id, { body: "1", contentType: "application/json", headers: { "X-Delivery": "d", "Idempotency-Key": "i" } });
-    await post(custom.id, { body: "2", contentType: "application/json", headers: { "X-Delivery": "e", "Idempotency-Key": "i" } });
+    await post(custom.id, {
+      body: "1",
+      contentType: "application/json",
+      headers: { "X-Delivery": "d", "Idempotency-Key": "i" },
+    });
+    await post(custom.id, {
+      body: "2",
+      contentType: "application/json",
+      headers: { "X-Delivery": "e", "Idempotency-Key": "i" },
+    });
     expect(await eventsOf(custom.id)).toHaveLength(2);
   });
 
   it("a key older than 24 hours creates a new event", async () => {
     const webhook = await newWebhook({ dedupeEnabled: true });
     await post(webhook.id, { body: "1", contentType: "application/json", headers: { "Idempotency-Key": "old" } });
-    await prisma.dedupeKey.updateMany({ where: { webhookId: webhook.id }, data: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+    await prisma.dedupeKey.updateMany({
+      where: { webhookId: webhook.id },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
     await post(webhook.id, { body: "2", contentType: "application/json", headers: { "Idempotency-Key": "old" } });
     expect(await eventsOf(webhook.id)).toHaveLength(2);
   });
@@ -427,7 +530,9 @@ describe("dedupe", () => {
   it("concurrent duplicates create exactly one event", async () => {
     const webhook = await newWebhook({ dedupeEnabled: true });
     const responses = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => post(webhook.id, { body: `${i}`, contentType: "application/json", headers: { "Idempotency-Key": "race" } })),
+      Array.from({ length: 8 }, (_, i) =>
+        post(webhook.id, { body: `${i}`, contentType: "application/json", headers: { "Idempotency-Key": "race" } }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(204));
     expect(await eventsOf(webhook.id)).toHaveLength(1);
@@ -444,7 +549,10 @@ describe("dedupe", () => {
 describe("CORS", () => {
   it("preflight allows POST and the signature and idempotency headers from any origin", async () => {
     const webhook = await newWebhook();
-    const response = await post(webhook.id, { method: "OPTIONS", headers: { Origin: "https://anything.example", "Access-Control-Request-Method": "POST" } });
+    const response = await post(webhook.id, {
+      method: "OPTIONS",
+      headers: { Origin: "https://anything.example", "Access-Control-Request-Method": "POST" },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(response.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
@@ -467,7 +575,11 @@ describe("CORS", () => {
     });
     const webhook = await newWebhook({ corsMode: "restricted" }, shop);
     const from = (origin: string | null, n: number) =>
-      post(webhook.id, { body: `{"n":${n}}`, contentType: "application/json", headers: origin ? { Origin: origin } : {} });
+      post(webhook.id, {
+        body: `{"n":${n}}`,
+        contentType: "application/json",
+        headers: origin ? { Origin: origin } : {},
+      });
 
     const allowed = [`https://${shop}`, "https://www.brand.example", "https://partner.example"];
     for (const [i, origin] of allowed.entries()) {
@@ -488,17 +600,35 @@ describe("CORS", () => {
     const preflightRefused = await post(webhook.id, { method: "OPTIONS", headers: { Origin: "https://evil.example" } });
     expect(preflightRefused.status).toBe(204);
     expect(preflightRefused.headers.get("access-control-allow-origin")).toBeNull();
-    const preflightAllowed = await post(webhook.id, { method: "OPTIONS", headers: { Origin: "https://partner.example" } });
+    const preflightAllowed = await post(webhook.id, {
+      method: "OPTIONS",
+      headers: { Origin: "https://partner.example" },
+    });
     expect(preflightAllowed.headers.get("access-control-allow-origin")).toBe("https://partner.example");
   });
 
   it("restricted with the Admin API unavailable still allows the myshopify and settings origins", async () => {
     const shop = `cors-${randomUUID().slice(0, 8)}.myshopify.com`;
-    resetIngressState({ shopDomains: new ShopDomainsCache(async () => { throw new Error("no session"); }, () => {}) });
+    resetIngressState({
+      shopDomains: new ShopDomainsCache(
+        async () => {
+          throw new Error("no session");
+        },
+        () => {},
+      ),
+    });
     const webhook = await newWebhook({ corsMode: "restricted" }, shop);
-    const ok = await post(webhook.id, { body: "1", contentType: "application/json", headers: { Origin: `https://${shop}` } });
+    const ok = await post(webhook.id, {
+      body: "1",
+      contentType: "application/json",
+      headers: { Origin: `https://${shop}` },
+    });
     expect(ok.headers.get("access-control-allow-origin")).toBe(`https://${shop}`);
-    const refused = await post(webhook.id, { body: "2", contentType: "application/json", headers: { Origin: "https://www.brand.example" } });
+    const refused = await post(webhook.id, {
+      body: "2",
+      contentType: "application/json",
+      headers: { Origin: "https://www.brand.example" },
+    });
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
     expect(await eventsOf(webhook.id)).toHaveLength(1);
   });

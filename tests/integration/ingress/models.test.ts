@@ -41,11 +41,23 @@ describe("webhooks", () => {
       name: "Name is required",
       topic: 'Topic "user/foo" has 2 segments; expected exactly 3: user/<subject>/<verb>',
     });
-    expect((await inputError(createWebhook(shop, { name: "x".repeat(256), topic: "user/a/b" }))).name).toBe("Name is 256 characters; the limit is 255");
-    expect(await createWebhook(shop, { name: "x".repeat(255), topic: "user/a/b" })).toMatchObject({ name: "x".repeat(255) });
-    expect((await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", dataMode: "xml" as never }))).dataMode).toBeDefined();
-    expect((await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", signatureHeader: "Bad Header" }))).signatureHeader).toContain("not a valid HTTP header name");
-    expect((await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", rateLimitPerMinute: 0 }))).rateLimitPerMinute).toBeDefined();
+    expect((await inputError(createWebhook(shop, { name: "x".repeat(256), topic: "user/a/b" }))).name).toBe(
+      "Name is 256 characters; the limit is 255",
+    );
+    expect(await createWebhook(shop, { name: "x".repeat(255), topic: "user/a/b" })).toMatchObject({
+      name: "x".repeat(255),
+    });
+    expect(
+      (await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", dataMode: "xml" as never }))).dataMode,
+    ).toBeDefined();
+    expect(
+      (await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", signatureHeader: "Bad Header" })))
+        .signatureHeader,
+    ).toContain("not a valid HTTP header name");
+    expect(
+      (await inputError(createWebhook(shop, { name: "n", topic: "user/a/b", rateLimitPerMinute: 0 })))
+        .rateLimitPerMinute,
+    ).toBeDefined();
   });
 
   it("keeps shops apart", async () => {
@@ -78,7 +90,11 @@ describe("webhooks", () => {
   });
 
   it("ingress lookup folds in the shop's settings", async () => {
-    await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop, rateLimitPerMinute: 42, corsOrigins: '["https://x.example"]' }, update: {} });
+    await prisma.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, rateLimitPerMinute: 42, corsOrigins: '["https://x.example"]' },
+      update: {},
+    });
     const webhook = await createWebhook(shop, { name: "L", topic: "user/a/b", dedupeEnabled: true });
     expect(await getWebhookForIngress(webhook.id)).toMatchObject({
       shop,
@@ -93,7 +109,14 @@ describe("webhooks", () => {
 
 describe("events", () => {
   it("creates, lists and reads events per shop, keeping 64-bit integers", async () => {
-    const created = await createEvent({ shop, topic: "user/a/b", data: { id: 820982911946154508n }, source: "user", requestId: randomUUID(), rawBody: new TextEncoder().encode("raw") });
+    const created = await createEvent({
+      shop,
+      topic: "user/a/b",
+      data: { id: 820982911946154508n },
+      source: "user",
+      requestId: randomUUID(),
+      rawBody: new TextEncoder().encode("raw"),
+    });
     expect(created.status).toBe("created");
     if (created.status !== "created") return;
     expect(created.enqueued).toBe(true);
@@ -110,7 +133,16 @@ describe("events", () => {
 
   it("a fixed id is created once (idempotent follow-up events)", async () => {
     const id = randomUUID();
-    const first = await createEvent({ id, shop, topic: "user/a/b", data: 1, source: "event_action", depth: 1, runAt: null, taskIds: ["t1"] });
+    const first = await createEvent({
+      id,
+      shop,
+      topic: "user/a/b",
+      data: 1,
+      source: "event_action",
+      depth: 1,
+      runAt: null,
+      taskIds: ["t1"],
+    });
     const second = await createEvent({ id, shop, topic: "user/a/b", data: 2, source: "event_action" });
     expect(first.status).toBe("created");
     expect(second).toEqual({ status: "duplicate", id });
@@ -130,8 +162,20 @@ describe("events", () => {
   });
 
   it("purges raw bodies past the retention and keeps the rest of the event", async () => {
-    const old = await createEvent({ shop, topic: "user/a/b", data: "old", source: "user", rawBody: new TextEncoder().encode("old") });
-    const fresh = await createEvent({ shop, topic: "user/a/b", data: "fresh", source: "user", rawBody: new TextEncoder().encode("fresh") });
+    const old = await createEvent({
+      shop,
+      topic: "user/a/b",
+      data: "old",
+      source: "user",
+      rawBody: new TextEncoder().encode("old"),
+    });
+    const fresh = await createEvent({
+      shop,
+      topic: "user/a/b",
+      data: "fresh",
+      source: "user",
+      rawBody: new TextEncoder().encode("fresh"),
+    });
     if (old.status !== "created" || fresh.status !== "created") throw new Error("not created");
     await prisma.event.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 100 * 3600_000) } });
     expect(await purgeRawBodies()).toBeGreaterThanOrEqual(1);

@@ -26,15 +26,29 @@ afterAll(async () => {
 });
 
 function send(path: string, options: { method?: string; headers?: [string, string][]; body?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: options.method ?? "POST", headers: [["Host", `127.0.0.1:${port}`], ...(options.headers ?? [])].flat() as unknown as Record<string, string> }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end(options.body);
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method: options.method ?? "POST",
+          headers: [["Host", `127.0.0.1:${port}`], ...(options.headers ?? [])].flat() as unknown as Record<
+            string,
+            string
+          >,
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end(options.body);
+    },
+  );
 }
 
 describe("handleIngressNode", () => {
@@ -50,13 +64,22 @@ describe("handleIngressNode", () => {
   it("creates the event with the socket's address and separate repeated headers (full mode)", async () => {
     const webhook = await newWebhook({ dataMode: "full" });
     const response = await send(`/webhook/${webhook.id}?a=1`, {
-      headers: [["Content-Type", "application/json"], ["X-Tag", "one"], ["X-Tag", "two"]],
+      headers: [
+        ["Content-Type", "application/json"],
+        ["X-Tag", "one"],
+        ["X-Tag", "two"],
+      ],
       body: '{"x":1}',
     });
     expect(response.status).toBe(204);
     expect(response.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     const event = await onlyEventOf(webhook.id);
-    expect(event.parsed).toMatchObject({ body: { x: 1 }, query: { a: "1" }, client_ip: "127.0.0.1", headers: { "x-tag": ["one", "two"] } });
+    expect(event.parsed).toMatchObject({
+      body: { x: 1 },
+      query: { a: "1" },
+      client_ip: "127.0.0.1",
+      headers: { "x-tag": ["one", "two"] },
+    });
     expect(event.ipHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -72,7 +95,9 @@ describe("handleIngressNode", () => {
       });
       socket.on("error", reject);
       // Sends the headers and only a few body bytes: the answer must not wait for the rest.
-      socket.write(`POST /webhook/${webhook.id} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${declared}\r\n\r\nabc`);
+      socket.write(
+        `POST /webhook/${webhook.id} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${declared}\r\n\r\nabc`,
+      );
     });
     socket.destroy();
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
@@ -86,7 +111,10 @@ describe("handleIngressNode", () => {
     const get = await send(`/webhook/${webhook.id}`, { method: "GET" });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe("POST, OPTIONS");
-    const options = await send(`/webhook/${webhook.id}`, { method: "OPTIONS", headers: [["Origin", "https://a.example"]] });
+    const options = await send(`/webhook/${webhook.id}`, {
+      method: "OPTIONS",
+      headers: [["Origin", "https://a.example"]],
+    });
     expect(options.status).toBe(204);
     expect(options.headers["access-control-allow-methods"]).toBe("POST, OPTIONS");
   });

@@ -20,14 +20,20 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 function startRedis(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     redis = child;
     let output = "";
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
@@ -40,7 +46,8 @@ function startRedis(): Promise<void> {
     });
     child.on("exit", (code) => {
       clearTimeout(timer);
-      if (!output.includes("Ready to accept connections")) reject(new Error(`redis-server exited (${code}): ${output}`));
+      if (!output.includes("Ready to accept connections"))
+        reject(new Error(`redis-server exited (${code}): ${output}`));
     });
   });
 }
@@ -55,7 +62,11 @@ function stopRedis(): Promise<void> {
   });
 }
 
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -109,7 +120,14 @@ describe("Redis outage", () => {
     }
     expect(Date.now() - started).toBeLessThan(5 * 2_500); // fails fast, never hangs
     const duringOutage = await eventsOf(webhook.id);
-    expect(duringOutage.map((e) => e.status)).toEqual(["enqueued", "pending", "pending", "pending", "pending", "pending"]);
+    expect(duringOutage.map((e) => e.status)).toEqual([
+      "enqueued",
+      "pending",
+      "pending",
+      "pending",
+      "pending",
+      "pending",
+    ]);
 
     // A sweep while Redis is down changes nothing and reports the failure.
     const failedSweep = await enqueuePendingEvents({ pendingAfterMs: 0 });
@@ -121,7 +139,10 @@ describe("Redis outage", () => {
       const result = await enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }).catch(() => null);
       return result && result.failed === 0 ? result : null;
     }).then(async () => {
-      await Promise.all([enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }), enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 })]);
+      await Promise.all([
+        enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }),
+        enqueuePendingEvents({ pendingAfterMs: 0, enqueuedAfterMs: 0 }),
+      ]);
     });
 
     const after = await eventsOf(webhook.id);
@@ -140,7 +161,10 @@ describe("Redis outage", () => {
       async (job) => {
         received.push(job.data.eventId as string);
       },
-      { connection: { host: "127.0.0.1", port, maxRetriesPerRequest: null }, prefix: process.env.HOOKLINE_QUEUE_PREFIX },
+      {
+        connection: { host: "127.0.0.1", port, maxRetriesPerRequest: null },
+        prefix: process.env.HOOKLINE_QUEUE_PREFIX,
+      },
     );
     try {
       await until("all events to be delivered", async () => ours.every((id) => received.includes(id)));
@@ -157,12 +181,23 @@ describe("Redis outage", () => {
     const id = randomUUID();
     // The state a crash right after the commit leaves: a pending row and no job.
     await prisma.event.create({
-      data: { id, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: '{"crash":true}', source: "user", status: "pending", createdAt: new Date(Date.now() - 60_000) },
+      data: {
+        id,
+        shop: SHOP,
+        webhookId: webhook.id,
+        topic: webhook.topic,
+        data: '{"crash":true}',
+        source: "user",
+        status: "pending",
+        createdAt: new Date(Date.now() - 60_000),
+      },
     });
     expect(await queue.getJob(id)).toBeUndefined();
     // Too recent rows are left alone (their own request may still be enqueueing them).
     const fresh = randomUUID();
-    await prisma.event.create({ data: { id: fresh, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: "null", source: "user" } });
+    await prisma.event.create({
+      data: { id: fresh, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: "null", source: "user" },
+    });
 
     const [a, b] = await Promise.all([enqueuePendingEvents(), enqueuePendingEvents()]);
     expect(a.enqueued + b.enqueued).toBeGreaterThanOrEqual(1);

@@ -106,7 +106,7 @@ describe("auto mode: JSON", () => {
   });
 
   it("strips a UTF-8 byte order mark", async () => {
-    expect(await autoData("application/json", "\ufeff{\"a\":1}")).toEqual({ a: 1 });
+    expect(await autoData("application/json", '\ufeff{"a":1}')).toEqual({ a: 1 });
   });
 });
 
@@ -171,7 +171,7 @@ describe("auto mode: forms", () => {
     form.append("doc", new Blob(["x"], { type: "text/plain" }), "résumé.txt");
     const { contentType, body } = await multipartOf(form);
     expect(await autoData(contentType, body)).toEqual({
-      "naïve": "café ☕",
+      naïve: "café ☕",
       doc: { content_base64: "eA==", mime_type: "text/plain", name: "résumé.txt", size: 1 },
     });
   });
@@ -185,7 +185,9 @@ describe("auto mode: forms", () => {
   it("refuses multipart without a boundary and a truncated multipart body with 400", async () => {
     const noBoundary = await buildAutoData(req("multipart/form-data", "--x\r\n"));
     expect(noBoundary).toMatchObject({ ok: false, status: 400 });
-    const truncated = await buildAutoData(req("multipart/form-data; boundary=b", '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1'));
+    const truncated = await buildAutoData(
+      req("multipart/form-data; boundary=b", '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1'),
+    );
     expect(truncated).toMatchObject({ ok: false, status: 400 });
     if (!truncated.ok) expect(truncated.message).toMatch(/^Malformed multipart body: /);
   });
@@ -252,7 +254,10 @@ describe("full request mode", () => {
 
   it("accepts any content type and gives body null for unparsed types", async () => {
     const result = await buildFullRequestData(req("application/xml", "<a/>"), facts);
-    expect(result).toMatchObject({ ok: true, data: { body: null, body_base64: "PGEvPg==", mime_type: "application/xml" } });
+    expect(result).toMatchObject({
+      ok: true,
+      data: { body: null, body_base64: "PGEvPg==", mime_type: "application/xml" },
+    });
     const text = await buildFullRequestData(req("text/plain", "hi"), facts);
     expect(text).toMatchObject({ ok: true, data: { body: null, body_base64: "aGk=" } });
   });

@@ -9,7 +9,11 @@ import {
 } from "~/domain/ingress/cors";
 
 describe("CORS", () => {
-  const allowed = restrictedOrigins("demo-store.myshopify.com", ["https://www.demo.com", "https://demo.com/"], ["https://app.partner.io:8443"]);
+  const allowed = restrictedOrigins(
+    "demo-store.myshopify.com",
+    ["https://www.demo.com", "https://demo.com/"],
+    ["https://app.partner.io:8443"],
+  );
 
   it("builds the restricted origin set", () => {
     expect([...allowed]).toEqual([
@@ -29,7 +33,10 @@ describe("CORS", () => {
   });
 
   it("reads the shop's extra origins setting and drops invalid entries", () => {
-    expect(parseCorsOriginsSetting('["https://a.com", 5, "ftp://b", "c.org/"]')).toEqual(["https://a.com", "https://c.org"]);
+    expect(parseCorsOriginsSetting('["https://a.com", 5, "ftp://b", "c.org/"]')).toEqual([
+      "https://a.com",
+      "https://c.org",
+    ]);
     expect(parseCorsOriginsSetting("not json")).toEqual([]);
     expect(parseCorsOriginsSetting('{"a":1}')).toEqual([]);
     expect(parseCorsOriginsSetting(null)).toEqual([]);
@@ -38,13 +45,19 @@ describe("CORS", () => {
   it("allows any origin by default with *", () => {
     const decision = decideCors("any", "https://evil.example", allowed);
     expect(decision).toEqual({ allowed: true, allowOrigin: "*" });
-    expect(corsResponseHeaders(decision)).toEqual({ "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Request-Id" });
+    expect(corsResponseHeaders(decision)).toEqual({
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Expose-Headers": "X-Request-Id",
+    });
   });
 
   it("echoes an allowed origin in restricted mode", () => {
     const decision = decideCors("restricted", "https://demo-store.myshopify.com", allowed);
     expect(decision).toEqual({ allowed: true, allowOrigin: "https://demo-store.myshopify.com" });
-    expect(corsResponseHeaders(decision)).toMatchObject({ "Access-Control-Allow-Origin": "https://demo-store.myshopify.com", Vary: "Origin" });
+    expect(corsResponseHeaders(decision)).toMatchObject({
+      "Access-Control-Allow-Origin": "https://demo-store.myshopify.com",
+      Vary: "Origin",
+    });
     expect(decideCors("restricted", "https://app.partner.io:8443", allowed)).toMatchObject({ allowed: true });
   });
 
