@@ -1,7 +1,7 @@
 // The task editor: name, subscriptions (with one-click webhook topics), the Liquid script with
 // templates, the options form generated from the script's options.* references, advanced flags,
 // the action preview sentence and the dry-run panel.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import {
   Banner,
@@ -145,6 +145,22 @@ export function TaskEditor({
   const subscribed = subscriptionTopics(state.subscriptions);
   const missingTopics = webhookTopics.filter((w) => !subscribed.includes(w.topic));
   const [pendingTemplate, setPendingTemplate] = useState<TaskTemplateChoice | null>(null);
+  // The action preview sentence follows the unsaved script: the server previews it (nothing is
+  // performed) a moment after the merchant stops typing.
+  const sentenceFetcher = useFetcher<{ intent: "sentence"; sentence: string | null }>();
+  const sentenceInput = JSON.stringify({ name: state.name, subscriptions: state.subscriptions, script: state.script, options: state.options });
+  const [lastAsked, setLastAsked] = useState(sentenceInput);
+  useEffect(() => {
+    if (sentenceInput === lastAsked) return;
+    const timer = window.setTimeout(() => {
+      setLastAsked(sentenceInput);
+      sentenceFetcher.submit({ intent: "sentence", payload: sentenceInput }, { method: "post" });
+    }, 600);
+    return () => window.clearTimeout(timer);
+    // sentenceFetcher is stable enough; re-running on its state would resubmit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sentenceInput, lastAsked]);
+  const shownSentence = sentenceFetcher.data ? sentenceFetcher.data.sentence : sentence;
 
   const applyTemplate = (template: TaskTemplateChoice) => {
     setState((s) => {
@@ -307,7 +323,7 @@ export function TaskEditor({
                 Action preview
               </Text>
               <p data-testid="action-sentence" style={{ margin: 0 }}>
-                <Text as="span">{sentence ?? "Add a subscription and an action to see what this task does."}</Text>
+                <Text as="span">{shownSentence ?? "Add a subscription and an action to see what this task does."}</Text>
               </p>
             </BlockStack>
           </Card>

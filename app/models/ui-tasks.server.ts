@@ -3,7 +3,6 @@
 import prisma from "../db.server";
 import { createTask, getTask, taskOptions, updateTask, TaskValidationError } from "./tasks.server";
 import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
-import { renderTask } from "../domain/tasks/render";
 import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
@@ -13,9 +12,26 @@ import { parseTaskPayload } from "../ui/task-form";
 import { upsertTaskByName } from "./tasks.server";
 import type { Task } from "@prisma/client";
 
-// TEMPORARY until app/domain/tasks/templates.ts lands (liquid helper).
+import { TASK_TEMPLATES } from "../domain/tasks/templates";
+import { previewTask } from "../domain/tasks/preview";
+import type { ShopInfo } from "../domain/tasks/render";
+import { actionSentence } from "../domain/liquid/action-sentence";
+
+/** The shipped templates (Echo, customer metafield, forward to a URL) as the editor offers them. */
 function templateChoices(): TaskTemplateChoice[] {
-  return [];
+  return TASK_TEMPLATES.map((template) => ({
+    id: template.id,
+    name: template.title,
+    description: template.summary,
+    subscriptions: template.draft.subscriptions.join("\n"),
+    script: template.draft.script,
+    options: template.draft.options,
+  }));
+}
+
+/** Preview renders have no Admin API; the shop's identity is what the session knows. */
+function previewShop(shop: string): ShopInfo {
+  return { name: shop.replace(/\.myshopify\.com$/, ""), domain: shop, myshopify_domain: shop, email: "", currency: "USD", timezone: "UTC" };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -171,14 +187,11 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     }
   }
   const { values } = coerceOptions(discoverOptionKeys(input.script), input.options);
-  const result = await renderTask({
-    script: input.script,
-    options: values,
-    event: { id: eventId, topic, data, created_at: createdAt, source: "preview", preview: true },
-    shop: { name: shop.replace(/\.myshopify\.com$/, ""), domain: shop, myshopify_domain: shop, email: "", currency: "USD", timezone: "UTC" },
-    task: { id: input.taskId ?? "preview", name: input.taskName || "Untitled task" },
-    preview: true,
-  });
+  const [preview] = await previewTask(
+    draftFrom({ name: input.taskName || "Untitled task", subscriptions: topic, script: input.script }, values),
+    { event: { id: eventId, topic, data, created_at: createdAt, source: input.eventId ? "user" : "preview" }, shop: previewShop(shop), taskId: input.taskId ?? undefined },
+  );
+  const result = preview!.result;
   return {
     ok: true,
     topic,
@@ -278,24 +291,45 @@ export async function importTaskJson(shop: string, text: string): Promise<Import
   }
 }
 
-/**
- * The action preview sentence for a saved task ("When user/webhook/test is triggered… Echo").
- * TEMPORARY wording until app/domain/liquid/action-sentence.ts lands (liquid helper).
- */
-export async function taskSentence(shop: string, task: Task): Promise<string | null> {
-  const topics = parseSubscriptions(task.subscriptions).subscriptions.map((s) => s.topic);
-  if (topics.length === 0) return null;
-  const preview = await dryRun(shop, { script: task.script, options: optionsAsRaw(task), taskId: task.id, taskName: task.name, topic: topics[0], dataJson: "{}" });
-  const types = preview.ok ? [...new Set(preview.actions.map((a) => a.type))] : [];
-  return `When ${topics.join(" or ")} is triggered… ${types.length ? types.map((t) => t.charAt(0).toUpperCase() + t.slice(1)).join(", ") : "no actions"}`;
+function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script">, options: Record<string, unknown>): TaskDraft {
+  return {
+    name: state.name,
+    subscriptions: state.subscriptions.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
+    subscriptionsTemplate: null,
+    script: state.script,
+    options,
+    docs: null,
+    performActionRunsInSequence: false,
+    haltActionRunSequenceOnError: false,
+    previewEventDefinitions: [],
+    extra: {},
+  };
 }
 
-function optionsAsRaw(task: Task): TaskFormState["options"] {
-  const raw: TaskFormState["options"] = {};
-  for (const [key, value] of Object.entries(taskOptions(task))) {
-    if (typeof value === "string" || typeof value === "boolean") raw[key] = value;
-    else if (Array.isArray(value)) raw[key] = value.map(String);
-    else if (value !== null && value !== undefined) raw[key] = typeof value === "object" ? Object.entries(value).map(([k, v]) => `${k}: ${String(v)}`).join("\n") : String(value);
+/**
+ * The action preview sentence ("When user/webhook/test is triggered… Echo"): the script is
+ * previewed once per subscribed topic (or per preview event definition) and the action types it
+ * renders are named.
+ */
+export async function sentenceForDraft(shop: string, draft: TaskDraft, taskId?: string): Promise<string> {
+  let types: string[] = [];
+  if (parseSubscriptions(draft.subscriptions).subscriptions.length > 0 && draft.script.trim() !== "") {
+    const previews = await previewTask(draft, { shop: previewShop(shop), taskId });
+    types = previews.flatMap((p) => p.result.actions.map((a) => a.type));
   }
-  return raw;
+  return actionSentence(draft.subscriptions, types);
+}
+
+export function taskSentence(shop: string, task: Task): Promise<string> {
+  return sentenceForDraft(shop, taskToDraft(task), task.id);
+}
+
+/** The editor's live "sentence" intent: the unsaved script and subscriptions. */
+export async function sentenceFromForm(shop: string, payloadText: unknown): Promise<{ intent: "sentence"; sentence: string | null }> {
+  const payload = parseTaskPayload(payloadText);
+  if (!payload.ok) return { intent: "sentence", sentence: null };
+  const { values } = coerceOptions(discoverOptionKeys(payload.state.script), payload.state.options);
+  const draft = draftFrom(payload.state, values);
+  if (parseSubscriptions(draft.subscriptions).errors.length > 0) return { intent: "sentence", sentence: null };
+  return { intent: "sentence", sentence: await sentenceForDraft(shop, draft) };
 }

@@ -1,12 +1,13 @@
 // Edit a task: the editor, enable/disable, export as Mechanic task JSON, delete.
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "../models/tasks.server";
-import { dryRunFromForm, editorContext, exportTaskJson, saveTaskFromForm, taskSentence } from "../models/ui-tasks.server";
+import { dryRunFromForm, sentenceFromForm, editorContext, exportTaskJson, saveTaskFromForm, taskSentence } from "../models/ui-tasks.server";
 import { optionFields, optionRawValue, parseTaskPayload, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { CodeBlock } from "../components/CodeBlock";
@@ -55,6 +56,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         if (!(await getTask(session.shop, id))) notFound();
         return await dryRunFromForm(session.shop, form.get("payload"), id);
       }
+      case "sentence":
+        if (!(await getTask(session.shop, id))) notFound();
+        return await sentenceFromForm(session.shop, form.get("payload"));
       case "save": {
         const payload = parseTaskPayload(form.get("payload"));
         if (!payload.ok) return { intent, ok: false as const, errors: { form: payload.error } as TaskFormErrors, toast: payload.error, toastError: true };
@@ -77,6 +81,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (error instanceof TaskNotFoundError) notFound();
     throw error;
   }
+};
+
+// The live sentence and the dry run change nothing: no need to reload the page's data after them.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  if (intent === "sentence" || intent === "dry-run") return false;
+  return defaultShouldRevalidate;
 };
 
 export default function EditTask() {

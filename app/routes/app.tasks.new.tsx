@@ -1,11 +1,12 @@
 // Create a task, optionally from a template (?template=echo) and for a topic (?topic=user/webhook/test).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
-import { dryRunFromForm, editorContext, saveTaskFromForm } from "../models/ui-tasks.server";
+import { dryRunFromForm, sentenceFromForm, editorContext, saveTaskFromForm } from "../models/ui-tasks.server";
 import { EMPTY_TASK_FORM, optionFields, optionRawValue, parseTaskPayload, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { useActionToast } from "../components/hooks";
@@ -23,7 +24,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     for (const d of optionFields(template.script)) options[d.key] = optionRawValue(d, template.options[d.key]);
     initial = { ...initial, name: template.name, script: template.script, options, subscriptions: topic || template.subscriptions };
   }
-  return { ...context, initial };
+  const { sentence } = await sentenceFromForm(session.shop, JSON.stringify(initial));
+  return { ...context, initial, sentence };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -32,6 +34,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = String(form.get("intent") ?? "");
   const payload = parseTaskPayload(form.get("payload"));
   if (intent === "dry-run") return dryRunFromForm(session.shop, form.get("payload"), null);
+  if (intent === "sentence") return sentenceFromForm(session.shop, form.get("payload"));
   if (intent !== "save") throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });
   if (!payload.ok) return { intent: "save" as const, ok: false as const, errors: { form: payload.error } as TaskFormErrors, toast: payload.error, toastError: true };
   const saved = await saveTaskFromForm(session.shop, null, payload.state);
@@ -41,6 +44,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return redirect(`/app/tasks/${saved.id}?created=1`);
 };
 
+// The live sentence and the dry run change nothing: no need to reload the page's data after them.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  if (intent === "sentence" || intent === "dry-run") return false;
+  return defaultShouldRevalidate;
+};
+
 export default function NewTask() {
   // A different template or topic in the URL starts a fresh form; revalidation after a save must not.
   const location = useLocation();
@@ -48,7 +58,7 @@ export default function NewTask() {
 }
 
 function NewTaskForm() {
-  const { initial, webhookTopics, recentEvents, templates } = useLoaderData<typeof loader>();
+  const { initial, sentence, webhookTopics, recentEvents, templates } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -73,7 +83,7 @@ function NewTaskForm() {
         webhookTopics={webhookTopics}
         templates={templates}
         recentEvents={recentEvents}
-        sentence={null}
+        sentence={sentence}
         taskId={null}
       />
     </Page>

@@ -130,4 +130,20 @@ describe("Task screens", () => {
     expect(await prisma.task.findUnique({ where: { id: task.id } })).toBeNull();
     expect(statusOf(await call(edit.loader, getRequest(SHOP_A, `/app/tasks/${task.id}`), { id: task.id }))).toBe(404);
   });
+
+  it("starts from a template with the topic from the URL, and previews the sentence of unsaved edits", async () => {
+    const page = asData(await call(create.loader, getRequest(SHOP_A, "/app/tasks/new?template=echo&topic=user/from/url")));
+    expect(page.templates.map((t) => t.id)).toEqual(["echo", "customer-metafield", "forward-to-url"]);
+    expect(page.initial.script).toContain('{% action "echo", event.data %}');
+    expect(page.initial.subscriptions).toBe("user/from/url");
+    expect(page.sentence).toBe("When user/from/url is triggered… Echo");
+
+    const metafield = asData(await call(create.loader, getRequest(SHOP_A, "/app/tasks/new?template=customer-metafield")));
+    expect(metafield.initial.options).toMatchObject({ metafield_namespace__required: "hookline", metafield_type__required: "json" });
+
+    const live = asData(
+      await call(create.action, postRequest(SHOP_A, "/app/tasks/new", { intent: "sentence", payload: form({ subscriptions: "user/a/b\nuser/c/d+1.hour", script: '{% action "http", url: "https://example.com" %}{% action "echo", 1 %}' }) })),
+    );
+    expect(live).toEqual({ intent: "sentence", sentence: "When user/a/b or user/c/d (after 1 hour) is triggered… HTTP request, Echo" });
+  });
 });
