@@ -6,6 +6,7 @@ import {
   Tag,
   TablerowTag,
   CaseTag,
+  CaptureTag,
   Value,
   evalToken,
   type Context,
@@ -363,6 +364,20 @@ class RubyCaseTag extends CaseTag {
   }
 }
 
+/** capture writes values the way {{ }} prints them (Ruby-style hashes, 3.0 floats). */
+class RubyCaptureTag extends CaptureTag {
+  *render(ctx: Context): Generator<unknown, void, unknown> {
+    const emitter = {
+      buffer: "",
+      write(html: unknown) {
+        this.buffer += toLiquidString(html);
+      },
+    };
+    yield this.liquid.renderer.renderTemplates(this.templates, ctx, emitter as unknown as Emitter);
+    ctx.bottom()[this.variable] = emitter.buffer;
+  }
+}
+
 function unsupported(name: string) {
   return class UnsupportedTag extends Tag {
     constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
@@ -381,5 +396,6 @@ export function registerTags(liquid: Liquid): void {
   liquid.registerTag("assign", MechanicAssignTag);
   liquid.registerTag("tablerow", ShopifyTablerowTag);
   liquid.registerTag("case", RubyCaseTag);
+  liquid.registerTag("capture", RubyCaptureTag);
   for (const name of ["include", "render", "layout"]) liquid.registerTag(name, unsupported(name));
 }

@@ -121,6 +121,7 @@ describe("strings, escaping and nil", () => {
 
   it("prints a hash the way Ruby inspects it", async () => {
     expect(await render("{{ h }}", { h: { a: 1, b: "x", c: null } })).toBe('{"a"=>1, "b"=>"x", "c"=>nil}');
+    expect(await render("{% capture c %}{{ h }} {{ 2.0 }}{% endcapture %}{{ c }}", { h: { a: 1 } })).toBe('{"a"=>1} 2.0');
   });
 });
 
