@@ -8,6 +8,7 @@ import { DEFAULT_MAX_QUERY_COST, executeAdminGraphql, type GraphqlRequestBody } 
 import { customerSummary } from "./resolvers";
 import { adminSchemaLoadMs, loadAdminSchema, SCHEMA_API_VERSION } from "./schema";
 import { LocalStoreState } from "./state";
+import { handleStorefrontRequest } from "./storefront/preview";
 import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, positiveNumberFromEnv, Throttle } from "./throttle";
 
 export const DEFAULT_LOCAL_API_KEY = "hookline-local-api-key";
@@ -268,6 +269,8 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       return;
     }
     if (pathname === "/admin/oauth/access_token") return handleAccessToken(request, response);
+    // Storefront preview of the theme app extension (issue 6): see ./storefront/preview.ts.
+    if (await handleStorefrontRequest(request, response, { state })) return;
     if (pathname.startsWith("/_local/")) return handleLocal(request, response, pathname);
     throw new HttpError(404, { errors: "Not Found" });
   }
