@@ -40,6 +40,13 @@ export function resolveTimeZone(input: string | null | undefined): string {
     formatterFor(candidate);
     return candidate;
   } catch {
+    // "(GMT-05:00) Eastern Time (US & Canada)": fall back to the fixed offset when it is whole hours.
+    const offset = /^\(GMT([+-])(\d{2}):00\)/.exec(raw);
+    if (offset) {
+      const hours = Number(offset[2]);
+      // Etc/GMT zones have inverted signs: Etc/GMT+5 is UTC-05:00.
+      return hours === 0 ? "UTC" : `Etc/GMT${offset[1] === "+" ? "-" : "+"}${hours}`;
+    }
     throw new Error(`unknown time zone: ${raw}`);
   }
 }

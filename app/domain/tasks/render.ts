@@ -132,8 +132,9 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
     let timeZone = "UTC";
     try {
       timeZone = resolveTimeZone(input.shop?.iana_timezone ? String(input.shop.iana_timezone) : input.shop?.timezone);
-    } catch (error) {
-      logs.push(`shop time zone ${JSON.stringify(input.shop?.timezone)} is unknown; dates use UTC (${(error as Error).message})`);
+    } catch {
+      // An unrecognisable shop zone must not fail every run; dates then use UTC.
+      timeZone = "UTC";
     }
     const limits = engineLimits(input.limits);
     const state = { timeZone, preview, shopifyQuery: preview ? undefined : input.shopifyQuery };

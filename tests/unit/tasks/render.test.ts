@@ -184,6 +184,15 @@ describe("renderTask: environment", () => {
     expect(result.logs).toEqual(["2000-01-01 00:00 -0600", "2000-01-01T00:00:00-06:00", "2000-01-01T06:00:00Z"]);
   });
 
+  it("understands Shopify's display time zones and falls back to UTC", async () => {
+    const eastern = await renderTask(input(`{% log "2000-01-01" | date: "%H:%M %z" %}`, { shop: { ...shop, timezone: "(GMT-05:00) Eastern Time (US & Canada)" } }));
+    expect(eastern.logs).toEqual(["00:00 -0500"]);
+    const iana = await renderTask(input(`{% log "2000-07-01" | date: "%z" %}`, { shop: { ...shop, timezone: "(GMT-05:00) x", iana_timezone: "America/New_York" } }));
+    expect(iana.logs).toEqual(["-0400"]);
+    const unknown = await renderTask(input(`{% log "2000-01-01" | date: "%z" %}`, { shop: { ...shop, timezone: "Nowhere/Special" } }));
+    expect(unknown).toMatchObject({ logs: ["+0000"], errors: [] });
+  });
+
   it("sets a subject variable for Shopify topics and `action` for actions/perform", async () => {
     expect(subjectVariable("shopify/customers/create")).toBe("customer");
     expect(subjectVariable("shopify/inventory_levels/update")).toBe("inventory_level");
