@@ -52,13 +52,20 @@ export async function createCacheEndpoint(
   return withUrl(endpoint);
 }
 
-export async function listCacheEndpoints(shop: string, db: PrismaClient = defaultPrisma): Promise<CacheEndpointWithUrl[]> {
+export async function listCacheEndpoints(
+  shop: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<CacheEndpointWithUrl[]> {
   const rows = await db.cacheEndpoint.findMany({ where: { shop }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return rows.map(withUrl);
 }
 
 /** Deletes one of the shop's endpoints; false when the shop has no endpoint with that id. */
-export async function deleteCacheEndpoint(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<boolean> {
+export async function deleteCacheEndpoint(
+  shop: string,
+  id: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<boolean> {
   if (!isCacheEndpointId(id)) return false;
   const { count } = await db.cacheEndpoint.deleteMany({ where: { id, shop } });
   return count > 0;

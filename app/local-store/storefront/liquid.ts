@@ -2,7 +2,15 @@
 // Shopify: `customer` (with `customer.metafields.<namespace>.<key>` and its `.value`/`.type`),
 // `block.settings`, `section.id`, `shop`, `routes`, and the filters the block uses (`asset_url`,
 // `json`). `{% schema %}` renders nothing, as in a theme. Test and demo surface only.
-import { Drop, Liquid, Tag, type Emitter, type Liquid as LiquidEngine, type TagToken, type TopLevelToken } from "liquidjs";
+import {
+  Drop,
+  Liquid,
+  Tag,
+  type Emitter,
+  type Liquid as LiquidEngine,
+  type TagToken,
+  type TopLevelToken,
+} from "liquidjs";
 import { isInteger, isSafeNumber, parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 
 /** A stored metafield as the local store holds it: its type and its value as text. */
@@ -54,7 +62,15 @@ function parseNumber(text: string): number | bigint {
  */
 export function metafieldLiquidValue(type: string, text: string): unknown {
   try {
-    if (type === "json" || type.startsWith("list.") || type === "rating" || type === "dimension" || type === "volume" || type === "weight" || type === "money") {
+    if (
+      type === "json" ||
+      type.startsWith("list.") ||
+      type === "rating" ||
+      type === "dimension" ||
+      type === "volume" ||
+      type === "weight" ||
+      type === "money"
+    ) {
       return parseLossless(text, null, parseNumber);
     }
     if (type === "number_integer") {
@@ -109,6 +125,13 @@ function toJsonable(value: unknown): unknown {
   return value;
 }
 
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+function shopifyEscape(value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value instanceof Drop ? value.valueOf() : value);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
 /** `{% schema %}…{% endschema %}`: read by the theme editor, renders nothing. */
 class SchemaTag extends Tag {
   constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: LiquidEngine) {
@@ -139,6 +162,8 @@ export function createStorefrontLiquid(): Liquid {
     cache: false,
   });
   liquid.registerTag("schema", SchemaTag);
+  // Shopify's escape (CGI.escapeHTML): named entity for the double quote, numeric for the single.
+  liquid.registerFilter("escape", (value: unknown) => shopifyEscape(value));
   liquid.registerFilter("json", (value: unknown) => stringifyLossless(toJsonable(value) ?? null) ?? "null");
   liquid.registerFilter("asset_url", function (this: { context: { getSync(path: string[]): unknown } }, name: unknown) {
     const base = this.context.getSync([ASSET_BASE_VARIABLE]);

@@ -45,8 +45,10 @@ export interface StorefrontOptions {
   extensionDir?: string;
 }
 
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 function html(status: number, body: string): StorefrontAnswer {
@@ -136,7 +138,12 @@ function pageHtml(options: {
 `;
 }
 
-function loginPageHtml(shopName: string, shopPath: string, customers: { id: number; name: string }[], settings: URLSearchParams): string {
+function loginPageHtml(
+  shopName: string,
+  shopPath: string,
+  customers: { id: number; name: string }[],
+  settings: URLSearchParams,
+): string {
   const items = customers
     .map((c) => {
       const query = new URLSearchParams(settings);
@@ -161,12 +168,18 @@ ${items}
 }
 
 /** Answers a storefront preview request (any method; only GET and HEAD are served). */
-export async function answerStorefront(method: string, rawUrl: string, options: StorefrontOptions): Promise<StorefrontAnswer> {
+export async function answerStorefront(
+  method: string,
+  rawUrl: string,
+  options: StorefrontOptions,
+): Promise<StorefrontAnswer> {
   const { state } = options;
   const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
   const url = new URL(rawUrl, "http://local-store");
   if (method !== "GET" && method !== "HEAD") {
-    return problem(405, `Method ${method} not allowed: the storefront preview only answers GET`, { Allow: "GET, HEAD" });
+    return problem(405, `Method ${method} not allowed: the storefront preview only answers GET`, {
+      Allow: "GET, HEAD",
+    });
   }
   const rest = url.pathname.slice(STOREFRONT_PREFIX.length);
 
@@ -228,12 +241,29 @@ export async function answerStorefront(method: string, rawUrl: string, options: 
   const sections = url.searchParams.get("sections");
   if (sections !== null) {
     // Shopify answers unknown ids with null, at most five sections per request.
-    const ids = sections.split(",").map((id) => id.trim()).filter(Boolean).slice(0, 5);
+    const ids = sections
+      .split(",")
+      .map((id) => id.trim())
+      .filter(Boolean)
+      .slice(0, 5);
     const body = Object.fromEntries(ids.map((id) => [id, id === PREVIEW_SECTION_ID ? sectionHtml(id, block) : null]));
-    return { status: 200, headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" }, body: JSON.stringify(body) };
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+      body: JSON.stringify(body),
+    };
   }
 
-  return html(200, pageHtml({ shopName: shopRecord.name, shopPath, customer, settings: settingsParams, section: sectionHtml(PREVIEW_SECTION_ID, block) }));
+  return html(
+    200,
+    pageHtml({
+      shopName: shopRecord.name,
+      shopPath,
+      customer,
+      settings: settingsParams,
+      section: sectionHtml(PREVIEW_SECTION_ID, block),
+    }),
+  );
 }
 
 /**
@@ -253,7 +283,10 @@ export async function handleStorefrontRequest(
     answer = await answerStorefront(request.method ?? "GET", rawUrl, options);
   } catch (error) {
     // A broken block (Liquid or schema error) is shown to the developer, not swallowed.
-    answer = problem(500, `Storefront preview could not render the block: ${error instanceof Error ? error.message : String(error)}`);
+    answer = problem(
+      500,
+      `Storefront preview could not render the block: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   request.resume();
   response.writeHead(answer.status, { ...answer.headers, "Content-Length": Buffer.byteLength(answer.body) });

@@ -25,8 +25,14 @@
     window.crypto.getRandomValues(bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+    var hex = Array.prototype.map
+      .call(bytes, function (b) {
+        return (b + 0x100).toString(16).slice(1);
+      })
+      .join("");
+    return (
+      hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20)
+    );
   }
 
   function seconds(value, fallback, min, max) {
@@ -36,7 +42,9 @@
   }
 
   function sleep(ms) {
-    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+    return new Promise(function (resolve) {
+      setTimeout(resolve, ms);
+    });
   }
 
   function setState(block, state) {
@@ -108,7 +116,11 @@
 
   function poll(block, deadline, intervalMs) {
     return sleep(intervalMs)
-      .then(function () { return fetchRenderedBlock(block).catch(function () { return null; }); })
+      .then(function () {
+        return fetchRenderedBlock(block).catch(function () {
+          return null;
+        });
+      })
       .then(function (fresh) {
         var state = fresh && fresh.getAttribute("data-state");
         if (fresh && DONE_STATES[state]) {
