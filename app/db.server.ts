@@ -25,7 +25,20 @@ export function createPrismaClient(url = databaseUrl()): PrismaClient {
     };
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PrismaClient({ adapter: new TunedSQLite({ url }) });
+}
+
+/**
+ * SQLite in WAL mode with synchronous=NORMAL: readers never block the writer, and a commit survives a
+ * process crash without an fsync per transaction (the last commits can be lost on power loss; production
+ * runs on PostgreSQL). See docs/decisions/0001-prisma-6-js-engine.md.
+ */
+class TunedSQLite extends PrismaBetterSQLite3 {
+  async connect() {
+    const adapter = await super.connect();
+    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    return adapter;
+  }
 }
 
 declare global {

@@ -55,7 +55,8 @@ const server = createServer(async (req, res) => {
     if (handleIngressNode && req.url?.startsWith("/webhook/") && (await handleIngressNode(req, res))) return;
     if ((req.method === "GET" || req.method === "HEAD") && req.url && serveStatic(req.url.split("?")[0], res)) return;
     const request = createRequest(req, res);
-    const response = await handleRequest(request);
+    // Request facts the ingress route records (the fast path above reads them from req itself).
+    const response = await handleRequest(request, { clientIp: req.socket.remoteAddress ?? null, rawHeaders: req.rawHeaders });
     await sendResponse(res, response);
   } catch (error) {
     console.error(error);
