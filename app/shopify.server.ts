@@ -7,6 +7,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { apiKey, apiSecret, appUrl } from "./config.server";
 import { onShopInstalled } from "./models/shops.server";
+import { ensureCustomerMetafieldDefinition } from "./models/metafield-definition.server";
 
 // After the node adapter import: our fetch must win over the adapter's default.
 setUpLocalMode();
@@ -32,6 +33,11 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled(session.shop, session.scope ?? null);
+      // Storefront Liquid can read the customer result metafield only with a definition (issue 6).
+      // Idempotent; a failure is logged and retried at the next auth rather than blocking install.
+      await ensureCustomerMetafieldDefinition(session.shop).catch((error: unknown) =>
+        console.error(`[install] ${error instanceof Error ? error.message : String(error)}`),
+      );
     },
   },
 });
