@@ -148,7 +148,7 @@ export function TaskEditor({
   // The action preview sentence follows the unsaved script: the server previews it (nothing is
   // performed) a moment after the merchant stops typing.
   const sentenceFetcher = useFetcher<{ intent: "sentence"; sentence: string | null }>();
-  const sentenceInput = JSON.stringify({ name: state.name, subscriptions: state.subscriptions, script: state.script, options: state.options });
+  const sentenceInput = JSON.stringify({ name: state.name, subscriptions: state.subscriptions, script: state.script, options: state.options, template: state.template ?? null });
   const [lastAsked, setLastAsked] = useState(sentenceInput);
   useEffect(() => {
     if (sentenceInput === lastAsked) return;
@@ -175,6 +175,7 @@ export function TaskEditor({
         subscriptions: s.subscriptions.trim() === "" ? template.subscriptions : s.subscriptions,
         script: template.script,
         options,
+        template: template.id,
       };
     });
     setPendingTemplate(null);
@@ -304,13 +305,14 @@ export function TaskEditor({
                 onChange={set("performActionRunsInSequence")}
                 helpText="Actions run one after another, in the order the script rendered them."
               />
-              <Checkbox
-                label="Halt the sequence on error"
-                checked={state.haltActionRunSequenceOnError}
-                onChange={set("haltActionRunSequenceOnError")}
-                disabled={!state.performActionRunsInSequence}
-                helpText="When an action fails, the remaining actions are skipped."
-              />
+              {state.performActionRunsInSequence && (
+                <Checkbox
+                  label="Halt the sequence on error"
+                  checked={state.haltActionRunSequenceOnError}
+                  onChange={set("haltActionRunSequenceOnError")}
+                  helpText="When an action fails, the remaining actions are skipped."
+                />
+              )}
             </BlockStack>
           </Card>
         </BlockStack>

@@ -12,7 +12,7 @@ import { parseTaskPayload } from "../ui/task-form";
 import { upsertTaskByName } from "./tasks.server";
 import type { Task } from "@prisma/client";
 
-import { TASK_TEMPLATES } from "../domain/tasks/templates";
+import { TASK_TEMPLATES, findTaskTemplate } from "../domain/tasks/templates";
 import { previewTask } from "../domain/tasks/preview";
 import type { ShopInfo } from "../domain/tasks/render";
 import { actionSentence } from "../domain/liquid/action-sentence";
@@ -98,7 +98,11 @@ export async function saveTaskFromForm(shop: string, id: string | null, state: T
   };
   try {
     if (id === null) {
-      const task = await createTask(shop, input);
+      const template = state.template ? findTaskTemplate(state.template) : null;
+      const task = await createTask(shop, {
+        ...input,
+        ...(template ? { docs: template.draft.docs, previewEventDefinitions: template.draft.previewEventDefinitions } : {}),
+      });
       return { ok: true, id: task.id, version: task.version };
     }
     const existing = await getTask(shop, id);
@@ -291,7 +295,8 @@ export async function importTaskJson(shop: string, text: string): Promise<Import
   }
 }
 
-function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script">, options: Record<string, unknown>): TaskDraft {
+function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script" | "template">, options: Record<string, unknown>): TaskDraft {
+  const template = state.template ? findTaskTemplate(state.template) : null;
   return {
     name: state.name,
     subscriptions: state.subscriptions.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
@@ -301,9 +306,29 @@ function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script
     docs: null,
     performActionRunsInSequence: false,
     haltActionRunSequenceOnError: false,
-    previewEventDefinitions: [],
+    previewEventDefinitions: template ? template.draft.previewEventDefinitions : [],
     extra: {},
   };
+}
+
+/** Without preview event definitions, Mechanic previews against a recent real event of each topic. */
+async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDraft> {
+  if (draft.previewEventDefinitions.length > 0) return draft;
+  const topics = [...new Set(parseSubscriptions(draft.subscriptions).subscriptions.map((s) => s.topic))];
+  const definitions = [];
+  for (const topic of topics.slice(0, 10)) {
+    const recent = await prisma.event.findFirst({ where: { shop, topic }, orderBy: { createdAt: "desc" }, select: { data: true } });
+    let data: unknown = null;
+    if (recent) {
+      try {
+        data = parseJsonExact(recent.data);
+      } catch {
+        data = recent.data;
+      }
+    }
+    definitions.push({ description: topic, event_attributes: { topic, data } });
+  }
+  return { ...draft, previewEventDefinitions: definitions };
 }
 
 /**
@@ -314,7 +339,7 @@ function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script
 export async function sentenceForDraft(shop: string, draft: TaskDraft, taskId?: string): Promise<string> {
   let types: string[] = [];
   if (parseSubscriptions(draft.subscriptions).subscriptions.length > 0 && draft.script.trim() !== "") {
-    const previews = await previewTask(draft, { shop: previewShop(shop), taskId });
+    const previews = await previewTask(await withRecentEvents(shop, draft), { shop: previewShop(shop), taskId });
     types = previews.flatMap((p) => p.result.actions.map((a) => a.type));
   }
   return actionSentence(draft.subscriptions, types);

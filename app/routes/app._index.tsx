@@ -72,11 +72,11 @@ function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
             Post anything to the URL (curl, fetch, a form), or use “Send test event” on the webhook page. The event appears
             below within seconds.
           </Text>
-          <InlineStack>
-            <Button url={webhookUrl} disabled={progress.webhooks === 0}>
-              Send a test event
-            </Button>
-          </InlineStack>
+          {progress.webhooks > 0 && (
+            <InlineStack>
+              <Button url={webhookUrl}>Send a test event</Button>
+            </InlineStack>
+          )}
         </Step>
       </BlockStack>
     </Card>

@@ -22,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (template) {
     const options: TaskFormState["options"] = {};
     for (const d of optionFields(template.script)) options[d.key] = optionRawValue(d, template.options[d.key]);
-    initial = { ...initial, name: template.name, script: template.script, options, subscriptions: topic || template.subscriptions };
+    initial = { ...initial, name: template.name, script: template.script, options, subscriptions: topic || template.subscriptions, template: template.id };
   }
   const { sentence } = await sentenceFromForm(session.shop, JSON.stringify(initial));
   return { ...context, initial, sentence };

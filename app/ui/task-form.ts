@@ -13,6 +13,8 @@ export interface TaskFormState {
   performActionRunsInSequence: boolean;
   haltActionRunSequenceOnError: boolean;
   enabled: boolean;
+  /** The shipped template the script came from, if any (its preview events and docs come along). */
+  template?: string | null;
 }
 
 export type TaskFormErrors = Partial<Record<"name" | "subscriptions" | "script" | "form", string>> & {
@@ -128,6 +130,7 @@ export function parseTaskPayload(text: unknown): { ok: true; state: TaskFormStat
       performActionRunsInSequence: v.performActionRunsInSequence === true,
       haltActionRunSequenceOnError: v.haltActionRunSequenceOnError === true,
       enabled: v.enabled !== false,
+      template: typeof v.template === "string" && /^[a-z-]{1,40}$/.test(v.template) ? v.template : null,
     },
   };
 }
