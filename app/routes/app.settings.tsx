@@ -133,6 +133,21 @@ export default function Settings() {
                   Save settings
                 </Button>
               </InlineStack>
+              {/* Getting results back (issue 6): the cache endpoints screen lives at /app/cache-endpoints. */}
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Cache endpoints
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Secret URLs that return the current value of a cache key as JSON, so callers can read back what
+                    your tasks stored.
+                  </Text>
+                  <InlineStack>
+                    <Button url="/app/cache-endpoints">Manage cache endpoints</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
             </BlockStack>
           </Layout.Section>
         </Layout>
