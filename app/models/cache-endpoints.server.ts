@@ -138,3 +138,21 @@ export async function handleCacheEndpointRequest(
     },
   });
 }
+
+export type CacheEndpointListing = CacheEndpointWithUrl & { valueExpiresAt: Date | null };
+
+/** The shop's endpoints with when each key's current value expires (null: no value now). */
+export async function listCacheEndpointsWithValues(
+  shop: string,
+  db: PrismaClient = defaultPrisma,
+  now: Date = new Date(),
+): Promise<CacheEndpointListing[]> {
+  const endpoints = await listCacheEndpoints(shop, db);
+  if (endpoints.length === 0) return [];
+  const entries = await db.cacheEntry.findMany({
+    where: { shop, key: { in: [...new Set(endpoints.map((e) => e.key))] }, expiresAt: { gt: now } },
+    select: { key: true, expiresAt: true },
+  });
+  const expiries = new Map(entries.map((entry) => [entry.key, entry.expiresAt]));
+  return endpoints.map((endpoint) => ({ ...endpoint, valueExpiresAt: expiries.get(endpoint.key) ?? null }));
+}
