@@ -64,10 +64,25 @@ export interface RunnerDeps {
   log?: (message: string) => void;
 }
 
-type EventRow = NonNullable<Awaited<ReturnType<PrismaClient["event"]["findUnique"]>>>;
-type TaskRow = NonNullable<Awaited<ReturnType<PrismaClient["task"]["findUnique"]>>>;
-type TaskRunRow = NonNullable<Awaited<ReturnType<PrismaClient["taskRun"]["findUnique"]>>>;
-type ActionRunRow = NonNullable<Awaited<ReturnType<PrismaClient["actionRun"]["findUnique"]>>>;
+// Only the columns the runner uses: whole rows (raw bodies, rendered output) cost real time per query.
+const EVENT_FIELDS = {
+  id: true, shop: true, topic: true, data: true, source: true, parentId: true, depth: true,
+  requestId: true, status: true, taskIds: true, runAt: true, createdAt: true,
+} as const;
+const TASK_FIELDS = {
+  id: true, name: true, script: true, options: true, subscriptions: true, version: true, enabled: true,
+  performActionRunsInSequence: true, haltActionRunSequenceOnError: true,
+} as const;
+const TASK_RUN_FIELDS = { id: true, eventId: true, taskId: true, status: true, runAt: true, attempts: true, startedAt: true } as const;
+const ACTION_RUN_FIELDS = {
+  id: true, taskRunId: true, position: true, type: true, options: true, meta: true, status: true,
+  attempts: true, nextAttemptAt: true, startedAt: true, createdAt: true,
+} as const;
+
+interface EventRow { id: string; shop: string; topic: string; data: string; source: string; parentId: string | null; depth: number; requestId: string | null; status: string; taskIds: string | null; runAt: Date | null; createdAt: Date }
+interface TaskRow { id: string; name: string; script: string; options: string; subscriptions: string; version: number; enabled: boolean; performActionRunsInSequence: boolean; haltActionRunSequenceOnError: boolean }
+interface TaskRunRow { id: string; eventId: string; taskId: string; status: string; runAt: Date; attempts: number; startedAt: Date | null }
+interface ActionRunRow { id: string; taskRunId: string; position: number; type: string; options: string; meta: string | null; status: string; attempts: number; nextAttemptAt: Date | null; startedAt: Date | null; createdAt: Date }
 
 const SHOP_QUERY = `query HooklineShop { shop { name email myshopifyDomain primaryDomain { host } currencyCode ianaTimezone } }`;
 const TERMINAL = new Set(["succeeded", "failed", "skipped"]);
@@ -96,7 +111,7 @@ export function createRunner(deps: RunnerDeps) {
 
   /** The job for an event: create its task runs and run those that are due. Safe to repeat. */
   async function processEvent(eventId: string): Promise<void> {
-    const event = await db.event.findUnique({ where: { id: eventId } });
+    const event = await db.event.findUnique({ where: { id: eventId }, select: EVENT_FIELDS });
     if (!event) {
       log(`event ${eventId}: not found (deleted?); nothing to do`);
       return;
@@ -111,7 +126,7 @@ export function createRunner(deps: RunnerDeps) {
         data: { status: "running", startedAt: now() },
       });
     }
-    const taskRuns = await ensureTaskRuns(event);
+    const { taskRuns, tasks } = await ensureTaskRuns(event);
     const context = new RunContext();
     for (const taskRun of taskRuns) {
       if (taskRun.status === "pending" && taskRun.runAt.getTime() > now().getTime()) {
@@ -119,13 +134,14 @@ export function createRunner(deps: RunnerDeps) {
         continue;
       }
       if (TERMINAL.has(taskRun.status) && taskRun.status !== "succeeded") continue;
-      await advanceTaskRun(taskRun.id, context, event);
+      const task = tasks.get(taskRun.taskId) ?? (await db.task.findUnique({ where: { id: taskRun.taskId }, select: TASK_FIELDS }));
+      if (task) await advance(taskRun, task, event, context);
     }
     await rollUpEvent(eventId);
   }
 
   /** Creates the event's task runs, one per subscribed enabled task (unique per event and task). */
-  async function ensureTaskRuns(event: EventRow): Promise<TaskRunRow[]> {
+  async function ensureTaskRuns(event: EventRow): Promise<{ taskRuns: TaskRunRow[]; tasks: Map<string, TaskRow> }> {
     const targeted = parseStored(event.taskIds, null);
     const targetIds = Array.isArray(targeted) ? targeted.filter((id): id is string => typeof id === "string") : null;
     const candidates = await db.task.findMany({
@@ -136,7 +152,9 @@ export function createRunner(deps: RunnerDeps) {
         ...(targetIds ? { id: { in: targetIds } } : {}),
       },
       orderBy: { createdAt: "asc" },
+      select: TASK_FIELDS,
     });
+    const tasks = new Map(candidates.map((task) => [task.id, task]));
     const base = event.runAt && event.runAt.getTime() > event.createdAt.getTime() ? event.runAt : event.createdAt;
     for (const task of candidates) {
       const subscription = subscriptionFor(task.subscriptions, event.topic);
@@ -145,7 +163,7 @@ export function createRunner(deps: RunnerDeps) {
       // untargeted mechanic/actions/perform event would reach every subscriber, so refuse that.
       if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) continue;
       try {
-        await db.taskRun.create({
+        await db.taskRun.createMany({
           data: {
             id: randomUUID(),
             eventId: event.id,
@@ -159,28 +177,28 @@ export function createRunner(deps: RunnerDeps) {
         if (!isUniqueViolation(error)) throw error; // already created by an earlier delivery
       }
     }
-    return db.taskRun.findMany({ where: { eventId: event.id }, orderBy: { createdAt: "asc" } });
+    const taskRuns = await db.taskRun.findMany({ where: { eventId: event.id }, orderBy: { createdAt: "asc" }, select: TASK_RUN_FIELDS });
+    return { taskRuns, tasks };
   }
 
   // ---------------------------------------------------------------- task runs
 
   /** The job for a task run: render it if it still needs rendering, then perform due actions. */
   async function processTaskRun(taskRunId: string): Promise<void> {
-    const eventId = await advanceTaskRun(taskRunId, new RunContext());
-    if (eventId) await rollUpEvent(eventId);
+    const taskRun = await db.taskRun.findUnique({ where: { id: taskRunId }, select: { ...TASK_RUN_FIELDS, task: { select: TASK_FIELDS }, event: { select: EVENT_FIELDS } } });
+    if (!taskRun) return; // deleted with its task or event
+    const { task, event, ...run } = taskRun;
+    await advance(run, task, event, new RunContext());
+    await rollUpEvent(event.id);
   }
 
-  /** Renders (when claimable) and performs; returns the event id, or null if the run is gone. */
-  async function advanceTaskRun(taskRunId: string, context: RunContext, knownEvent?: EventRow): Promise<string | null> {
-    const taskRun = await db.taskRun.findUnique({ where: { id: taskRunId }, include: { task: true } });
-    if (!taskRun) return null;
-    const event = knownEvent && knownEvent.id === taskRun.eventId ? knownEvent : await db.event.findUnique({ where: { id: taskRun.eventId } });
-    if (!event) return null;
+  /** Renders the task run (when claimable) and performs its due actions. */
+  async function advance(taskRun: TaskRunRow, task: TaskRow, event: EventRow, context: RunContext): Promise<void> {
     const current = now();
 
     if (taskRun.status === "pending" && taskRun.runAt.getTime() > current.getTime()) {
       await deps.scheduleTaskRun(taskRun.id, taskRun.runAt); // delivered early: look again when due
-      return event.id;
+      return;
     }
     const staleBefore = new Date(current.getTime() - deps.taskLeaseMs);
     const claimable = taskRun.status === "pending" || (taskRun.status === "running" && (taskRun.startedAt ?? current) < staleBefore);
@@ -192,23 +210,32 @@ export function createRunner(deps: RunnerDeps) {
         },
         data: { status: "running", startedAt: current, attempts: { increment: 1 }, finishedAt: null },
       });
-      if (claim.count === 1) {
-        const rendered = await renderClaimed(taskRun, taskRun.task, event, taskRun.attempts + 1, context, current);
-        if (!rendered) return event.id;
-      } else {
-        return event.id; // another worker has it
-      }
-    } else if (taskRun.status !== "succeeded") {
-      return event.id; // failed or skipped (final), or being rendered elsewhere
+      if (claim.count !== 1) return; // another worker has it
+      const created = await renderClaimed(taskRun, task, event, taskRun.attempts + 1, context, current);
+      if (created) await performDueActions(taskRun.id, task, event, created);
+      return;
     }
-    await performDueActions(taskRun.id, taskRun.task, event);
-    return event.id;
+    if (taskRun.status !== "succeeded") return; // failed or skipped (final), or being rendered elsewhere
+    await performDueActions(taskRun.id, task, event);
   }
 
   /** Renders a claimed task run; stores actions/logs/errors and creates action runs atomically. */
-  async function renderClaimed(taskRun: TaskRunRow, task: TaskRow, event: EventRow, claimedAttempt: number, context: RunContext, startedAt: Date): Promise<boolean> {
+  async function renderClaimed(taskRun: TaskRunRow, task: TaskRow, event: EventRow, claimedAttempt: number, context: RunContext, startedAt: Date): Promise<ActionRunRow[] | null> {
     const finish = async (status: "succeeded" | "failed", fields: { actions?: unknown[]; logs?: unknown[]; errors: unknown[] }, actionRows: { type: string; options: unknown; meta: unknown; performEvent: boolean }[]) => {
       const finishedAt = now();
+      const rows: ActionRunRow[] = actionRows.map((action, position) => ({
+        id: randomUUID(),
+        taskRunId: taskRun.id,
+        position,
+        type: action.type,
+        options: toJsonText(storedOptions(action)),
+        meta: action.meta === null || action.meta === undefined ? null : toJsonText(action.meta),
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: null,
+        startedAt: null,
+        createdAt: finishedAt,
+      }));
       await db.$transaction(async (tx) => {
         const { count } = await tx.taskRun.updateMany({
           where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
@@ -222,26 +249,15 @@ export function createRunner(deps: RunnerDeps) {
           },
         });
         if (count !== 1) throw new LostClaimError();
-        if (actionRows.length) {
-          await tx.actionRun.createMany({
-            data: actionRows.map((action, position) => ({
-              id: randomUUID(),
-              taskRunId: taskRun.id,
-              position,
-              type: action.type,
-              options: toJsonText(storedOptions(action)),
-              meta: action.meta === null || action.meta === undefined ? null : toJsonText(action.meta),
-              status: "pending",
-            })),
-          });
-        }
+        if (rows.length) await tx.actionRun.createMany({ data: rows });
       }, { maxWait: 10_000, timeout: 15_000 });
+      return rows;
     };
 
     try {
       if (!task.enabled) {
         await finish("failed", { errors: ["task is disabled"] }, []);
-        return false;
+        return null;
       }
       let result;
       try {
@@ -258,20 +274,19 @@ export function createRunner(deps: RunnerDeps) {
         });
       } catch (error) {
         await finish("failed", { errors: [`task run failed: ${describeError(error)}`] }, []);
-        return false;
+        return null;
       }
       if (result.errors.length) {
         // Any error fails the task run and cancels all of its actions (Mechanic's rule).
         await finish("failed", { actions: result.actions, logs: result.logs, errors: result.errors }, []);
-        return false;
+        return null;
       }
-      await finish("succeeded", { actions: result.actions, logs: result.logs, errors: [] }, result.actions);
-      log(`task run ${taskRun.id} (${task.name}) rendered ${result.actions.length} action(s) in ${now().getTime() - startedAt.getTime()} ms`);
-      return true;
+      const created = await finish("succeeded", { actions: result.actions, logs: result.logs, errors: [] }, result.actions);
+      return created;
     } catch (error) {
       if (error instanceof LostClaimError) {
         log(`task run ${taskRun.id}: claim lost to another worker; leaving it to them`);
-        return false;
+        return null;
       }
       // Storing the outcome failed (e.g. the database was busy): nothing was performed, so give the
       // claim back and look again shortly instead of waiting for the lease to expire.
@@ -281,7 +296,7 @@ export function createRunner(deps: RunnerDeps) {
         .catch(() => ({ count: 0 }));
       if (released.count !== 1) throw error;
       await deps.scheduleTaskRun(taskRun.id, new Date(now().getTime() + 500));
-      return false;
+      return null;
     }
   }
 
@@ -293,8 +308,8 @@ export function createRunner(deps: RunnerDeps) {
     return action.options;
   }
 
-  async function loadEvent(id: string) {
-    return db.event.findUnique({ where: { id } });
+  async function loadEvent(id: string): Promise<EventRow | null> {
+    return db.event.findUnique({ where: { id }, select: EVENT_FIELDS });
   }
 
   async function loadShopInfo(shop: string): Promise<ShopInfo> {
@@ -318,10 +333,10 @@ export function createRunner(deps: RunnerDeps) {
   // ---------------------------------------------------------------- action runs
 
   /** Performs the task run's due action runs, honouring sequence and halt-on-error. */
-  async function performDueActions(taskRunId: string, task: TaskRow, event: EventRow): Promise<void> {
+  async function performDueActions(taskRunId: string, task: TaskRow, event: EventRow, known?: ActionRunRow[]): Promise<void> {
     const inSequence = task.performActionRunsInSequence;
     const haltOnError = inSequence && task.haltActionRunSequenceOnError;
-    const actionRuns = await db.actionRun.findMany({ where: { taskRunId }, orderBy: { position: "asc" } });
+    const actionRuns = known ?? (await db.actionRun.findMany({ where: { taskRunId }, orderBy: { position: "asc" }, select: ACTION_RUN_FIELDS }));
 
     for (let index = 0; index < actionRuns.length; index++) {
       let actionRun = actionRuns[index];
@@ -552,7 +567,7 @@ export function createRunner(deps: RunnerDeps) {
     return status;
   }
 
-  return { processEvent, processTaskRun, rollUpEvent, performDueActions, ensureTaskRuns };
+  return { processEvent, processTaskRun, rollUpEvent };
 }
 
 /** A deterministic UUID-shaped id per action run attempt, so a follow-up event is created once. */
