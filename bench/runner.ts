@@ -12,7 +12,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
-const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16").split(",").map(Number).filter((n) => n > 0);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const METAFIELD_EVENTS = Number(process.env.BENCH_METAFIELD_EVENTS || 150);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -22,7 +25,11 @@ if (process.argv[2] === "--noop-worker") {
   const { Worker } = await import("bullmq");
   const { Redis } = await import("ioredis");
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = new Worker("noop", async () => {}, { connection, prefix: process.env.HOOKLINE_QUEUE_PREFIX, concurrency: Number(process.env.WORKER_CONCURRENCY || 1) });
+  const worker = new Worker("noop", async () => {}, {
+    connection,
+    prefix: process.env.HOOKLINE_QUEUE_PREFIX,
+    concurrency: Number(process.env.WORKER_CONCURRENCY || 1),
+  });
   await worker.waitUntilReady();
   console.log("processing queues");
   process.on("SIGTERM", () => void worker.close().then(() => process.exit(0)));
@@ -104,12 +111,18 @@ interface RunResult {
 
 /** Baseline: BullMQ alone, jobs that do nothing, the same Redis and the same concurrency. */
 async function runBaseline(concurrency: number): Promise<RunResult> {
-  const child = await startProcess(["--import", "tsx", "bench/runner.ts", "--noop-worker"], { WORKER_CONCURRENCY: String(concurrency) });
+  const child = await startProcess(["--import", "tsx", "bench/runner.ts", "--noop-worker"], {
+    WORKER_CONCURRENCY: String(concurrency),
+  });
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });
   const started = Date.now();
   for (let offset = 0; offset < EVENTS; offset += 500) {
-    const batch = Array.from({ length: Math.min(500, EVENTS - offset) }, (_, i) => ({ name: "noop", data: { n: offset + i }, opts: { jobId: `noop-${concurrency}-${offset + i}` } }));
+    const batch = Array.from({ length: Math.min(500, EVENTS - offset) }, (_, i) => ({
+      name: "noop",
+      data: { n: offset + i },
+      opts: { jobId: `noop-${concurrency}-${offset + i}` },
+    }));
     await queue.addBulk(batch);
   }
   let done = 0;
@@ -120,33 +133,68 @@ async function runBaseline(concurrency: number): Promise<RunResult> {
   }
   // Completed jobs are kept here (unlike the app's) so their add and finish times can be read.
   const jobs = await queue.getJobs(["completed"], 0, EVENTS);
-  const latencies = jobs.filter((j) => j.finishedOn).map((j) => j.finishedOn! - j.timestamp).sort((a, b) => a - b);
+  const latencies = jobs
+    .filter((j) => j.finishedOn)
+    .map((j) => j.finishedOn! - j.timestamp)
+    .sort((a, b) => a - b);
   const lastFinish = Math.max(...jobs.map((j) => j.finishedOn ?? 0), started);
   const seconds = (lastFinish - started) / 1000 || 0.001;
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
   await stopProcess(child);
-  return { label: "BullMQ no-op (baseline)", concurrency, count: EVENTS, done, seconds, perSecond: done / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    label: "BullMQ no-op (baseline)",
+    concurrency,
+    count: EVENTS,
+    done,
+    seconds,
+    perSecond: done / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** Events through the real worker: rows committed, jobs added (as ingress does), runs performed. */
-async function runEvents(label: string, shop: string, topic: string, concurrency: number, count: number, data: (n: number) => unknown, env: Record<string, string> = {}): Promise<RunResult> {
-  const child = await startProcess(["--import", "tsx", "workers/index.ts"], { WORKER_CONCURRENCY: String(concurrency), ...env });
+async function runEvents(
+  label: string,
+  shop: string,
+  topic: string,
+  concurrency: number,
+  count: number,
+  data: (n: number) => unknown,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  const child = await startProcess(["--import", "tsx", "workers/index.ts"], {
+    WORKER_CONCURRENCY: String(concurrency),
+    ...env,
+  });
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
   const ids = Array.from({ length: count }, () => randomUUID());
   // Rows first (committed, as ingress does), then the jobs; the clock starts at the first add.
   for (let offset = 0; offset < count; offset += 500) {
     await prisma.event.createMany({
-      data: ids.slice(offset, offset + 500).map((id, i) => ({ id, shop, topic, source: "user", data: JSON.stringify(data(offset + i)), status: "pending" })),
+      data: ids.slice(offset, offset + 500).map((id, i) => ({
+        id,
+        shop,
+        topic,
+        source: "user",
+        data: JSON.stringify(data(offset + i)),
+        status: "pending",
+      })),
     });
   }
   const started = Date.now();
   for (let offset = 0; offset < count; offset += 500) {
     const slice = ids.slice(offset, offset + 500);
-    await prisma.event.updateMany({ where: { id: { in: slice } }, data: { status: "enqueued", enqueuedAt: new Date() } });
-    await queue.addBulk(slice.map((id) => ({ name: "event", data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } })));
+    await prisma.event.updateMany({
+      where: { id: { in: slice } },
+      data: { status: "enqueued", enqueuedAt: new Date() },
+    });
+    await queue.addBulk(
+      slice.map((id) => ({ name: "event", data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } })),
+    );
   }
   const deadline = started + TIMEOUT_MS;
   let done = 0;
@@ -155,7 +203,10 @@ async function runEvents(label: string, shop: string, topic: string, concurrency
     if (done === count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const rows = await prisma.event.findMany({ where: { id: { in: ids }, finishedAt: { not: null } }, select: { enqueuedAt: true, finishedAt: true, status: true } });
+  const rows = await prisma.event.findMany({
+    where: { id: { in: ids }, finishedAt: { not: null } },
+    select: { enqueuedAt: true, finishedAt: true, status: true },
+  });
   const lastFinish = Math.max(...rows.map((r) => r.finishedAt!.getTime()), started);
   const seconds = (Math.min(lastFinish, Date.now()) - started) / 1000 || 0.001;
   const latencies = rows.map((r) => r.finishedAt!.getTime() - r.enqueuedAt!.getTime()).sort((a, b) => a - b);
@@ -164,7 +215,16 @@ async function runEvents(label: string, shop: string, topic: string, concurrency
   await queue.close();
   await connection.quit();
   await stopProcess(child);
-  return { label, concurrency, count, done: rows.length, seconds, perSecond: rows.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    label,
+    concurrency,
+    count,
+    done: rows.length,
+    seconds,
+    perSecond: rows.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 function row(r: RunResult): string {
@@ -174,14 +234,23 @@ function row(r: RunResult): string {
 
 async function main(): Promise<void> {
   const results: RunResult[] = [];
-  console.log(`Runner benchmark: ${EVENTS} events per Echo run, one worker process, SQLite (${dbFile}), Redis ${REDIS_URL}`);
+  console.log(
+    `Runner benchmark: ${EVENTS} events per Echo run, one worker process, SQLite (${dbFile}), Redis ${REDIS_URL}`,
+  );
 
   const echoShop = "bench-echo.myshopify.com";
   await createTask(echoShop, draftToInput(findTaskTemplate("echo")!.draft));
   for (const concurrency of CONCURRENCIES) {
     const baseline = await runBaseline(concurrency);
     console.log(row(baseline));
-    const echo = await runEvents("Echo task (event -> task -> action)", echoShop, "user/webhook/test", concurrency, EVENTS, (n) => ({ n, hello: "world" }));
+    const echo = await runEvents(
+      "Echo task (event -> task -> action)",
+      echoShop,
+      "user/webhook/test",
+      concurrency,
+      EVENTS,
+      (n) => ({ n, hello: "world" }),
+    );
     console.log(row(echo));
     console.log(`${"".padEnd(34)}       ratio to baseline: ${(echo.perSecond / baseline.perSecond).toFixed(3)}`);
     results.push(baseline, echo);
@@ -192,21 +261,43 @@ async function main(): Promise<void> {
   const store = createLocalStore();
   const storeUrl = await store.listen(0, "127.0.0.1");
   try {
-    await prisma.session.create({ data: { id: `offline_${LOCAL_SHOP}`, shop: LOCAL_SHOP, state: "", isOnline: false, accessToken: store.offlineAccessToken(LOCAL_SHOP), scope: "read_customers,write_customers" } });
+    await prisma.session.create({
+      data: {
+        id: `offline_${LOCAL_SHOP}`,
+        shop: LOCAL_SHOP,
+        state: "",
+        isOnline: false,
+        accessToken: store.offlineAccessToken(LOCAL_SHOP),
+        scope: "read_customers,write_customers",
+      },
+    });
     await createTask(LOCAL_SHOP, draftToInput(findTaskTemplate("customer-metafield")!.draft));
     const customers = store.state.listCustomers(LOCAL_SHOP);
     const concurrency = CONCURRENCIES[CONCURRENCIES.length - 1];
-    const metafield = await runEvents("Metafield task (local store)", LOCAL_SHOP, "user/customer/metafield", concurrency, METAFIELD_EVENTS, (n) => ({ customer_id: customers[n % customers.length].id, value: { n } }), { LOCAL_STORE_URL: storeUrl });
+    const metafield = await runEvents(
+      "Metafield task (local store)",
+      LOCAL_SHOP,
+      "user/customer/metafield",
+      concurrency,
+      METAFIELD_EVENTS,
+      (n) => ({ customer_id: customers[n % customers.length].id, value: { n } }),
+      { LOCAL_STORE_URL: storeUrl },
+    );
     console.log(row(metafield));
     const throttleLimit = 1000 / 10 + 5 * metafield.seconds; // burst of the bucket + restore
-    console.log(`${"".padEnd(34)}       the store's bucket allows ~${Math.round(throttleLimit)} writes in ${metafield.seconds.toFixed(1)} s (${(metafield.done / Math.max(1, Math.min(metafield.count, throttleLimit)) * 100).toFixed(0)}% of that used)`);
+    console.log(
+      `${"".padEnd(34)}       the store's bucket allows ~${Math.round(throttleLimit)} writes in ${metafield.seconds.toFixed(1)} s (${((metafield.done / Math.max(1, Math.min(metafield.count, throttleLimit))) * 100).toFixed(0)}% of that used)`,
+    );
     results.push(metafield);
   } finally {
     await store.close();
   }
 
   mkdirSync("bench/results", { recursive: true });
-  writeFileSync(`bench/results/runner-${runId}.json`, JSON.stringify({ at: new Date().toISOString(), events: EVENTS, results }, null, 2));
+  writeFileSync(
+    `bench/results/runner-${runId}.json`,
+    JSON.stringify({ at: new Date().toISOString(), events: EVENTS, results }, null, 2),
+  );
 }
 
 try {

@@ -7,7 +7,13 @@ import prisma from "~/db.server";
 import { closeSharedQueues, startWorker } from "~/runs/worker.server";
 
 async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 3000 });
+  const probe = new Redis(redisUrl(), {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
   probe.on("error", () => {});
   try {
     await probe.connect();
@@ -26,7 +32,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const worker = await startWorker();
-  console.log(`[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${queuePrefix()}, concurrency ${worker.concurrency})`);
+  console.log(
+    `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${queuePrefix()}, concurrency ${worker.concurrency})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

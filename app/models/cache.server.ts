@@ -13,7 +13,12 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The stored value (parsed JSON), or undefined when the key is missing or expired. */
-export async function getCacheValue(shop: string, key: string, db: PrismaClient = defaultPrisma, now = new Date()): Promise<unknown> {
+export async function getCacheValue(
+  shop: string,
+  key: string,
+  db: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<unknown> {
   const row = await db.cacheEntry.findUnique({ where: { shop_key: { shop, key } } });
   if (!row || row.expiresAt.getTime() <= now.getTime()) return undefined;
   return parseJsonExact(row.value);
@@ -25,7 +30,11 @@ export async function purgeExpiredCache(db: PrismaClient = defaultPrisma, now = 
   return count;
 }
 
-export function cacheStoreFor(shop: string, db: PrismaClient = defaultPrisma, clock: () => Date = () => new Date()): CacheStore {
+export function cacheStoreFor(
+  shop: string,
+  db: PrismaClient = defaultPrisma,
+  clock: () => Date = () => new Date(),
+): CacheStore {
   return {
     async set(key, valueJson, ttlSeconds) {
       const expiresAt = new Date(clock().getTime() + ttlSeconds * 1000);
@@ -56,7 +65,10 @@ export function cacheStoreFor(shop: string, db: PrismaClient = defaultPrisma, cl
         let current = 0n;
         if (row.expiresAt.getTime() > now.getTime()) {
           const text = row.value.trim();
-          if (!/^-?\d+$/.test(text)) throw new CacheValueError(`cache value at ${JSON.stringify(key)} is not an integer, so it cannot be incremented`);
+          if (!/^-?\d+$/.test(text))
+            throw new CacheValueError(
+              `cache value at ${JSON.stringify(key)} is not an integer, so it cannot be incremented`,
+            );
           current = BigInt(text);
         }
         const next = current + by;
@@ -66,7 +78,9 @@ export function cacheStoreFor(shop: string, db: PrismaClient = defaultPrisma, cl
         });
         if (count === 1) return next;
       }
-      throw new Error(`cache key ${JSON.stringify(key)} is too busy: gave up after ${MAX_CAS_TRIES} concurrent updates`);
+      throw new Error(
+        `cache key ${JSON.stringify(key)} is too busy: gave up after ${MAX_CAS_TRIES} concurrent updates`,
+      );
     },
   };
 }

@@ -5,7 +5,12 @@ import type { PrismaClient, Task } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { parseJsonExact, toJsonText } from "~/domain/actions/json";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
-import { parseTaskJson, stringifyTaskJson, type PreviewEventDefinition, type TaskDraft } from "~/domain/tasks/task-json";
+import {
+  parseTaskJson,
+  stringifyTaskJson,
+  type PreviewEventDefinition,
+  type TaskDraft,
+} from "~/domain/tasks/task-json";
 import { subscriptionFor, type Subscription } from "~/runs/subscriptions";
 
 export class TaskValidationError extends Error {
@@ -43,7 +48,9 @@ export const MAX_SCRIPT_CHARS = 200_000;
 
 /** Normalizes and checks subscriptions; returns the stored text (one per line). */
 export function normalizeSubscriptions(value: string | string[]): string {
-  const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/)).map((l) => String(l).trim()).filter(Boolean);
+  const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/))
+    .map((l) => String(l).trim())
+    .filter(Boolean);
   const parsed = parseSubscriptions(lines);
   if (parsed.errors.length) {
     throw new TaskValidationError(parsed.errors.map((e) => `subscription ${e.line}: ${e.message}`).join("; "));
@@ -52,11 +59,17 @@ export function normalizeSubscriptions(value: string | string[]): string {
 }
 
 function validate(input: TaskInput): void {
-  if (typeof input.name !== "string" || input.name.trim() === "") throw new TaskValidationError("task name is required");
-  if (input.name.trim().length > MAX_TASK_NAME) throw new TaskValidationError(`task name is longer than ${MAX_TASK_NAME} characters`);
+  if (typeof input.name !== "string" || input.name.trim() === "")
+    throw new TaskValidationError("task name is required");
+  if (input.name.trim().length > MAX_TASK_NAME)
+    throw new TaskValidationError(`task name is longer than ${MAX_TASK_NAME} characters`);
   if (typeof input.script !== "string") throw new TaskValidationError("task script must be text");
-  if (input.script.length > MAX_SCRIPT_CHARS) throw new TaskValidationError(`task script is longer than ${MAX_SCRIPT_CHARS} characters`);
-  if (input.options !== undefined && (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))) {
+  if (input.script.length > MAX_SCRIPT_CHARS)
+    throw new TaskValidationError(`task script is longer than ${MAX_SCRIPT_CHARS} characters`);
+  if (
+    input.options !== undefined &&
+    (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))
+  ) {
     throw new TaskValidationError("task options must be an object");
   }
   if (input.previewEventDefinitions !== undefined && !Array.isArray(input.previewEventDefinitions)) {
@@ -100,12 +113,22 @@ export async function listTasks(shop: string, db: PrismaClient = defaultPrisma):
 }
 
 /** Replaces the task's configuration and bumps its version. */
-export async function updateTask(shop: string, id: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
+export async function updateTask(
+  shop: string,
+  id: string,
+  input: TaskInput,
+  db: PrismaClient = defaultPrisma,
+): Promise<Task> {
   await requireTask(shop, id, db);
   return db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
 }
 
-export async function setTaskEnabled(shop: string, id: string, enabled: boolean, db: PrismaClient = defaultPrisma): Promise<Task> {
+export async function setTaskEnabled(
+  shop: string,
+  id: string,
+  enabled: boolean,
+  db: PrismaClient = defaultPrisma,
+): Promise<Task> {
   await requireTask(shop, id, db);
   return db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
 }
@@ -116,15 +139,26 @@ export async function deleteTask(shop: string, id: string, db: PrismaClient = de
 }
 
 /** Creates the task, or replaces the configuration of the shop's task with the same name. */
-export async function upsertTaskByName(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<{ task: Task; replaced: boolean }> {
+export async function upsertTaskByName(
+  shop: string,
+  input: TaskInput,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; replaced: boolean }> {
   const existing = await db.task.findFirst({ where: { shop, name: input.name.trim() }, orderBy: { createdAt: "asc" } });
   if (existing) return { task: await updateTask(shop, existing.id, input, db), replaced: true };
   return { task: await createTask(shop, input, db), replaced: false };
 }
 
 /** Enabled tasks of the shop subscribed to `topic`, each with its matching subscription. */
-export async function findSubscribedTasks(shop: string, topic: string, db: PrismaClient = defaultPrisma): Promise<{ task: Task; subscription: Subscription }[]> {
-  const candidates = await db.task.findMany({ where: { shop, enabled: true, subscriptions: { contains: topic } }, orderBy: { createdAt: "asc" } });
+export async function findSubscribedTasks(
+  shop: string,
+  topic: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; subscription: Subscription }[]> {
+  const candidates = await db.task.findMany({
+    where: { shop, enabled: true, subscriptions: { contains: topic } },
+    orderBy: { createdAt: "asc" },
+  });
   const found: { task: Task; subscription: Subscription }[] = [];
   for (const task of candidates) {
     const subscription = subscriptionFor(task.subscriptions, topic);
@@ -137,7 +171,9 @@ export async function findSubscribedTasks(shop: string, topic: string, db: Prism
 export function taskOptions(task: Pick<Task, "options">): Record<string, unknown> {
   try {
     const value = parseJsonExact(task.options);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -164,7 +200,8 @@ export function taskToDraft(task: Task): TaskDraft {
     performActionRunsInSequence: task.performActionRunsInSequence,
     haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
     previewEventDefinitions: Array.isArray(previews) ? (previews as PreviewEventDefinition[]) : [],
-    extra: typeof extra === "object" && extra !== null && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {},
+    extra:
+      typeof extra === "object" && extra !== null && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {},
   };
 }
 
@@ -184,7 +221,11 @@ export function draftToInput(draft: TaskDraft): TaskInput {
 }
 
 /** Imports Mechanic task JSON; a task with the same name in the shop is replaced (version bumped). */
-export async function importTaskJson(shop: string, text: string, db: PrismaClient = defaultPrisma): Promise<{ task: Task; replaced: boolean }> {
+export async function importTaskJson(
+  shop: string,
+  text: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; replaced: boolean }> {
   const parsed = parseTaskJson(text);
   if (!parsed.ok) throw new TaskValidationError(parsed.errors.join("; "));
   return upsertTaskByName(shop, draftToInput(parsed.draft), db);

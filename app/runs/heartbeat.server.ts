@@ -24,7 +24,11 @@ export function processHeartbeatKey(beat: Pick<WorkerHeartbeat, "pid" | "hostnam
 
 export async function writeHeartbeat(redis: Redis, beat: WorkerHeartbeat): Promise<void> {
   const text = JSON.stringify(beat);
-  await redis.multi().set(heartbeatKey(), text, "EX", HEARTBEAT_TTL_SECONDS).set(processHeartbeatKey(beat), text, "EX", HEARTBEAT_TTL_SECONDS).exec();
+  await redis
+    .multi()
+    .set(heartbeatKey(), text, "EX", HEARTBEAT_TTL_SECONDS)
+    .set(processHeartbeatKey(beat), text, "EX", HEARTBEAT_TTL_SECONDS)
+    .exec();
 }
 
 export async function clearHeartbeat(redis: Redis, beat: WorkerHeartbeat): Promise<void> {

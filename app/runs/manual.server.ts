@@ -13,7 +13,16 @@ export class EventNotFoundError extends Error {
 
 export interface ManualDeps {
   db?: PrismaClient;
-  createEvent: (input: { shop: string; topic: string; data: unknown; source: string; parentId: string; depth: number; taskIds: string[] | null; runAt: null }) => Promise<{ id: string }>;
+  createEvent: (input: {
+    shop: string;
+    topic: string;
+    data: unknown;
+    source: string;
+    parentId: string;
+    depth: number;
+    taskIds: string[] | null;
+    runAt: null;
+  }) => Promise<{ id: string }>;
   enqueueEvent: (eventId: string) => Promise<void>;
   scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
 }
@@ -59,9 +68,16 @@ export interface RetryReport {
  */
 export async function retryEvent(eventId: string, deps: ManualDeps): Promise<RetryReport> {
   const db = deps.db ?? defaultPrisma;
-  const event = await db.event.findUnique({ where: { id: eventId }, include: { taskRuns: { include: { actionRuns: true } } } });
+  const event = await db.event.findUnique({
+    where: { id: eventId },
+    include: { taskRuns: { include: { actionRuns: true } } },
+  });
   if (!event) throw new EventNotFoundError(eventId);
-  if (event.status === "pending" || event.status === "enqueued" || (event.status === "running" && event.taskRuns.length === 0)) {
+  if (
+    event.status === "pending" ||
+    event.status === "enqueued" ||
+    (event.status === "running" && event.taskRuns.length === 0)
+  ) {
     await deps.enqueueEvent(event.id);
     return { taskRuns: 0, actionRuns: 0, requeued: true };
   }
@@ -81,7 +97,9 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
       }
       continue;
     }
-    const retryable = taskRun.actionRuns.filter((a) => a.status === "failed" || a.status === "skipped").map((a) => a.id);
+    const retryable = taskRun.actionRuns
+      .filter((a) => a.status === "failed" || a.status === "skipped")
+      .map((a) => a.id);
     if (!retryable.length) continue;
     const { count } = await db.actionRun.updateMany({
       where: { id: { in: retryable }, status: { in: ["failed", "skipped"] } },
@@ -103,7 +121,12 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
 export async function describeEvent(eventId: string, db: PrismaClient = defaultPrisma) {
   const event = await db.event.findUnique({
     where: { id: eventId },
-    include: { taskRuns: { include: { task: { select: { name: true } }, actionRuns: { orderBy: { position: "asc" } } }, orderBy: { createdAt: "asc" } } },
+    include: {
+      taskRuns: {
+        include: { task: { select: { name: true } }, actionRuns: { orderBy: { position: "asc" } } },
+        orderBy: { createdAt: "asc" },
+      },
+    },
   });
   if (!event) throw new EventNotFoundError(eventId);
   return {

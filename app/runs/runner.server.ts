@@ -46,7 +46,11 @@ export interface ThrottleGate {
 export interface RunnerDeps {
   db: PrismaClient;
   renderTask: RenderTaskFn;
-  adminGraphql: (shop: string, query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+  adminGraphql: (
+    shop: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => Promise<{ status: number; body: unknown }>;
   /** Writes the event row and enqueues its job. */
   createEvent: (input: NewEventInput) => Promise<{ id: string }>;
   /** Asks for the task run to be looked at again at `at` (a delayed job). */
@@ -66,23 +70,100 @@ export interface RunnerDeps {
 
 // Only the columns the runner uses: whole rows (raw bodies, rendered output) cost real time per query.
 const EVENT_FIELDS = {
-  id: true, shop: true, topic: true, data: true, source: true, parentId: true, depth: true,
-  requestId: true, status: true, taskIds: true, runAt: true, createdAt: true,
+  id: true,
+  shop: true,
+  topic: true,
+  data: true,
+  source: true,
+  parentId: true,
+  depth: true,
+  requestId: true,
+  status: true,
+  taskIds: true,
+  runAt: true,
+  createdAt: true,
 } as const;
 const TASK_FIELDS = {
-  id: true, name: true, script: true, options: true, subscriptions: true, version: true, enabled: true,
-  performActionRunsInSequence: true, haltActionRunSequenceOnError: true,
+  id: true,
+  name: true,
+  script: true,
+  options: true,
+  subscriptions: true,
+  version: true,
+  enabled: true,
+  performActionRunsInSequence: true,
+  haltActionRunSequenceOnError: true,
 } as const;
-const TASK_RUN_FIELDS = { id: true, eventId: true, taskId: true, status: true, runAt: true, attempts: true, startedAt: true } as const;
+const TASK_RUN_FIELDS = {
+  id: true,
+  eventId: true,
+  taskId: true,
+  status: true,
+  runAt: true,
+  attempts: true,
+  startedAt: true,
+} as const;
 const ACTION_RUN_FIELDS = {
-  id: true, taskRunId: true, position: true, type: true, options: true, meta: true, status: true,
-  attempts: true, nextAttemptAt: true, startedAt: true, createdAt: true,
+  id: true,
+  taskRunId: true,
+  position: true,
+  type: true,
+  options: true,
+  meta: true,
+  status: true,
+  attempts: true,
+  nextAttemptAt: true,
+  startedAt: true,
+  createdAt: true,
 } as const;
 
-interface EventRow { id: string; shop: string; topic: string; data: string; source: string; parentId: string | null; depth: number; requestId: string | null; status: string; taskIds: string | null; runAt: Date | null; createdAt: Date }
-interface TaskRow { id: string; name: string; script: string; options: string; subscriptions: string; version: number; enabled: boolean; performActionRunsInSequence: boolean; haltActionRunSequenceOnError: boolean }
-interface TaskRunRow { id: string; eventId: string; taskId: string; status: string; runAt: Date; attempts: number; startedAt: Date | null }
-interface ActionRunRow { id: string; taskRunId: string; position: number; type: string; options: string; meta: string | null; status: string; attempts: number; nextAttemptAt: Date | null; startedAt: Date | null; createdAt: Date }
+interface EventRow {
+  id: string;
+  shop: string;
+  topic: string;
+  data: string;
+  source: string;
+  parentId: string | null;
+  depth: number;
+  requestId: string | null;
+  status: string;
+  taskIds: string | null;
+  runAt: Date | null;
+  createdAt: Date;
+}
+interface TaskRow {
+  id: string;
+  name: string;
+  script: string;
+  options: string;
+  subscriptions: string;
+  version: number;
+  enabled: boolean;
+  performActionRunsInSequence: boolean;
+  haltActionRunSequenceOnError: boolean;
+}
+interface TaskRunRow {
+  id: string;
+  eventId: string;
+  taskId: string;
+  status: string;
+  runAt: Date;
+  attempts: number;
+  startedAt: Date | null;
+}
+interface ActionRunRow {
+  id: string;
+  taskRunId: string;
+  position: number;
+  type: string;
+  options: string;
+  meta: string | null;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  startedAt: Date | null;
+  createdAt: Date;
+}
 
 const SHOP_QUERY = `query HooklineShop { shop { name email myshopifyDomain primaryDomain { host } currencyCode ianaTimezone } }`;
 const TERMINAL = new Set(["succeeded", "failed", "skipped"]);
@@ -134,7 +215,8 @@ export function createRunner(deps: RunnerDeps) {
         continue;
       }
       if (TERMINAL.has(taskRun.status) && taskRun.status !== "succeeded") continue;
-      const task = tasks.get(taskRun.taskId) ?? (await db.task.findUnique({ where: { id: taskRun.taskId }, select: TASK_FIELDS }));
+      const task =
+        tasks.get(taskRun.taskId) ?? (await db.task.findUnique({ where: { id: taskRun.taskId }, select: TASK_FIELDS }));
       if (task) await advance(taskRun, task, event, context);
     }
     await rollUpEvent(eventId);
@@ -177,7 +259,11 @@ export function createRunner(deps: RunnerDeps) {
         if (!isUniqueViolation(error)) throw error; // already created by an earlier delivery
       }
     }
-    const taskRuns = await db.taskRun.findMany({ where: { eventId: event.id }, orderBy: { createdAt: "asc" }, select: TASK_RUN_FIELDS });
+    const taskRuns = await db.taskRun.findMany({
+      where: { eventId: event.id },
+      orderBy: { createdAt: "asc" },
+      select: TASK_RUN_FIELDS,
+    });
     return { taskRuns, tasks };
   }
 
@@ -185,7 +271,10 @@ export function createRunner(deps: RunnerDeps) {
 
   /** The job for a task run: render it if it still needs rendering, then perform due actions. */
   async function processTaskRun(taskRunId: string): Promise<void> {
-    const taskRun = await db.taskRun.findUnique({ where: { id: taskRunId }, select: { ...TASK_RUN_FIELDS, task: { select: TASK_FIELDS }, event: { select: EVENT_FIELDS } } });
+    const taskRun = await db.taskRun.findUnique({
+      where: { id: taskRunId },
+      select: { ...TASK_RUN_FIELDS, task: { select: TASK_FIELDS }, event: { select: EVENT_FIELDS } },
+    });
     if (!taskRun) return; // deleted with its task or event
     const { task, event, ...run } = taskRun;
     await advance(run, task, event, new RunContext());
@@ -201,17 +290,21 @@ export function createRunner(deps: RunnerDeps) {
       return;
     }
     const staleBefore = new Date(current.getTime() - deps.taskLeaseMs);
-    const claimable = taskRun.status === "pending" || (taskRun.status === "running" && (taskRun.startedAt ?? current) < staleBefore);
+    const claimable =
+      taskRun.status === "pending" || (taskRun.status === "running" && (taskRun.startedAt ?? current) < staleBefore);
     if (claimable) {
       const claim = await db.taskRun.updateMany({
         where: {
           id: taskRun.id,
-          OR: [{ status: "pending", runAt: { lte: current } }, { status: "running", startedAt: { lt: staleBefore } }],
+          OR: [
+            { status: "pending", runAt: { lte: current } },
+            { status: "running", startedAt: { lt: staleBefore } },
+          ],
         },
         data: { status: "running", startedAt: current, attempts: { increment: 1 }, finishedAt: null },
       });
       if (claim.count !== 1) return; // another worker has it
-      const created = await renderClaimed(taskRun, task, event, taskRun.attempts + 1, context, current);
+      const created = await renderClaimed(taskRun, task, event, taskRun.attempts + 1, context);
       if (created) await performDueActions(taskRun.id, task, event, created);
       return;
     }
@@ -220,8 +313,18 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   /** Renders a claimed task run; stores actions/logs/errors and creates action runs atomically. */
-  async function renderClaimed(taskRun: TaskRunRow, task: TaskRow, event: EventRow, claimedAttempt: number, context: RunContext, startedAt: Date): Promise<ActionRunRow[] | null> {
-    const finish = async (status: "succeeded" | "failed", fields: { actions?: unknown[]; logs?: unknown[]; errors: unknown[] }, actionRows: { type: string; options: unknown; meta: unknown; performEvent: boolean }[]) => {
+  async function renderClaimed(
+    taskRun: TaskRunRow,
+    task: TaskRow,
+    event: EventRow,
+    claimedAttempt: number,
+    context: RunContext,
+  ): Promise<ActionRunRow[] | null> {
+    const finish = async (
+      status: "succeeded" | "failed",
+      fields: { actions?: unknown[]; logs?: unknown[]; errors: unknown[] },
+      actionRows: { type: string; options: unknown; meta: unknown; performEvent: boolean }[],
+    ) => {
       const finishedAt = now();
       const rows: ActionRunRow[] = actionRows.map((action, position) => ({
         id: randomUUID(),
@@ -236,21 +339,24 @@ export function createRunner(deps: RunnerDeps) {
         startedAt: null,
         createdAt: finishedAt,
       }));
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.taskRun.updateMany({
-          where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
-          data: {
-            status,
-            taskVersion: task.version,
-            actions: toJsonText(fields.actions ?? []),
-            logs: toJsonText(fields.logs ?? []),
-            errors: toJsonText(fields.errors),
-            finishedAt,
-          },
-        });
-        if (count !== 1) throw new LostClaimError();
-        if (rows.length) await tx.actionRun.createMany({ data: rows });
-      }, { maxWait: 10_000, timeout: 15_000 });
+      await db.$transaction(
+        async (tx) => {
+          const { count } = await tx.taskRun.updateMany({
+            where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
+            data: {
+              status,
+              taskVersion: task.version,
+              actions: toJsonText(fields.actions ?? []),
+              logs: toJsonText(fields.logs ?? []),
+              errors: toJsonText(fields.errors),
+              finishedAt,
+            },
+          });
+          if (count !== 1) throw new LostClaimError();
+          if (rows.length) await tx.actionRun.createMany({ data: rows });
+        },
+        { maxWait: 10_000, timeout: 15_000 },
+      );
       return rows;
     };
 
@@ -281,7 +387,11 @@ export function createRunner(deps: RunnerDeps) {
         await finish("failed", { actions: result.actions, logs: result.logs, errors: result.errors }, []);
         return null;
       }
-      const created = await finish("succeeded", { actions: result.actions, logs: result.logs, errors: [] }, result.actions);
+      const created = await finish(
+        "succeeded",
+        { actions: result.actions, logs: result.logs, errors: [] },
+        result.actions,
+      );
       return created;
     } catch (error) {
       if (error instanceof LostClaimError) {
@@ -290,9 +400,14 @@ export function createRunner(deps: RunnerDeps) {
       }
       // Storing the outcome failed (e.g. the database was busy): nothing was performed, so give the
       // claim back and look again shortly instead of waiting for the lease to expire.
-      log(`task run ${taskRun.id}: could not store the rendered run (${describeError(error).split("\n").pop()}); retrying shortly`);
+      log(
+        `task run ${taskRun.id}: could not store the rendered run (${describeError(error).split("\n").pop()}); retrying shortly`,
+      );
       const released = await db.taskRun
-        .updateMany({ where: { id: taskRun.id, status: "running", attempts: claimedAttempt }, data: { status: "pending", startedAt: null } })
+        .updateMany({
+          where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
+          data: { status: "pending", startedAt: null },
+        })
         .catch(() => ({ count: 0 }));
       if (released.count !== 1) throw error;
       await deps.scheduleTaskRun(taskRun.id, new Date(now().getTime() + 500));
@@ -317,7 +432,9 @@ export function createRunner(deps: RunnerDeps) {
     const body = response.body as { data?: { shop?: Record<string, unknown> }; errors?: unknown } | undefined;
     const data = body?.data?.shop;
     if (response.status !== 200 || !data) {
-      throw new Error(`could not read the shop's details from the Admin API (HTTP ${response.status}${body?.errors ? `: ${JSON.stringify(body.errors).slice(0, 300)}` : ""})`);
+      throw new Error(
+        `could not read the shop's details from the Admin API (HTTP ${response.status}${body?.errors ? `: ${JSON.stringify(body.errors).slice(0, 300)}` : ""})`,
+      );
     }
     const primary = isPlainObject(data.primaryDomain) ? data.primaryDomain : {};
     return {
@@ -333,10 +450,17 @@ export function createRunner(deps: RunnerDeps) {
   // ---------------------------------------------------------------- action runs
 
   /** Performs the task run's due action runs, honouring sequence and halt-on-error. */
-  async function performDueActions(taskRunId: string, task: TaskRow, event: EventRow, known?: ActionRunRow[]): Promise<void> {
+  async function performDueActions(
+    taskRunId: string,
+    task: TaskRow,
+    event: EventRow,
+    known?: ActionRunRow[],
+  ): Promise<void> {
     const inSequence = task.performActionRunsInSequence;
     const haltOnError = inSequence && task.haltActionRunSequenceOnError;
-    const actionRuns = known ?? (await db.actionRun.findMany({ where: { taskRunId }, orderBy: { position: "asc" }, select: ACTION_RUN_FIELDS }));
+    const actionRuns =
+      known ??
+      (await db.actionRun.findMany({ where: { taskRunId }, orderBy: { position: "asc" }, select: ACTION_RUN_FIELDS }));
 
     for (let index = 0; index < actionRuns.length; index++) {
       let actionRun = actionRuns[index];
@@ -374,7 +498,10 @@ export function createRunner(deps: RunnerDeps) {
         if (blockedUntil > current.getTime()) {
           // The shop's bucket is empty: wait without using an attempt or a worker slot.
           const at = new Date(blockedUntil);
-          await db.actionRun.updateMany({ where: { id: actionRun.id, status: "pending" }, data: { nextAttemptAt: at } });
+          await db.actionRun.updateMany({
+            where: { id: actionRun.id, status: "pending" },
+            data: { nextAttemptAt: at },
+          });
           await deps.scheduleTaskRun(taskRunId, at);
           if (inSequence) return;
           continue;
@@ -398,16 +525,30 @@ export function createRunner(deps: RunnerDeps) {
     if (!ids.length) return;
     await db.actionRun.updateMany({
       where: { id: { in: ids }, status: "pending" },
-      data: { status: "skipped", error: `skipped: action ${failedPosition + 1} failed and the task halts the sequence on error`, finishedAt: now(), nextAttemptAt: null },
+      data: {
+        status: "skipped",
+        error: `skipped: action ${failedPosition + 1} failed and the task halts the sequence on error`,
+        finishedAt: now(),
+        nextAttemptAt: null,
+      },
     });
   }
 
   /** Claims one pending action run, performs it and records the outcome. */
-  async function claimAndPerform(actionRun: ActionRunRow, task: TaskRow, event: EventRow): Promise<"succeeded" | "failed" | "retrying" | "lost"> {
+  async function claimAndPerform(
+    actionRun: ActionRunRow,
+    task: TaskRow,
+    event: EventRow,
+  ): Promise<"succeeded" | "failed" | "retrying" | "lost"> {
     const startedAt = now();
     const claimedAttempt = actionRun.attempts + 1;
     const claim = await db.actionRun.updateMany({
-      where: { id: actionRun.id, status: "pending", attempts: actionRun.attempts, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: startedAt } }] },
+      where: {
+        id: actionRun.id,
+        status: "pending",
+        attempts: actionRun.attempts,
+        OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: startedAt } }],
+      },
       data: { status: "running", attempts: claimedAttempt, startedAt, nextAttemptAt: null, finishedAt: null },
     });
     if (claim.count !== 1) return "lost";
@@ -429,12 +570,20 @@ export function createRunner(deps: RunnerDeps) {
         where: mine,
         data: { status: "succeeded", result: toJsonText(outcome.result), error: null, finishedAt, durationMs },
       });
-      await emitFollowUp(actionRun, options, task, event, { ok: true, result: outcome.result, error: null, attempts: claimedAttempt, startedAt, finishedAt });
+      await emitFollowUp(actionRun, options, task, event, {
+        ok: true,
+        result: outcome.result,
+        error: null,
+        attempts: claimedAttempt,
+        startedAt,
+        finishedAt,
+      });
       return "succeeded";
     }
 
     if (outcome.retryable) {
-      if (outcome.throttled && outcome.retryAfterMs) await deps.throttle.block(event.shop, finishedAt.getTime() + outcome.retryAfterMs);
+      if (outcome.throttled && outcome.retryAfterMs)
+        await deps.throttle.block(event.shop, finishedAt.getTime() + outcome.retryAfterMs);
       // Throttling is the shop's bucket, not the action's fault: it does not use up an attempt.
       const countedAttempts = outcome.throttled ? claimedAttempt - 1 : claimedAttempt;
       const delay = outcome.throttled
@@ -462,9 +611,22 @@ export function createRunner(deps: RunnerDeps) {
     const error = outcome.retryable ? `${outcome.error} (gave up after ${MAX_ATTEMPTS} attempts)` : outcome.error;
     await db.actionRun.updateMany({
       where: mine,
-      data: { status: "failed", error, result: outcome.result === undefined ? null : toJsonText(outcome.result), finishedAt, durationMs },
+      data: {
+        status: "failed",
+        error,
+        result: outcome.result === undefined ? null : toJsonText(outcome.result),
+        finishedAt,
+        durationMs,
+      },
     });
-    await emitFollowUp(actionRun, options, task, event, { ok: false, result: outcome.result ?? null, error, attempts: claimedAttempt, startedAt, finishedAt });
+    await emitFollowUp(actionRun, options, task, event, {
+      ok: false,
+      result: outcome.result ?? null,
+      error,
+      attempts: claimedAttempt,
+      startedAt,
+      finishedAt,
+    });
     return "failed";
   }
 
@@ -496,7 +658,9 @@ export function createRunner(deps: RunnerDeps) {
     if (isPlainObject(options) && options.__perform_event === false) return;
     if (!subscriptionFor(task.subscriptions, ACTIONS_PERFORM_TOPIC)) return;
     if (event.depth + 1 > MAX_EVENT_DEPTH) {
-      log(`action run ${actionRun.id}: not emitting ${ACTIONS_PERFORM_TOPIC}, the event chain is already ${event.depth} deep`);
+      log(
+        `action run ${actionRun.id}: not emitting ${ACTIONS_PERFORM_TOPIC}, the event chain is already ${event.depth} deep`,
+      );
       return;
     }
     const cleanOptions = isPlainObject(options)
@@ -539,7 +703,10 @@ export function createRunner(deps: RunnerDeps) {
 
   /** Sets the event's status from its runs: running while anything is open, then failed or succeeded. */
   async function rollUpEvent(eventId: string): Promise<string> {
-    const taskRuns = await db.taskRun.findMany({ where: { eventId }, select: { status: true, actionRuns: { select: { status: true } } } });
+    const taskRuns = await db.taskRun.findMany({
+      where: { eventId },
+      select: { status: true, actionRuns: { select: { status: true } } },
+    });
     let open = 0;
     let failedTasks = 0;
     let failedActions = 0;
@@ -554,7 +721,10 @@ export function createRunner(deps: RunnerDeps) {
     if (open > 0) {
       // Never overwrite a finished status here: another worker may have finished the last run after
       // this snapshot was read. Only a manual retry reopens a finished event.
-      await db.event.updateMany({ where: { id: eventId, status: { in: ["pending", "enqueued"] } }, data: { status: "running", startedAt: now() } });
+      await db.event.updateMany({
+        where: { id: eventId, status: { in: ["pending", "enqueued"] } },
+        data: { status: "running", startedAt: now() },
+      });
       return "running";
     }
     const failed = failedTasks + failedActions > 0;
@@ -563,7 +733,10 @@ export function createRunner(deps: RunnerDeps) {
       failedActions ? `${failedActions} action run${failedActions === 1 ? "" : "s"} failed` : "",
     ].filter(Boolean);
     const status = failed ? "failed" : "succeeded";
-    await db.event.update({ where: { id: eventId }, data: { status, error: failed ? problems.join(", ") : null, finishedAt: now() } });
+    await db.event.update({
+      where: { id: eventId },
+      data: { status, error: failed ? problems.join(", ") : null, finishedAt: now() },
+    });
     return status;
   }
 
@@ -611,7 +784,11 @@ function minimalShop(shop: string): ShopInfo {
 
 const MAX_PARENT_GENERATIONS = 5;
 
-async function toTaskEvent(event: EventRow, load: (id: string) => Promise<EventRow | null>, generation: number): Promise<TaskEvent> {
+async function toTaskEvent(
+  event: EventRow,
+  load: (id: string) => Promise<EventRow | null>,
+  generation: number,
+): Promise<TaskEvent> {
   let parent: TaskEvent | null = null;
   if (event.parentId && generation < MAX_PARENT_GENERATIONS) {
     const parentRow = await load(event.parentId);

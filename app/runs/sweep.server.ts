@@ -99,8 +99,18 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
 }
 
 /** Runs `sweep` only if no other worker swept within `intervalMs` (a Redis lock with that TTL). */
-export async function sweepIfLeader(redis: Redis, intervalMs: number, sweep: () => Promise<SweepReport>): Promise<SweepReport | null> {
-  const acquired = await redis.set(`${queuePrefix()}:sweep-lock`, String(process.pid), "PX", Math.max(1000, intervalMs - 500), "NX");
+export async function sweepIfLeader(
+  redis: Redis,
+  intervalMs: number,
+  sweep: () => Promise<SweepReport>,
+): Promise<SweepReport | null> {
+  const acquired = await redis.set(
+    `${queuePrefix()}:sweep-lock`,
+    String(process.pid),
+    "PX",
+    Math.max(1000, intervalMs - 500),
+    "NX",
+  );
   if (acquired !== "OK") return null;
   return sweep();
 }

@@ -42,7 +42,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const sweepIntervalMs = options.sweepIntervalMs ?? numberFromEnv("SWEEP_INTERVAL_MS", 10_000);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
 
-  await useWriteAheadLog(log);
+  await enableWriteAheadLog(log);
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
   const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides }));
@@ -75,7 +75,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     worker.on("error", (error) => log(error.message));
   }
 
-  const beat: WorkerHeartbeat = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), at: new Date().toISOString(), concurrency };
+  const beat: WorkerHeartbeat = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+    at: new Date().toISOString(),
+    concurrency,
+  };
   const heartbeat = async () => {
     beat.at = new Date().toISOString();
     await writeHeartbeat(connection, beat).catch((error: Error) => log(`heartbeat: ${error.message}`));
@@ -100,7 +106,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
         }),
       );
       if (report && report.events + report.taskRuns + report.actionRuns > 0) {
-        log(`sweep re-queued ${report.events} event(s), ${report.taskRuns} task run(s), ${report.actionRuns} task run(s) with due actions`);
+        log(
+          `sweep re-queued ${report.events} event(s), ${report.taskRuns} task run(s), ${report.actionRuns} task run(s) with due actions`,
+        );
       }
     } catch (error) {
       log(`sweep: ${(error as Error).message}`);
@@ -128,7 +136,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
  * SQLite only: switch the database file to write-ahead logging, so readers do not block the writer
  * when several worker processes (and the web app) share the file. The mode is stored in the file.
  */
-async function useWriteAheadLog(log: (message: string) => void): Promise<void> {
+async function enableWriteAheadLog(log: (message: string) => void): Promise<void> {
   if (isPostgresUrl(databaseUrl())) return;
   try {
     await prisma.$queryRawUnsafe("PRAGMA journal_mode=WAL");

@@ -3,7 +3,13 @@ import type { Command } from "commander";
 import { stringify } from "lossless-json";
 import prisma from "../../app/db.server";
 import { createRunnerEvent, enqueueEvent } from "../../app/runs/events.server";
-import { describeEvent, EventNotFoundError, replayEvent, retryEvent, type ManualDeps } from "../../app/runs/manual.server";
+import {
+  describeEvent,
+  EventNotFoundError,
+  replayEvent,
+  retryEvent,
+  type ManualDeps,
+} from "../../app/runs/manual.server";
 import { scheduleTaskRun } from "../../app/runs/queues.server";
 import { closeSharedQueues } from "../../app/runs/worker.server";
 
@@ -50,17 +56,27 @@ export function registerEvents(program: Command): void {
           console.log(stringify(event, null, 2));
           return;
         }
-        console.log(`event ${event.id}  ${event.status}  ${event.topic}  (${event.shop}, source ${event.source}, depth ${event.depth})`);
-        console.log(`  created ${iso(event.createdAt)}  started ${iso(event.startedAt)}  finished ${iso(event.finishedAt)}`);
+        console.log(
+          `event ${event.id}  ${event.status}  ${event.topic}  (${event.shop}, source ${event.source}, depth ${event.depth})`,
+        );
+        console.log(
+          `  created ${iso(event.createdAt)}  started ${iso(event.startedAt)}  finished ${iso(event.finishedAt)}`,
+        );
         if (event.error) console.log(`  error: ${event.error}`);
         console.log(`  data: ${stringify(event.data)}`);
         if (!event.taskRuns.length) console.log("  no task runs (no enabled task subscribes to this topic)");
         for (const taskRun of event.taskRuns) {
-          console.log(`  task run ${taskRun.id}  ${taskRun.status}  "${taskRun.taskName}"  run at ${iso(taskRun.runAt)}`);
-          for (const e of taskRun.errors as unknown[]) console.log(`    error: ${typeof e === "string" ? e : stringify(e)}`);
-          for (const l of taskRun.logs as unknown[]) console.log(`    log: ${typeof l === "string" ? l : stringify(l)}`);
+          console.log(
+            `  task run ${taskRun.id}  ${taskRun.status}  "${taskRun.taskName}"  run at ${iso(taskRun.runAt)}`,
+          );
+          for (const e of taskRun.errors as unknown[])
+            console.log(`    error: ${typeof e === "string" ? e : stringify(e)}`);
+          for (const l of taskRun.logs as unknown[])
+            console.log(`    log: ${typeof l === "string" ? l : stringify(l)}`);
           for (const a of taskRun.actionRuns) {
-            console.log(`    action ${a.position + 1} ${a.type}  ${a.status}  attempts ${a.attempts}${a.durationMs !== null ? `  ${a.durationMs} ms` : ""}`);
+            console.log(
+              `    action ${a.position + 1} ${a.type}  ${a.status}  attempts ${a.attempts}${a.durationMs !== null ? `  ${a.durationMs} ms` : ""}`,
+            );
             if (a.error) console.log(`      error: ${a.error}`);
             if (a.nextAttemptAt) console.log(`      next attempt ${iso(a.nextAttemptAt)}`);
           }
@@ -88,7 +104,8 @@ export function registerEvents(program: Command): void {
         const report = await retryEvent(id, deps);
         if (report.requeued) console.log(`event ${id} had not been processed; enqueued it again`);
         else if (report.taskRuns + report.actionRuns === 0) console.log(`event ${id} has nothing failed to retry`);
-        else console.log(`retrying ${report.taskRuns} task run(s) and ${report.actionRuns} action run(s) of event ${id}`);
+        else
+          console.log(`retrying ${report.taskRuns} task run(s) and ${report.actionRuns} action run(s) of event ${id}`);
       }),
     );
 }

@@ -6,7 +6,13 @@ import prisma from "../../app/db.server";
 import { parseJsonExact } from "../../app/domain/actions/json";
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";
-import { exportTaskJson, importTaskJson, listTasks, TaskNotFoundError, TaskValidationError } from "../../app/models/tasks.server";
+import {
+  exportTaskJson,
+  importTaskJson,
+  listTasks,
+  TaskNotFoundError,
+  TaskValidationError,
+} from "../../app/models/tasks.server";
 
 class CliInputError extends Error {}
 
@@ -14,7 +20,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
-    throw new CliInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliInputError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -23,7 +31,11 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
     try {
       await body(...args);
     } catch (error) {
-      if (error instanceof TaskValidationError || error instanceof TaskNotFoundError || error instanceof CliInputError) {
+      if (
+        error instanceof TaskValidationError ||
+        error instanceof TaskNotFoundError ||
+        error instanceof CliInputError
+      ) {
         console.error(`hookline: ${error.message}`);
         process.exitCode = 1;
       } else {
@@ -39,7 +51,8 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
 export function previewEventFromJson(value: unknown): PreviewEventInput {
   if (typeof value === "object" && value !== null && !Array.isArray(value) && ("topic" in value || "data" in value)) {
     const v = value as Record<string, unknown>;
-    if (v.topic !== undefined && typeof v.topic !== "string") throw new CliInputError("the event's topic must be a string");
+    if (v.topic !== undefined && typeof v.topic !== "string")
+      throw new CliInputError("the event's topic must be a string");
     return { topic: v.topic as string | undefined, data: v.data ?? null };
   }
   return { data: value };
@@ -57,8 +70,10 @@ export function registerTasks(program: Command): void {
     .action(
       run(async (file: string, opts: { shop: string; json?: boolean }) => {
         const { task, replaced } = await importTaskJson(opts.shop, readText(file));
-        if (opts.json) console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
-        else console.log(`${replaced ? "replaced" : "imported"} task ${task.id} "${task.name}" (version ${task.version})`);
+        if (opts.json)
+          console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
+        else
+          console.log(`${replaced ? "replaced" : "imported"} task ${task.id} "${task.name}" (version ${task.version})`);
       }),
     );
 
@@ -93,7 +108,10 @@ export function registerTasks(program: Command): void {
           return;
         }
         if (!rows.length) console.log(`no tasks in ${opts.shop}`);
-        for (const r of rows) console.log(`${r.id}  ${r.enabled ? "enabled " : "disabled"}  v${r.version}  ${r.name}  [${r.subscriptions.join(", ")}]`);
+        for (const r of rows)
+          console.log(
+            `${r.id}  ${r.enabled ? "enabled " : "disabled"}  v${r.version}  ${r.name}  [${r.subscriptions.join(", ")}]`,
+          );
       }),
     );
 
@@ -101,7 +119,10 @@ export function registerTasks(program: Command): void {
     .command("preview")
     .description("render a task file against an event without performing anything (no API, no cache)")
     .argument("<file>", "task JSON file")
-    .option("--event <file>", 'event JSON: { "topic": ..., "data": ... } or just the data (default: the task\'s preview events)')
+    .option(
+      "--event <file>",
+      'event JSON: { "topic": ..., "data": ... } or just the data (default: the task\'s preview events)',
+    )
     .option("--shop <shop>", "shop domain shown to the script as shop.domain", "example.myshopify.com")
     .option("--json", "print as JSON")
     .action(
@@ -118,11 +139,24 @@ export function registerTasks(program: Command): void {
           }
           event = previewEventFromJson(value);
         }
-        const shop = { name: opts.shop, domain: opts.shop, myshopify_domain: opts.shop, email: "", currency: "USD", timezone: "UTC" };
+        const shop = {
+          name: opts.shop,
+          domain: opts.shop,
+          myshopify_domain: opts.shop,
+          email: "",
+          currency: "USD",
+          timezone: "UTC",
+        };
         const previews = await previewTask(parsed.draft, { event, shop });
         const failed = previews.some((p) => p.result.errors.length > 0);
         if (opts.json) {
-          const out = previews.map((p) => ({ description: p.description, topic: p.event.topic, actions: p.result.actions, logs: p.result.logs, errors: p.result.errors }));
+          const out = previews.map((p) => ({
+            description: p.description,
+            topic: p.event.topic,
+            actions: p.result.actions,
+            logs: p.result.logs,
+            errors: p.result.errors,
+          }));
           console.log(stringify(out, null, 2));
         } else {
           for (const p of previews) {

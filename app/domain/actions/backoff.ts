@@ -15,7 +15,12 @@ export function retryBaseMs(env: Record<string, string | undefined> = process.en
  * The wait before the next attempt after `attemptsMade` failed attempts, or null when the run is dead.
  * `random` is injectable for tests; `atLeastMs` honours a server's own hint (Shopify's cost bucket).
  */
-export function nextRetryDelayMs(attemptsMade: number, baseMs: number, random: () => number = Math.random, atLeastMs = 0): number | null {
+export function nextRetryDelayMs(
+  attemptsMade: number,
+  baseMs: number,
+  random: () => number = Math.random,
+  atLeastMs = 0,
+): number | null {
   if (attemptsMade >= MAX_ATTEMPTS) return null;
   const step = STEPS[Math.min(Math.max(attemptsMade, 1), STEPS.length) - 1];
   const jitter = 0.8 + 0.4 * random();

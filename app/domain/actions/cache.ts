@@ -3,7 +3,14 @@
 // form { "set": { "key": "k", "value": v, "ttl": 600 } }. Keys /^[a-z0-9_:\-./]+$/i, values JSON
 // up to 256 KB, TTL 60 days by default and at most, reset by every command; missing keys count as 0.
 import { toJsonText } from "./json";
-import { describeError, isPlainObject, permanentFailure, succeeded, transientFailure, type ActionOutcome } from "./types";
+import {
+  describeError,
+  isPlainObject,
+  permanentFailure,
+  succeeded,
+  transientFailure,
+  type ActionOutcome,
+} from "./types";
 
 export const CACHE_KEY_PATTERN = /^[a-z0-9_:\-./]+$/i;
 export const CACHE_MAX_VALUE_BYTES = 256 * 1024;
@@ -28,15 +35,18 @@ type CommandName = (typeof COMMANDS)[number];
 
 function checkKey(key: unknown): string | { error: string } {
   if (typeof key !== "string" || key === "") return { error: "cache key must be a non-empty string" };
-  if (key.length > CACHE_MAX_KEY_LENGTH) return { error: `cache key is longer than ${CACHE_MAX_KEY_LENGTH} characters` };
-  if (!CACHE_KEY_PATTERN.test(key)) return { error: `cache key ${JSON.stringify(key)} may only contain letters, digits and _ : - . /` };
+  if (key.length > CACHE_MAX_KEY_LENGTH)
+    return { error: `cache key is longer than ${CACHE_MAX_KEY_LENGTH} characters` };
+  if (!CACHE_KEY_PATTERN.test(key))
+    return { error: `cache key ${JSON.stringify(key)} may only contain letters, digits and _ : - . /` };
   return key;
 }
 
 function checkTtl(ttl: unknown): number | { error: string } {
   if (ttl === undefined || ttl === null) return CACHE_MAX_TTL_SECONDS;
   const n = typeof ttl === "string" && /^\d+$/.test(ttl) ? Number(ttl) : typeof ttl === "bigint" ? Number(ttl) : ttl;
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) return { error: `cache ttl must be a positive whole number of seconds (got ${JSON.stringify(String(ttl))})` };
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0)
+    return { error: `cache ttl must be a positive whole number of seconds (got ${JSON.stringify(String(ttl))})` };
   return Math.min(n, CACHE_MAX_TTL_SECONDS);
 }
 
@@ -50,7 +60,8 @@ function checkAmount(amount: unknown): bigint | { error: string } {
 function checkValue(value: unknown): string | { error: string } {
   const text = toJsonText(value === undefined ? null : value);
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > CACHE_MAX_VALUE_BYTES) return { error: `cache value is ${bytes} bytes as JSON; the limit is ${CACHE_MAX_VALUE_BYTES} (256 KB)` };
+  if (bytes > CACHE_MAX_VALUE_BYTES)
+    return { error: `cache value is ${bytes} bytes as JSON; the limit is ${CACHE_MAX_VALUE_BYTES} (256 KB)` };
   return text;
 }
 
@@ -68,7 +79,8 @@ export function parseCacheCommand(options: unknown): CacheCommand | { error: str
       if (options.length !== 3) return { error: 'cache set takes a key and a value: ["set", "key", value]' };
       value = options[2];
     } else if (name === "setex") {
-      if (options.length !== 4) return { error: 'cache setex takes a key, a ttl and a value: ["setex", "key", ttl, value]' };
+      if (options.length !== 4)
+        return { error: 'cache setex takes a key, a ttl and a value: ["setex", "key", ttl, value]' };
       ttl = options[2];
       value = options[3];
     } else if (name === "incrby" || name === "decrby") {
@@ -89,11 +101,16 @@ export function parseCacheCommand(options: unknown): CacheCommand | { error: str
     amount = args.increment ?? args.decrement ?? args.by ?? args.amount ?? args.value;
     if ((name === "set" || name === "setex") && !("value" in args)) return { error: `cache ${name} needs a value` };
     if (name === "setex" && ttl === undefined) return { error: "cache setex needs a ttl" };
-    if ((name === "incrby" || name === "decrby") && amount === undefined) return { error: `cache ${name} needs an amount (increment)` };
+    if ((name === "incrby" || name === "decrby") && amount === undefined)
+      return { error: `cache ${name} needs an amount (increment)` };
   } else {
-    return { error: 'cache action options must be a command list like ["set", "key", value] or an object like { "set": { "key": "...", "value": ... } }' };
+    return {
+      error:
+        'cache action options must be a command list like ["set", "key", value] or an object like { "set": { "key": "...", "value": ... } }',
+    };
   }
-  if (!(COMMANDS as readonly string[]).includes(name)) return { error: `unknown cache command ${JSON.stringify(name)}; use one of ${COMMANDS.join(", ")}` };
+  if (!(COMMANDS as readonly string[]).includes(name))
+    return { error: `unknown cache command ${JSON.stringify(name)}; use one of ${COMMANDS.join(", ")}` };
   const checkedKey = checkKey(key);
   if (typeof checkedKey !== "string") return checkedKey;
   const checkedTtl = checkTtl(ttl);
@@ -135,7 +152,8 @@ export async function performCache(options: unknown, store: CacheStore): Promise
       }
       case "incrby": {
         const value = await store.incrBy(command.key, command.by, command.ttlSeconds);
-        const asNumber = value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+        const asNumber =
+          value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
         return succeeded({ command: "incrby", key: command.key, value: asNumber, ttl: command.ttlSeconds });
       }
     }

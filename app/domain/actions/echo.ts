@@ -4,7 +4,8 @@ import { isPlainObject, permanentFailure, succeeded, type ActionOutcome } from "
 export function performEcho(options: unknown): ActionOutcome {
   if (isPlainObject(options) && "__error" in options && options.__error !== false && options.__error !== null) {
     const reason = options.__error;
-    const message = typeof reason === "string" && reason.trim() !== "" ? reason : "echo action failed on request (__error)";
+    const message =
+      typeof reason === "string" && reason.trim() !== "" ? reason : "echo action failed on request (__error)";
     return permanentFailure(message, options);
   }
   return succeeded(options === undefined ? null : options);

@@ -9,7 +9,14 @@ import dns from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { refusalReason, type AddressPolicy } from "./address-policy";
 import { parseJsonExact, toJsonText } from "./json";
-import { describeError, isPlainObject, permanentFailure, succeeded, transientFailure, type ActionOutcome } from "./types";
+import {
+  describeError,
+  isPlainObject,
+  permanentFailure,
+  succeeded,
+  transientFailure,
+  type ActionOutcome,
+} from "./types";
 
 export const HTTP_METHODS = ["options", "head", "get", "post", "put", "patch", "delete"] as const;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -46,7 +53,9 @@ export function parseHttpOptions(options: unknown): HttpRequestSpec | { error: s
   if (!isPlainObject(options)) return { error: "the http action needs an object with method and url" };
   const method = typeof options.method === "string" ? options.method.toLowerCase() : "";
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
-    return { error: `http action method must be one of ${HTTP_METHODS.join(", ")} (got ${JSON.stringify(options.method ?? null)})` };
+    return {
+      error: `http action method must be one of ${HTTP_METHODS.join(", ")} (got ${JSON.stringify(options.method ?? null)})`,
+    };
   }
   if (typeof options.url !== "string") return { error: "http action url must be a string" };
   let url: URL;
@@ -55,17 +64,23 @@ export function parseHttpOptions(options: unknown): HttpRequestSpec | { error: s
   } catch {
     return { error: `http action url is not a valid URL: ${options.url}` };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { error: `http action url must be http or https (got ${url.protocol})` };
-  if (url.username || url.password) return { error: "http action url must not contain credentials; send an Authorization header" };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { error: `http action url must be http or https (got ${url.protocol})` };
+  if (url.username || url.password)
+    return { error: "http action url must not contain credentials; send an Authorization header" };
 
   const headers: Record<string, string | string[]> = {};
   if (options.headers !== undefined && options.headers !== null) {
     if (!isPlainObject(options.headers)) return { error: "http action headers must be an object" };
     for (const [name, value] of Object.entries(options.headers)) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) return { error: `http action header name is not valid: ${JSON.stringify(name)}` };
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+        return { error: `http action header name is not valid: ${JSON.stringify(name)}` };
       const values = Array.isArray(value) ? value : [value];
-      const texts = values.map((v) => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null));
-      if (texts.some((t) => t === null || /[\r\n\0]/.test(t))) return { error: `http action header ${name} must be text without line breaks` };
+      const texts = values.map((v) =>
+        typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null,
+      );
+      if (texts.some((t) => t === null || /[\r\n\0]/.test(t)))
+        return { error: `http action header ${name} must be text without line breaks` };
       headers[name.toLowerCase()] = texts.length === 1 ? (texts[0] as string) : (texts as string[]);
     }
   }
@@ -84,7 +99,8 @@ export function parseHttpOptions(options: unknown): HttpRequestSpec | { error: s
         if (!headers["content-type"]) headers["content-type"] = "application/json";
       }
     }
-    if (body && (method === "get" || method === "head")) return { error: `http action ${method.toUpperCase()} requests cannot have a body` };
+    if (body && (method === "get" || method === "head"))
+      return { error: `http action ${method.toUpperCase()} requests cannot have a body` };
   }
   return {
     method: method as HttpRequestSpec["method"],
@@ -124,9 +140,13 @@ function guardedLookup(deps: HttpDeps): LookupFunction {
           const reason = refusalReason(hostname, address, deps.policy);
           if (reason) return callback(new RefusedAddressError(reason), "", 4);
         }
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? addresses.filter((a) => a.family === options.family)
+            : addresses;
         const usable = wanted.length ? wanted : addresses;
-        if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, usable);
+        if (options.all)
+          (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, usable);
         else callback(null, usable[0].address, usable[0].family);
       },
       (error: unknown) => callback(error as NodeJS.ErrnoException, "", 4),
@@ -134,7 +154,12 @@ function guardedLookup(deps: HttpDeps): LookupFunction {
   };
 }
 
-function sendOnce(spec: HttpRequestSpec, url: URL, deps: HttpDeps, deadline: number): Promise<{ status: number; headers: Record<string, string[]>; bytes: Buffer; truncated: boolean }> {
+function sendOnce(
+  spec: HttpRequestSpec,
+  url: URL,
+  deps: HttpDeps,
+  deadline: number,
+): Promise<{ status: number; headers: Record<string, string[]>; bytes: Buffer; truncated: boolean }> {
   const maxBytes = deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return new Promise((resolve, reject) => {
     const hostname = url.hostname.replace(/^\[|\]$/g, "");
@@ -146,8 +171,16 @@ function sendOnce(spec: HttpRequestSpec, url: URL, deps: HttpDeps, deadline: num
     const headers: Record<string, string | string[]> = { "user-agent": "Hookline (+http action)", ...spec.headers };
     if (spec.body) headers["content-length"] = String(spec.body.length);
     const remaining = Math.max(1, deadline - Date.now());
-    const req = client.request(url, { method: spec.method.toUpperCase(), headers, lookup: guardedLookup(deps), agent: false });
-    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${deps.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)), remaining);
+    const req = client.request(url, {
+      method: spec.method.toUpperCase(),
+      headers,
+      lookup: guardedLookup(deps),
+      agent: false,
+    });
+    const timer = setTimeout(
+      () => req.destroy(new Error(`timed out after ${deps.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)),
+      remaining,
+    );
     req.on("error", (error) => {
       clearTimeout(timer);
       reject(error);
@@ -216,9 +249,12 @@ export async function performHttp(options: unknown, deps: HttpDeps): Promise<Act
       if (current.followRedirects && location && [301, 302, 303, 307, 308].includes(response.status)) {
         if (hop >= MAX_REDIRECTS) return permanentFailure(`too many redirects (more than ${MAX_REDIRECTS})`);
         url = new URL(location, url);
-        if (url.protocol !== "http:" && url.protocol !== "https:") return permanentFailure(`redirect to unsupported protocol ${url.protocol}`);
+        if (url.protocol !== "http:" && url.protocol !== "https:")
+          return permanentFailure(`redirect to unsupported protocol ${url.protocol}`);
         // 303 (and 301/302 after a POST, as browsers do) continue as GET without a body.
-        const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === "post");
+        const toGet =
+          response.status === 303 ||
+          ((response.status === 301 || response.status === 302) && current.method === "post");
         current = toGet ? { ...current, method: "get", body: null } : current;
         continue;
       }
@@ -229,7 +265,8 @@ export async function performHttp(options: unknown, deps: HttpDeps): Promise<Act
         body_base64: response.bytes.toString("base64"),
       };
       if (response.truncated) result.body_truncated = true;
-      if (spec.errorOn5xx && response.status >= 500) return transientFailure(`the server answered HTTP ${response.status}`, { result });
+      if (spec.errorOn5xx && response.status >= 500)
+        return transientFailure(`the server answered HTTP ${response.status}`, { result });
       return succeeded(result);
     }
   } catch (error) {

@@ -27,11 +27,17 @@ export async function performAction(type: string, options: unknown, deps: Perfor
     case "http":
       return performHttp(withoutControlKeys(options), deps.http);
     case "event":
-      return performEventAction(withoutControlKeys(options), { depth: deps.eventDepth, now: deps.now?.() ?? new Date() }, deps.createEvent);
+      return performEventAction(
+        withoutControlKeys(options),
+        { depth: deps.eventDepth, now: deps.now?.() ?? new Date() },
+        deps.createEvent,
+      );
     case "cache":
       return performCache(withoutControlKeys(options), deps.cache);
     default:
-      return permanentFailure(`action type ${JSON.stringify(type)} is not supported by Hookline (supported: ${SUPPORTED_ACTION_TYPES.join(", ")})`);
+      return permanentFailure(
+        `action type ${JSON.stringify(type)} is not supported by Hookline (supported: ${SUPPORTED_ACTION_TYPES.join(", ")})`,
+      );
   }
 }
 

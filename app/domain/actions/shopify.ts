@@ -1,9 +1,19 @@
 // The "shopify" action: one Admin GraphQL request through the shop's offline session.
 // Accepts a GraphQL string or { query, variables }. userErrors anywhere in the data and GraphQL
 // errors fail the run; THROTTLED and 5xx are transient, with the wait computed from the cost bucket.
-import { describeError, isPlainObject, permanentFailure, succeeded, transientFailure, type ActionOutcome } from "./types";
+import {
+  describeError,
+  isPlainObject,
+  permanentFailure,
+  succeeded,
+  transientFailure,
+  type ActionOutcome,
+} from "./types";
 
-export type AdminGraphqlFn = (query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+export type AdminGraphqlFn = (
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<{ status: number; body: unknown }>;
 
 export const MAX_QUERY_CHARS = 50_000;
 
@@ -22,12 +32,17 @@ export function parseShopifyOptions(options: unknown): ShopifyRequest | { error:
     query = options.query;
     variables = options.variables;
   } else if (Array.isArray(options)) {
-    return { error: "the legacy REST form of the shopify action is not supported; send a GraphQL string or { \"query\", \"variables\" }" };
+    return {
+      error:
+        'the legacy REST form of the shopify action is not supported; send a GraphQL string or { "query", "variables" }',
+    };
   } else {
-    return { error: "the shopify action needs a GraphQL string or { \"query\", \"variables\" }" };
+    return { error: 'the shopify action needs a GraphQL string or { "query", "variables" }' };
   }
-  if (typeof query !== "string" || query.trim() === "") return { error: "the shopify action needs a non-empty GraphQL query" };
-  if (query.length > MAX_QUERY_CHARS) return { error: `the GraphQL query is ${query.length} characters; the limit is ${MAX_QUERY_CHARS}` };
+  if (typeof query !== "string" || query.trim() === "")
+    return { error: "the shopify action needs a non-empty GraphQL query" };
+  if (query.length > MAX_QUERY_CHARS)
+    return { error: `the GraphQL query is ${query.length} characters; the limit is ${MAX_QUERY_CHARS}` };
   if (variables !== undefined && variables !== null && !isPlainObject(variables)) {
     return { error: "shopify action variables must be an object" };
   }
@@ -48,7 +63,11 @@ export function collectUserErrors(data: unknown): string[] {
         for (const entry of child) {
           if (!isPlainObject(entry)) continue;
           const message = typeof entry.message === "string" ? entry.message : JSON.stringify(entry);
-          const field = Array.isArray(entry.field) ? entry.field.join(".") : typeof entry.field === "string" ? entry.field : "";
+          const field = Array.isArray(entry.field)
+            ? entry.field.join(".")
+            : typeof entry.field === "string"
+              ? entry.field
+              : "";
           found.push(field ? `${field}: ${message}` : message);
         }
       } else {
@@ -62,7 +81,10 @@ export function collectUserErrors(data: unknown): string[] {
 
 /** Milliseconds until the bucket holds what the query needs: (need - available) / restoreRate. */
 export function throttleWaitMs(body: unknown): number {
-  const cost = isPlainObject(body) && isPlainObject(body.extensions) && isPlainObject(body.extensions.cost) ? body.extensions.cost : null;
+  const cost =
+    isPlainObject(body) && isPlainObject(body.extensions) && isPlainObject(body.extensions.cost)
+      ? body.extensions.cost
+      : null;
   const status = cost && isPlainObject(cost.throttleStatus) ? cost.throttleStatus : null;
   const need = Number(cost?.requestedQueryCost ?? 0);
   const available = Number(status?.currentlyAvailable ?? 0);

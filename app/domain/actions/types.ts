@@ -25,7 +25,10 @@ export function permanentFailure(error: string, result?: unknown): ActionOutcome
   return result === undefined ? { ok: false, error, retryable: false } : { ok: false, error, retryable: false, result };
 }
 
-export function transientFailure(error: string, extra: { retryAfterMs?: number; throttled?: boolean; result?: unknown } = {}): ActionOutcome {
+export function transientFailure(
+  error: string,
+  extra: { retryAfterMs?: number; throttled?: boolean; result?: unknown } = {},
+): ActionOutcome {
   return { ok: false, error, retryable: true, ...extra };
 }
 

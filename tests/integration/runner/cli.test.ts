@@ -14,9 +14,14 @@ import { countingServer, newEvent, newTask, runsOf, uniqueShop, waitFor, waitFor
 
 function hookline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/hookline.ts", ...args], { cwd: process.cwd(), env: process.env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/hookline.ts", ...args],
+      { cwd: process.cwd(), env: process.env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -24,7 +29,12 @@ const dir = mkdtempSync(join(tmpdir(), "hookline-cli-"));
 let worker: StartedWorker;
 
 beforeAll(async () => {
-  worker = await startWorker({ concurrency: 4, sweepIntervalMs: 1000, log: () => {}, overrides: { retryBaseMs: 20, httpPolicy: { allowPrivate: true, allowedHosts: [] } } });
+  worker = await startWorker({
+    concurrency: 4,
+    sweepIntervalMs: 1000,
+    log: () => {},
+    overrides: { retryBaseMs: 20, httpPolicy: { allowPrivate: true, allowedHosts: [] } },
+  });
 });
 
 afterAll(async () => {
@@ -36,7 +46,10 @@ describe("hookline tasks", () => {
   it("imports (replacing by name), lists, exports and refuses bad input", async () => {
     const shop = uniqueShop("cli");
     const file = join(dir, "echo.json");
-    const draft = { ...findTaskTemplate("echo")!.draft, extra: { shopify_api_version: "2025-10", some_future_key: { kept: true } } };
+    const draft = {
+      ...findTaskTemplate("echo")!.draft,
+      extra: { shopify_api_version: "2025-10", some_future_key: { kept: true } },
+    };
     writeFileSync(file, stringifyTaskJson(draft));
 
     const first = await hookline("tasks", "import", "--shop", shop, file, "--json");
@@ -49,12 +62,26 @@ describe("hookline tasks", () => {
     expect(await prisma.task.count({ where: { shop } })).toBe(1);
 
     const list = await hookline("tasks", "list", "--shop", shop, "--json");
-    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: imported.id, name: "Echo", enabled: true, version: 2, subscriptions: ["user/webhook/test"] })]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({
+        id: imported.id,
+        name: "Echo",
+        enabled: true,
+        version: 2,
+        subscriptions: ["user/webhook/test"],
+      }),
+    ]);
 
     const exported = await hookline("tasks", "export", "--shop", shop, imported.id);
     expect(exported.code).toBe(0);
     const json = JSON.parse(exported.stdout);
-    expect(json).toMatchObject({ name: "Echo", script: draft.script, subscriptions: ["user/webhook/test"], shopify_api_version: "2025-10", some_future_key: { kept: true } });
+    expect(json).toMatchObject({
+      name: "Echo",
+      script: draft.script,
+      subscriptions: ["user/webhook/test"],
+      shopify_api_version: "2025-10",
+      some_future_key: { kept: true },
+    });
 
     const wrongShop = await hookline("tasks", "export", "--shop", uniqueShop("other"), imported.id);
     expect(wrongShop.code).toBe(1);
@@ -70,8 +97,17 @@ describe("hookline tasks", () => {
 
   it("previews a task file against an event, performing nothing", async () => {
     const file = join(dir, "preview.json");
-    writeFileSync(file, stringifyTaskJson({ ...findTaskTemplate("echo")!.draft, script: '{% action "echo", event.data %}{% log event.preview %}{% action "cache", "set", "k", 1 %}' }));
-    writeFileSync(join(dir, "event.json"), JSON.stringify({ topic: "user/webhook/test", data: { id: 12345678901234567890n.toString(), x: 1 } }));
+    writeFileSync(
+      file,
+      stringifyTaskJson({
+        ...findTaskTemplate("echo")!.draft,
+        script: '{% action "echo", event.data %}{% log event.preview %}{% action "cache", "set", "k", 1 %}',
+      }),
+    );
+    writeFileSync(
+      join(dir, "event.json"),
+      JSON.stringify({ topic: "user/webhook/test", data: { id: 12345678901234567890n.toString(), x: 1 } }),
+    );
     const result = await hookline("tasks", "preview", file, "--event", join(dir, "event.json"), "--json");
     expect(result.code, result.stderr).toBe(0);
     const [preview] = JSON.parse(result.stdout);
@@ -85,7 +121,10 @@ describe("hookline tasks", () => {
     expect(text.stdout).toContain("When user/webhook/test is triggered (A test webhook):");
     expect(text.stdout).toContain('action echo: {"hello":"world"}');
 
-    writeFileSync(join(dir, "bad-preview.json"), stringifyTaskJson({ ...findTaskTemplate("echo")!.draft, script: '{% error "nope" %}' }));
+    writeFileSync(
+      join(dir, "bad-preview.json"),
+      stringifyTaskJson({ ...findTaskTemplate("echo")!.draft, script: '{% error "nope" %}' }),
+    );
     const bad = await hookline("tasks", "preview", join(dir, "bad-preview.json"));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("error: nope");
@@ -103,7 +142,11 @@ describe("hookline events", () => {
     expect(shown.code, shown.stderr).toBe(0);
     const event = JSON.parse(shown.stdout);
     expect(event).toMatchObject({ id, status: "succeeded", topic: "user/a/b", data: { hello: "world" } });
-    expect(event.taskRuns[0].actionRuns[0]).toMatchObject({ type: "echo", status: "succeeded", result: { hello: "world" } });
+    expect(event.taskRuns[0].actionRuns[0]).toMatchObject({
+      type: "echo",
+      status: "succeeded",
+      result: { hello: "world" },
+    });
     const text = await hookline("events", "show", id);
     expect(text.stdout).toContain(`event ${id}  succeeded  user/a/b`);
     expect(text.stdout).toMatch(/action 1 echo {2}succeeded {2}attempts 1/);
@@ -129,7 +172,11 @@ describe("hookline events", () => {
         subscriptions: "user/a/b",
         script: `{% action "echo", "once" %}{% action "http", method: "get", url: "${server.url}/flaky", error_on_5xx: true %}`,
       });
-      await newTask(shop, { subscriptions: "user/a/b", script: '{% if cache["ready"] == nil %}{% error "not ready" %}{% else %}{% action "echo", "ready" %}{% endif %}' });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        script:
+          '{% if cache["ready"] == nil %}{% error "not ready" %}{% else %}{% action "echo", "ready" %}{% endif %}',
+      });
       const id = await newEvent(shop, "user/a/b", {});
       expect((await waitForEventDone(id)).status).toBe("failed");
       const before = await runsOf(id);
@@ -143,10 +190,14 @@ describe("hookline events", () => {
       const retried = await hookline("events", "retry", id);
       expect(retried.code, retried.stderr).toBe(0);
       expect(retried.stdout.trim()).toBe(`retrying 1 task run(s) and 1 action run(s) of event ${id}`);
-      const event = await waitFor(async () => {
-        const row = await prisma.event.findUnique({ where: { id } });
-        return row?.status === "succeeded" ? row : null;
-      }, 20_000, "the retried event to succeed");
+      const event = await waitFor(
+        async () => {
+          const row = await prisma.event.findUnique({ where: { id } });
+          return row?.status === "succeeded" ? row : null;
+        },
+        20_000,
+        "the retried event to succeed",
+      );
       expect(event.finishedAt).toBeInstanceOf(Date);
       const after = await runsOf(id);
       const echoOnce = after.flatMap((t) => t.actionRuns).find((a) => a.options === '"once"')!;

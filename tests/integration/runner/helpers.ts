@@ -12,12 +12,28 @@ export function uniqueShop(label: string): string {
 }
 
 /** Stands in for the Admin API where a test only needs the shop's details or a canned answer. */
-export function shopGraphql(handler?: (query: string, variables?: Record<string, unknown>) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>): RunnerDeps["adminGraphql"] {
+export function shopGraphql(
+  handler?: (
+    query: string,
+    variables?: Record<string, unknown>,
+  ) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>,
+): RunnerDeps["adminGraphql"] {
   return async (shop, query, variables) => {
     if (query.includes("HooklineShop")) {
       return {
         status: 200,
-        body: { data: { shop: { name: `Shop ${shop}`, email: "owner@example.com", myshopifyDomain: shop, primaryDomain: { host: `www.${shop}` }, currencyCode: "EUR", ianaTimezone: "Europe/Paris" } } },
+        body: {
+          data: {
+            shop: {
+              name: `Shop ${shop}`,
+              email: "owner@example.com",
+              myshopifyDomain: shop,
+              primaryDomain: { host: `www.${shop}` },
+              currencyCode: "EUR",
+              ianaTimezone: "Europe/Paris",
+            },
+          },
+        },
       };
     }
     if (!handler) throw new Error(`unexpected Admin API call in test: ${query.slice(0, 80)}`);
@@ -25,17 +41,29 @@ export function shopGraphql(handler?: (query: string, variables?: Record<string,
   };
 }
 
-export async function newTask(shop: string, input: Partial<TaskInput> & { script: string; subscriptions: string | string[] }) {
+export async function newTask(
+  shop: string,
+  input: Partial<TaskInput> & { script: string; subscriptions: string | string[] },
+) {
   return createTask(shop, { name: `Task ${randomUUID().slice(0, 6)}`, ...input });
 }
 
-export async function newEvent(shop: string, topic: string, data: unknown, extra: { taskIds?: string[]; runAt?: Date } = {}): Promise<string> {
+export async function newEvent(
+  shop: string,
+  topic: string,
+  data: unknown,
+  extra: { taskIds?: string[]; runAt?: Date } = {},
+): Promise<string> {
   const result = await createEvent({ shop, topic, data, source: "user", ...extra });
   if (result.status !== "created") throw new Error(`event not created: ${result.status}`);
   return result.id;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -65,7 +93,14 @@ export async function runsOf(eventId: string) {
 }
 
 /** A local HTTP server that counts hits per path and answers with `respond`. */
-export async function countingServer(respond: (path: string, hit: number, req: http.IncomingMessage, body: string) => { status?: number; body?: unknown; delayMs?: number } = () => ({})) {
+export async function countingServer(
+  respond: (
+    path: string,
+    hit: number,
+    req: http.IncomingMessage,
+    body: string,
+  ) => { status?: number; body?: unknown; delayMs?: number } = () => ({}),
+) {
   const hits = new Map<string, number>();
   const bodies: { path: string; body: string }[] = [];
   const server = http.createServer((req, res) => {

@@ -10,10 +10,20 @@ import { createTask, draftToInput } from "~/models/tasks.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
-import { countingServer, newEvent, newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
+import {
+  countingServer,
+  newEvent,
+  newTask,
+  runsOf,
+  shopGraphql,
+  uniqueShop,
+  waitFor,
+  waitForEventDone,
+} from "./helpers";
 
 let worker: StartedWorker;
-let graphqlHandler: ((query: string, variables?: Record<string, unknown>) => { status: number; body: unknown }) | undefined;
+let graphqlHandler:
+  ((query: string, variables?: Record<string, unknown>) => { status: number; body: unknown }) | undefined;
 const policy = { allowPrivate: true, allowedHosts: [] as string[] };
 
 beforeAll(async () => {
@@ -46,8 +56,18 @@ describe("the seed tutorial without a browser", () => {
     const shop = uniqueShop("tutorial");
     const webhook = await createWebhook(shop, { name: "Example", topic: "user/webhook/test" });
     const echo = findTaskTemplate("echo")!;
-    const task = await createTask(shop, { ...draftToInput(echo.draft), name: "Webhook test", subscriptions: "user/webhook/test" });
-    const created = await createEvent({ shop, topic: webhook.topic, webhookId: webhook.id, source: "user", data: parseJsonExact('{"foo":"bar","id":12345678901234567890}') });
+    const task = await createTask(shop, {
+      ...draftToInput(echo.draft),
+      name: "Webhook test",
+      subscriptions: "user/webhook/test",
+    });
+    const created = await createEvent({
+      shop,
+      topic: webhook.topic,
+      webhookId: webhook.id,
+      source: "user",
+      data: parseJsonExact('{"foo":"bar","id":12345678901234567890}'),
+    });
     expect(created.status).toBe("created");
     const id = created.status === "created" ? created.id : "";
     const event = await waitForEventDone(id);
@@ -78,7 +98,10 @@ describe("the seed tutorial without a browser", () => {
 describe("task runs", () => {
   it("any {% error %} fails the task run and cancels all of its actions", async () => {
     const shop = uniqueShop("error");
-    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", 1 %}{% log "before" %}{% error "bad input" %}{% action "echo", 2 %}' });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script: '{% action "echo", 1 %}{% log "before" %}{% error "bad input" %}{% action "echo", 2 %}',
+    });
     const id = await newEvent(shop, "user/a/b", {});
     const event = await waitForEventDone(id);
     expect(event.status).toBe("failed");
@@ -93,7 +116,10 @@ describe("task runs", () => {
 
   it("a script that breaks a limit fails the task run, not the worker", async () => {
     const shop = uniqueShop("hostile");
-    await newTask(shop, { subscriptions: "user/a/b", script: "{% for i in (1..100000000) %}{% for j in (1..100000000) %}x{% endfor %}{% endfor %}" });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script: "{% for i in (1..100000000) %}{% for j in (1..100000000) %}x{% endfor %}{% endfor %}",
+    });
     const id = await newEvent(shop, "user/a/b", {});
     const event = await waitForEventDone(id, 20_000);
     expect(event.status).toBe("failed");
@@ -107,12 +133,21 @@ describe("task runs", () => {
     const task = await newTask(shop, {
       subscriptions: "user/a/b",
       options: { greeting__required: "hi" },
-      script: '{% action "echo", shop: shop.name, domain: shop.domain, currency: shop.currency, greeting: options.greeting__required, task: task.name, topic: event.topic, x: event.data.x %}',
+      script:
+        '{% action "echo", shop: shop.name, domain: shop.domain, currency: shop.currency, greeting: options.greeting__required, task: task.name, topic: event.topic, x: event.data.x %}',
     });
     const id = await newEvent(shop, "user/a/b", { x: 7 });
     await waitForEventDone(id);
     const [taskRun] = await runsOf(id);
-    expect(JSON.parse(taskRun.actionRuns[0].result!)).toEqual({ shop: `Shop ${shop}`, domain: `www.${shop}`, currency: "EUR", greeting: "hi", task: task.name, topic: "user/a/b", x: 7 });
+    expect(JSON.parse(taskRun.actionRuns[0].result!)).toEqual({
+      shop: `Shop ${shop}`,
+      domain: `www.${shop}`,
+      currency: "EUR",
+      greeting: "hi",
+      task: task.name,
+      topic: "user/a/b",
+      x: 7,
+    });
   });
 
   it("honours subscription offsets: the task run waits for its time", async () => {
@@ -145,11 +180,17 @@ describe("task runs", () => {
 });
 
 describe("action sequencing", () => {
-  const script = '{% action "echo", "one" %}{% action "echo" %}{"__error": "second fails"}{% endaction %}{% action "echo", "three" %}';
+  const script =
+    '{% action "echo", "one" %}{% action "echo" %}{"__error": "second fails"}{% endaction %}{% action "echo", "three" %}';
 
   it("in sequence with halt on error: stops at the first failure and skips the rest", async () => {
     const shop = uniqueShop("halt");
-    await newTask(shop, { subscriptions: "user/a/b", script, performActionRunsInSequence: true, haltActionRunSequenceOnError: true });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script,
+      performActionRunsInSequence: true,
+      haltActionRunSequenceOnError: true,
+    });
     const id = await newEvent(shop, "user/a/b", {});
     const event = await waitForEventDone(id);
     expect(event.status).toBe("failed");
@@ -183,7 +224,10 @@ describe("retries", () => {
     const server = await countingServer((path, hit) => ({ status: hit < 3 ? 503 : 200 }));
     try {
       const shop = uniqueShop("retry");
-      await newTask(shop, { subscriptions: "user/a/b", script: `{% action "http", method: "post", url: "${server.url}/flaky", error_on_5xx: true, body: event.data %}` });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        script: `{% action "http", method: "post", url: "${server.url}/flaky", error_on_5xx: true, body: event.data %}`,
+      });
       const id = await newEvent(shop, "user/a/b", { n: 1 });
       const event = await waitForEventDone(id);
       expect(event.status).toBe("succeeded");
@@ -202,7 +246,10 @@ describe("retries", () => {
     const server = await countingServer(() => ({ status: 500 }));
     try {
       const shop = uniqueShop("dead");
-      await newTask(shop, { subscriptions: "user/a/b", script: `{% action "http", method: "get", url: "${server.url}/down", error_on_5xx: true %}` });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        script: `{% action "http", method: "get", url: "${server.url}/down", error_on_5xx: true %}`,
+      });
       const id = await newEvent(shop, "user/a/b", {});
       const event = await waitForEventDone(id);
       expect(event.status).toBe("failed");
@@ -219,7 +266,10 @@ describe("retries", () => {
 
   it("does not retry permanent failures", async () => {
     const shop = uniqueShop("permanent");
-    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "http", method: "get", url: "ftp://example.com/x" %}' });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script: '{% action "http", method: "get", url: "ftp://example.com/x" %}',
+    });
     const id = await newEvent(shop, "user/a/b", {});
     await waitForEventDone(id);
     const [taskRun] = await runsOf(id);
@@ -236,7 +286,10 @@ describe("http action", () => {
         subscriptions: "user/a/b\nmechanic/actions/perform",
         script: `{% if event.topic == "mechanic/actions/perform" %}{% action "echo", status: action.run.result.status, ok: action.run.ok, meta: action.meta %}{% else %}{% action "http", method: "post", url: "${server.url}/hook", body: event.data, __meta: "m1" %}{% endif %}`,
       });
-      const bystander = await newTask(shop, { subscriptions: "mechanic/actions/perform", script: '{% action "echo", "should not run" %}' });
+      const bystander = await newTask(shop, {
+        subscriptions: "mechanic/actions/perform",
+        script: '{% action "echo", "should not run" %}',
+      });
       const id = await newEvent(shop, "user/a/b", { hello: "world" });
       await waitForEventDone(id);
       const [taskRun] = await runsOf(id);
@@ -244,7 +297,9 @@ describe("http action", () => {
       expect(result.status).toBe(201);
       expect(result.body).toEqual({ received: true });
       expect(JSON.parse(server.bodies[0].body)).toEqual({ hello: "world" });
-      const followUp = await waitFor(async () => prisma.event.findFirst({ where: { parentId: id, topic: "mechanic/actions/perform" } }));
+      const followUp = await waitFor(async () =>
+        prisma.event.findFirst({ where: { parentId: id, topic: "mechanic/actions/perform" } }),
+      );
       expect(followUp.depth).toBe(1);
       await waitForEventDone(followUp.id);
       const followRuns = await runsOf(followUp.id);
@@ -261,7 +316,10 @@ describe("http action", () => {
     policy.allowPrivate = false;
     try {
       const shop = uniqueShop("refuse");
-      await newTask(shop, { subscriptions: "user/a/b", script: `{% action "http", method: "get", url: "${server.url}/secret", __perform_event: false %}` });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        script: `{% action "http", method: "get", url: "${server.url}/secret", __perform_event: false %}`,
+      });
       const id = await newEvent(shop, "user/a/b", {});
       await waitForEventDone(id);
       const [taskRun] = await runsOf(id);
@@ -307,7 +365,10 @@ describe("cache action", () => {
     const hits = await prisma.cacheEntry.findUnique({ where: { shop_key: { shop, key: "hits" } } });
     expect(hits!.expiresAt.getTime() - Date.now()).toBeGreaterThan(59 * 24 * 3600 * 1000);
 
-    await newTask(shop, { subscriptions: "user/cache/read", script: '{% action "echo", hits: cache["hits"], greeting: cache.greeting, missing: cache["nope"] %}' });
+    await newTask(shop, {
+      subscriptions: "user/cache/read",
+      script: '{% action "echo", hits: cache["hits"], greeting: cache.greeting, missing: cache["nope"] %}',
+    });
     const readId = await newEvent(shop, "user/cache/read", {});
     await waitForEventDone(readId);
     const [reader] = await runsOf(readId);
@@ -316,7 +377,12 @@ describe("cache action", () => {
 
   it("refuses incr on a non-integer and bad keys", async () => {
     const shop = uniqueShop("cachebad");
-    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "cache", "set", "word", "abc" %}{% action "cache", "incr", "word" %}{% action "cache", "set", "bad key", 1 %}', performActionRunsInSequence: true });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script:
+        '{% action "cache", "set", "word", "abc" %}{% action "cache", "incr", "word" %}{% action "cache", "set", "bad key", 1 %}',
+      performActionRunsInSequence: true,
+    });
     const id = await newEvent(shop, "user/a/b", {});
     await waitForEventDone(id);
     const [taskRun] = await runsOf(id);
@@ -329,12 +395,19 @@ describe("cache action", () => {
 describe("event action", () => {
   it("creates child events and stops a self-triggering chain at depth 5", async () => {
     const shop = uniqueShop("loop");
-    await newTask(shop, { subscriptions: "user/loop/go", script: '{% action "event", topic: "user/loop/go", data: event.data %}' });
+    await newTask(shop, {
+      subscriptions: "user/loop/go",
+      script: '{% action "event", topic: "user/loop/go", data: event.data %}',
+    });
     const rootId = await newEvent(shop, "user/loop/go", { n: 1 });
-    const events = await waitFor(async () => {
-      const rows = await prisma.event.findMany({ where: { shop }, orderBy: { depth: "asc" } });
-      return rows.length === 6 && rows.every((e) => e.status === "succeeded" || e.status === "failed") ? rows : null;
-    }, 20_000, "the chain to stop");
+    const events = await waitFor(
+      async () => {
+        const rows = await prisma.event.findMany({ where: { shop }, orderBy: { depth: "asc" } });
+        return rows.length === 6 && rows.every((e) => e.status === "succeeded" || e.status === "failed") ? rows : null;
+      },
+      20_000,
+      "the chain to stop",
+    );
     expect(events.map((e) => e.depth)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(events[0].id).toBe(rootId);
     for (let i = 1; i < events.length; i++) {
@@ -349,10 +422,16 @@ describe("event action", () => {
 
   it("schedules with run_at and targets task_id", async () => {
     const shop = uniqueShop("evt");
-    const target = await newTask(shop, { subscriptions: "user/later/run", script: '{% action "echo", event.parent.topic %}' });
+    const target = await newTask(shop, {
+      subscriptions: "user/later/run",
+      script: '{% action "echo", event.parent.topic %}',
+    });
     await newTask(shop, { subscriptions: "user/later/run", script: '{% action "echo", "not me" %}' });
     const runAt = Math.floor(Date.now() / 1000) + 2;
-    await newTask(shop, { subscriptions: "user/a/b", script: `{% action "event", topic: "user/later/run", data: 1, run_at: ${runAt}, task_id: "${target.id}" %}` });
+    await newTask(shop, {
+      subscriptions: "user/a/b",
+      script: `{% action "event", topic: "user/later/run", data: 1, run_at: ${runAt}, task_id: "${target.id}" %}`,
+    });
     const id = await newEvent(shop, "user/a/b", {});
     await waitForEventDone(id);
     const child = await waitFor(async () => prisma.event.findFirst({ where: { parentId: id } }));
@@ -370,18 +449,45 @@ describe("shopify action", () => {
     let calls = 0;
     graphqlHandler = (query) => {
       calls++;
-      if (query.includes("bad")) return { status: 200, body: { data: { metafieldsSet: { metafields: [], userErrors: [{ field: ["metafields", "0", "type"], message: "Type is invalid" }] } } } };
+      if (query.includes("bad"))
+        return {
+          status: 200,
+          body: {
+            data: {
+              metafieldsSet: {
+                metafields: [],
+                userErrors: [{ field: ["metafields", "0", "type"], message: "Type is invalid" }],
+              },
+            },
+          },
+        };
       if (calls === 2) {
         return {
           status: 200,
-          body: { errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: { cost: { requestedQueryCost: 60, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 100 } } } },
+          body: {
+            errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+            extensions: {
+              cost: {
+                requestedQueryCost: 60,
+                throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 100 },
+              },
+            },
+          },
         };
       }
-      return { status: 200, body: { data: { metafieldsSet: { metafields: [{ id: "gid://shopify/Metafield/1" }], userErrors: [] } } } };
+      return {
+        status: 200,
+        body: { data: { metafieldsSet: { metafields: [{ id: "gid://shopify/Metafield/1" }], userErrors: [] } } },
+      };
     };
     try {
       const shop = uniqueShop("shopify");
-      await newTask(shop, { subscriptions: "user/a/b", performActionRunsInSequence: true, script: '{% action "shopify" %}mutation { bad }{% endaction %}{% action "shopify" %}mutation { good }{% endaction %}' });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        performActionRunsInSequence: true,
+        script:
+          '{% action "shopify" %}mutation { bad }{% endaction %}{% action "shopify" %}mutation { good }{% endaction %}',
+      });
       const id = await newEvent(shop, "user/a/b", {});
       const event = await waitForEventDone(id);
       const [taskRun] = await runsOf(id);
@@ -402,12 +508,57 @@ describe("shopify action", () => {
 describe("crash recovery inside the runner", () => {
   it("marks an action run orphaned by a dead worker as failed and does not perform it again", async () => {
     const shop = uniqueShop("orphan");
-    const task = await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", 1 %}{% action "echo", 2 %}', performActionRunsInSequence: true });
+    const task = await newTask(shop, {
+      subscriptions: "user/a/b",
+      script: '{% action "echo", 1 %}{% action "echo", 2 %}',
+      performActionRunsInSequence: true,
+    });
     // Simulate a worker that died mid-action: a task run rendered, action 1 claimed long ago.
-    const event = await prisma.event.create({ data: { id: crypto.randomUUID(), shop, topic: "user/a/b", data: "{}", source: "user", status: "running", startedAt: new Date() } });
-    const taskRun = await prisma.taskRun.create({ data: { id: crypto.randomUUID(), eventId: event.id, taskId: task.id, taskVersion: 1, status: "succeeded", actions: "[]", logs: "[]", errors: "[]" } });
-    await prisma.actionRun.create({ data: { id: crypto.randomUUID(), taskRunId: taskRun.id, position: 0, type: "echo", options: "1", status: "running", attempts: 1, startedAt: new Date(Date.now() - 60_000) } });
-    await prisma.actionRun.create({ data: { id: crypto.randomUUID(), taskRunId: taskRun.id, position: 1, type: "echo", options: "2", status: "pending" } });
+    const event = await prisma.event.create({
+      data: {
+        id: crypto.randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: "{}",
+        source: "user",
+        status: "running",
+        startedAt: new Date(),
+      },
+    });
+    const taskRun = await prisma.taskRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        eventId: event.id,
+        taskId: task.id,
+        taskVersion: 1,
+        status: "succeeded",
+        actions: "[]",
+        logs: "[]",
+        errors: "[]",
+      },
+    });
+    await prisma.actionRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        taskRunId: taskRun.id,
+        position: 0,
+        type: "echo",
+        options: "1",
+        status: "running",
+        attempts: 1,
+        startedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    await prisma.actionRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        taskRunId: taskRun.id,
+        position: 1,
+        type: "echo",
+        options: "2",
+        status: "pending",
+      },
+    });
     await worker.runner.processTaskRun(taskRun.id);
     const [run] = await runsOf(event.id);
     expect(run.actionRuns[0]).toMatchObject({ status: "failed", error: ORPHANED_ACTION_MESSAGE, attempts: 1 });

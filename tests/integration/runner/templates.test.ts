@@ -21,10 +21,22 @@ beforeAll(async () => {
   process.env.LOCAL_STORE_URL = url; // read when the app's Shopify module first loads (in the worker)
   await prisma.session.upsert({
     where: { id: `offline_${LOCAL_SHOP}` },
-    create: { id: `offline_${LOCAL_SHOP}`, shop: LOCAL_SHOP, state: "", isOnline: false, accessToken: store.offlineAccessToken(LOCAL_SHOP), scope: "read_customers,write_customers" },
+    create: {
+      id: `offline_${LOCAL_SHOP}`,
+      shop: LOCAL_SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: store.offlineAccessToken(LOCAL_SHOP),
+      scope: "read_customers,write_customers",
+    },
     update: { accessToken: store.offlineAccessToken(LOCAL_SHOP) },
   });
-  worker = await startWorker({ concurrency: 4, sweepIntervalMs: 1000, log: () => {}, overrides: { httpPolicy: { allowPrivate: true, allowedHosts: [] } } });
+  worker = await startWorker({
+    concurrency: 4,
+    sweepIntervalMs: 1000,
+    log: () => {},
+    overrides: { httpPolicy: { allowPrivate: true, allowedHosts: [] } },
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +50,10 @@ describe("Set a customer metafield from a webhook (template) against the local s
     const template = findTaskTemplate("customer-metafield")!;
     await createTask(LOCAL_SHOP, draftToInput(template.draft));
     const customer = store.state.listCustomers(LOCAL_SHOP)[0];
-    const id = await newEvent(LOCAL_SHOP, "user/customer/metafield", { customer_id: customer.id, value: { plan: "gold" } });
+    const id = await newEvent(LOCAL_SHOP, "user/customer/metafield", {
+      customer_id: customer.id,
+      value: { plan: "gold" },
+    });
     const event = await waitForEventDone(id);
     const [taskRun] = await runsOf(id);
     expect(taskRun.status, taskRun.errors ?? "").toBe("succeeded");
@@ -81,18 +96,25 @@ describe("Forward to a URL (template)", () => {
       const template = findTaskTemplate("forward-to-url")!;
       const secret = `whsec_${Buffer.from("a-very-secret-signing-key").toString("base64")}`;
       const shop = `forward-${Date.now()}.myshopify.com`;
-      await createTask(shop, { ...draftToInput(template.draft), options: { url__required: `${server.url}/receive`, signing_secret__secret: secret } });
+      await createTask(shop, {
+        ...draftToInput(template.draft),
+        options: { url__required: `${server.url}/receive`, signing_secret__secret: secret },
+      });
       const id = await newEvent(shop, "user/webhook/forward", { hello: "world" });
       await waitForEventDone(id);
       const [taskRun] = await runsOf(id);
       expect(taskRun.actionRuns[0].status, taskRun.actionRuns[0].error ?? taskRun.errors ?? "").toBe("succeeded");
       expect(server.count("/receive")).toBe(1);
       const options = JSON.parse(taskRun.actionRuns[0].options);
-      const headers = Object.fromEntries(Object.entries(options.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+      const headers = Object.fromEntries(
+        Object.entries(options.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+      );
       const body = server.bodies[0].body;
       expect(JSON.parse(body)).toEqual({ hello: "world" });
       const key = Buffer.from(secret.slice("whsec_".length), "base64");
-      const expected = createHmac("sha256", key).update(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`).digest("base64");
+      const expected = createHmac("sha256", key)
+        .update(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`)
+        .digest("base64");
       expect(String(headers["webhook-signature"]).split(" ")).toContain(`v1,${expected}`);
     } finally {
       await server.close();

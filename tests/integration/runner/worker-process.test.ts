@@ -29,14 +29,20 @@ function spawnWorker(env: Record<string, string> = {}): Spawned {
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const spawned = { child, output: () => out, exited };
   children.push(spawned);
   return spawned;
 }
 
 async function waitUntilReady(worker: Spawned) {
-  await waitFor(async () => worker.output().includes("processing queues") || worker.child.exitCode !== null, 20_000, "the worker to start");
+  await waitFor(
+    async () => worker.output().includes("processing queues") || worker.child.exitCode !== null,
+    20_000,
+    "the worker to start",
+  );
   if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
 }
 
@@ -75,7 +81,11 @@ describe("worker process", () => {
     try {
       const worker = spawnWorker();
       await waitUntilReady(worker);
-      const beat = await waitFor(async () => (await readAllWorkerHeartbeats(redis)).find((b) => b.pid === worker.child.pid), 10_000, "heartbeat");
+      const beat = await waitFor(
+        async () => (await readAllWorkerHeartbeats(redis)).find((b) => b.pid === worker.child.pid),
+        10_000,
+        "heartbeat",
+      );
       expect(beat).toMatchObject({ concurrency: 4 });
       expect(beat.ageMs).toBeLessThan(15_000);
       expect(Date.parse(beat.startedAt)).toBeLessThanOrEqual(Date.parse(beat.at));
@@ -83,7 +93,10 @@ describe("worker process", () => {
       expect(await redis.ttl(`${queuePrefix()}:worker-heartbeat`)).toBeGreaterThan(0);
 
       const shop = uniqueShop("sigterm");
-      await newTask(shop, { subscriptions: "user/a/b", script: `{% action "http", method: "get", url: "${server.url}/slow" %}` });
+      await newTask(shop, {
+        subscriptions: "user/a/b",
+        script: `{% action "http", method: "get", url: "${server.url}/slow" %}`,
+      });
       const id = await newEvent(shop, "user/a/b", {});
       await waitFor(async () => server.count("/slow") === 1, 10_000, "the request to arrive");
       worker.child.kill("SIGTERM");
@@ -123,8 +136,14 @@ describe("worker process", () => {
         try {
           expect((await waitForEventDone(id, 30_000)).status).toBe("succeeded");
         } catch (error) {
-          const stuck = await prisma.event.findUnique({ where: { id }, include: { taskRuns: { include: { actionRuns: true } } } });
-          console.error(JSON.stringify(stuck, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2), workers.map((w) => w.output().slice(-3000)).join("\n-----\n"));
+          const stuck = await prisma.event.findUnique({
+            where: { id },
+            include: { taskRuns: { include: { actionRuns: true } } },
+          });
+          console.error(
+            JSON.stringify(stuck, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+            workers.map((w) => w.output().slice(-3000)).join("\n-----\n"),
+          );
           throw error;
         }
       }
@@ -132,7 +151,9 @@ describe("worker process", () => {
       const actionRuns = await prisma.actionRun.findMany({ where: { taskRun: { event: { shop } } } });
       expect(actionRuns).toHaveLength(120);
       expect(actionRuns.every((a) => a.status === "succeeded" && a.attempts === 1)).toBe(true);
-      expect((await prisma.cacheEntry.findUniqueOrThrow({ where: { shop_key: { shop, key: "total" } } })).value).toBe("60");
+      expect((await prisma.cacheEntry.findUniqueOrThrow({ where: { shop_key: { shop, key: "total" } } })).value).toBe(
+        "60",
+      );
       expect(await prisma.taskRun.count({ where: { event: { shop } } })).toBe(60);
       for (const worker of workers) worker.child.kill("SIGTERM");
       for (const worker of workers) expect((await worker.exited).code).toBe(0);

@@ -43,10 +43,18 @@ const strict: HttpDeps = { policy: { allowPrivate: false, allowedHosts: [] } };
 
 describe("http action", () => {
   it("sends method, headers and a JSON body, and records status, headers and the parsed body", async () => {
-    const outcome = await performHttp({ method: "post", url: `${base}/json`, headers: { "X-Token": "abc" }, body: { hello: "world" } }, allowed);
+    const outcome = await performHttp(
+      { method: "post", url: `${base}/json`, headers: { "X-Token": "abc" }, body: { hello: "world" } },
+      allowed,
+    );
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
-    const result = outcome.result as { status: number; headers: Record<string, string[]>; body: { id: bigint; ok: boolean }; body_base64: string };
+    const result = outcome.result as {
+      status: number;
+      headers: Record<string, string[]>;
+      body: { id: bigint; ok: boolean };
+      body_base64: string;
+    };
     expect(result.status).toBe(201);
     expect(result.body).toEqual({ id: 12345678901234567890n, ok: true });
     expect(result.headers["set-cookie"]).toEqual(["a=1", "b=2"]);
@@ -61,7 +69,15 @@ describe("http action", () => {
   it("sends a string body as is and form-encodes when asked", async () => {
     await performHttp({ method: "put", url: `${base}/x`, body: "raw text" }, allowed);
     expect(seen.at(-1)!.body).toBe("raw text");
-    await performHttp({ method: "post", url: `${base}/x`, headers: { "content-type": "application/x-www-form-urlencoded" }, body: { a: 1, b: { c: "d" } } }, allowed);
+    await performHttp(
+      {
+        method: "post",
+        url: `${base}/x`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: { a: 1, b: { c: "d" } },
+      },
+      allowed,
+    );
     expect(seen.at(-1)!.body).toBe("a=1&b%5Bc%5D=d");
   });
 
@@ -73,7 +89,10 @@ describe("http action", () => {
     expect(big.ok && (big.result as { body: string }).body.length).toBe(1000);
     const down = await performHttp({ method: "get", url: `${base}/fail` }, allowed);
     expect(down.ok && (down.result as { status: number }).status).toBe(503);
-    expect(await performHttp({ method: "get", url: `${base}/fail`, error_on_5xx: true }, allowed)).toMatchObject({ ok: false, retryable: true });
+    expect(await performHttp({ method: "get", url: `${base}/fail`, error_on_5xx: true }, allowed)).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
   });
 
   it("times out as a transient failure", async () => {
@@ -91,7 +110,13 @@ describe("http action", () => {
     // A public-looking name whose DNS answer includes a private address (DNS rebinding) is refused.
     const rebinding = await performHttp(
       { method: "get", url: `http://rebind.example:${port}/x` },
-      { ...strict, resolveAll: async () => [{ address: "93.184.216.34", family: 4 }, { address: "127.0.0.1", family: 4 }] },
+      {
+        ...strict,
+        resolveAll: async () => [
+          { address: "93.184.216.34", family: 4 },
+          { address: "127.0.0.1", family: 4 },
+        ],
+      },
     );
     expect(rebinding.ok === false && rebinding.error).toMatch(/refusing to reach rebind\.example \(127\.0\.0\.1\)/);
     const metadata = await performHttp({ method: "get", url: "http://169.254.169.254/latest/meta-data" }, strict);
@@ -100,7 +125,10 @@ describe("http action", () => {
     // The allow list lets a named host through.
     const listed = await performHttp(
       { method: "get", url: `http://store.local:${port}/x` },
-      { policy: { allowPrivate: false, allowedHosts: ["store.local"] }, resolveAll: async () => [{ address: "127.0.0.1", family: 4 }] },
+      {
+        policy: { allowPrivate: false, allowedHosts: ["store.local"] },
+        resolveAll: async () => [{ address: "127.0.0.1", family: 4 }],
+      },
     );
     expect(listed.ok).toBe(true);
   });

@@ -1,13 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { performEcho } from "~/domain/actions/echo";
-import { collectUserErrors, parseShopifyOptions, performShopify, throttleWaitMs, type AdminGraphqlFn } from "~/domain/actions/shopify";
+import {
+  collectUserErrors,
+  parseShopifyOptions,
+  performShopify,
+  throttleWaitMs,
+  type AdminGraphqlFn,
+} from "~/domain/actions/shopify";
 import { MAX_ATTEMPTS, nextRetryDelayMs, retryBaseMs } from "~/domain/actions/backoff";
 import { MAX_EVENT_DEPTH, parseEventOptions, performEventAction } from "~/domain/actions/event";
 import { performAction } from "~/domain/actions";
 
 describe("echo", () => {
   it("returns its options as the result", () => {
-    expect(performEcho({ foo: "bar", n: 12345678901234567890n })).toEqual({ ok: true, result: { foo: "bar", n: 12345678901234567890n } });
+    expect(performEcho({ foo: "bar", n: 12345678901234567890n })).toEqual({
+      ok: true,
+      result: { foo: "bar", n: 12345678901234567890n },
+    });
     expect(performEcho("text")).toEqual({ ok: true, result: "text" });
     expect(performEcho(undefined)).toEqual({ ok: true, result: null });
   });
@@ -22,7 +31,9 @@ describe("echo", () => {
 });
 
 describe("shopify", () => {
-  const respond = (status: number, body: unknown): AdminGraphqlFn => async () => ({ status, body });
+  const respond =
+    (status: number, body: unknown): AdminGraphqlFn =>
+    async () => ({ status, body });
 
   it("accepts a string or { query, variables } and refuses anything else", () => {
     expect(parseShopifyOptions("mutation { x }")).toEqual({ query: "mutation { x }" });
@@ -36,16 +47,26 @@ describe("shopify", () => {
 
   it("passes query and variables through and records the data", async () => {
     let seen: unknown[] = [];
-    const outcome = await performShopify({ query: "mutation M($id: ID!) { a(id: $id) { id } }", variables: { id: "gid://x/1" } }, async (q, v) => {
-      seen = [q, v];
-      return { status: 200, body: { data: { a: { id: "gid://x/1", userErrors: [] } } } };
-    });
+    const outcome = await performShopify(
+      { query: "mutation M($id: ID!) { a(id: $id) { id } }", variables: { id: "gid://x/1" } },
+      async (q, v) => {
+        seen = [q, v];
+        return { status: 200, body: { data: { a: { id: "gid://x/1", userErrors: [] } } } };
+      },
+    );
     expect(seen).toEqual(["mutation M($id: ID!) { a(id: $id) { id } }", { id: "gid://x/1" }]);
     expect(outcome).toEqual({ ok: true, result: { a: { id: "gid://x/1", userErrors: [] } } });
   });
 
   it("fails with userErrors found anywhere in the data", async () => {
-    const body = { data: { metafieldsSet: { metafields: [], userErrors: [{ field: ["metafields", "0", "value"], message: "Value is invalid" }] } } };
+    const body = {
+      data: {
+        metafieldsSet: {
+          metafields: [],
+          userErrors: [{ field: ["metafields", "0", "value"], message: "Value is invalid" }],
+        },
+      },
+    };
     const outcome = await performShopify("mutation { metafieldsSet }", respond(200, body));
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
@@ -65,7 +86,12 @@ describe("shopify", () => {
   it("treats THROTTLED, 429, 5xx and network errors as transient", async () => {
     const throttledBody = {
       errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
-      extensions: { cost: { requestedQueryCost: 110, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 50 } } },
+      extensions: {
+        cost: {
+          requestedQueryCost: 110,
+          throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 10, restoreRate: 50 },
+        },
+      },
     };
     const throttled = await performShopify("mutation { x }", respond(200, throttledBody));
     expect(throttled).toMatchObject({ ok: false, retryable: true, throttled: true, retryAfterMs: 2000 });
@@ -79,7 +105,11 @@ describe("shopify", () => {
   });
 
   it("computes the throttle wait from the cost bucket", () => {
-    const body = (need: number, available: number, rate: number) => ({ extensions: { cost: { requestedQueryCost: need, throttleStatus: { currentlyAvailable: available, restoreRate: rate } } } });
+    const body = (need: number, available: number, rate: number) => ({
+      extensions: {
+        cost: { requestedQueryCost: need, throttleStatus: { currentlyAvailable: available, restoreRate: rate } },
+      },
+    });
     expect(throttleWaitMs(body(500, 0, 50))).toBe(10_000);
     expect(throttleWaitMs(body(10, 100, 50))).toBe(250); // a floor, never zero
     expect(throttleWaitMs({})).toBe(1000); // no cost information
@@ -120,7 +150,10 @@ describe("event action", () => {
       taskIds: ["t1"],
     });
     // a past run_at runs immediately
-    expect(parseEventOptions({ topic: "user/a/b", run_at: "2020-01-01T00:00:00Z" }, now)).toMatchObject({ runAt: null, data: null });
+    expect(parseEventOptions({ topic: "user/a/b", run_at: "2020-01-01T00:00:00Z" }, now)).toMatchObject({
+      runAt: null,
+      data: null,
+    });
   });
   it("refuses to go deeper than the depth limit", async () => {
     const created: unknown[] = [];

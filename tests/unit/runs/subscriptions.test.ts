@@ -6,8 +6,14 @@ describe("subscriptionFor", () => {
   it("finds the subscription for a topic, exactly, with its offset", () => {
     const text = "user/a/b\n\nuser/webhook/test+5.seconds\nshopify/orders/paid+2.days\nmechanic/actions/perform";
     expect(subscriptionFor(text, "user/webhook/test")).toEqual({ topic: "user/webhook/test", offsetSeconds: 5 });
-    expect(subscriptionFor(text, "shopify/orders/paid")).toEqual({ topic: "shopify/orders/paid", offsetSeconds: 172_800 });
-    expect(subscriptionFor(text, "mechanic/actions/perform")).toEqual({ topic: "mechanic/actions/perform", offsetSeconds: 0 });
+    expect(subscriptionFor(text, "shopify/orders/paid")).toEqual({
+      topic: "shopify/orders/paid",
+      offsetSeconds: 172_800,
+    });
+    expect(subscriptionFor(text, "mechanic/actions/perform")).toEqual({
+      topic: "mechanic/actions/perform",
+      offsetSeconds: 0,
+    });
     expect(subscriptionFor(text, "user/a/b")).toEqual({ topic: "user/a/b", offsetSeconds: 0 });
     expect(subscriptionFor(text, "user/webhook/tes")).toBeNull();
     expect(subscriptionFor(text, "user/a")).toBeNull();
