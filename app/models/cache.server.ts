@@ -6,7 +6,7 @@ import defaultPrisma from "~/db.server";
 import { CacheValueError, type CacheStore } from "~/domain/actions/cache";
 import { parseJsonExact } from "~/domain/actions/json";
 
-const MAX_CAS_TRIES = 20;
+const MAX_CAS_TRIES = 200;
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
@@ -77,6 +77,8 @@ export function cacheStoreFor(
           data: { value: next.toString(), expiresAt },
         });
         if (count === 1) return next;
+        // Lost the race to another writer: back off a little (jittered) and read again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt)));
       }
       throw new Error(
         `cache key ${JSON.stringify(key)} is too busy: gave up after ${MAX_CAS_TRIES} concurrent updates`,
