@@ -1,7 +1,8 @@
 // Just enough of Shopify's storefront Liquid to render the theme app extension's block outside
 // Shopify: `customer` (with `customer.metafields.<namespace>.<key>` and its `.value`/`.type`),
 // `block.settings`, `section.id`, `shop`, `routes`, and the filters the block uses (`asset_url`,
-// `json`). `{% schema %}` renders nothing, as in a theme. Test and demo surface only.
+// `json`, `hmac_sha256`, `escape`). `{% schema %}` renders nothing, as in a theme. Test and demo surface only.
+import { createHmac } from "node:crypto";
 import {
   Drop,
   Liquid,
@@ -164,6 +165,12 @@ export function createStorefrontLiquid(): Liquid {
   liquid.registerTag("schema", SchemaTag);
   // Shopify's escape (CGI.escapeHTML): named entity for the double quote, numeric for the single.
   liquid.registerFilter("escape", (value: unknown) => shopifyEscape(value));
+  // Shopify's hmac_sha256: hex digest of the text with the secret.
+  liquid.registerFilter("hmac_sha256", (value: unknown, secret: unknown) =>
+    createHmac("sha256", String(secret ?? ""))
+      .update(String(value ?? ""))
+      .digest("hex"),
+  );
   liquid.registerFilter("json", (value: unknown) => stringifyLossless(toJsonable(value) ?? null) ?? "null");
   liquid.registerFilter("asset_url", function (this: { context: { getSync(path: string[]): unknown } }, name: unknown) {
     const base = this.context.getSync([ASSET_BASE_VARIABLE]);

@@ -96,6 +96,8 @@
     var timeoutMs = seconds(block.getAttribute("data-timeout"), 30, 1, 600) * 1000;
     // customer_id and request_id come last so a form field cannot replace them.
     var payload = Object.assign(formFields(form), { customer_id: customerId, request_id: uuid() });
+    var signature = block.getAttribute("data-customer-signature");
+    if (signature) payload.customer_signature = signature;
     setState(block, "working");
 
     return fetch(webhookUrl, {

@@ -161,6 +161,41 @@ describe("the round trip: webhook -> task -> customer metafield -> storefront bl
       expect(html).toContain("&quot;message&quot;:&quot;points please&quot;");
       expect(html).not.toContain("customer_id"); // the template stores everything except customer_id
 
+      // The README's trust-boundary recipe: the block signs the customer id with a secret (storefront
+      // Liquid, server-side) and the task checks it with Hookline's Liquid. Both must agree.
+      const signed = await createWebhook(LOCAL_SHOP, { name: "Signed", topic: "user/customer/signed" });
+      await createTask(LOCAL_SHOP, {
+        name: "Checks the customer signature",
+        subscriptions: "user/customer/signed",
+        options: { customer_signing_secret__required: "s3cret" },
+        script: `{% assign expected = event.data.customer_id | append: "" | hmac_sha256: options.customer_signing_secret__required %}
+{% if event.data.customer_signature != expected %}{% error "customer_signature does not match customer_id" %}{% else %}{% action "echo", event.data.customer_id %}{% endif %}`,
+      });
+      const page = await fetch(
+        `${store.url}${STOREFRONT_PREFIX}/${LOCAL_SHOP}?customer=1002&webhook_url=${encodeURIComponent(signed.url)}&customer_signing_secret=s3cret`,
+      ).then((r) => r.text());
+      const signature = /data-customer-signature="([0-9a-f]{64})"/.exec(page)?.[1];
+      expect(signature).toBeDefined();
+      const postSigned = async (customerId: string) => {
+        const answer = await handleIngress(
+          new Request(`http://localhost/webhook/${signed.id}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              customer_id: customerId,
+              customer_signature: signature,
+              request_id: crypto.randomUUID(),
+            }),
+          }),
+          signed.id,
+        );
+        expect(answer.status).toBe(204);
+        const rows = await prisma.event.findMany({ where: { webhookId: signed.id }, orderBy: { createdAt: "desc" } });
+        return (await waitForEventDone(rows[0]!.id)).status;
+      };
+      expect(await postSigned("1002")).toBe("succeeded");
+      expect(await postSigned("1003")).toBe("failed"); // another customer's id with Grace's signature
+
       expect((await post(failing.id, 1005)).status).toBe(204);
       const failed = await prisma.event.findFirstOrThrow({ where: { webhookId: failing.id } });
       expect((await waitForEventDone(failed.id)).status).toBe("failed");

@@ -102,6 +102,18 @@ describe("a logged-in customer without the metafield", () => {
     expect(html).toContain('data-webhook-url="https://x.example/&quot;&gt;&lt;script&gt;');
   });
 
+  it("with a signing secret, carries the HMAC-SHA256 of the customer id (rendered server-side, never the secret)", async () => {
+    const { createHmac } = await import("node:crypto");
+    const html = await renderBlock(input({ query: { customer_signing_secret: "s3cret" } }));
+    const expected = createHmac("sha256", "s3cret").update("1001").digest("hex");
+    expect(html).toContain(`data-customer-signature="${expected}"`);
+    expect(html).not.toContain("s3cret");
+    expect(await renderBlock(input())).not.toContain("data-customer-signature");
+    expect(await renderBlock(input({ loggedIn: false, query: { customer_signing_secret: "s3cret" } }))).not.toContain(
+      "data-customer-signature",
+    );
+  });
+
   it("says the block is not configured when the webhook URL is missing", async () => {
     const html = await renderBlock(input({ query: { webhook_url: "  " } }));
     expect(stateOf(html)).toBe("unconfigured");
