@@ -206,3 +206,15 @@ test("two customers at once each get their own value", async ({ browser, request
     await katherine.close();
   }
 });
+
+test("when the request cannot be sent, the block says so and offers to try again", async ({ page }) => {
+  // Nothing listens on port 9 (discard): the POST fails in the browser.
+  await page.goto(previewUrl(1005, { webhook_url: "http://127.0.0.1:9/webhook/unreachable", poll_interval: "1" }));
+  await page.getByRole("button", { name: "Get my result" }).click();
+  await expect(block(page)).toHaveAttribute("data-state", "error");
+  await expect(page.getByRole("status")).toHaveText(
+    "Your request could not be sent. Check your connection and try again.",
+  );
+  await expect(page.getByRole("button", { name: "Try again" })).toBeEnabled();
+  await screenshot(page, "storefront-error");
+});
