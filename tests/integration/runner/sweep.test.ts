@@ -1,0 +1,181 @@
+// The recovery sweep and lost work: rows whose jobs never existed are found and finished.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { enqueueEvent, enqueuePendingEvents } from "~/runs/events.server";
+import { scheduleTaskRun } from "~/runs/queues.server";
+import { sweepOnce } from "~/runs/sweep.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
+import { newTask, runsOf, shopGraphql, uniqueShop, waitForEventDone } from "./helpers";
+
+let worker: StartedWorker;
+
+beforeAll(async () => {
+  // The worker's own sweep is slowed down so this file's explicit sweeps are what recover work.
+  worker = await startWorker({
+    concurrency: 2,
+    sweepIntervalMs: 600_000,
+    log: () => {},
+    overrides: { adminGraphql: shopGraphql(), taskLeaseMs: 1_000, actionLeaseMs: 1_000 },
+  });
+});
+
+afterAll(async () => {
+  await worker.close();
+  await closeSharedQueues();
+});
+
+function sweep() {
+  return sweepOnce({
+    db: prisma,
+    enqueueEvent,
+    enqueuePendingEvents: () => enqueuePendingEvents({ pendingAfterMs: 0 }),
+    scheduleTaskRun,
+    rollUpEvent: (id) => worker.runner.rollUpEvent(id),
+    actionLeaseMs: 1_000,
+    taskLeaseMs: 1_000,
+    graceMs: 0,
+  });
+}
+
+describe("recovery sweep", () => {
+  it("enqueues an event committed without a job, a due task run without a job, and rolls up a forgotten event", async () => {
+    const shop = uniqueShop("sweep");
+    const task = await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", event.data %}' });
+    // 1. An event row whose enqueue never happened (crash between commit and enqueue).
+    const lost = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: '{"lost":1}',
+        source: "user",
+        status: "pending",
+        createdAt: new Date(Date.now() - 60_000),
+      },
+    });
+    // 2. A task run that is due but whose delayed job vanished (Redis restarted without persistence).
+    const parent = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: '{"due":1}',
+        source: "user",
+        status: "running",
+        startedAt: new Date(),
+      },
+    });
+    const dueRun = await prisma.taskRun.create({
+      data: {
+        id: randomUUID(),
+        eventId: parent.id,
+        taskId: task.id,
+        taskVersion: 1,
+        status: "pending",
+        runAt: new Date(Date.now() - 10_000),
+      },
+    });
+    // 3. An event whose runs all finished but whose status was never rolled up.
+    const forgotten = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: "{}",
+        source: "user",
+        status: "running",
+        startedAt: new Date(Date.now() - 10_000),
+      },
+    });
+    await prisma.taskRun.create({
+      data: {
+        id: randomUUID(),
+        eventId: forgotten.id,
+        taskId: task.id,
+        taskVersion: 1,
+        status: "succeeded",
+        actions: "[]",
+        logs: "[]",
+        errors: "[]",
+      },
+    });
+
+    const report = await sweep();
+    expect(report.events).toBeGreaterThanOrEqual(2);
+    expect(report.taskRuns).toBeGreaterThanOrEqual(1);
+
+    expect((await waitForEventDone(lost.id)).status).toBe("succeeded");
+    const [lostRun] = await runsOf(lost.id);
+    expect(lostRun.actionRuns[0].result).toBe('{"lost":1}');
+    expect((await waitForEventDone(parent.id)).status).toBe("succeeded");
+    const [recovered] = await runsOf(parent.id);
+    expect(recovered.id).toBe(dueRun.id);
+    expect(recovered.actionRuns[0].result).toBe('{"due":1}');
+    expect((await prisma.event.findUniqueOrThrow({ where: { id: forgotten.id } })).status).toBe("succeeded");
+  });
+
+  it("re-renders a task run orphaned mid-render and fails a disabled task's run instantly", async () => {
+    const shop = uniqueShop("orphanrender");
+    const task = await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", "rendered again" %}' });
+    const event = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: "{}",
+        source: "user",
+        status: "running",
+        startedAt: new Date(),
+      },
+    });
+    await prisma.taskRun.create({
+      data: {
+        id: randomUUID(),
+        eventId: event.id,
+        taskId: task.id,
+        taskVersion: 1,
+        status: "running",
+        attempts: 1,
+        startedAt: new Date(Date.now() - 5_000),
+      },
+    });
+    const disabled = await newTask(shop, {
+      subscriptions: "user/x/y",
+      script: '{% action "echo", 1 %}',
+      enabled: false,
+    });
+    const other = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/x/y",
+        data: "{}",
+        source: "user",
+        status: "running",
+        startedAt: new Date(),
+      },
+    });
+    await prisma.taskRun.create({
+      data: {
+        id: randomUUID(),
+        eventId: other.id,
+        taskId: disabled.id,
+        taskVersion: 1,
+        status: "pending",
+        runAt: new Date(Date.now() - 5_000),
+      },
+    });
+
+    await sweep();
+    expect((await waitForEventDone(event.id)).status).toBe("succeeded");
+    const [run] = await runsOf(event.id);
+    expect(run.attempts).toBe(2);
+    expect(run.actionRuns.map((a) => a.result)).toEqual(['"rendered again"']);
+    expect((await waitForEventDone(other.id)).status).toBe("failed");
+    const [disabledRun] = await runsOf(other.id);
+    expect(disabledRun.status).toBe("failed");
+    expect(JSON.parse(disabledRun.errors!)).toEqual(["task is disabled"]);
+    expect(disabledRun.actionRuns).toHaveLength(0);
+  });
+});
