@@ -4,7 +4,15 @@ import { Button, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { copyText } from "./hooks";
 
-export function CopyField({ label, value, copiedMessage = "Copied" }: { label: string; value: string; copiedMessage?: string }) {
+export function CopyField({
+  label,
+  value,
+  copiedMessage = "Copied",
+}: {
+  label: string;
+  value: string;
+  copiedMessage?: string;
+}) {
   const shopify = useAppBridge();
   const id = useId();
   return (

@@ -8,7 +8,10 @@ export function RouteError({ what, backUrl, backLabel }: { what: string; backUrl
   const error = useRouteError();
   if (isRouteErrorResponse(error) && (error.status === 404 || error.status === 400)) {
     return (
-      <Page title={error.status === 404 ? `${what} not found` : "Bad request"} backAction={{ content: backLabel, url: backUrl }}>
+      <Page
+        title={error.status === 404 ? `${what} not found` : "Bad request"}
+        backAction={{ content: backLabel, url: backUrl }}
+      >
         <Card>
           <BlockStack gap="200">
             <Text as="p">

@@ -19,7 +19,14 @@ import {
   TextField,
 } from "@shopify/polaris";
 import type { OptionDescription } from "../domain/tasks/options";
-import { optionFields, optionRawValue, subscriptionProblems, subscriptionTopics, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import {
+  optionFields,
+  optionRawValue,
+  subscriptionProblems,
+  subscriptionTopics,
+  type TaskFormErrors,
+  type TaskFormState,
+} from "../ui/task-form";
 import { CodeEditor } from "./CodeEditor";
 import { CodeBlock } from "./CodeBlock";
 import { absoluteTime } from "../ui/time";
@@ -36,7 +43,14 @@ export interface TaskTemplateChoice {
 export interface DryRunResponse {
   intent: "dry-run";
   result:
-    | { ok: true; topic: string; actions: { type: string; options: string }[]; logs: string[]; errors: string[]; durationMs: number }
+    | {
+        ok: true;
+        topic: string;
+        actions: { type: string; options: string }[];
+        logs: string[];
+        errors: string[];
+        durationMs: number;
+      }
     | { ok: false; error: string };
 }
 
@@ -61,7 +75,10 @@ function OptionField({
       return (
         <Select
           label={label}
-          options={[{ label: "Choose…", value: "" }, ...(description.choices ?? []).map((c) => ({ label: c.label, value: c.value }))]}
+          options={[
+            { label: "Choose…", value: "" },
+            ...(description.choices ?? []).map((c) => ({ label: c.label, value: c.value })),
+          ]}
           value={typeof value === "string" ? value : ""}
           onChange={onChange}
           helpText={help}
@@ -80,7 +97,8 @@ function OptionField({
         />
       );
     default: {
-      const multiline = ["multiline", "code", "array", "keyval"].includes(description.type) || (description.picker?.multiple ?? false);
+      const multiline =
+        ["multiline", "code", "array", "keyval"].includes(description.type) || (description.picker?.multiple ?? false);
       const type =
         description.type === "number" || description.type === "range"
           ? "number"
@@ -139,7 +157,10 @@ export function TaskEditor({
   sentence: string | null;
   taskId: string | null;
 }) {
-  const set = <K extends keyof TaskFormState>(key: K) => (value: TaskFormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  const set =
+    <K extends keyof TaskFormState>(key: K) =>
+    (value: TaskFormState[K]) =>
+      setState((s) => ({ ...s, [key]: value }));
   const fields = useMemo(() => optionFields(state.script), [state.script]);
   const liveSubscriptionProblems = useMemo(() => subscriptionProblems(state.subscriptions), [state.subscriptions]);
   const subscribed = subscriptionTopics(state.subscriptions);
@@ -148,7 +169,13 @@ export function TaskEditor({
   // The action preview sentence follows the unsaved script: the server previews it (nothing is
   // performed) a moment after the merchant stops typing.
   const sentenceFetcher = useFetcher<{ intent: "sentence"; sentence: string | null }>();
-  const sentenceInput = JSON.stringify({ name: state.name, subscriptions: state.subscriptions, script: state.script, options: state.options, template: state.template ?? null });
+  const sentenceInput = JSON.stringify({
+    name: state.name,
+    subscriptions: state.subscriptions,
+    script: state.script,
+    options: state.options,
+    template: state.template ?? null,
+  });
   const [lastAsked, setLastAsked] = useState(sentenceInput);
   useEffect(() => {
     if (sentenceInput === lastAsked) return;
@@ -166,7 +193,8 @@ export function TaskEditor({
     setState((s) => {
       const options: TaskFormState["options"] = { ...s.options };
       for (const description of optionFields(template.script)) {
-        if (options[description.key] === undefined) options[description.key] = optionRawValue(description, template.options[description.key]);
+        if (options[description.key] === undefined)
+          options[description.key] = optionRawValue(description, template.options[description.key]);
       }
       return {
         ...s,
@@ -192,7 +220,14 @@ export function TaskEditor({
           )}
           <Card>
             <BlockStack gap="400">
-              <TextField label="Task name" value={state.name} onChange={set("name")} autoComplete="off" error={errors.name} maxLength={255} />
+              <TextField
+                label="Task name"
+                value={state.name}
+                onChange={set("name")}
+                autoComplete="off"
+                error={errors.name}
+                maxLength={255}
+              />
               <BlockStack gap="200">
                 <TextField
                   label="Subscriptions"
@@ -203,7 +238,10 @@ export function TaskEditor({
                   autoComplete="off"
                   placeholder="user/webhook/test"
                   helpText="Event topics, one per line. Add a delay with +N.unit, e.g. user/order/created+1.hour."
-                  error={(liveSubscriptionProblems.length > 0 ? liveSubscriptionProblems.join(". ") : undefined) ?? errors.subscriptions}
+                  error={
+                    (liveSubscriptionProblems.length > 0 ? liveSubscriptionProblems.join(". ") : undefined) ??
+                    errors.subscriptions
+                  }
                 />
                 {missingTopics.length > 0 && (
                   <InlineStack gap="200" blockAlign="center" wrap>
@@ -214,7 +252,13 @@ export function TaskEditor({
                       <Button
                         key={w.topic}
                         size="slim"
-                        onClick={() => set("subscriptions")(state.subscriptions.trim() === "" ? w.topic : `${state.subscriptions.trimEnd()}\n${w.topic}`)}
+                        onClick={() =>
+                          set("subscriptions")(
+                            state.subscriptions.trim() === ""
+                              ? w.topic
+                              : `${state.subscriptions.trimEnd()}\n${w.topic}`,
+                          )
+                        }
                         accessibilityLabel={`Subscribe to ${w.topic} (webhook ${w.name})`}
                       >
                         {`+ ${w.topic}`}
@@ -235,8 +279,8 @@ export function TaskEditor({
                 error={errors.script}
                 helpText={
                   <>
-                    Render actions with <code>{'{% action "echo", event.data %}'}</code>, logs with <code>{"{% log … %}"}</code> and
-                    errors with <code>{'{% error "…" %}'}</code>.
+                    Render actions with <code>{'{% action "echo", event.data %}'}</code>, logs with{" "}
+                    <code>{"{% log … %}"}</code> and errors with <code>{'{% error "…" %}'}</code>.
                   </>
                 }
               />
@@ -248,7 +292,9 @@ export function TaskEditor({
                   {templates.map((template) => (
                     <Button
                       key={template.id}
-                      onClick={() => (state.script.trim() === "" ? applyTemplate(template) : setPendingTemplate(template))}
+                      onClick={() =>
+                        state.script.trim() === "" ? applyTemplate(template) : setPendingTemplate(template)
+                      }
                       accessibilityLabel={`Use the ${template.name} template`}
                     >
                       {template.name}
@@ -287,7 +333,9 @@ export function TaskEditor({
                     description={description}
                     value={state.options[description.key]}
                     error={errors.options?.[description.key]}
-                    onChange={(value) => setState((s) => ({ ...s, options: { ...s.options, [description.key]: value } }))}
+                    onChange={(value) =>
+                      setState((s) => ({ ...s, options: { ...s.options, [description.key]: value } }))
+                    }
                   />
                 ))
               )}
@@ -381,7 +429,8 @@ function DryRunPanel({
           Dry run
         </Text>
         <Text as="p" tone="subdued" variant="bodySm">
-          Renders the script with <code>event.preview</code> set. Nothing is performed: no Shopify calls, no HTTP, no cache.
+          Renders the script with <code>event.preview</code> set. Nothing is performed: no Shopify calls, no HTTP, no
+          cache.
         </Text>
         <Select
           label="Event"
@@ -394,8 +443,21 @@ function DryRunPanel({
         />
         {effectiveSource === "paste" && (
           <>
-            <TextField label="Topic" value={topic} onChange={setTopic} autoComplete="off" placeholder={subscribed[0] ?? "user/webhook/test"} />
-            <TextField label="Event data (JSON)" value={dataJson} onChange={setDataJson} multiline={5} monospaced autoComplete="off" />
+            <TextField
+              label="Topic"
+              value={topic}
+              onChange={setTopic}
+              autoComplete="off"
+              placeholder={subscribed[0] ?? "user/webhook/test"}
+            />
+            <TextField
+              label="Event data (JSON)"
+              value={dataJson}
+              onChange={setDataJson}
+              multiline={5}
+              monospaced
+              autoComplete="off"
+            />
           </>
         )}
         <InlineStack>
@@ -426,10 +488,18 @@ function DryRunPanel({
                 </Banner>
               )}
               <Text as="h3" variant="headingSm">
-                {result.actions.length === 0 ? "No actions" : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
+                {result.actions.length === 0
+                  ? "No actions"
+                  : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
               </Text>
               {result.actions.map((a, i) => (
-                <CodeBlock key={i} label={`${i + 1}. ${a.type}`} code={a.options} maxHeight={200} testId="dry-run-action" />
+                <CodeBlock
+                  key={i}
+                  label={`${i + 1}. ${a.type}`}
+                  code={a.options}
+                  maxHeight={200}
+                  testId="dry-run-action"
+                />
               ))}
               {result.logs.length > 0 && <CodeBlock label="Logs" code={result.logs.join("\n")} maxHeight={200} />}
             </BlockStack>

@@ -64,7 +64,10 @@ export function WebhookFields({
   shopDefaultRate?: number;
 }) {
   const [topicTouched, setTopicTouched] = useState(false);
-  const set = <K extends keyof WebhookFormState>(key: K) => (value: WebhookFormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  const set =
+    <K extends keyof WebhookFormState>(key: K) =>
+    (value: WebhookFormState[K]) =>
+      setState((s) => ({ ...s, [key]: value }));
   // Inline: the same validator the server uses, shown once the merchant has typed or left the field.
   const liveTopicError = state.topic !== "" || topicTouched ? topicError(state.topic) : null;
   const topicMessage = liveTopicError ?? (state.topic === "" ? errors.topic : undefined);
@@ -101,7 +104,8 @@ export function WebhookFields({
           {
             label: "Auto",
             value: "auto",
-            helpText: "The parsed body (JSON, form or multipart) merged over the query string; plain text stays a string.",
+            helpText:
+              "The parsed body (JSON, form or multipart) merged over the query string; plain text stays a string.",
           },
           {
             label: "Full request",
@@ -119,7 +123,11 @@ export function WebhookFields({
           <ChoiceList
             title="Browser requests (CORS)"
             choices={[
-              { label: "Any origin", value: "any", helpText: "Any web page may post to this URL (the URL is the secret)." },
+              {
+                label: "Any origin",
+                value: "any",
+                helpText: "Any web page may post to this URL (the URL is the secret).",
+              },
               {
                 label: "Restricted",
                 value: "restricted",
@@ -199,7 +207,6 @@ export function WebhookFields({
             label="Rate limit (requests per minute)"
             name="rateLimitPerMinute"
             type="number"
-            min={1}
             value={state.rateLimitPerMinute}
             onChange={set("rateLimitPerMinute")}
             autoComplete="off"

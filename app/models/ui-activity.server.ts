@@ -205,5 +205,8 @@ export async function recentEventsForPicker(shop: string, topics: string[] | nul
 }
 
 export async function getEventData(shop: string, id: string) {
-  return prisma.event.findFirst({ where: { id, shop }, select: { id: true, topic: true, data: true, createdAt: true } });
+  return prisma.event.findFirst({
+    where: { id, shop },
+    select: { id: true, topic: true, data: true, createdAt: true },
+  });
 }

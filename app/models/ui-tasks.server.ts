@@ -7,7 +7,12 @@ import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import type { DryRunResponse, TaskTemplateChoice } from "../components/TaskEditor";
-import { parseTaskJson, stringifyTaskJson, type PreviewEventDefinition, type TaskDraft } from "../domain/tasks/task-json";
+import {
+  parseTaskJson,
+  stringifyTaskJson,
+  type PreviewEventDefinition,
+  type TaskDraft,
+} from "../domain/tasks/task-json";
 import { parseTaskPayload } from "../ui/task-form";
 import { upsertTaskByName } from "./tasks.server";
 import type { Task } from "@prisma/client";
@@ -31,7 +36,14 @@ function templateChoices(): TaskTemplateChoice[] {
 
 /** Preview renders have no Admin API; the shop's identity is what the session knows. */
 function previewShop(shop: string): ShopInfo {
-  return { name: shop.replace(/\.myshopify\.com$/, ""), domain: shop, myshopify_domain: shop, email: "", currency: "USD", timezone: "UTC" };
+  return {
+    name: shop.replace(/\.myshopify\.com$/, ""),
+    domain: shop,
+    myshopify_domain: shop,
+    email: "",
+    currency: "USD",
+    timezone: "UTC",
+  };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -73,7 +85,11 @@ export async function webhookTopics(shop: string) {
 export type SaveResult = { ok: true; id: string; version: number } | { ok: false; errors: TaskFormErrors };
 
 /** Validates the editor's state (subscriptions and options with their flags) and creates or updates the task. */
-export async function saveTaskFromForm(shop: string, id: string | null, state: TaskFormState): Promise<SaveResult | null> {
+export async function saveTaskFromForm(
+  shop: string,
+  id: string | null,
+  state: TaskFormState,
+): Promise<SaveResult | null> {
   const errors: TaskFormErrors = {};
   if (state.name.trim() === "") errors.name = "Name is required";
   else if (state.name.trim().length > 255) errors.name = "Name is longer than 255 characters";
@@ -101,7 +117,9 @@ export async function saveTaskFromForm(shop: string, id: string | null, state: T
       const template = state.template ? findTaskTemplate(state.template) : null;
       const task = await createTask(shop, {
         ...input,
-        ...(template ? { docs: template.draft.docs, previewEventDefinitions: template.draft.previewEventDefinitions } : {}),
+        ...(template
+          ? { docs: template.draft.docs, previewEventDefinitions: template.draft.previewEventDefinitions }
+          : {}),
       });
       return { ok: true, id: task.id, version: task.version };
     }
@@ -141,7 +159,9 @@ function parseListOr(text: string): unknown[] {
 function parseObjectOr(text: string): Record<string, unknown> {
   try {
     const value = parseJsonExact(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -160,7 +180,14 @@ export interface DryRunInput {
 }
 
 export type DryRunResult =
-  | { ok: true; topic: string; actions: { type: string; options: string }[]; logs: string[]; errors: string[]; durationMs: number }
+  | {
+      ok: true;
+      topic: string;
+      actions: { type: string; options: string }[];
+      logs: string[];
+      errors: string[];
+      durationMs: number;
+    }
   | { ok: false; error: string };
 
 /** Renders the script as a preview: event.preview is true, no Admin API, no cache, nothing performed. */
@@ -170,7 +197,10 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
   let eventId = "preview";
   let createdAt = new Date().toISOString();
   if (input.eventId) {
-    const event = await prisma.event.findFirst({ where: { id: input.eventId, shop }, select: { id: true, topic: true, data: true, createdAt: true } });
+    const event = await prisma.event.findFirst({
+      where: { id: input.eventId, shop },
+      select: { id: true, topic: true, data: true, createdAt: true },
+    });
     if (!event) return { ok: false, error: "That event does not exist in this store" };
     topic = event.topic;
     eventId = event.id;
@@ -186,14 +216,21 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
       try {
         data = parseJsonExact(text);
       } catch (error) {
-        return { ok: false, error: `The event data is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false,
+          error: `The event data is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     }
   }
   const { values } = coerceOptions(discoverOptionKeys(input.script), input.options);
   const [preview] = await previewTask(
     draftFrom({ name: input.taskName || "Untitled task", subscriptions: topic, script: input.script }, values),
-    { event: { id: eventId, topic, data, created_at: createdAt, source: input.eventId ? "user" : "preview" }, shop: previewShop(shop), taskId: input.taskId ?? undefined },
+    {
+      event: { id: eventId, topic, data, created_at: createdAt, source: input.eventId ? "user" : "preview" },
+      shop: previewShop(shop),
+      taskId: input.taskId ?? undefined,
+    },
   );
   const result = preview!.result;
   return {
@@ -220,7 +257,12 @@ export { taskOptions };
 export async function editorContext(shop: string) {
   const [topics, events] = await Promise.all([
     webhookTopics(shop),
-    prisma.event.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, topic: true, createdAt: true } }),
+    prisma.event.findMany({
+      where: { shop },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { id: true, topic: true, createdAt: true },
+    }),
   ]);
   return {
     webhookTopics: topics,
@@ -230,7 +272,11 @@ export async function editorContext(shop: string) {
 }
 
 /** The editor's "dry-run" intent: the posted payload holds the script, options and the event choice. */
-export async function dryRunFromForm(shop: string, payloadText: unknown, taskId: string | null): Promise<DryRunResponse> {
+export async function dryRunFromForm(
+  shop: string,
+  payloadText: unknown,
+  taskId: string | null,
+): Promise<DryRunResponse> {
   const payload = parseTaskPayload(payloadText);
   if (!payload.ok) return { intent: "dry-run", result: { ok: false, error: payload.error } };
   const input = JSON.parse(String(payloadText)) as Record<string, unknown>;
@@ -295,11 +341,17 @@ export async function importTaskJson(shop: string, text: string): Promise<Import
   }
 }
 
-function draftFrom(state: Pick<TaskFormState, "name" | "subscriptions" | "script" | "template">, options: Record<string, unknown>): TaskDraft {
+function draftFrom(
+  state: Pick<TaskFormState, "name" | "subscriptions" | "script" | "template">,
+  options: Record<string, unknown>,
+): TaskDraft {
   const template = state.template ? findTaskTemplate(state.template) : null;
   return {
     name: state.name,
-    subscriptions: state.subscriptions.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
+    subscriptions: state.subscriptions
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
     subscriptionsTemplate: null,
     script: state.script,
     options,
@@ -317,7 +369,11 @@ async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDra
   const topics = [...new Set(parseSubscriptions(draft.subscriptions).subscriptions.map((s) => s.topic))];
   const definitions = [];
   for (const topic of topics.slice(0, 10)) {
-    const recent = await prisma.event.findFirst({ where: { shop, topic }, orderBy: { createdAt: "desc" }, select: { data: true } });
+    const recent = await prisma.event.findFirst({
+      where: { shop, topic },
+      orderBy: { createdAt: "desc" },
+      select: { data: true },
+    });
     let data: unknown = null;
     if (recent) {
       try {
@@ -350,7 +406,10 @@ export function taskSentence(shop: string, task: Task): Promise<string> {
 }
 
 /** The editor's live "sentence" intent: the unsaved script and subscriptions. */
-export async function sentenceFromForm(shop: string, payloadText: unknown): Promise<{ intent: "sentence"; sentence: string | null }> {
+export async function sentenceFromForm(
+  shop: string,
+  payloadText: unknown,
+): Promise<{ intent: "sentence"; sentence: string | null }> {
   const payload = parseTaskPayload(payloadText);
   if (!payload.ok) return { intent: "sentence", sentence: null };
   const { values } = coerceOptions(discoverOptionKeys(payload.state.script), payload.state.options);

@@ -16,11 +16,20 @@ export interface TestEventResult {
 }
 
 /** Returns null when the shop has no such webhook. */
-export async function sendTestEvent(shop: string, webhookId: string, now = new Date()): Promise<TestEventResult | null> {
+export async function sendTestEvent(
+  shop: string,
+  webhookId: string,
+  now = new Date(),
+): Promise<TestEventResult | null> {
   const webhook = await getWebhook(shop, webhookId);
   if (!webhook) return null;
   if (!webhook.enabled) {
-    return { status: 0, requestId: null, eventId: null, message: "This webhook is disabled: enable it to receive events." };
+    return {
+      status: 0,
+      requestId: null,
+      eventId: null,
+      message: "This webhook is disabled: enable it to receive events.",
+    };
   }
   const body = JSON.stringify({ ...TEST_EVENT_PAYLOAD, sent_at: now.toISOString() });
   const headers = new Headers({ "Content-Type": "application/json", "User-Agent": "Hookline test event" });
@@ -38,13 +47,22 @@ export async function sendTestEvent(shop: string, webhookId: string, now = new D
   // A fresh idempotency key, so a second test is not dropped as a repeat.
   if (webhook.dedupeEnabled) headers.set(webhook.dedupeHeader || "Idempotency-Key", randomUUID());
 
-  const response = await handleIngress(new Request(webhookUrl(webhook.id), { method: "POST", headers, body }), webhook.id, {
-    clientIp: "127.0.0.1",
-  });
+  const response = await handleIngress(
+    new Request(webhookUrl(webhook.id), { method: "POST", headers, body }),
+    webhook.id,
+    {
+      clientIp: "127.0.0.1",
+    },
+  );
   const requestId = response.headers.get("X-Request-Id");
   const responseText = response.status === 204 ? "" : (await response.text()).slice(0, 300);
   if (response.status !== 204) {
-    return { status: response.status, requestId, eventId: null, message: `The webhook answered ${response.status}: ${responseText}` };
+    return {
+      status: response.status,
+      requestId,
+      eventId: null,
+      message: `The webhook answered ${response.status}: ${responseText}`,
+    };
   }
   const event = requestId ? await findEventByRequestId(shop, requestId) : null;
   return {

@@ -23,7 +23,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
-function Step({ number, done, title, children }: { number: number; done: boolean; title: string; children: React.ReactNode }) {
+function Step({
+  number,
+  done,
+  title,
+  children,
+}: {
+  number: number;
+  done: boolean;
+  title: string;
+  children: React.ReactNode;
+}) {
   return (
     <Box padding="300" borderWidth="025" borderColor="border" borderRadius="200">
       <BlockStack gap="200">
@@ -48,8 +58,8 @@ function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
           Get started in three steps
         </Text>
         <Text as="p" tone="subdued">
-          A webhook turns requests from another service into events. A task subscribed to the webhook's topic runs on each
-          event and performs actions.
+          A webhook turns requests from another service into events. A task subscribed to the webhook's topic runs on
+          each event and performs actions.
         </Text>
         <Step number={1} done={progress.webhooks > 0} title="Create a webhook">
           <Text as="p">Name it after the service that will send data, and pick a topic like user/webhook/test.</Text>
@@ -62,15 +72,18 @@ function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
         <Step number={2} done={progress.tasks > 0} title="Create a task that subscribes to its topic">
           <Text as="p">Start from the Echo template: it records whatever the webhook received.</Text>
           <InlineStack>
-            <Button url="/app/tasks/new?template=echo" variant={progress.webhooks > 0 && progress.tasks === 0 ? "primary" : "secondary"}>
+            <Button
+              url="/app/tasks/new?template=echo"
+              variant={progress.webhooks > 0 && progress.tasks === 0 ? "primary" : "secondary"}
+            >
               Start from the Echo template
             </Button>
           </InlineStack>
         </Step>
         <Step number={3} done={progress.events > 0} title="Send a request to the webhook URL">
           <Text as="p">
-            Post anything to the URL (curl, fetch, a form), or use “Send test event” on the webhook page. The event appears
-            below within seconds.
+            Post anything to the URL (curl, fetch, a form), or use “Send test event” on the webhook page. The event
+            appears below within seconds.
           </Text>
           {progress.webhooks > 0 && (
             <InlineStack>
@@ -140,7 +153,10 @@ function Activity({ activity, now }: { activity: LoaderData["activity"]; now: st
               <Box padding="300" paddingInline="400">
                 <InlineStack align="space-between" blockAlign="start" gap="200" wrap>
                   <BlockStack gap="100">
-                    <RemixLink to={`/app/events/${item.id}`} style={{ color: "#005bd3", fontWeight: 600, wordBreak: "break-all" }}>
+                    <RemixLink
+                      to={`/app/events/${item.id}`}
+                      style={{ color: "#005bd3", fontWeight: 600, wordBreak: "break-all" }}
+                    >
                       {item.topic}
                     </RemixLink>
                     <Text as="span" variant="bodySm" tone="subdued">

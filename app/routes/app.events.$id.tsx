@@ -41,8 +41,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     actions: parseJsonOr<unknown[]>(run.actions, []),
-    logs: parseJsonOr<unknown[]>(run.logs, []).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry, null, 2))),
-    errors: parseJsonOr<unknown[]>(run.errors, []).map((entry) => (typeof entry === "string" ? entry : JSON.stringify(entry, null, 2))),
+    logs: parseJsonOr<unknown[]>(run.logs, []).map((entry) =>
+      typeof entry === "string" ? entry : JSON.stringify(entry, null, 2),
+    ),
+    errors: parseJsonOr<unknown[]>(run.errors, []).map((entry) =>
+      typeof entry === "string" ? entry : JSON.stringify(entry, null, 2),
+    ),
     actionsText: run.actions ? prettyJson(run.actions) : null,
     actionRuns: run.actionRuns.map((a) => ({
       id: a.id,
@@ -81,7 +85,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       enqueuedAt: iso(event.enqueuedAt),
       startedAt: iso(event.startedAt),
       finishedAt: iso(event.finishedAt),
-      webhook: event.webhook ? { id: event.webhook.id, name: event.webhook.name, deleted: event.webhook.deletedAt !== null } : null,
+      webhook: event.webhook
+        ? { id: event.webhook.id, name: event.webhook.name, deleted: event.webhook.deletedAt !== null }
+        : null,
     },
     parent: parent ? { id: parent.id, topic: parent.topic } : null,
     children: children.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
@@ -147,7 +153,10 @@ function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
           </Text>
         </InlineStack>
         {run.errors.length > 0 && (
-          <Banner tone="critical" title={`${run.errors.length} error${run.errors.length === 1 ? "" : "s"}: no actions were performed`}>
+          <Banner
+            tone="critical"
+            title={`${run.errors.length} error${run.errors.length === 1 ? "" : "s"}: no actions were performed`}
+          >
             <BlockStack gap="100">
               {run.errors.map((error, i) => (
                 <pre key={i} style={{ margin: 0, whiteSpace: "pre-wrap", font: "12px/1.4 monospace" }}>
@@ -185,7 +194,9 @@ function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
                 </Banner>
               )}
               <CodeBlock label="Request (options)" code={a.options} copyable maxHeight={260} />
-              {a.result !== null && <CodeBlock label="Result" code={a.result} copyable maxHeight={260} testId={`action-result-${a.type}`} />}
+              {a.result !== null && (
+                <CodeBlock label="Result" code={a.result} copyable maxHeight={260} testId={`action-result-${a.type}`} />
+              )}
             </BlockStack>
           </Box>
         ))}
@@ -205,6 +216,16 @@ export default function EventDetail() {
   useActionToast(actionData);
   useRedirectToast({ replayed: "Event replayed: this is the new event" });
   const nowMs = Date.parse(now);
+  const retryAction = {
+    content: "Retry failed",
+    onAction: () => submit({ intent: "retry" }, { method: "post" }),
+    loading: busy === "retry",
+  };
+  const replayAction = {
+    content: "Replay event",
+    onAction: () => submit({ intent: "replay" }, { method: "post" }),
+    loading: busy === "replay",
+  };
 
   return (
     <Page
@@ -212,12 +233,9 @@ export default function EventDetail() {
       titleMetadata={<StatusBadge status={event.rolledUp} />}
       subtitle={`Received ${relativeTime(event.createdAt, nowMs)} · ${absoluteTime(event.createdAt)}`}
       backAction={{ content: "Home", url: "/app" }}
-      primaryAction={
-        hasFailures
-          ? { content: "Retry failed", onAction: () => submit({ intent: "retry" }, { method: "post" }), loading: busy === "retry" }
-          : undefined
-      }
-      secondaryActions={[{ content: "Replay event", onAction: () => submit({ intent: "replay" }, { method: "post" }), loading: busy === "replay" }]}
+      // The primary action stays visible on narrow screens: Retry when something failed, else Replay.
+      primaryAction={hasFailures ? retryAction : replayAction}
+      secondaryActions={hasFailures ? [replayAction] : []}
     >
       <Layout>
         <Layout.Section>
@@ -231,9 +249,11 @@ export default function EventDetail() {
               <CodeBlock label="Event data" code={event.data || "null"} copyable testId="event-data" />
             </Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingLg">
-                Task runs
-              </Text>
+              <Box paddingInline={{ xs: "400", sm: "0" }}>
+                <Text as="h2" variant="headingLg">
+                  Task runs
+                </Text>
+              </Box>
               {taskRuns.length === 0 ? (
                 <Card>
                   {open ? (
@@ -289,7 +309,9 @@ export default function EventDetail() {
                   </Fact>
                 )}
                 {event.contentType && <Fact label="Content type">{event.contentType}</Fact>}
-                {event.bodySize !== null && <Fact label="Body size">{event.bodySize.toLocaleString("en-US")} bytes</Fact>}
+                {event.bodySize !== null && (
+                  <Fact label="Body size">{event.bodySize.toLocaleString("en-US")} bytes</Fact>
+                )}
                 {event.userAgent && <Fact label="User agent">{event.userAgent}</Fact>}
                 {event.ipHash && (
                   <Fact label="Source IP (hashed)">

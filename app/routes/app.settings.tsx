@@ -2,7 +2,18 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { readSettings, saveSettings } from "../models/ui-settings.server";
 import { validateSettings, type SettingsErrors, type SettingsInput } from "../ui/settings";
@@ -29,7 +40,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   };
   const result = validateSettings(input);
   if (!result.ok) {
-    return { ok: false, errors: result.errors, input, toast: "Settings not saved: fix the highlighted fields", toastError: true } satisfies SettingsActionData;
+    return {
+      ok: false,
+      errors: result.errors,
+      input,
+      toast: "Settings not saved: fix the highlighted fields",
+      toastError: true,
+    } satisfies SettingsActionData;
   }
   await saveSettings(session.shop, result.values);
   return {
@@ -78,8 +95,8 @@ export default function Settings() {
                     Additional CORS origins
                   </Text>
                   <Text as="p" tone="subdued">
-                    Webhooks set to “restricted” CORS accept browser requests from https://{shop}, your store's domains, and
-                    the origins listed here. Webhooks set to “any origin” ignore this list.
+                    Webhooks set to “restricted” CORS accept browser requests from https://{shop}, your store's domains,
+                    and the origins listed here. Webhooks set to “any origin” ignore this list.
                   </Text>
                   <TextField
                     label="Origins, one per line"
@@ -105,8 +122,6 @@ export default function Settings() {
                         label="Data retention (days)"
                         name="retentionDays"
                         type="number"
-                        min={1}
-                        max={365}
                         value={values.retentionDays}
                         onChange={set("retentionDays")}
                         autoComplete="off"
@@ -117,7 +132,6 @@ export default function Settings() {
                         label="Default rate limit (requests per minute, per webhook)"
                         name="rateLimitPerMinute"
                         type="number"
-                        min={1}
                         value={values.rateLimitPerMinute}
                         onChange={set("rateLimitPerMinute")}
                         autoComplete="off"
@@ -140,8 +154,8 @@ export default function Settings() {
                     Cache endpoints
                   </Text>
                   <Text as="p" tone="subdued">
-                    Secret URLs that return the current value of a cache key as JSON, so callers can read back what
-                    your tasks stored.
+                    Secret URLs that return the current value of a cache key as JSON, so callers can read back what your
+                    tasks stored.
                   </Text>
                   <InlineStack>
                     <Button url="/app/cache-endpoints">Manage cache endpoints</Button>

@@ -7,8 +7,21 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "../models/tasks.server";
-import { dryRunFromForm, sentenceFromForm, editorContext, exportTaskJson, saveTaskFromForm, taskSentence } from "../models/ui-tasks.server";
-import { optionFields, optionRawValue, parseTaskPayload, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import {
+  dryRunFromForm,
+  sentenceFromForm,
+  editorContext,
+  exportTaskJson,
+  saveTaskFromForm,
+  taskSentence,
+} from "../models/ui-tasks.server";
+import {
+  optionFields,
+  optionRawValue,
+  parseTaskPayload,
+  type TaskFormErrors,
+  type TaskFormState,
+} from "../ui/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
@@ -38,7 +51,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   };
   return {
     ...context,
-    task: { id: task.id, name: task.name, enabled: task.enabled, version: task.version, updatedAt: task.updatedAt.toISOString() },
+    task: {
+      id: task.id,
+      name: task.name,
+      enabled: task.enabled,
+      version: task.version,
+      updatedAt: task.updatedAt.toISOString(),
+    },
     saved,
     sentence,
     exportJson: exportTaskJson(task),
@@ -61,10 +80,24 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         return await sentenceFromForm(session.shop, form.get("payload"));
       case "save": {
         const payload = parseTaskPayload(form.get("payload"));
-        if (!payload.ok) return { intent, ok: false as const, errors: { form: payload.error } as TaskFormErrors, toast: payload.error, toastError: true };
+        if (!payload.ok)
+          return {
+            intent,
+            ok: false as const,
+            errors: { form: payload.error } as TaskFormErrors,
+            toast: payload.error,
+            toastError: true,
+          };
         const saved = await saveTaskFromForm(session.shop, id, payload.state);
         if (saved === null) notFound();
-        if (!saved.ok) return { intent, ok: false as const, errors: saved.errors, toast: "Task not saved: fix the highlighted fields", toastError: true };
+        if (!saved.ok)
+          return {
+            intent,
+            ok: false as const,
+            errors: saved.errors,
+            toast: "Task not saved: fix the highlighted fields",
+            toastError: true,
+          };
         return { intent, ok: true as const, toast: `Task saved (version ${saved.version})` };
       }
       case "enable":
@@ -101,13 +134,18 @@ export default function EditTask() {
   const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
   const saveData = actionData && "intent" in actionData && actionData.intent !== "dry-run" ? actionData : undefined;
   useActionToast(saveData && "toast" in saveData ? saveData : undefined);
-  useRedirectToast({ created: "Task created", imported: "Task imported", replaced: "Task imported: it replaced the task with the same name" });
+  useRedirectToast({
+    created: "Task created",
+    imported: "Task imported",
+    replaced: "Task imported: it replaced the task with the same name",
+  });
   // After a successful save (a new version), show what was stored; a failed save keeps the input.
   useEffect(() => {
     setState((current) => ({ ...saved, ...(current.enabled !== saved.enabled ? { enabled: saved.enabled } : {}) }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [task.version]);
-  const errors: TaskFormErrors = saveData && saveData.intent === "save" && !saveData.ok && "errors" in saveData ? saveData.errors : {};
+  const errors: TaskFormErrors =
+    saveData && saveData.intent === "save" && !saveData.ok && "errors" in saveData ? saveData.errors : {};
   const post = (intent: string) => submit({ intent }, { method: "post" });
 
   return (
@@ -119,7 +157,8 @@ export default function EditTask() {
       primaryAction={{
         content: "Save task",
         loading: busy === "save",
-        onAction: () => submit({ intent: "save", payload: JSON.stringify({ ...state, enabled: task.enabled }) }, { method: "post" }),
+        onAction: () =>
+          submit({ intent: "save", payload: JSON.stringify({ ...state, enabled: task.enabled }) }, { method: "post" }),
       }}
       secondaryActions={[
         task.enabled

@@ -3,7 +3,19 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link as RemixLink, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Modal, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineStack,
+  Modal,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { importTaskJson, listTasksForIndex } from "../models/ui-tasks.server";
 import { useActionToast, useRedirectToast } from "../components/hooks";
@@ -31,7 +43,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (form.get("intent") !== "import") throw new Response("Unknown action", { status: 400 });
   const text = String(form.get("json") ?? "");
   const result = await importTaskJson(session.shop, text);
-  if (!result.ok) return { ok: false as const, errors: result.errors, json: text, toast: "Task not imported", toastError: true };
+  if (!result.ok)
+    return { ok: false as const, errors: result.errors, json: text, toast: "Task not imported", toastError: true };
   return redirect(`/app/tasks/${result.id}?${result.replaced ? "replaced" : "imported"}=1`);
 };
 
@@ -59,7 +72,9 @@ export default function Tasks() {
             <Text as="h2" variant="headingMd">
               No tasks yet
             </Text>
-            <Text as="p">A task subscribes to event topics and runs a Liquid script for each event, rendering actions to perform.</Text>
+            <Text as="p">
+              A task subscribes to event topics and runs a Liquid script for each event, rendering actions to perform.
+            </Text>
             <InlineStack gap="200">
               <Button variant="primary" url="/app/tasks/new?template=echo">
                 Start from the Echo template
@@ -72,7 +87,11 @@ export default function Tasks() {
         <Card padding="0">
           <ul aria-label="Tasks" style={{ listStyle: "none", margin: 0, padding: 0 }}>
             {tasks.map((task, index) => (
-              <li key={task.id} style={{ borderTop: index === 0 ? undefined : "1px solid #ebebeb" }} data-testid="task-row">
+              <li
+                key={task.id}
+                style={{ borderTop: index === 0 ? undefined : "1px solid #ebebeb" }}
+                data-testid="task-row"
+              >
                 <Box padding="400">
                   <BlockStack gap="150">
                     <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
@@ -112,8 +131,8 @@ export default function Tasks() {
         <Modal.Section>
           <BlockStack gap="300">
             <Text as="p">
-              Paste a task exported from Hookline or Mechanic (for example from Mechanic's public task library). A task with the same
-              name is replaced.
+              Paste a task exported from Hookline or Mechanic (for example from Mechanic's public task library). A task
+              with the same name is replaced.
             </Text>
             {actionData && !actionData.ok && (
               <Banner tone="critical" title="The task was not imported">

@@ -7,7 +7,14 @@ import { Page } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { dryRunFromForm, sentenceFromForm, editorContext, saveTaskFromForm } from "../models/ui-tasks.server";
-import { EMPTY_TASK_FORM, optionFields, optionRawValue, parseTaskPayload, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
+import {
+  EMPTY_TASK_FORM,
+  optionFields,
+  optionRawValue,
+  parseTaskPayload,
+  type TaskFormErrors,
+  type TaskFormState,
+} from "../ui/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
@@ -22,7 +29,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (template) {
     const options: TaskFormState["options"] = {};
     for (const d of optionFields(template.script)) options[d.key] = optionRawValue(d, template.options[d.key]);
-    initial = { ...initial, name: template.name, script: template.script, options, subscriptions: topic || template.subscriptions, template: template.id };
+    initial = {
+      ...initial,
+      name: template.name,
+      script: template.script,
+      options,
+      subscriptions: topic || template.subscriptions,
+      template: template.id,
+    };
   }
   const { sentence } = await sentenceFromForm(session.shop, JSON.stringify(initial));
   return { ...context, initial, sentence };
@@ -36,10 +50,23 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (intent === "dry-run") return dryRunFromForm(session.shop, form.get("payload"), null);
   if (intent === "sentence") return sentenceFromForm(session.shop, form.get("payload"));
   if (intent !== "save") throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });
-  if (!payload.ok) return { intent: "save" as const, ok: false as const, errors: { form: payload.error } as TaskFormErrors, toast: payload.error, toastError: true };
+  if (!payload.ok)
+    return {
+      intent: "save" as const,
+      ok: false as const,
+      errors: { form: payload.error } as TaskFormErrors,
+      toast: payload.error,
+      toastError: true,
+    };
   const saved = await saveTaskFromForm(session.shop, null, payload.state);
   if (!saved || !saved.ok) {
-    return { intent: "save" as const, ok: false as const, errors: saved ? saved.errors : {}, toast: "Task not saved: fix the highlighted fields", toastError: true };
+    return {
+      intent: "save" as const,
+      ok: false as const,
+      errors: saved ? saved.errors : {},
+      toast: "Task not saved: fix the highlighted fields",
+      toastError: true,
+    };
   }
   return redirect(`/app/tasks/${saved.id}?created=1`);
 };

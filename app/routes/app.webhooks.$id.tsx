@@ -27,7 +27,12 @@ import { CopyField } from "../components/CopyField";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { StatusBadge } from "../components/StatusBadge";
-import { WebhookFields, formStateFromFields, useWebhookFormState, type WebhookFormState } from "../components/WebhookForm";
+import {
+  WebhookFields,
+  formStateFromFields,
+  useWebhookFormState,
+  type WebhookFormState,
+} from "../components/WebhookForm";
 import { useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
@@ -39,7 +44,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const webhook = await getWebhook(session.shop, params.id ?? "");
   if (!webhook) notFound();
-  const [events, settings] = await Promise.all([recentEventsOfWebhook(session.shop, webhook.id, 10), readSettings(session.shop)]);
+  const [events, settings] = await Promise.all([
+    recentEventsOfWebhook(session.shop, webhook.id, 10),
+    readSettings(session.shop),
+  ]);
   return {
     now: new Date().toISOString(),
     shopDefaultRate: settings.rateLimitPerMinute,
@@ -67,9 +75,24 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 type ActionResult =
-  | { intent: "update"; ok: false; errors: WebhookFormErrors; fields: Record<string, string>; toast: string; toastError: true }
+  | {
+      intent: "update";
+      ok: false;
+      errors: WebhookFormErrors;
+      fields: Record<string, string>;
+      toast: string;
+      toastError: true;
+    }
   | { intent: string; ok: true; toast: string; test?: TestEventResult }
-  | { intent: string; ok: false; toast: string; toastError: true; test?: TestEventResult; errors?: undefined; fields?: undefined };
+  | {
+      intent: string;
+      ok: false;
+      toast: string;
+      toastError: true;
+      test?: TestEventResult;
+      errors?: undefined;
+      fields?: undefined;
+    };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ActionResult | Response> => {
   const { session } = await authenticate.admin(request);
@@ -116,7 +139,11 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
       }
       case "rotate-secret":
         await rotateSigningSecret(shop, id);
-        return { intent, ok: true, toast: "New secret generated; the previous one stays valid until you finish the rotation" };
+        return {
+          intent,
+          ok: true,
+          toast: "New secret generated; the previous one stays valid until you finish the rotation",
+        };
       case "finish-rotation":
         await finishSecretRotation(shop, id);
         return { intent, ok: true, toast: "Rotation finished; only the current secret is valid" };
@@ -195,12 +222,22 @@ export default function WebhookDetail() {
     setState(() => stateFromWebhook(webhook));
     // Only when the saved webhook changes (after a save or a regenerate), not on each poll.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [webhook.id, webhook.name, webhook.topic, webhook.dataMode, webhook.corsMode, webhook.signatureMode, webhook.dedupeEnabled, webhook.rateLimitPerMinute]);
+  }, [
+    webhook.id,
+    webhook.name,
+    webhook.topic,
+    webhook.dataMode,
+    webhook.corsMode,
+    webhook.signatureMode,
+    webhook.dedupeEnabled,
+    webhook.rateLimitPerMinute,
+  ]);
   useRedirectToast({ created: "Webhook created", regenerated: "New URL generated; the old URL no longer works" });
 
   const post = (intent: string) => submit({ intent }, { method: "post" });
   const test = actionData && "test" in actionData ? actionData.test : undefined;
-  const updateErrors = actionData && actionData.intent === "update" && !actionData.ok && actionData.errors ? actionData.errors : {};
+  const updateErrors =
+    actionData && actionData.intent === "update" && !actionData.ok && actionData.errors ? actionData.errors : {};
   const nowMs = Date.parse(now);
 
   return (
@@ -236,21 +273,35 @@ export default function WebhookDetail() {
               <BlockStack gap="300">
                 <CopyField label="Webhook URL" value={webhook.url} copiedMessage="Webhook URL copied" />
                 <Text as="p" tone="subdued">
-                  Give this URL to the service that sends data. Every POST becomes a <code>{webhook.topic}</code> event and
-                  gets a 204 response with an X-Request-Id header. Keep it secret: anyone with the URL can send events.
+                  Give this URL to the service that sends data. Every POST becomes a <code>{webhook.topic}</code> event
+                  and gets a 204 response with an X-Request-Id header. Keep it secret: anyone with the URL can send
+                  events.
                 </Text>
                 <InlineStack gap="400" wrap>
                   <Text as="span" variant="bodySm">
                     Data: <strong>{webhook.dataMode === "full" ? "full request" : "auto"}</strong>
                   </Text>
                   <Text as="span" variant="bodySm">
-                    CORS: <strong>{webhook.corsMode === "restricted" ? "restricted to your store's origins" : "any origin"}</strong>
+                    CORS:{" "}
+                    <strong>
+                      {webhook.corsMode === "restricted" ? "restricted to your store's origins" : "any origin"}
+                    </strong>
                   </Text>
                   <Text as="span" variant="bodySm">
-                    Signature: <strong>{webhook.signatureMode === "none" ? "not checked" : webhook.signatureMode === "standard" ? "Standard Webhooks" : "HMAC header"}</strong>
+                    Signature:{" "}
+                    <strong>
+                      {webhook.signatureMode === "none"
+                        ? "not checked"
+                        : webhook.signatureMode === "standard"
+                          ? "Standard Webhooks"
+                          : "HMAC header"}
+                    </strong>
                   </Text>
                   <Text as="span" variant="bodySm">
-                    Repeats: <strong>{webhook.dedupeEnabled ? `ignored (${webhook.dedupeHeader ?? "default headers"})` : "accepted"}</strong>
+                    Repeats:{" "}
+                    <strong>
+                      {webhook.dedupeEnabled ? `ignored (${webhook.dedupeHeader ?? "default headers"})` : "accepted"}
+                    </strong>
                   </Text>
                   <Text as="span" variant="bodySm">
                     Last received:{" "}
@@ -269,7 +320,13 @@ export default function WebhookDetail() {
                   Paste one of these into a terminal or a web page, or use “Send test event” above.
                 </Text>
                 {webhookExamples(webhook.url).map((example) => (
-                  <CodeBlock key={example.id} label={example.label} code={example.code} copyable testId={`example-${example.id}`} />
+                  <CodeBlock
+                    key={example.id}
+                    label={example.label}
+                    code={example.code}
+                    copyable
+                    testId={`example-${example.id}`}
+                  />
                 ))}
               </BlockStack>
             </Card>
@@ -280,10 +337,15 @@ export default function WebhookDetail() {
                   <Text as="h2" variant="headingMd">
                     Signing secret
                   </Text>
-                  {webhook.signatureSecret && <CopyField label="Current secret" value={webhook.signatureSecret} copiedMessage="Secret copied" />}
+                  {webhook.signatureSecret && (
+                    <CopyField label="Current secret" value={webhook.signatureSecret} copiedMessage="Secret copied" />
+                  )}
                   {webhook.signatureSecretOld && (
                     <Banner tone="info" title="Rotation in progress">
-                      <p>The previous secret is still accepted. Finish the rotation once every sender uses the new secret.</p>
+                      <p>
+                        The previous secret is still accepted. Finish the rotation once every sender uses the new
+                        secret.
+                      </p>
                     </Banner>
                   )}
                   <InlineStack gap="200">
@@ -307,7 +369,13 @@ export default function WebhookDetail() {
                   <Text as="h2" variant="headingMd">
                     Settings
                   </Text>
-                  <WebhookFields state={state} setState={setState} errors={updateErrors} advanced shopDefaultRate={shopDefaultRate} />
+                  <WebhookFields
+                    state={state}
+                    setState={setState}
+                    errors={updateErrors}
+                    advanced
+                    shopDefaultRate={shopDefaultRate}
+                  />
                   <InlineStack align="end">
                     <Button submit variant="primary" loading={busyIntent === "update"}>
                       Save

@@ -45,8 +45,8 @@ export default function Webhooks() {
               No webhooks yet
             </Text>
             <Text as="p">
-              A webhook is a URL you give to another service (a form, Zapier, Stripe…). Every POST to it becomes an event
-              that your tasks can act on.
+              A webhook is a URL you give to another service (a form, Zapier, Stripe…). Every POST to it becomes an
+              event that your tasks can act on.
             </Text>
             <Button variant="primary" url="/app/webhooks/new">
               Create your first webhook
@@ -57,7 +57,11 @@ export default function Webhooks() {
         <Card padding="0">
           <ul aria-label="Webhooks" style={{ listStyle: "none", margin: 0, padding: 0 }}>
             {webhooks.map((webhook, index) => (
-              <li key={webhook.id} style={{ borderTop: index === 0 ? undefined : "1px solid #ebebeb" }} data-testid="webhook-row">
+              <li
+                key={webhook.id}
+                style={{ borderTop: index === 0 ? undefined : "1px solid #ebebeb" }}
+                data-testid="webhook-row"
+              >
                 <Box padding="400">
                   <BlockStack gap="200">
                     <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
@@ -83,7 +87,14 @@ export default function Webhooks() {
                     </Text>
                     <InlineStack gap="200" blockAlign="center" wrap={false}>
                       <code
-                        style={{ fontSize: 12, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0, flex: 1 }}
+                        style={{
+                          fontSize: 12,
+                          overflow: "hidden",
+                          textOverflow: "ellipsis",
+                          whiteSpace: "nowrap",
+                          minWidth: 0,
+                          flex: 1,
+                        }}
                         title={webhook.url}
                       >
                         {webhook.url}

@@ -21,7 +21,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const fields = Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   const parsed = parseWebhookForm(form);
-  const failed = (errors: WebhookFormErrors) => ({ ok: false as const, errors, fields, toast: "Webhook not created: fix the highlighted fields", toastError: true });
+  const failed = (errors: WebhookFormErrors) => ({
+    ok: false as const,
+    errors,
+    fields,
+    toast: "Webhook not created: fix the highlighted fields",
+    toastError: true,
+  });
   if (!parsed.ok) return failed(parsed.errors);
   try {
     const { name, topic, dataMode } = parsed.values;

@@ -62,7 +62,8 @@ function parseWholeNumber(text: string, label: string, range: { min: number; max
   if (trimmed === "") return `${label} is required`;
   if (!/^\d+$/.test(trimmed)) return `${label} must be a whole number`;
   const value = Number(trimmed);
-  if (value < range.min || value > range.max) return `${label} must be between ${range.min} and ${range.max.toLocaleString("en-US")}`;
+  if (value < range.min || value > range.max)
+    return `${label} must be between ${range.min} and ${range.max.toLocaleString("en-US")}`;
   return value;
 }
 

@@ -109,7 +109,8 @@ export function parseTaskPayload(text: unknown): { ok: true; state: TaskFormStat
   } catch {
     return { ok: false, error: "The form could not be read (malformed JSON)" };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: "The form could not be read" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, error: "The form could not be read" };
   const v = value as Record<string, unknown>;
   const str = (key: string) => (typeof v[key] === "string" ? (v[key] as string) : "");
   const options: TaskFormState["options"] = {};

@@ -111,7 +111,8 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
   const rateText = field(form, "rateLimitPerMinute").trim();
   if (rateText !== "") {
     if (!/^\d+$/.test(rateText) || Number(rateText) < 1 || Number(rateText) > MAX_RATE_LIMIT) {
-      errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 1,000,000, or empty for the shop default";
+      errors.rateLimitPerMinute =
+        "Rate limit must be a whole number from 1 to 1,000,000, or empty for the shop default";
     } else {
       rateLimitPerMinute = Number(rateText);
     }

@@ -3,12 +3,16 @@
 // a task from the Echo template, send a request, watch it arrive on Home without reloading, open it
 // and see the echo result. Then the customer metafield template against the local store.
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, loginAs, screenshot } from "./support/app";
-import { LOCAL_STORE, expectNoHorizontalScroll, expectToast } from "./support/ui";
+import { expectAccessible, loginAs } from "./support/app";
+import { LOCAL_STORE, expectToast, screenshotScreen } from "./support/ui";
+import { resetShopData } from "./support/db";
 
 const SHOP = "demo-store.myshopify.com";
 
 test.describe.configure({ mode: "serial" });
+
+// Other spec files use the same local store shop; start this one as a brand-new merchant.
+test.beforeAll(() => resetShopData(SHOP));
 
 async function createWebhook(page: Page, name: string, topic: string): Promise<string> {
   await page.getByRole("link", { name: "Webhooks" }).first().click();
@@ -29,13 +33,17 @@ async function goHome(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: "Hookline", level: 1 })).toBeVisible();
 }
 
-test("the seed tutorial: webhook, Echo task, request, live activity, echo result", async ({ page, context, request }) => {
+test("the seed tutorial: webhook, Echo task, request, live activity, echo result", async ({
+  page,
+  context,
+  request,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await loginAs(page, SHOP);
 
   // Home for a new merchant: the three steps.
   await expect(page.getByRole("heading", { name: "Get started in three steps" })).toBeVisible();
-  await screenshot(page, "home-new-merchant");
+  await screenshotScreen(page, "home-new-merchant");
   await expectAccessible(page);
 
   // Step 1: create the webhook, first with a topic the validator refuses.
@@ -44,7 +52,7 @@ test("the seed tutorial: webhook, Echo task, request, live activity, echo result
   await page.getByLabel("Name").fill("Example");
   await page.getByLabel("Event topic").fill("User/webhook/test");
   await expect(page.getByText('must start with "user/", not "User/" (it must be lowercase "user")')).toBeVisible();
-  await screenshot(page, "webhook-new-invalid-topic");
+  await screenshotScreen(page, "webhook-new-invalid-topic");
   await expectAccessible(page);
   await page.getByLabel("Event topic").fill("user/webhook/test");
   await expect(page.getByText("must start with")).toHaveCount(0);
@@ -61,7 +69,7 @@ test("the seed tutorial: webhook, Echo task, request, live activity, echo result
   await page.getByRole("button", { name: "Copy Webhook URL" }).click();
   await expectToast(page, "Webhook URL copied");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(webhookUrl);
-  await screenshot(page, "webhook-detail");
+  await screenshotScreen(page, "webhook-detail");
   await expectAccessible(page);
 
   // Step 2: a task subscribed to the topic, from the Echo template.
@@ -81,7 +89,7 @@ test("the seed tutorial: webhook, Echo task, request, live activity, echo result
   await expect(page.getByRole("heading", { name: "Webhook test", level: 1 })).toBeVisible();
   await expectToast(page, "Task created");
   await expect(page.getByTestId("action-sentence")).toHaveText("When user/webhook/test is triggered… Echo");
-  await screenshot(page, "task-editor");
+  await screenshotScreen(page, "task-editor");
   await expectAccessible(page);
 
   // Step 3: send a request (as ReqBin would) and watch Home without reloading.
@@ -99,7 +107,7 @@ test("the seed tutorial: webhook, Echo task, request, live activity, echo result
   await expect(item).toContainText("Webhook: Example");
   await expect(item).toContainText("Succeeded", { timeout: 20_000 });
   expect(navigations, "Home updated without a page load").toEqual([]);
-  await screenshot(page, "home-activity");
+  await screenshotScreen(page, "home-activity");
   await expectAccessible(page);
 
   // Open the event: the echo action's result is the posted data.
@@ -112,7 +120,7 @@ test("the seed tutorial: webhook, Echo task, request, live activity, echo result
   const result = page.getByTestId("action-result-echo");
   await expect(result).toContainText('"foo": "bar"');
   await expect(result).toContainText('"sent_by": "tutorial"');
-  await screenshot(page, "event-detail");
+  await screenshotScreen(page, "event-detail");
   await expectAccessible(page);
 });
 
@@ -128,7 +136,10 @@ test("Send test event goes through the real ingress and links to the event", asy
   await expect(page.getByTestId("action-result-echo")).toContainText("Hookline test button", { timeout: 20_000 });
 });
 
-test("the metafield template writes the posted value to customer 1001 in the local store", async ({ page, request }) => {
+test("the metafield template writes the posted value to customer 1001 in the local store", async ({
+  page,
+  request,
+}) => {
   await loginAs(page, SHOP);
   const webhookUrl = await createWebhook(page, "Customer data", "user/customer/metafield");
 
@@ -147,7 +158,7 @@ test("the metafield template writes the posted value to customer 1001 in the loc
   await expect(page.getByTestId("dry-run-action")).toContainText("metafieldsSet");
   await expect(page.getByTestId("dry-run-action")).toContainText('\\"plan\\":\\"preview\\"');
   await expect(page.getByTestId("action-sentence")).toHaveText("When user/customer/metafield is triggered… Shopify");
-  await screenshot(page, "task-dry-run");
+  await screenshotScreen(page, "task-dry-run");
   await page.getByRole("button", { name: "Save task" }).click();
   await expect(page.getByRole("heading", { name: "Set a customer metafield from a webhook", level: 1 })).toBeVisible();
 
@@ -163,7 +174,7 @@ test("the metafield template writes the posted value to customer 1001 in the loc
   await item.getByRole("link", { name: "user/customer/metafield" }).click();
   await expect(page.getByRole("heading", { name: "Action 1: shopify" })).toBeVisible();
   await expect(page.getByTestId("action-result-shopify")).toContainText("metafieldsSet");
-  await screenshot(page, "event-detail-metafield");
+  await screenshotScreen(page, "event-detail-metafield");
 
   const stored = await (await request.get(`${LOCAL_STORE}/_local/shops/${SHOP}/customers/1001/metafields`)).json();
   const metafield = (stored.metafields as { namespace: string; key: string; value: string; type: string }[]).find(

@@ -2,6 +2,7 @@
 // the local development store's inspection API.
 import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
+import { screenshot } from "./app";
 
 export const LOCAL_STORE = `http://127.0.0.1:${process.env.E2E_LOCAL_STORE_PORT || 3101}`;
 
@@ -16,10 +17,25 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
   }));
-  expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).toBeLessThanOrEqual(innerWidth + 1);
+  expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).toBeLessThanOrEqual(
+    innerWidth + 1,
+  );
 }
 
 /** Waits until Remix has no navigation or fetcher in flight (the Polaris loading states are gone). */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
+}
+
+/** A screenshot without the toasts that float over the page (they hide content in full-page shots). */
+export async function screenshotScreen(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => {
+    const region = document.querySelector<HTMLElement>("[data-testid=local-toast]");
+    if (region) region.style.visibility = "hidden";
+  });
+  await screenshot(page, name);
+  await page.evaluate(() => {
+    const region = document.querySelector<HTMLElement>("[data-testid=local-toast]");
+    if (region) region.style.visibility = "";
+  });
 }

@@ -37,7 +37,8 @@ describe("Settings screen", () => {
       await call(
         action,
         postRequest(SHOP_A, "/app/settings", {
-          corsOrigins: "example.com\nhttps://ok.example\nhttps://x.example/path\nftp://files.example\nhttps://*.example.com",
+          corsOrigins:
+            "example.com\nhttps://ok.example\nhttps://x.example/path\nftp://files.example\nhttps://*.example.com",
           retentionDays: "0",
           rateLimitPerMinute: "lots",
         }),
@@ -57,7 +58,12 @@ describe("Settings screen", () => {
   });
 
   it("each shop sees and changes only its own settings", async () => {
-    asData(await call(action, postRequest(SHOP_B, "/app/settings", { corsOrigins: "", retentionDays: "7", rateLimitPerMinute: "60" })));
+    asData(
+      await call(
+        action,
+        postRequest(SHOP_B, "/app/settings", { corsOrigins: "", retentionDays: "7", rateLimitPerMinute: "60" }),
+      ),
+    );
     const a = asData(await call(loader, getRequest(SHOP_A, "/app/settings")));
     const b = asData(await call(loader, getRequest(SHOP_B, "/app/settings")));
     expect(a.settings.retentionDays).toBe(30);
@@ -65,7 +71,10 @@ describe("Settings screen", () => {
   });
 
   it("a request without a session token is not let in", async () => {
-    const result = await call(loader, new Request("http://localhost:3999/app/settings", { headers: { Authorization: "Bearer not-a-jwt" } }));
+    const result = await call(
+      loader,
+      new Request("http://localhost:3999/app/settings", { headers: { Authorization: "Bearer not-a-jwt" } }),
+    );
     expect(statusOf(result)).toBe(401);
   });
 });

@@ -36,10 +36,18 @@ export function postRequest(shop: string, path: string, fields: Record<string, s
   });
 }
 
-type RouteFn<T> = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<T>;
+type RouteFn<T> = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: Record<string, unknown>;
+}) => Promise<T>;
 
 /** Runs a loader or action; a thrown Response (404, redirect) is returned instead of thrown. */
-export async function call<T>(fn: RouteFn<T>, request: Request, params: Record<string, string> = {}): Promise<T | Response> {
+export async function call<T>(
+  fn: RouteFn<T>,
+  request: Request,
+  params: Record<string, string> = {},
+): Promise<T | Response> {
   try {
     return await fn({ request, params, context: {} });
   } catch (thrown) {
@@ -48,9 +56,9 @@ export async function call<T>(fn: RouteFn<T>, request: Request, params: Record<s
   }
 }
 
-export function asData<T>(result: T | Response): T {
+export function asData<T>(result: T | Response): Exclude<T, Response> {
   if (result instanceof Response) throw new Error(`Expected data, got a Response with status ${result.status}`);
-  return result;
+  return result as Exclude<T, Response>;
 }
 
 export function statusOf(result: unknown): number | null {
