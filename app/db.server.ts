@@ -42,7 +42,6 @@ class TunedSQLite extends PrismaBetterSQLite3 {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __hooklinePrisma: PrismaClient | undefined;
 }
 
