@@ -112,7 +112,7 @@ export async function setupProgress(shop: string) {
     prisma.webhook.findFirst({
       where: { shop, deletedAt: null },
       orderBy: { createdAt: "asc" },
-      select: { id: true, name: true },
+      select: { id: true, name: true, topic: true },
     }),
   ]);
   return { webhooks, tasks, events, firstWebhook };

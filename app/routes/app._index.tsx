@@ -73,7 +73,7 @@ function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
           <Text as="p">Start from the Echo template: it records whatever the webhook received.</Text>
           <InlineStack>
             <Button
-              url="/app/tasks/new?template=echo"
+              url={`/app/tasks/new?template=echo${progress.firstWebhook ? `&topic=${encodeURIComponent(progress.firstWebhook.topic)}` : ""}`}
               variant={progress.webhooks > 0 && progress.tasks === 0 ? "primary" : "secondary"}
             >
               Start from the Echo template

@@ -109,6 +109,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (intent === "retry") {
     const retried = await retryFailedRuns(session.shop, id);
     if (retried === null) notFound();
+    if (retried.requeued) return { ok: true, toast: "The event had not run yet: it was queued again" };
     return retried.count > 0
       ? { ok: true, toast: `Retrying ${retried.count} failed run${retried.count === 1 ? "" : "s"}` }
       : { ok: false, toast: "Nothing to retry: no failed runs", toastError: true };
