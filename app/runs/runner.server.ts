@@ -22,6 +22,7 @@ import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import { cacheReaderFor, cacheStoreFor } from "~/models/cache.server";
 import type { RenderTaskFn, ShopInfo, TaskEvent } from "./contract";
+import type { ActionRunOutcome, ActionRunRow, EventRow, RunStore, TaskRow, TaskRunRow } from "./run-store.server";
 import { subscriptionFor } from "./subscriptions";
 
 export const ACTIONS_PERFORM_TOPIC = "mechanic/actions/perform";
@@ -44,7 +45,10 @@ export interface ThrottleGate {
 }
 
 export interface RunnerDeps {
+  /** Prisma, for the cache store and reader. */
   db: PrismaClient;
+  /** The runner's own queries (events, task runs, action runs) in plain SQL. */
+  store: RunStore;
   renderTask: RenderTaskFn;
   adminGraphql: (
     shop: string,
@@ -68,109 +72,8 @@ export interface RunnerDeps {
   log?: (message: string) => void;
 }
 
-// Only the columns the runner uses: whole rows (raw bodies, rendered output) cost real time per query.
-const EVENT_FIELDS = {
-  id: true,
-  shop: true,
-  topic: true,
-  data: true,
-  source: true,
-  parentId: true,
-  depth: true,
-  requestId: true,
-  status: true,
-  taskIds: true,
-  runAt: true,
-  createdAt: true,
-} as const;
-const TASK_FIELDS = {
-  id: true,
-  name: true,
-  script: true,
-  options: true,
-  subscriptions: true,
-  version: true,
-  enabled: true,
-  performActionRunsInSequence: true,
-  haltActionRunSequenceOnError: true,
-} as const;
-const TASK_RUN_FIELDS = {
-  id: true,
-  eventId: true,
-  taskId: true,
-  status: true,
-  runAt: true,
-  attempts: true,
-  startedAt: true,
-} as const;
-const ACTION_RUN_FIELDS = {
-  id: true,
-  taskRunId: true,
-  position: true,
-  type: true,
-  options: true,
-  meta: true,
-  status: true,
-  attempts: true,
-  nextAttemptAt: true,
-  startedAt: true,
-  createdAt: true,
-} as const;
-
-interface EventRow {
-  id: string;
-  shop: string;
-  topic: string;
-  data: string;
-  source: string;
-  parentId: string | null;
-  depth: number;
-  requestId: string | null;
-  status: string;
-  taskIds: string | null;
-  runAt: Date | null;
-  createdAt: Date;
-}
-interface TaskRow {
-  id: string;
-  name: string;
-  script: string;
-  options: string;
-  subscriptions: string;
-  version: number;
-  enabled: boolean;
-  performActionRunsInSequence: boolean;
-  haltActionRunSequenceOnError: boolean;
-}
-interface TaskRunRow {
-  id: string;
-  eventId: string;
-  taskId: string;
-  status: string;
-  runAt: Date;
-  attempts: number;
-  startedAt: Date | null;
-}
-interface ActionRunRow {
-  id: string;
-  taskRunId: string;
-  position: number;
-  type: string;
-  options: string;
-  meta: string | null;
-  status: string;
-  attempts: number;
-  nextAttemptAt: Date | null;
-  startedAt: Date | null;
-  createdAt: Date;
-}
-
 const SHOP_QUERY = `query HooklineShop { shop { name email myshopifyDomain primaryDomain { host } currencyCode ianaTimezone } }`;
 const TERMINAL = new Set(["succeeded", "failed", "skipped"]);
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
-}
 
 function parseStored(text: string | null | undefined, fallback: unknown = null): unknown {
   if (text === null || text === undefined) return fallback;
@@ -184,7 +87,7 @@ function parseStored(text: string | null | undefined, fallback: unknown = null):
 export type Runner = ReturnType<typeof createRunner>;
 
 export function createRunner(deps: RunnerDeps) {
-  const { db } = deps;
+  const { db, store } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
 
@@ -192,7 +95,7 @@ export function createRunner(deps: RunnerDeps) {
 
   /** The job for an event: create its task runs and run those that are due. Safe to repeat. */
   async function processEvent(eventId: string): Promise<void> {
-    const event = await db.event.findUnique({ where: { id: eventId }, select: EVENT_FIELDS });
+    const event = await store.getEvent(eventId);
     if (!event) {
       log(`event ${eventId}: not found (deleted?); nothing to do`);
       return;
@@ -202,10 +105,7 @@ export function createRunner(deps: RunnerDeps) {
       return;
     }
     if (event.status !== "running") {
-      await db.event.updateMany({
-        where: { id: eventId, status: { in: ["pending", "enqueued"] } },
-        data: { status: "running", startedAt: now() },
-      });
+      await store.markEventRunning(eventId, now());
     }
     const { taskRuns, tasks } = await ensureTaskRuns(event);
     const context = new RunContext();
@@ -215,8 +115,7 @@ export function createRunner(deps: RunnerDeps) {
         continue;
       }
       if (TERMINAL.has(taskRun.status) && taskRun.status !== "succeeded") continue;
-      const task =
-        tasks.get(taskRun.taskId) ?? (await db.task.findUnique({ where: { id: taskRun.taskId }, select: TASK_FIELDS }));
+      const task = tasks.get(taskRun.taskId) ?? (await store.getTask(taskRun.taskId));
       if (task) await advance(taskRun, task, event, context);
     }
     await rollUpEvent(eventId);
@@ -226,16 +125,7 @@ export function createRunner(deps: RunnerDeps) {
   async function ensureTaskRuns(event: EventRow): Promise<{ taskRuns: TaskRunRow[]; tasks: Map<string, TaskRow> }> {
     const targeted = parseStored(event.taskIds, null);
     const targetIds = Array.isArray(targeted) ? targeted.filter((id): id is string => typeof id === "string") : null;
-    const candidates = await db.task.findMany({
-      where: {
-        shop: event.shop,
-        enabled: true,
-        subscriptions: { contains: event.topic },
-        ...(targetIds ? { id: { in: targetIds } } : {}),
-      },
-      orderBy: { createdAt: "asc" },
-      select: TASK_FIELDS,
-    });
+    const candidates = await store.candidateTasks(event.shop, event.topic, targetIds);
     const tasks = new Map(candidates.map((task) => [task.id, task]));
     const base = event.runAt && event.runAt.getTime() > event.createdAt.getTime() ? event.runAt : event.createdAt;
     for (const task of candidates) {
@@ -244,40 +134,28 @@ export function createRunner(deps: RunnerDeps) {
       // Follow-ups of an action go only to the task that performed it (targeted above); an
       // untargeted mechanic/actions/perform event would reach every subscriber, so refuse that.
       if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) continue;
-      try {
-        await db.taskRun.createMany({
-          data: {
-            id: randomUUID(),
-            eventId: event.id,
-            taskId: task.id,
-            taskVersion: task.version,
-            status: "pending",
-            runAt: new Date(base.getTime() + subscription.offsetSeconds * 1000),
-          },
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error; // already created by an earlier delivery
-      }
+      // A no-op when an earlier delivery already created it (unique per event and task).
+      await store.insertTaskRun({
+        id: randomUUID(),
+        eventId: event.id,
+        taskId: task.id,
+        taskVersion: task.version,
+        runAt: new Date(base.getTime() + subscription.offsetSeconds * 1000),
+        createdAt: now(),
+      });
     }
-    const taskRuns = await db.taskRun.findMany({
-      where: { eventId: event.id },
-      orderBy: { createdAt: "asc" },
-      select: TASK_RUN_FIELDS,
-    });
-    return { taskRuns, tasks };
+    return { taskRuns: await store.listTaskRuns(event.id), tasks };
   }
 
   // ---------------------------------------------------------------- task runs
 
   /** The job for a task run: render it if it still needs rendering, then perform due actions. */
   async function processTaskRun(taskRunId: string): Promise<void> {
-    const taskRun = await db.taskRun.findUnique({
-      where: { id: taskRunId },
-      select: { ...TASK_RUN_FIELDS, task: { select: TASK_FIELDS }, event: { select: EVENT_FIELDS } },
-    });
+    const taskRun = await store.getTaskRun(taskRunId);
     if (!taskRun) return; // deleted with its task or event
-    const { task, event, ...run } = taskRun;
-    await advance(run, task, event, new RunContext());
+    const [task, event] = await Promise.all([store.getTask(taskRun.taskId), store.getEvent(taskRun.eventId)]);
+    if (!task || !event) return;
+    await advance(taskRun, task, event, new RunContext());
     await rollUpEvent(event.id);
   }
 
@@ -293,17 +171,7 @@ export function createRunner(deps: RunnerDeps) {
     const claimable =
       taskRun.status === "pending" || (taskRun.status === "running" && (taskRun.startedAt ?? current) < staleBefore);
     if (claimable) {
-      const claim = await db.taskRun.updateMany({
-        where: {
-          id: taskRun.id,
-          OR: [
-            { status: "pending", runAt: { lte: current } },
-            { status: "running", startedAt: { lt: staleBefore } },
-          ],
-        },
-        data: { status: "running", startedAt: current, attempts: { increment: 1 }, finishedAt: null },
-      });
-      if (claim.count !== 1) return; // another worker has it
+      if (!(await store.claimTaskRun(taskRun.id, current, staleBefore))) return; // another worker has it
       const created = await renderClaimed(taskRun, task, event, taskRun.attempts + 1, context);
       if (created) await performDueActions(taskRun.id, task, event, created);
       return;
@@ -339,24 +207,20 @@ export function createRunner(deps: RunnerDeps) {
         startedAt: null,
         createdAt: finishedAt,
       }));
-      await db.$transaction(
-        async (tx) => {
-          const { count } = await tx.taskRun.updateMany({
-            where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
-            data: {
-              status,
-              taskVersion: task.version,
-              actions: toJsonText(fields.actions ?? []),
-              logs: toJsonText(fields.logs ?? []),
-              errors: toJsonText(fields.errors),
-              finishedAt,
-            },
-          });
-          if (count !== 1) throw new LostClaimError();
-          if (rows.length) await tx.actionRun.createMany({ data: rows });
+      const stored = await store.finishTaskRun(
+        taskRun.id,
+        claimedAttempt,
+        {
+          status,
+          taskVersion: task.version,
+          actions: toJsonText(fields.actions ?? []),
+          logs: toJsonText(fields.logs ?? []),
+          errors: toJsonText(fields.errors),
+          finishedAt,
         },
-        { maxWait: 10_000, timeout: 15_000 },
+        rows,
       );
+      if (!stored) throw new LostClaimError();
       return rows;
     };
 
@@ -403,13 +267,8 @@ export function createRunner(deps: RunnerDeps) {
       log(
         `task run ${taskRun.id}: could not store the rendered run (${describeError(error).split("\n").pop()}); retrying shortly`,
       );
-      const released = await db.taskRun
-        .updateMany({
-          where: { id: taskRun.id, status: "running", attempts: claimedAttempt },
-          data: { status: "pending", startedAt: null },
-        })
-        .catch(() => ({ count: 0 }));
-      if (released.count !== 1) throw error;
+      const released = await store.releaseTaskRun(taskRun.id, claimedAttempt).catch(() => false);
+      if (!released) throw error;
       await deps.scheduleTaskRun(taskRun.id, new Date(now().getTime() + 500));
       return null;
     }
@@ -424,7 +283,7 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   async function loadEvent(id: string): Promise<EventRow | null> {
-    return db.event.findUnique({ where: { id }, select: EVENT_FIELDS });
+    return store.getEvent(id);
   }
 
   async function loadShopInfo(shop: string): Promise<ShopInfo> {
@@ -458,9 +317,7 @@ export function createRunner(deps: RunnerDeps) {
   ): Promise<void> {
     const inSequence = task.performActionRunsInSequence;
     const haltOnError = inSequence && task.haltActionRunSequenceOnError;
-    const actionRuns =
-      known ??
-      (await db.actionRun.findMany({ where: { taskRunId }, orderBy: { position: "asc" }, select: ACTION_RUN_FIELDS }));
+    const actionRuns = known ?? (await store.listActionRuns(taskRunId));
 
     for (let index = 0; index < actionRuns.length; index++) {
       let actionRun = actionRuns[index];
@@ -473,11 +330,13 @@ export function createRunner(deps: RunnerDeps) {
           continue;
         }
         // Orphaned by a worker that died mid-action: at-most-once, so no automatic retry.
-        const { count } = await db.actionRun.updateMany({
-          where: { id: actionRun.id, status: "running", attempts: actionRun.attempts },
-          data: { status: "failed", error: ORPHANED_ACTION_MESSAGE, finishedAt: current, nextAttemptAt: null },
-        });
-        if (count !== 1) return; // someone else changed it; let them carry on
+        const failed = await store.failOrphanedActionRun(
+          actionRun.id,
+          actionRun.attempts,
+          ORPHANED_ACTION_MESSAGE,
+          current,
+        );
+        if (!failed) return; // someone else changed it; let them carry on
         actionRun = { ...actionRun, status: "failed" };
         log(`action run ${actionRun.id}: ${ORPHANED_ACTION_MESSAGE}`);
       }
@@ -498,10 +357,7 @@ export function createRunner(deps: RunnerDeps) {
         if (blockedUntil > current.getTime()) {
           // The shop's bucket is empty: wait without using an attempt or a worker slot.
           const at = new Date(blockedUntil);
-          await db.actionRun.updateMany({
-            where: { id: actionRun.id, status: "pending" },
-            data: { nextAttemptAt: at },
-          });
+          await store.deferActionRun(actionRun.id, at);
           await deps.scheduleTaskRun(taskRunId, at);
           if (inSequence) return;
           continue;
@@ -522,16 +378,11 @@ export function createRunner(deps: RunnerDeps) {
 
   async function skipRest(rest: ActionRunRow[], failedPosition: number): Promise<void> {
     const ids = rest.filter((a) => a.status === "pending").map((a) => a.id);
-    if (!ids.length) return;
-    await db.actionRun.updateMany({
-      where: { id: { in: ids }, status: "pending" },
-      data: {
-        status: "skipped",
-        error: `skipped: action ${failedPosition + 1} failed and the task halts the sequence on error`,
-        finishedAt: now(),
-        nextAttemptAt: null,
-      },
-    });
+    await store.skipActionRuns(
+      ids,
+      `skipped: action ${failedPosition + 1} failed and the task halts the sequence on error`,
+      now(),
+    );
   }
 
   /** Claims one pending action run, performs it and records the outcome. */
@@ -542,16 +393,7 @@ export function createRunner(deps: RunnerDeps) {
   ): Promise<"succeeded" | "failed" | "retrying" | "lost"> {
     const startedAt = now();
     const claimedAttempt = actionRun.attempts + 1;
-    const claim = await db.actionRun.updateMany({
-      where: {
-        id: actionRun.id,
-        status: "pending",
-        attempts: actionRun.attempts,
-        OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: startedAt } }],
-      },
-      data: { status: "running", attempts: claimedAttempt, startedAt, nextAttemptAt: null, finishedAt: null },
-    });
-    if (claim.count !== 1) return "lost";
+    if (!(await store.claimActionRun(actionRun.id, actionRun.attempts, startedAt))) return "lost";
 
     const options = parseStored(actionRun.options, null);
     let outcome: ActionOutcome;
@@ -563,12 +405,16 @@ export function createRunner(deps: RunnerDeps) {
     }
     const finishedAt = now();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
-    const mine = { id: actionRun.id, status: "running", attempts: claimedAttempt };
+    const record = (outcome: Omit<ActionRunOutcome, "finishedAt" | "durationMs">) =>
+      store.recordActionRun(actionRun.id, claimedAttempt, { ...outcome, finishedAt, durationMs });
 
     if (outcome.ok) {
-      await db.actionRun.updateMany({
-        where: mine,
-        data: { status: "succeeded", result: toJsonText(outcome.result), error: null, finishedAt, durationMs },
+      await record({
+        status: "succeeded",
+        attempts: claimedAttempt,
+        nextAttemptAt: null,
+        result: toJsonText(outcome.result),
+        error: null,
       });
       await emitFollowUp(actionRun, options, task, event, {
         ok: true,
@@ -591,17 +437,12 @@ export function createRunner(deps: RunnerDeps) {
         : nextRetryDelayMs(countedAttempts, deps.retryBaseMs, deps.random, outcome.retryAfterMs ?? 0);
       if (delay !== null) {
         const at = new Date(finishedAt.getTime() + delay);
-        await db.actionRun.updateMany({
-          where: mine,
-          data: {
-            status: "pending",
-            attempts: countedAttempts,
-            nextAttemptAt: at,
-            error: `${outcome.error} (attempt ${countedAttempts} of ${MAX_ATTEMPTS}; next at ${at.toISOString()})`,
-            result: outcome.result === undefined ? null : toJsonText(outcome.result),
-            finishedAt,
-            durationMs,
-          },
+        await record({
+          status: "pending",
+          attempts: countedAttempts,
+          nextAttemptAt: at,
+          error: `${outcome.error} (attempt ${countedAttempts} of ${MAX_ATTEMPTS}; next at ${at.toISOString()})`,
+          result: outcome.result === undefined ? null : toJsonText(outcome.result),
         });
         await deps.scheduleTaskRun(actionRun.taskRunId, at);
         return "retrying";
@@ -609,15 +450,12 @@ export function createRunner(deps: RunnerDeps) {
     }
 
     const error = outcome.retryable ? `${outcome.error} (gave up after ${MAX_ATTEMPTS} attempts)` : outcome.error;
-    await db.actionRun.updateMany({
-      where: mine,
-      data: {
-        status: "failed",
-        error,
-        result: outcome.result === undefined ? null : toJsonText(outcome.result),
-        finishedAt,
-        durationMs,
-      },
+    await record({
+      status: "failed",
+      attempts: claimedAttempt,
+      nextAttemptAt: null,
+      error,
+      result: outcome.result === undefined ? null : toJsonText(outcome.result),
     });
     await emitFollowUp(actionRun, options, task, event, {
       ok: false,
@@ -703,28 +541,22 @@ export function createRunner(deps: RunnerDeps) {
 
   /** Sets the event's status from its runs: running while anything is open, then failed or succeeded. */
   async function rollUpEvent(eventId: string): Promise<string> {
-    const taskRuns = await db.taskRun.findMany({
-      where: { eventId },
-      select: { status: true, actionRuns: { select: { status: true } } },
-    });
+    const taskRuns = await store.runStatuses(eventId);
     let open = 0;
     let failedTasks = 0;
     let failedActions = 0;
-    for (const taskRun of taskRuns) {
-      if (taskRun.status === "pending" || taskRun.status === "running") open++;
-      if (taskRun.status === "failed") failedTasks++;
-      for (const actionRun of taskRun.actionRuns) {
-        if (actionRun.status === "pending" || actionRun.status === "running") open++;
-        if (actionRun.status === "failed") failedActions++;
+    for (const { taskRun, actionRuns } of taskRuns) {
+      if (taskRun === "pending" || taskRun === "running") open++;
+      if (taskRun === "failed") failedTasks++;
+      for (const actionRun of actionRuns) {
+        if (actionRun === "pending" || actionRun === "running") open++;
+        if (actionRun === "failed") failedActions++;
       }
     }
     if (open > 0) {
       // Never overwrite a finished status here: another worker may have finished the last run after
       // this snapshot was read. Only a manual retry reopens a finished event.
-      await db.event.updateMany({
-        where: { id: eventId, status: { in: ["pending", "enqueued"] } },
-        data: { status: "running", startedAt: now() },
-      });
+      await store.markEventOpen(eventId, now());
       return "running";
     }
     const failed = failedTasks + failedActions > 0;
@@ -733,10 +565,7 @@ export function createRunner(deps: RunnerDeps) {
       failedActions ? `${failedActions} action run${failedActions === 1 ? "" : "s"} failed` : "",
     ].filter(Boolean);
     const status = failed ? "failed" : "succeeded";
-    await db.event.update({
-      where: { id: eventId },
-      data: { status, error: failed ? problems.join(", ") : null, finishedAt: now() },
-    });
+    await store.markEventFinished(eventId, status, failed ? problems.join(", ") : null, now());
     return status;
   }
 

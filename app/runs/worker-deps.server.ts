@@ -8,6 +8,7 @@ import { renderTask } from "~/domain/tasks/render";
 import { createRunnerEvent } from "./events.server";
 import { scheduleTaskRun } from "./queues.server";
 import type { RunnerDeps } from "./runner.server";
+import { createRunStore } from "./run-store.server";
 import { redisThrottleGate } from "./throttle.server";
 
 function msFromEnv(name: string, fallback: number): number {
@@ -37,6 +38,7 @@ const adminGraphql: AdminGraphql = async (shop, query, variables) => {
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
   return {
     db: defaultPrisma,
+    store: overrides.store ?? createRunStore(),
     renderTask,
     adminGraphql,
     createEvent: (input) => createRunnerEvent(input),

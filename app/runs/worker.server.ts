@@ -9,6 +9,7 @@ import { closeQueues, createRedis, EVENTS_QUEUE } from "~/queue.server";
 import { enqueueEvent, enqueuePendingEvents } from "./events.server";
 import { clearHeartbeat, HEARTBEAT_INTERVAL_MS, writeHeartbeat, type WorkerHeartbeat } from "./heartbeat.server";
 import { closeRunsQueue, RUNS_QUEUE, scheduleTaskRun } from "./queues.server";
+import { createRunStore } from "./run-store.server";
 import { createRunner, type Runner, type RunnerDeps } from "./runner.server";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
@@ -45,7 +46,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   await enableWriteAheadLog(log);
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
-  const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides }));
+  const store = options.overrides?.store ?? createRunStore();
+  const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides, store }));
   const common = {
     connection,
     prefix: queuePrefix(),
@@ -128,6 +130,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       await Promise.all([eventsWorker.close(), runsWorker.close()]);
       await clearHeartbeat(connection, beat).catch(() => {});
       await connection.quit().catch(() => {});
+      if (!options.overrides?.store) await store.close();
     },
   };
 }
