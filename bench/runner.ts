@@ -199,12 +199,12 @@ async function runEvents(
   const deadline = started + TIMEOUT_MS;
   let done = 0;
   while (Date.now() < deadline) {
-    done = await prisma.event.count({ where: { id: { in: ids }, status: { in: ["succeeded", "failed"] } } });
+    done = await prisma.event.count({ where: { shop, status: { in: ["succeeded", "failed"] } } });
     if (done === count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const rows = await prisma.event.findMany({
-    where: { id: { in: ids }, finishedAt: { not: null } },
+    where: { shop, finishedAt: { not: null } },
     select: { enqueuedAt: true, finishedAt: true, status: true },
   });
   const lastFinish = Math.max(...rows.map((r) => r.finishedAt!.getTime()), started);
@@ -238,9 +238,10 @@ async function main(): Promise<void> {
     `Runner benchmark: ${EVENTS} events per Echo run, one worker process, SQLite (${dbFile}), Redis ${REDIS_URL}`,
   );
 
-  const echoShop = "bench-echo.myshopify.com";
-  await createTask(echoShop, draftToInput(findTaskTemplate("echo")!.draft));
   for (const concurrency of CONCURRENCIES) {
+    // One shop per run, so each run's events are counted apart.
+    const echoShop = `bench-echo-c${concurrency}.myshopify.com`;
+    await createTask(echoShop, draftToInput(findTaskTemplate("echo")!.draft));
     const baseline = await runBaseline(concurrency);
     console.log(row(baseline));
     const echo = await runEvents(
