@@ -33,7 +33,7 @@ import {
   useWebhookFormState,
   type WebhookFormState,
 } from "../components/WebhookForm";
-import { useActionToast, useRedirectToast } from "../components/hooks";
+import { useActionToast, usePolling, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
 function notFound(): never {
@@ -212,6 +212,8 @@ export default function WebhookDetail() {
   const busyIntent = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
 
   useActionToast(actionData && "toast" in actionData ? actionData : null);
+  // Recent events and "last received" follow new requests while the page is open.
+  usePolling(5000);
   // Keep the merchant's input after a failed save; take the saved values after a good one.
   useEffect(() => {
     if (actionData && actionData.intent === "update") {

@@ -198,3 +198,35 @@ test("event replay, and the screens at 360 px wide", async ({ page, request }) =
   await expectNoHorizontalScroll(page);
   await screenshotScreen(page, "mobile-settings");
 });
+
+test("a failed action: the event shows the error, and Retry failed performs it again", async ({ page, request }) => {
+  await loginAs(page, SHOP, "/app/webhooks/new");
+  await page.getByLabel("Name").fill("Flaky");
+  await page.getByLabel("Event topic").fill("user/flaky/test");
+  await page.getByRole("button", { name: "Create webhook" }).click();
+  await expect(page.getByRole("heading", { name: "Flaky", level: 1 })).toBeVisible();
+  const url = await page.getByTestId("copy-field-value").inputValue();
+
+  await page.locator("ui-nav-menu").getByRole("link", { name: "Tasks" }).click();
+  await page.getByRole("link", { name: "Create task" }).first().click();
+  await page.getByLabel("Task name").fill("Fails on purpose");
+  await page.getByLabel("Subscriptions").fill("user/flaky/test");
+  await page.getByLabel("Script (Liquid)").fill('{% action "echo" %}{"__error": "the receiving system is down"}{% endaction %}');
+  await page.getByRole("button", { name: "Save task" }).click();
+  await expect(page.getByRole("heading", { name: "Fails on purpose", level: 1 })).toBeVisible();
+
+  expect((await request.post(url, { data: { attempt: 1 } })).status()).toBe(204);
+  await page.locator("ui-nav-menu").getByRole("link", { name: "Home" }).click();
+  const item = page.getByTestId("activity-item").filter({ hasText: "user/flaky/test" });
+  await expect(item).toContainText("Failed", { timeout: 20_000 });
+  await item.getByRole("link", { name: "user/flaky/test" }).click();
+  await expect(page.getByText("the receiving system is down").first()).toBeVisible();
+  await screenshotScreen(page, "event-detail-failed");
+  await expectAccessible(page);
+
+  await page.getByRole("button", { name: "Retry failed" }).click();
+  await expectToast(page, "Retrying 1 failed run");
+  // The page follows the retry live and ends failed again (the script always fails).
+  await expect(page.getByRole("heading", { name: "Action 1: echo" })).toBeVisible();
+  await expect(page.locator("h1").locator("..")).toContainText("Failed", { timeout: 20_000 });
+});
