@@ -9,6 +9,8 @@ import { getCacheValue } from "~/models/cache.server";
 import { createTask, draftToInput } from "~/models/tasks.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
+import { redisThrottleGate } from "~/runs/throttle.server";
+import { createRedis } from "~/queue.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import {
   countingServer,
@@ -501,6 +503,42 @@ describe("shopify action", () => {
       expect(event.status).toBe("failed");
     } finally {
       graphqlHandler = undefined;
+    }
+  });
+});
+
+describe("per-shop throttling", () => {
+  it("a throttled shop's shopify actions wait without blocking another shop's", async () => {
+    graphqlHandler = () => ({
+      status: 200,
+      body: { data: { tagsAdd: { node: { id: "gid://shopify/Customer/1" }, userErrors: [] } } },
+    });
+    const redis = createRedis();
+    try {
+      const throttled = uniqueShop("throttled");
+      const free = uniqueShop("free");
+      await redisThrottleGate(redis).block(throttled, Date.now() + 2_500);
+      for (const shop of [throttled, free]) {
+        await newTask(shop, {
+          subscriptions: "user/a/b",
+          script: '{% action "shopify" %}mutation { tagsAdd }{% endaction %}',
+        });
+      }
+      const started = Date.now();
+      const slowId = await newEvent(throttled, "user/a/b", {});
+      const fastId = await newEvent(free, "user/a/b", {});
+      const fast = await waitForEventDone(fastId);
+      expect(fast.status).toBe("succeeded");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect((await prisma.event.findUniqueOrThrow({ where: { id: slowId } })).status).toBe("running");
+      const slow = await waitForEventDone(slowId);
+      expect(slow.status).toBe("succeeded");
+      expect(slow.finishedAt!.getTime() - started).toBeGreaterThanOrEqual(2_400);
+      const [run] = await runsOf(slowId);
+      expect(run.actionRuns[0].attempts).toBe(1); // waiting did not use an attempt
+    } finally {
+      graphqlHandler = undefined;
+      await redis.quit();
     }
   });
 });
