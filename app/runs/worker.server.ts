@@ -18,6 +18,7 @@ export interface WorkerOptions {
   concurrency?: number;
   /** BullMQ's job lock: a job whose worker stops renewing it for this long is re-delivered. */
   lockMs?: number;
+  /** How often to sweep for lost work (default SWEEP_INTERVAL_MS or 10 s); 0 turns it off. */
   sweepIntervalMs?: number;
   heartbeatIntervalMs?: number;
   overrides?: Partial<RunnerDeps>;
@@ -118,8 +119,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       sweeping = false;
     }
   };
-  void sweep();
-  const sweepTimer = setInterval(sweep, sweepIntervalMs);
+  // sweepIntervalMs 0 turns the sweep off (tests that must not pick up other tests' rows).
+  const sweepTimer = sweepIntervalMs > 0 ? setInterval(sweep, sweepIntervalMs) : undefined;
+  if (sweepTimer) void sweep();
 
   return {
     runner,

@@ -31,7 +31,7 @@ let worker: StartedWorker;
 beforeAll(async () => {
   worker = await startWorker({
     concurrency: 4,
-    sweepIntervalMs: 1000,
+    sweepIntervalMs: 0,
     log: () => {},
     overrides: { retryBaseMs: 20, httpPolicy: { allowPrivate: true, allowedHosts: [] } },
   });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   worker = await startWorker({
     concurrency: 4,
     lockMs: 5_000,
-    sweepIntervalMs: 1_000,
+    sweepIntervalMs: 0,
     log: () => {},
     overrides: {
       adminGraphql: shopGraphql((q, v) => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   // The worker's own sweep is slowed down so this file's explicit sweeps are what recover work.
   worker = await startWorker({
     concurrency: 2,
-    sweepIntervalMs: 600_000,
+    sweepIntervalMs: 0,
     log: () => {},
     overrides: { adminGraphql: shopGraphql(), taskLeaseMs: 1_000, actionLeaseMs: 1_000 },
   });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   worker = await startWorker({
     concurrency: 4,
-    sweepIntervalMs: 1000,
+    sweepIntervalMs: 0,
     log: () => {},
     overrides: { httpPolicy: { allowPrivate: true, allowedHosts: [] } },
   });
