@@ -96,6 +96,8 @@ function parseBodyJson(body: string, what: string): unknown {
 
 const CONTROL_PERFORM_EVENT = "__perform_event";
 const CONTROL_META = "__meta";
+/** Mechanic's two control parameters. Other `__` keys (echo's `__error`) are ordinary options. */
+const isControlParam = (name: string): boolean => name === CONTROL_PERFORM_EVENT || name === CONTROL_META;
 
 class ActionTag extends Tag {
   private readonly args: ParsedArg[];
@@ -105,9 +107,10 @@ class ActionTag extends Tag {
     super(token, remainTokens, liquid);
     this.args = readArguments(this.tokenizer, liquid, token.getText());
     const positional = this.args.filter((arg) => arg.name === null);
-    const named = this.args.filter((arg) => arg.name !== null && !arg.name.startsWith("__"));
+    const named = this.args.filter((arg) => arg.name !== null && !isControlParam(arg.name));
     // Block forms: `{% action %}` (body is the whole action object) and `{% action "type" %}`
-    // (body is the options), optionally with control parameters.
+    // (body is the options), optionally with control parameters. Any other name: value argument
+    // (including `__error: "x"`) makes it the mapped form, which has no end tag.
     const isBlock = positional.length <= 1 && named.length === 0;
     this.templates = isBlock ? readBlock("action", token, remainTokens, parser) : null;
   }
@@ -119,7 +122,7 @@ class ActionTag extends Tag {
     for (const arg of this.args) {
       const value = yield* evaluate(arg, ctx);
       if (arg.name === null) positional.push(value);
-      else if (arg.name.startsWith("__")) control[arg.name] = value;
+      else if (isControlParam(arg.name)) control[arg.name] = value;
       else named[arg.name] = value;
     }
 

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { createLiquidEngine, LiquidScriptError } from "~/domain/liquid/engine";
 import { interpretOutput } from "~/domain/liquid/output";
+import { performEcho } from "~/domain/actions/echo";
+import { renderTask, type RenderInput } from "~/domain/tasks/render";
 
 const engine = createLiquidEngine();
 
@@ -37,6 +39,69 @@ describe("action tag edge forms", () => {
   it("reports unknown action keys in raw JSON", () => {
     const out = interpretOutput(`{"action": {"type": "echo", "options": 1, "extra": true}}`);
     expect(out.errors).toEqual(['Output object 1: unknown action key(s) "extra"']);
+  });
+});
+
+describe("action tag: double-underscore keys in the mapped form", () => {
+  function renderScript(script: string) {
+    const input: RenderInput = {
+      script,
+      options: {},
+      event: { id: "evt-1", topic: "user/test/test", data: { id: 1 }, created_at: "2024-05-01T12:00:00Z", source: "user" },
+      shop: {
+        name: "Demo Store",
+        domain: "demo.example.com",
+        myshopify_domain: "demo-store.myshopify.com",
+        email: "owner@example.com",
+        currency: "USD",
+        timezone: "UTC",
+      },
+      task: { id: "task-1", name: "Test task" },
+    };
+    return renderTask(input);
+  }
+
+  it("takes __error as an ordinary echo option (no end tag), and echo then fails with it", async () => {
+    const result = await renderScript(`{% action "echo", __error: "boom" %}{% log "after" %}`);
+    expect(result.errors).toEqual([]);
+    expect(result.logs).toEqual(["after"]); // not swallowed as a block body
+    expect(result.actions).toEqual([{ type: "echo", options: { __error: "boom" }, meta: null, performEvent: true }]);
+    expect(performEcho(result.actions[0].options)).toMatchObject({ ok: false, error: "boom" });
+  });
+
+  it("keeps __error next to other options and control parameters", async () => {
+    const result = await renderScript(`{% action "echo", a: 1, __error: "x", __perform_event: false %}`);
+    expect(result.errors).toEqual([]);
+    expect(result.actions).toEqual([{ type: "echo", options: { a: 1, __error: "x" }, meta: null, performEvent: false }]);
+  });
+
+  it("turns __perform_event: false into performEvent: false, not an option", async () => {
+    const result = await renderScript(`{% action "echo", foo: "bar", __perform_event: false %}{% action "echo", foo: "baz" %}`);
+    expect(result.errors).toEqual([]);
+    expect(result.actions).toEqual([
+      { type: "echo", options: { foo: "bar" }, meta: null, performEvent: false },
+      { type: "echo", options: { foo: "baz" }, meta: null, performEvent: true },
+    ]);
+  });
+
+  it("turns __meta: {...} into the action's meta, not an option", async () => {
+    const result = await renderScript(
+      `{% assign meta = hash %}{% assign meta["stage"] = "first" %}{% action "http", method: "get", url: "https://example.com", __meta: meta %}`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.actions).toEqual([
+      { type: "http", options: { method: "get", url: "https://example.com" }, meta: { stage: "first" }, performEvent: true },
+    ]);
+  });
+
+  it("still reads control parameters alone as the typed block form (Mechanic's shopify example)", async () => {
+    const result = await renderScript(`{% action "shopify", __meta: "m", __perform_event: false %}mutation { x }{% endaction %}`);
+    expect(result.errors).toEqual([]);
+    expect(result.actions).toEqual([{ type: "shopify", options: "mutation { x }", meta: "m", performEvent: false }]);
+  });
+
+  it("refuses __error next to type: (the options belong in options:)", async () => {
+    await expect(engine.render(`{% action type: "echo", __error: "x" %}`, {})).rejects.toThrow(/unexpected __error next to type:/);
   });
 });
 
