@@ -39,5 +39,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     env: { E2E_PORT: String(port) },
+    // SIGTERM lets scripts/e2e-server.ts stop the app, worker and store (each in its own process group).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },
 });

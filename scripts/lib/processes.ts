@@ -9,7 +9,8 @@ export interface Managed {
 const running: Managed[] = [];
 
 export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Managed {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group, so stopping it also stops what npx/tsx start beneath it.
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const prefix = `[${name}] `;
   const forward = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
     let buffered = "";
@@ -49,20 +50,35 @@ export async function waitForUrl(url: string, timeoutMs = 120_000): Promise<void
 
 let stopping = false;
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 export async function stopAll(exitCode = 0): Promise<never> {
   stopping = true;
-  for (const { child } of running) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const { child } of running) signalGroup(child, "SIGTERM");
   await Promise.all(
     running.map(
       ({ child }) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           const timer = setTimeout(() => {
-            child.kill("SIGKILL");
+            signalGroup(child, "SIGKILL");
             resolve();
           }, 10_000);
+          if (child.exitCode !== null || child.signalCode !== null) {
+            // The leader is gone; make sure nothing of its group survives.
+            clearTimeout(timer);
+            signalGroup(child, "SIGKILL");
+            return resolve();
+          }
           child.on("exit", () => {
             clearTimeout(timer);
+            signalGroup(child, "SIGKILL");
             resolve();
           });
         }),

@@ -19,15 +19,15 @@ const desktopChrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML
 let dev: ChildProcess | undefined;
 
 afterAll(async () => {
-  if (!dev || dev.exitCode !== null) return;
+  if (!dev?.pid) return;
   const exited = new Promise((resolve) => dev!.on("exit", resolve));
-  dev.kill("SIGTERM");
-  await exited;
+  process.kill(-dev.pid, "SIGTERM"); // dev stops its children's process groups itself
+  if (dev.exitCode === null) await exited;
 });
 
 describe("npm run dev", () => {
   it("starts everything, prints the URL to open, and doctor is green", async () => {
-    dev = spawn("npx", ["tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    dev = spawn("npx", ["tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     dev.stdout!.on("data", (c) => (output += c));
     dev.stderr!.on("data", (c) => (output += c));
