@@ -5,6 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { queuePrefix } from "~/config.server";
 import { purgeExpiredCache } from "~/models/cache.server";
+import { purgeExpiredData } from "~/models/retention.server";
 
 export interface SweepDeps {
   db: PrismaClient;
@@ -27,6 +28,8 @@ export interface SweepReport {
   taskRuns: number;
   actionRuns: number;
   cachePurged: number;
+  /** Rows deleted by data retention (events past the shop's period, raw bodies, dedupe keys). */
+  retentionPurged: number;
 }
 
 export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
@@ -35,7 +38,7 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   const grace = deps.graceMs ?? 5_000;
   const take = deps.batch ?? 500;
   const before = (ms: number) => new Date(now.getTime() - ms);
-  const report: SweepReport = { events: 0, taskRuns: 0, actionRuns: 0, cachePurged: 0 };
+  const report: SweepReport = { events: 0, taskRuns: 0, actionRuns: 0, cachePurged: 0, retentionPurged: 0 };
 
   // Events never enqueued or whose job vanished (the ingress sweep), and events whose worker died
   // after marking them running but before creating any task run.
@@ -95,6 +98,8 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   report.events += unrolled.length;
 
   report.cachePurged = await purgeExpiredCache(db, now);
+  const purged = await purgeExpiredData(now);
+  report.retentionPurged = purged.events + purged.rawBodies + purged.dedupeKeys;
   return report;
 }
 
