@@ -26,7 +26,8 @@ function patchQuery(target: { query: (...args: unknown[]) => unknown }) {
   target.query = (...args: unknown[]) => {
     const last = args[args.length - 1];
     if (typeof last === "function") {
-      args[args.length - 1] = (err: unknown, res: unknown) => (last as (e: unknown, r: unknown) => void)(err, res && relabelNameColumns(res));
+      args[args.length - 1] = (err: unknown, res: unknown) =>
+        (last as (e: unknown, r: unknown) => void)(err, res && relabelNameColumns(res));
       return original(...args);
     }
     const out = original(...args) as unknown;

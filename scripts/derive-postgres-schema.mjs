@@ -10,7 +10,10 @@ const derived =
     .replace(/^\/\/ Source of truth.*\n\/\/ from this file.*\n/m, "")
     .replace('provider = "sqlite"', 'provider = "postgresql"')
     // A second client, so one install can talk to either database (see app/db.server.ts).
-    .replace('engineType = "client"', 'engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgresql"');
+    .replace(
+      'engineType = "client"',
+      'engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgresql"',
+    );
 const target = "prisma/postgresql/schema.prisma";
 
 if (process.argv.includes("--check")) {

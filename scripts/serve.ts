@@ -56,7 +56,10 @@ const server = createServer(async (req, res) => {
     if ((req.method === "GET" || req.method === "HEAD") && req.url && serveStatic(req.url.split("?")[0], res)) return;
     const request = createRequest(req, res);
     // Request facts the ingress route records (the fast path above reads them from req itself).
-    const response = await handleRequest(request, { clientIp: req.socket.remoteAddress ?? null, rawHeaders: req.rawHeaders });
+    const response = await handleRequest(request, {
+      clientIp: req.socket.remoteAddress ?? null,
+      rawHeaders: req.rawHeaders,
+    });
     await sendResponse(res, response);
   } catch (error) {
     console.error(error);
@@ -65,7 +68,9 @@ const server = createServer(async (req, res) => {
   }
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, host, () => console.log(`Hookline listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+server.listen(port, host, () =>
+  console.log(`Hookline listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
+);
 
 function shutdown() {
   server.close(() => process.exit(0));

@@ -13,7 +13,13 @@ interface Step {
 
 mkdirSync("tests/output", { recursive: true });
 const vitest = (dir: string, report: string) => [
-  "npx", "vitest", "run", dir, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`,
+  "npx",
+  "vitest",
+  "run",
+  dir,
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
 ];
 
 const steps: Step[] = [

@@ -25,7 +25,9 @@
   function idToken() {
     if (token && !expiresSoon(token)) return Promise.resolve(token);
     return realFetch("/local/session-token?shop=" + encodeURIComponent(shop))
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        return r.json();
+      })
       .then(function (body) {
         token = body.token;
         sessionStorage.setItem("hookline:id_token", token);
@@ -34,7 +36,10 @@
   }
 
   window.fetch = function (input, init) {
-    var url = new URL(typeof input === "string" || input instanceof URL ? String(input) : input.url, window.location.href);
+    var url = new URL(
+      typeof input === "string" || input instanceof URL ? String(input) : input.url,
+      window.location.href,
+    );
     if (url.origin !== window.location.origin || url.pathname.indexOf("/local/") === 0) return realFetch(input, init);
     return idToken().then(function (jwt) {
       var headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
@@ -61,7 +66,12 @@
     item.style.cssText =
       "margin-top:8px;padding:10px 16px;border-radius:8px;color:#fff;background:" + (isError ? "#8e1f0b" : "#1a1a1a");
     toastRegion.appendChild(item);
-    setTimeout(function () { item.remove(); }, (options && options.duration) || 5000);
+    setTimeout(
+      function () {
+        item.remove();
+      },
+      (options && options.duration) || 5000,
+    );
     return String(Date.now());
   }
 

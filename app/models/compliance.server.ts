@@ -23,7 +23,9 @@ export async function redactCustomer(
   shop: string,
   customer: { id?: number | string | null; email?: string | null },
 ): Promise<number> {
-  const needles = [customer.id, customer.email].filter((v): v is string | number => v !== null && v !== undefined && v !== "");
+  const needles = [customer.id, customer.email].filter(
+    (v): v is string | number => v !== null && v !== undefined && v !== "",
+  );
   if (needles.length === 0) return 0;
   const { count } = await prisma.event.deleteMany({
     where: { shop, OR: needles.map((needle) => ({ data: { contains: String(needle) } })) },
@@ -32,8 +34,13 @@ export async function redactCustomer(
 }
 
 /** customers/data_request: what Hookline holds about the customer, for the merchant to send on. */
-export async function customerDataSummary(shop: string, customer: { id?: number | string | null; email?: string | null }) {
-  const needles = [customer.id, customer.email].filter((v): v is string | number => v !== null && v !== undefined && v !== "");
+export async function customerDataSummary(
+  shop: string,
+  customer: { id?: number | string | null; email?: string | null },
+) {
+  const needles = [customer.id, customer.email].filter(
+    (v): v is string | number => v !== null && v !== undefined && v !== "",
+  );
   if (needles.length === 0) return { events: 0 };
   const events = await prisma.event.count({
     where: { shop, OR: needles.map((needle) => ({ data: { contains: String(needle) } })) },

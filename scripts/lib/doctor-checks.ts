@@ -28,7 +28,9 @@ async function databaseChecks(): Promise<Check[]> {
     ];
   }
   const dir = isPostgresUrl(url) ? "prisma/postgresql/migrations" : "prisma/migrations";
-  const expected = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const expected = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   let applied: string[] = [];
   try {
     const rows = await prisma.$queryRawUnsafe<{ migration_name: string }[]>(
@@ -45,7 +47,8 @@ async function databaseChecks(): Promise<Check[]> {
     {
       name: "migrations",
       ok: missing.length === 0,
-      detail: missing.length === 0 ? `${expected.length} applied` : `not applied: ${missing.join(", ")} (run npm run setup)`,
+      detail:
+        missing.length === 0 ? `${expected.length} applied` : `not applied: ${missing.join(", ")} (run npm run setup)`,
     },
   ];
 }

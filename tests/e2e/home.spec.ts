@@ -12,7 +12,9 @@ test("a new merchant opens the app through the local login and sees the embedded
   );
   expect(polarisLoaded).not.toBe("");
   // The App Bridge stub is in place: the shopify global answers idToken().
-  const token = await page.evaluate(async () => (window as unknown as { shopify: { idToken(): Promise<string> } }).shopify.idToken());
+  const token = await page.evaluate(async () =>
+    (window as unknown as { shopify: { idToken(): Promise<string> } }).shopify.idToken(),
+  );
   expect(token.split(".")).toHaveLength(3);
   await screenshot(page, "home");
   await expectAccessible(page);

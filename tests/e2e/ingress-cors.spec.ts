@@ -28,7 +28,18 @@ test.beforeAll(async () => {
 test.afterAll(() => pageServer.close());
 
 function createWebhook(cors: "any" | "restricted"): { id: string; url: string } {
-  return hooklineJson(["webhooks", "create", "--shop", SHOP, "--name", `CORS ${cors}`, "--topic", "user/cors/test", "--cors", cors]);
+  return hooklineJson([
+    "webhooks",
+    "create",
+    "--shop",
+    SHOP,
+    "--name",
+    `CORS ${cors}`,
+    "--topic",
+    "user/cors/test",
+    "--cors",
+    cors,
+  ]);
 }
 
 function allowOrigins(origins: string[]): void {

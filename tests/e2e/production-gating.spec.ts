@@ -5,7 +5,13 @@ import { expect, test } from "@playwright/test";
 
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn("npx", ["tsx", "scripts/serve.ts"], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: "file:./tests/output/e2e.sqlite",
+    },
     stdio: "ignore",
   });
   const deadline = Date.now() + 30_000;
@@ -28,7 +34,12 @@ for (const [name, env] of [
   ],
   [
     "real credentials",
-    { NODE_ENV: "development", LOCAL_STORE_URL: "http://127.0.0.1:3101", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" },
+    {
+      NODE_ENV: "development",
+      LOCAL_STORE_URL: "http://127.0.0.1:3101",
+      SHOPIFY_API_KEY: "k",
+      SHOPIFY_API_SECRET: "s",
+    },
   ],
 ] as const) {
   test(`local-only routes answer 404 with ${name}`, async () => {

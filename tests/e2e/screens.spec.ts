@@ -211,7 +211,9 @@ test("a failed action: the event shows the error, and Retry failed performs it a
   await page.getByRole("link", { name: "Create task" }).first().click();
   await page.getByLabel("Task name").fill("Fails on purpose");
   await page.getByLabel("Subscriptions").fill("user/flaky/test");
-  await page.getByLabel("Script (Liquid)").fill('{% action "echo" %}{"__error": "the receiving system is down"}{% endaction %}');
+  await page
+    .getByLabel("Script (Liquid)")
+    .fill('{% action "echo" %}{"__error": "the receiving system is down"}{% endaction %}');
   await page.getByRole("button", { name: "Save task" }).click();
   await expect(page.getByRole("heading", { name: "Fails on purpose", level: 1 })).toBeVisible();
 

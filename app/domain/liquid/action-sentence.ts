@@ -55,11 +55,16 @@ function parseLine(line: string): SentenceSubscription | null {
  * "When user/webhook/test is triggered… Echo". Several topics are joined with "or"; delays are
  * shown; several action types are listed once each, in order.
  */
-export function actionSentence(subscriptions: Array<string | SentenceSubscription>, actions: Array<string | { type: string }>): string {
+export function actionSentence(
+  subscriptions: Array<string | SentenceSubscription>,
+  actions: Array<string | { type: string }>,
+): string {
   const topics = subscriptions
     .map((entry) => (typeof entry === "string" ? parseLine(entry) : entry))
     .filter((entry): entry is SentenceSubscription => entry !== null && entry.topic !== "")
-    .map((entry) => (entry.offsetSeconds > 0 ? `${entry.topic} (after ${describeDelay(entry.offsetSeconds)})` : entry.topic));
+    .map((entry) =>
+      entry.offsetSeconds > 0 ? `${entry.topic} (after ${describeDelay(entry.offsetSeconds)})` : entry.topic,
+    );
   const names: string[] = [];
   for (const action of actions) {
     const name = actionName(typeof action === "string" ? action : action.type);

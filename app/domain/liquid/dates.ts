@@ -90,7 +90,8 @@ const UNIT_PATTERN = /^(years?|months?|weeks?|days?|hours?|minutes?|seconds?)$/;
 /** Apply "1 year 6 months", "-3 hours, +2 minutes" left to right. */
 export function advance(epochMs: number, expression: string, timeZone: string): number {
   const tokens = expression.replace(/,/g, " ").trim().split(/\s+/).filter(Boolean);
-  if (tokens.length === 0 || tokens.length % 2 !== 0) throw new Error(`invalid date advance: ${JSON.stringify(expression)}`);
+  if (tokens.length === 0 || tokens.length % 2 !== 0)
+    throw new Error(`invalid date advance: ${JSON.stringify(expression)}`);
   let result = epochMs;
   for (let i = 0; i < tokens.length; i += 2) {
     const amountText = tokens[i];
@@ -194,8 +195,10 @@ export type Boundary =
 /** ActiveSupport-style boundaries; `weekStart` names the first day of the week for week boundaries. */
 export function applyBoundary(epochMs: number, boundary: Boundary, timeZone: string, weekStart = "monday"): number {
   const wall = wallTime(epochMs, timeZone);
-  const start = (w: Partial<WallTime>): WallTime => ({ hour: 0, minute: 0, second: 0, millisecond: 0, ...w }) as WallTime;
-  const end = (w: Partial<WallTime>): WallTime => ({ hour: 23, minute: 59, second: 59, millisecond: 999, ...w }) as WallTime;
+  const start = (w: Partial<WallTime>): WallTime =>
+    ({ hour: 0, minute: 0, second: 0, millisecond: 0, ...w }) as WallTime;
+  const end = (w: Partial<WallTime>): WallTime =>
+    ({ hour: 23, minute: 59, second: 59, millisecond: 999, ...w }) as WallTime;
   const quarterStartMonth = Math.floor((wall.month - 1) / 3) * 3 + 1;
   switch (boundary) {
     case "beginning_of_year":
@@ -212,14 +215,19 @@ export function applyBoundary(epochMs: number, boundary: Boundary, timeZone: str
     case "beginning_of_month":
       return fromWallTime(start({ year: wall.year, month: wall.month, day: 1 }), timeZone);
     case "end_of_month":
-      return fromWallTime(end({ year: wall.year, month: wall.month, day: daysInMonth(wall.year, wall.month) }), timeZone);
+      return fromWallTime(
+        end({ year: wall.year, month: wall.month, day: daysInMonth(wall.year, wall.month) }),
+        timeZone,
+      );
     case "beginning_of_week":
     case "end_of_week": {
       const startIndex = DAY_NAMES.findIndex((name) => name.toLowerCase() === weekStart.toLowerCase());
       if (startIndex < 0) throw new Error(`invalid week day: ${JSON.stringify(weekStart)}`);
       const weekday = new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();
       const back = (weekday - startIndex + 7) % 7;
-      const first = new Date(Date.UTC(wall.year, wall.month - 1, wall.day - back + (boundary === "end_of_week" ? 6 : 0)));
+      const first = new Date(
+        Date.UTC(wall.year, wall.month - 1, wall.day - back + (boundary === "end_of_week" ? 6 : 0)),
+      );
       const target = { year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: first.getUTCDate() };
       return fromWallTime(boundary === "end_of_week" ? end(target) : start(target), timeZone);
     }
@@ -253,7 +261,8 @@ export function strftime(epochMs: number, format: string, timeZone: string): str
   const wall = wallTime(epochMs, timeZone);
   const offset = offsetMinutes(epochMs, timeZone);
   const weekday = new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();
-  const dayOfYear = Math.round((Date.UTC(wall.year, wall.month - 1, wall.day) - Date.UTC(wall.year, 0, 1)) / 86400000) + 1;
+  const dayOfYear =
+    Math.round((Date.UTC(wall.year, wall.month - 1, wall.day) - Date.UTC(wall.year, 0, 1)) / 86400000) + 1;
   const hour12 = wall.hour % 12 === 0 ? 12 : wall.hour % 12;
 
   const offsetText = (colons: number): string => {
@@ -266,72 +275,172 @@ export function strftime(epochMs: number, format: string, timeZone: string): str
     return `${sign}${hours}${minutes}`;
   };
 
-  return format.replace(/%([-_0^#]*)(\d*)(:{0,2})([a-zA-Z%+])/g, (match, flags: string, widthText: string, colons: string, directive: string) => {
-    type Piece = { text: string; numeric: boolean; width: number };
-    const num = (value: number, width: number): Piece => ({ text: String(value), numeric: true, width });
-    const str = (text: string): Piece => ({ text, numeric: false, width: 0 });
-    let piece: Piece;
-    switch (directive) {
-      case "Y": piece = { text: String(wall.year), numeric: true, width: 0 }; break;
-      case "C": piece = num(Math.floor(wall.year / 100), 2); break;
-      case "y": piece = num(wall.year % 100, 2); break;
-      case "m": piece = num(wall.month, 2); break;
-      case "B": piece = str(MONTH_NAMES[wall.month - 1]); break;
-      case "b": case "h": piece = str(MONTH_NAMES[wall.month - 1].slice(0, 3)); break;
-      case "d": piece = num(wall.day, 2); break;
-      case "e": piece = { text: String(wall.day), numeric: true, width: 2 }; if (!flags) flags = "_"; break;
-      case "j": piece = num(dayOfYear, 3); break;
-      case "H": piece = num(wall.hour, 2); break;
-      case "k": piece = num(wall.hour, 2); if (!flags) flags = "_"; break;
-      case "I": piece = num(hour12, 2); break;
-      case "l": piece = num(hour12, 2); if (!flags) flags = "_"; break;
-      case "P": piece = str(wall.hour < 12 ? "am" : "pm"); break;
-      case "p": piece = str(wall.hour < 12 ? "AM" : "PM"); break;
-      case "M": piece = num(wall.minute, 2); break;
-      case "S": piece = num(wall.second, 2); break;
-      case "L": piece = str(String(wall.millisecond).padStart(3, "0")); break;
-      case "N": piece = str(String(wall.millisecond).padStart(3, "0").padEnd(widthText ? Number(widthText) : 9, "0")); widthText = ""; break;
-      case "z": piece = str(offsetText(colons.length)); break;
-      case "Z": piece = str(zoneAbbreviation(epochMs, timeZone)); break;
-      case "A": piece = str(DAY_NAMES[weekday]); break;
-      case "a": piece = str(DAY_NAMES[weekday].slice(0, 3)); break;
-      case "u": piece = num(weekday === 0 ? 7 : weekday, 1); break;
-      case "w": piece = num(weekday, 1); break;
-      case "s": piece = str(String(Math.floor(epochMs / 1000))); break;
-      case "Q": piece = str(String(epochMs)); break;
-      case "U": piece = num(Math.floor((dayOfYear - 1 - weekday + 7) / 7), 2); break;
-      case "W": piece = num(Math.floor((dayOfYear - 1 - ((weekday + 6) % 7) + 7) / 7), 2); break;
-      case "G": piece = { text: String(isoWeek(wall.year, wall.month, wall.day).year), numeric: true, width: 0 }; break;
-      case "g": piece = num(isoWeek(wall.year, wall.month, wall.day).year % 100, 2); break;
-      case "V": piece = num(isoWeek(wall.year, wall.month, wall.day).week, 2); break;
-      case "F": piece = str(strftime(epochMs, "%Y-%m-%d", timeZone)); break;
-      case "T": case "X": piece = str(strftime(epochMs, "%H:%M:%S", timeZone)); break;
-      case "D": case "x": piece = str(strftime(epochMs, "%m/%d/%y", timeZone)); break;
-      case "R": piece = str(strftime(epochMs, "%H:%M", timeZone)); break;
-      case "r": piece = str(strftime(epochMs, "%I:%M:%S %p", timeZone)); break;
-      case "c": piece = str(strftime(epochMs, "%a %b %e %H:%M:%S %Y", timeZone)); break;
-      case "v": piece = str(strftime(epochMs, "%e-%^b-%Y", timeZone)); break;
-      case "+": piece = str(strftime(epochMs, "%a %b %e %H:%M:%S %Z %Y", timeZone)); break;
-      case "n": piece = str("\n"); break;
-      case "t": piece = str("\t"); break;
-      case "%": piece = str("%"); break;
-      default:
-        return match;
-    }
-    let text = piece.text;
-    const width = widthText ? Number(widthText) : piece.width;
-    if (flags.includes("-")) {
-      text = piece.numeric ? String(Number(text)) : text;
-    } else if (text.length < width) {
-      const padChar = flags.includes("_") ? " " : flags.includes("0") || piece.numeric ? "0" : " ";
-      const negative = piece.numeric && text.startsWith("-");
-      const digits = negative ? text.slice(1) : text;
-      text = (negative ? "-" : "") + digits.padStart(width - (negative ? 1 : 0), padChar);
-    }
-    if (flags.includes("^")) text = text.toUpperCase();
-    if (flags.includes("#")) text = /[a-z]/.test(text) ? text.toUpperCase() : text.toLowerCase();
-    return text;
-  });
+  return format.replace(
+    /%([-_0^#]*)(\d*)(:{0,2})([a-zA-Z%+])/g,
+    (match, flags: string, widthText: string, colons: string, directive: string) => {
+      type Piece = { text: string; numeric: boolean; width: number };
+      const num = (value: number, width: number): Piece => ({ text: String(value), numeric: true, width });
+      const str = (text: string): Piece => ({ text, numeric: false, width: 0 });
+      let piece: Piece;
+      switch (directive) {
+        case "Y":
+          piece = { text: String(wall.year), numeric: true, width: 0 };
+          break;
+        case "C":
+          piece = num(Math.floor(wall.year / 100), 2);
+          break;
+        case "y":
+          piece = num(wall.year % 100, 2);
+          break;
+        case "m":
+          piece = num(wall.month, 2);
+          break;
+        case "B":
+          piece = str(MONTH_NAMES[wall.month - 1]);
+          break;
+        case "b":
+        case "h":
+          piece = str(MONTH_NAMES[wall.month - 1].slice(0, 3));
+          break;
+        case "d":
+          piece = num(wall.day, 2);
+          break;
+        case "e":
+          piece = { text: String(wall.day), numeric: true, width: 2 };
+          if (!flags) flags = "_";
+          break;
+        case "j":
+          piece = num(dayOfYear, 3);
+          break;
+        case "H":
+          piece = num(wall.hour, 2);
+          break;
+        case "k":
+          piece = num(wall.hour, 2);
+          if (!flags) flags = "_";
+          break;
+        case "I":
+          piece = num(hour12, 2);
+          break;
+        case "l":
+          piece = num(hour12, 2);
+          if (!flags) flags = "_";
+          break;
+        case "P":
+          piece = str(wall.hour < 12 ? "am" : "pm");
+          break;
+        case "p":
+          piece = str(wall.hour < 12 ? "AM" : "PM");
+          break;
+        case "M":
+          piece = num(wall.minute, 2);
+          break;
+        case "S":
+          piece = num(wall.second, 2);
+          break;
+        case "L":
+          piece = str(String(wall.millisecond).padStart(3, "0"));
+          break;
+        case "N":
+          piece = str(
+            String(wall.millisecond)
+              .padStart(3, "0")
+              .padEnd(widthText ? Number(widthText) : 9, "0"),
+          );
+          widthText = "";
+          break;
+        case "z":
+          piece = str(offsetText(colons.length));
+          break;
+        case "Z":
+          piece = str(zoneAbbreviation(epochMs, timeZone));
+          break;
+        case "A":
+          piece = str(DAY_NAMES[weekday]);
+          break;
+        case "a":
+          piece = str(DAY_NAMES[weekday].slice(0, 3));
+          break;
+        case "u":
+          piece = num(weekday === 0 ? 7 : weekday, 1);
+          break;
+        case "w":
+          piece = num(weekday, 1);
+          break;
+        case "s":
+          piece = str(String(Math.floor(epochMs / 1000)));
+          break;
+        case "Q":
+          piece = str(String(epochMs));
+          break;
+        case "U":
+          piece = num(Math.floor((dayOfYear - 1 - weekday + 7) / 7), 2);
+          break;
+        case "W":
+          piece = num(Math.floor((dayOfYear - 1 - ((weekday + 6) % 7) + 7) / 7), 2);
+          break;
+        case "G":
+          piece = { text: String(isoWeek(wall.year, wall.month, wall.day).year), numeric: true, width: 0 };
+          break;
+        case "g":
+          piece = num(isoWeek(wall.year, wall.month, wall.day).year % 100, 2);
+          break;
+        case "V":
+          piece = num(isoWeek(wall.year, wall.month, wall.day).week, 2);
+          break;
+        case "F":
+          piece = str(strftime(epochMs, "%Y-%m-%d", timeZone));
+          break;
+        case "T":
+        case "X":
+          piece = str(strftime(epochMs, "%H:%M:%S", timeZone));
+          break;
+        case "D":
+        case "x":
+          piece = str(strftime(epochMs, "%m/%d/%y", timeZone));
+          break;
+        case "R":
+          piece = str(strftime(epochMs, "%H:%M", timeZone));
+          break;
+        case "r":
+          piece = str(strftime(epochMs, "%I:%M:%S %p", timeZone));
+          break;
+        case "c":
+          piece = str(strftime(epochMs, "%a %b %e %H:%M:%S %Y", timeZone));
+          break;
+        case "v":
+          piece = str(strftime(epochMs, "%e-%^b-%Y", timeZone));
+          break;
+        case "+":
+          piece = str(strftime(epochMs, "%a %b %e %H:%M:%S %Z %Y", timeZone));
+          break;
+        case "n":
+          piece = str("\n");
+          break;
+        case "t":
+          piece = str("\t");
+          break;
+        case "%":
+          piece = str("%");
+          break;
+        default:
+          return match;
+      }
+      let text = piece.text;
+      const width = widthText ? Number(widthText) : piece.width;
+      if (flags.includes("-")) {
+        text = piece.numeric ? String(Number(text)) : text;
+      } else if (text.length < width) {
+        const padChar = flags.includes("_") ? " " : flags.includes("0") || piece.numeric ? "0" : " ";
+        const negative = piece.numeric && text.startsWith("-");
+        const digits = negative ? text.slice(1) : text;
+        text = (negative ? "-" : "") + digits.padStart(width - (negative ? 1 : 0), padChar);
+      }
+      if (flags.includes("^")) text = text.toUpperCase();
+      if (flags.includes("#")) text = /[a-z]/.test(text) ? text.toUpperCase() : text.toLowerCase();
+      return text;
+    },
+  );
 }
 
 /** ISO 8601 in the zone, as Mechanic's date filter prints with no format ("Z" for UTC). */

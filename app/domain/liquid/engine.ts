@@ -106,8 +106,10 @@ export function maxNestingDepth(source: string): number {
   let depth = 0;
   let deepest = 0;
   const visit = (name: string, args: string) => {
-    if (BLOCK_TAGS.has(name) || (MECHANIC_BLOCK_TAGS.has(name) && isMechanicBlock(name, args))) deepest = Math.max(deepest, ++depth);
-    else if (name.startsWith("end") && (BLOCK_TAGS.has(name.slice(3)) || MECHANIC_BLOCK_TAGS.has(name.slice(3)))) depth = Math.max(0, depth - 1);
+    if (BLOCK_TAGS.has(name) || (MECHANIC_BLOCK_TAGS.has(name) && isMechanicBlock(name, args)))
+      deepest = Math.max(deepest, ++depth);
+    else if (name.startsWith("end") && (BLOCK_TAGS.has(name.slice(3)) || MECHANIC_BLOCK_TAGS.has(name.slice(3))))
+      depth = Math.max(0, depth - 1);
   };
   for (const match of source.matchAll(/\{%-?\s*(\w+)([\s\S]*?)-?%\}/g)) {
     visit(match[1], match[2]);
@@ -182,11 +184,17 @@ export class LiquidEngine {
       }
     }
     if (source.length > parseLimit) {
-      throw new LiquidScriptError(`Liquid parse limit exceeded: script is ${source.length} characters, the limit is ${parseLimit}`, "parse");
+      throw new LiquidScriptError(
+        `Liquid parse limit exceeded: script is ${source.length} characters, the limit is ${parseLimit}`,
+        "parse",
+      );
     }
     const depth = maxNestingDepth(source);
     if (depth > MAX_NESTING_DEPTH) {
-      throw new LiquidScriptError(`Liquid syntax error: nesting too deep (${depth} levels; at most ${MAX_NESTING_DEPTH})`, "parse");
+      throw new LiquidScriptError(
+        `Liquid syntax error: nesting too deep (${depth} levels; at most ${MAX_NESTING_DEPTH})`,
+        "parse",
+      );
     }
     let templates: Template[];
     try {

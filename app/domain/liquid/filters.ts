@@ -4,7 +4,16 @@ import { createHash, createHmac } from "node:crypto";
 import { Drop, type Context, type Liquid } from "liquidjs";
 import { parse as parseGraphql, type DocumentNode } from "graphql";
 import { serializeJson, parseJson } from "./json";
-import { advance, applyBoundary, iso8601, parseDateInput, resolveTimeZone, strftime, fromWallTime, type Boundary } from "./dates";
+import {
+  advance,
+  applyBoundary,
+  iso8601,
+  parseDateInput,
+  resolveTimeZone,
+  strftime,
+  fromWallTime,
+  type Boundary,
+} from "./dates";
 import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
 import { stateOf } from "./state";
 import {
@@ -70,13 +79,13 @@ function arithmetic(
 function floorDiv(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new Error("divided by 0");
   const quotient = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? quotient - 1n : quotient;
+  return a % b !== 0n && a < 0n !== b < 0n ? quotient - 1n : quotient;
 }
 
 function floorMod(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new Error("divided by 0");
   const remainder = a % b;
-  return remainder !== 0n && (remainder < 0n) !== (b < 0n) ? remainder + b : remainder;
+  return remainder !== 0n && remainder < 0n !== b < 0n ? remainder + b : remainder;
 }
 
 function rubyRound(value: number, digits: number): number {
@@ -88,9 +97,27 @@ function rubyRound(value: number, digits: number): number {
 }
 
 const mathFilters = {
-  plus: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a + b, (a, b) => a + b),
-  minus: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a - b, (a, b) => a - b),
-  times: (l: unknown, r: unknown) => arithmetic(l, r, (a, b) => a * b, (a, b) => a * b),
+  plus: (l: unknown, r: unknown) =>
+    arithmetic(
+      l,
+      r,
+      (a, b) => a + b,
+      (a, b) => a + b,
+    ),
+  minus: (l: unknown, r: unknown) =>
+    arithmetic(
+      l,
+      r,
+      (a, b) => a - b,
+      (a, b) => a - b,
+    ),
+  times: (l: unknown, r: unknown) =>
+    arithmetic(
+      l,
+      r,
+      (a, b) => a * b,
+      (a, b) => a * b,
+    ),
   divided_by: (l: unknown, r: unknown) => arithmetic(l, r, floorDiv, (a, b) => a / b),
   modulo: (l: unknown, r: unknown) =>
     arithmetic(l, r, floorMod, (a, b) => {
@@ -99,7 +126,11 @@ const mathFilters = {
     }),
   abs: (v: unknown) => {
     const n = toNumeric(v);
-    return fromNumeric(n.kind === "int" ? { kind: "int", value: n.value < 0n ? -n.value : n.value } : { kind: "float", value: Math.abs(n.value) });
+    return fromNumeric(
+      n.kind === "int"
+        ? { kind: "int", value: n.value < 0n ? -n.value : n.value }
+        : { kind: "float", value: Math.abs(n.value) },
+    );
   },
   ceil: (v: unknown) => roundTo(toNumeric(v), Math.ceil),
   floor: (v: unknown) => roundTo(toNumeric(v), Math.floor),
@@ -169,7 +200,13 @@ function digest(algorithm: string, value: unknown, context: Context): string {
   return createHash(algorithm).update(bytes).digest("hex");
 }
 
-function hmac(algorithm: string, value: unknown, key: unknown, context: Context, binary = false): string | BinaryString {
+function hmac(
+  algorithm: string,
+  value: unknown,
+  key: unknown,
+  context: Context,
+  binary = false,
+): string | BinaryString {
   const message = bytesOf(value);
   charge(context, message.length);
   const mac = createHmac(algorithm, bytesOf(key)).update(message);
@@ -265,7 +302,10 @@ function rubyRegex(pattern: string, global: boolean): RegExp {
 export class MatchDrop extends Drop {
   readonly captures: (string | null)[];
   readonly named_captures: Record<string, string | null>;
-  constructor(private readonly text: string, match: RegExpExecArray) {
+  constructor(
+    private readonly text: string,
+    match: RegExpExecArray,
+  ) {
     super();
     this.captures = match.slice(1).map((item) => item ?? null);
     this.named_captures = { ...(match.groups ?? {}) } as Record<string, string | null>;
@@ -301,7 +341,10 @@ function property(item: unknown, key: unknown): unknown {
     const container = unwrap(current);
     if (container === null || container === undefined || typeof container !== "object") return undefined;
     if (container instanceof Drop) current = (container as unknown as Record<string, unknown>)[segment];
-    else current = Object.prototype.hasOwnProperty.call(container, segment) ? (container as Record<string, unknown>)[segment] : undefined;
+    else
+      current = Object.prototype.hasOwnProperty.call(container, segment)
+        ? (container as Record<string, unknown>)[segment]
+        : undefined;
   }
   return current;
 }
@@ -451,7 +494,9 @@ function except(input: unknown, ...keys: unknown[]): unknown {
 function compact(input: unknown, key?: unknown): unknown {
   const value = unwrap(input);
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => unwrap(item) !== null && unwrap(item) !== undefined));
+    return Object.fromEntries(
+      Object.entries(value).filter(([, item]) => unwrap(item) !== null && unwrap(item) !== undefined),
+    );
   }
   return toArray(value).filter((item) => {
     const target = key === undefined ? item : property(item, key);
@@ -561,7 +606,8 @@ function graphqlArguments(input: unknown, depth = 0): string {
   if (!isPlainObject(plain)) throw new Error("graphql_arguments: expected a hash");
   return Object.entries(plain)
     .map(([key, item]) => {
-      if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key)) throw new Error(`graphql_arguments: invalid argument name ${JSON.stringify(key)}`);
+      if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key))
+        throw new Error(`graphql_arguments: invalid argument name ${JSON.stringify(key)}`);
       return `${key}: ${graphqlValue(item, depth)}`;
     })
     .join(", ");
@@ -695,7 +741,15 @@ function parseDate(this: FilterThis, input: unknown, formatArg: unknown): string
     else if (field === "b" || field === "B") wall.month = months.indexOf(value.slice(0, 3).toLowerCase()) + 1;
   });
   if (pm !== null) wall.hour = (wall.hour % 12) + (pm ? 12 : 0);
-  if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.day > 31 || wall.hour > 23 || wall.minute > 59 || wall.second > 60) {
+  if (
+    wall.month < 1 ||
+    wall.month > 12 ||
+    wall.day < 1 ||
+    wall.day > 31 ||
+    wall.hour > 23 ||
+    wall.minute > 59 ||
+    wall.second > 60
+  ) {
     return null;
   }
   return iso8601(fromWallTime(wall, state.timeZone), state.timeZone);
@@ -840,7 +894,10 @@ export function registerFilters(liquid: Liquid): void {
     slice,
     sort_naturally: (value: unknown, key?: unknown) =>
       [...toArray(value)].sort((a, b) =>
-        naturalCompare(toLiquidString(key === undefined ? a : property(a, key)), toLiquidString(key === undefined ? b : property(b, key))),
+        naturalCompare(
+          toLiquidString(key === undefined ? a : property(a, key)),
+          toLiquidString(key === undefined ? b : property(b, key)),
+        ),
       ),
     parse_csv: parseCsv,
     csv: toCsv,

@@ -25,8 +25,10 @@ export function compareNumeric(a: NumericValue, b: NumericValue): number {
   const y = b.kind === "float" ? b.value : Number(b.value);
   if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
   // A float against a big integer: compare integer parts exactly when the float is integral.
-  if (a.kind === "int" && Number.isInteger(y) && Number.isFinite(y)) return compareNumeric(a, { kind: "int", value: BigInt(y) });
-  if (b.kind === "int" && Number.isInteger(x) && Number.isFinite(x)) return compareNumeric({ kind: "int", value: BigInt(x) }, b);
+  if (a.kind === "int" && Number.isInteger(y) && Number.isFinite(y))
+    return compareNumeric(a, { kind: "int", value: BigInt(y) });
+  if (b.kind === "int" && Number.isInteger(x) && Number.isFinite(x))
+    return compareNumeric({ kind: "int", value: BigInt(x) }, b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -29,9 +29,11 @@ export function errorText(value: unknown): string {
 function readAction(value: unknown, index: number): OutputAction | string {
   if (!isPlainObject(value)) return `Output object ${index + 1}: "action" must be an object with "type" and "options"`;
   const { type } = value;
-  if (typeof type !== "string" || type.trim() === "") return `Output object ${index + 1}: action "type" must be a non-empty string`;
+  if (typeof type !== "string" || type.trim() === "")
+    return `Output object ${index + 1}: action "type" must be a non-empty string`;
   const unknownKeys = Object.keys(value).filter((key) => !["type", "options", "meta", PERFORM_EVENT].includes(key));
-  if (unknownKeys.length) return `Output object ${index + 1}: unknown action key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(", ")}`;
+  if (unknownKeys.length)
+    return `Output object ${index + 1}: unknown action key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(", ")}`;
   let options = value.options ?? null;
   let meta: unknown = value.meta ?? null;
   let performEvent = value[PERFORM_EVENT] !== false;

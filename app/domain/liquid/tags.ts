@@ -167,7 +167,8 @@ class ActionTag extends Tag {
       }
     }
     const typeText = unwrap(type);
-    if (typeof typeText !== "string" || typeText.trim() === "") throw new Error("action type must be a non-empty string");
+    if (typeof typeText !== "string" || typeText.trim() === "")
+      throw new Error("action type must be a non-empty string");
     if (CONTROL_META in control) meta = control[CONTROL_META];
     const action: Record<string, unknown> = { type: typeText, options: options ?? null, meta: meta ?? null };
     if (CONTROL_PERFORM_EVENT in control) action[CONTROL_PERFORM_EVENT] = control[CONTROL_PERFORM_EVENT];
@@ -311,9 +312,11 @@ function setByValue(container: unknown, keys: unknown[], value: unknown, label: 
   const describe = `${label}[${JSON.stringify(typeof key === "bigint" ? key.toString() : key)}]`;
   if (Array.isArray(plain)) {
     const numeric = asNumeric(key);
-    if (!numeric || numeric.kind !== "int") throw new Error(`cannot assign ${describe}: array index must be an integer`);
+    if (!numeric || numeric.kind !== "int")
+      throw new Error(`cannot assign ${describe}: array index must be an integer`);
     let index = normalizeInt(numeric.value);
-    if (typeof index === "bigint" || Math.abs(index) > MAX_ARRAY_INDEX) throw new Error(`cannot assign ${describe}: index too large`);
+    if (typeof index === "bigint" || Math.abs(index) > MAX_ARRAY_INDEX)
+      throw new Error(`cannot assign ${describe}: index too large`);
     if (index < 0) index += plain.length;
     if (index < 0) throw new Error(`cannot assign ${describe}: index out of range`);
     const copy = [...plain];

@@ -127,7 +127,14 @@ export function unwrap(value: unknown): unknown {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value) || value instanceof LiquidFloat || value instanceof BinaryString || value instanceof Drop || value instanceof Date) return false;
+  if (
+    Array.isArray(value) ||
+    value instanceof LiquidFloat ||
+    value instanceof BinaryString ||
+    value instanceof Drop ||
+    value instanceof Date
+  )
+    return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

@@ -179,7 +179,11 @@ function isValidCalendarDate(text: string): boolean {
 }
 
 /** The problem with one value, or null. `today` (YYYY-MM-DD) is for __futureonly. */
-export function validateOptionValue(description: OptionDescription, value: unknown, today = new Date().toISOString().slice(0, 10)): string | null {
+export function validateOptionValue(
+  description: OptionDescription,
+  value: unknown,
+  today = new Date().toISOString().slice(0, 10),
+): string | null {
   const { label } = description;
   if (description.type === "boolean") {
     if (value !== undefined && value !== null && typeof value !== "boolean") return `${label} must be true or false`;
@@ -195,22 +199,30 @@ export function validateOptionValue(description: OptionDescription, value: unkno
       if (description.range) {
         const { min, max, step } = description.range;
         if (number < min || number > max) return `${label} must be between ${min} and ${max}`;
-        if (step > 0 && Math.abs(((number - min) / step) - Math.round((number - min) / step)) > 1e-9) return `${label} must be a multiple of ${step} from ${min}`;
+        if (step > 0 && Math.abs((number - min) / step - Math.round((number - min) / step)) > 1e-9)
+          return `${label} must be a multiple of ${step} from ${min}`;
       }
       return null;
     }
     case "email":
       return typeof value === "string" && EMAIL.test(value.trim()) ? null : `${label} must be an email address`;
     case "array":
-      return Array.isArray(value) && value.every((item) => typeof item === "string") ? null : `${label} must be a list of text values`;
+      return Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? null
+        : `${label} must be a list of text values`;
     case "keyval":
-      return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item === "string")
+      return typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.values(value).every((item) => typeof item === "string")
         ? null
         : `${label} must be a set of keys and text values`;
     case "select":
     case "choice": {
       const allowed = (description.choices ?? []).map((choice) => choice.value);
-      return typeof value === "string" && allowed.includes(value) ? null : `${label} must be one of: ${allowed.join(", ")}`;
+      return typeof value === "string" && allowed.includes(value)
+        ? null
+        : `${label} must be one of: ${allowed.join(", ")}`;
     }
     case "multiselect": {
       const allowed = (description.choices ?? []).map((choice) => choice.value);
@@ -223,7 +235,11 @@ export function validateOptionValue(description: OptionDescription, value: unkno
       if (description.futureonly && value < today) return `${label} must not be in the past`;
       return null;
     case "datetime": {
-      if (typeof value !== "string" || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) {
+      if (
+        typeof value !== "string" ||
+        Number.isNaN(Date.parse(value)) ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)
+      ) {
         return `${label} must be a date and time (YYYY-MM-DDTHH:MM)`;
       }
       if (description.futureonly && Date.parse(value) < Date.now()) return `${label} must not be in the past`;
@@ -238,7 +254,9 @@ export function validateOptionValue(description: OptionDescription, value: unkno
       const ok = description.picker!.multiple
         ? Array.isArray(value) && value.every((item) => typeof item === "string" && pattern.test(item))
         : typeof value === "string" && pattern.test(value);
-      return ok ? null : `${label} must be ${description.picker!.multiple ? "a list of" : "a"} Shopify ${description.picker!.resource} ID${description.picker!.multiple ? "s" : ""} (gid://shopify/…)`;
+      return ok
+        ? null
+        : `${label} must be ${description.picker!.multiple ? "a list of" : "a"} Shopify ${description.picker!.resource} ID${description.picker!.multiple ? "s" : ""} (gid://shopify/…)`;
     }
     default:
       return typeof value === "string" ? null : `${label} must be text`;
@@ -246,11 +264,16 @@ export function validateOptionValue(description: OptionDescription, value: unkno
 }
 
 /** Field errors keyed by option key; empty when everything is valid. */
-export function validateOptions(keys: string[], values: Record<string, unknown>, today?: string): Record<string, string> {
+export function validateOptions(
+  keys: string[],
+  values: Record<string, unknown>,
+  today?: string,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const key of keys) {
     if (!OPTION_KEY_PATTERN.test(key)) {
-      errors[key] = `"${key}" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)`;
+      errors[key] =
+        `"${key}" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)`;
       continue;
     }
     const problem = validateOptionValue(describeOption(key), values?.[key], today);
@@ -280,7 +303,11 @@ export function coerceOptionValue(description: OptionDescription, raw: unknown):
       return raw;
     case "array":
     case "multiselect":
-      if (typeof raw === "string") return raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      if (typeof raw === "string")
+        return raw
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter(Boolean);
       return raw;
     case "picker":
       if (description.picker?.multiple && typeof raw === "string") return raw.split(/[\s,]+/).filter(Boolean);
@@ -312,7 +339,11 @@ export function coerceOptionValue(description: OptionDescription, raw: unknown):
   }
 }
 
-export function coerceOptions(keys: string[], raw: Record<string, unknown>, today?: string): { values: Record<string, unknown>; errors: Record<string, string> } {
+export function coerceOptions(
+  keys: string[],
+  raw: Record<string, unknown>,
+  today?: string,
+): { values: Record<string, unknown>; errors: Record<string, string> } {
   const values: Record<string, unknown> = {};
   for (const key of keys) values[key] = coerceOptionValue(describeOption(key), raw?.[key]);
   return { values, errors: validateOptions(keys, values, today) };

@@ -41,7 +41,8 @@ function sourceFor(topic: string): string {
 /** Unique subscribed topics, in order (delays dropped). */
 export function subscribedTopics(draft: Pick<TaskDraft, "subscriptions">): string[] {
   const topics: string[] = [];
-  for (const { topic } of parseSubscriptions(draft.subscriptions ?? []).subscriptions) if (!topics.includes(topic)) topics.push(topic);
+  for (const { topic } of parseSubscriptions(draft.subscriptions ?? []).subscriptions)
+    if (!topics.includes(topic)) topics.push(topic);
   return topics;
 }
 
@@ -49,7 +50,10 @@ export function subscribedTopics(draft: Pick<TaskDraft, "subscriptions">): strin
  * The events a preview renders against: the given event; else the draft's preview event
  * definitions; else one event per subscribed topic with null data.
  */
-export function previewEvents(draft: TaskDraft, options: Pick<PreviewOptions, "event" | "now">): { description: string; event: TaskEvent }[] {
+export function previewEvents(
+  draft: TaskDraft,
+  options: Pick<PreviewOptions, "event" | "now">,
+): { description: string; event: TaskEvent }[] {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const topics = subscribedTopics(draft);
   const fallbackTopic = topics[0] ?? "mechanic/user/trigger";

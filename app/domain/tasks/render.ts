@@ -54,7 +54,13 @@ export interface RenderInput {
   shopifyQuery?: (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
   preview?: boolean;
   templateCacheKey?: string;
-  limits?: Partial<{ timeoutMs: number; renderLimitMs: number; outputBytes: number; memoryLimit: number; parseLimit: number }>;
+  limits?: Partial<{
+    timeoutMs: number;
+    renderLimitMs: number;
+    outputBytes: number;
+    memoryLimit: number;
+    parseLimit: number;
+  }>;
 }
 
 /** Mechanic exposes up to 5 generations of parent events. */
@@ -72,7 +78,8 @@ class CacheDrop extends Drop {
 }
 
 function eventForLiquid(event: TaskEvent, preview: boolean, generation = 0): Record<string, unknown> {
-  const parent = event.parent && generation < MAX_PARENT_GENERATIONS ? eventForLiquid(event.parent, preview, generation + 1) : null;
+  const parent =
+    event.parent && generation < MAX_PARENT_GENERATIONS ? eventForLiquid(event.parent, preview, generation + 1) : null;
   const out: Record<string, unknown> = {
     id: event.id,
     topic: event.topic,
@@ -121,7 +128,13 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
   const logs: unknown[] = [];
   const actions: RenderedAction[] = [];
   let permissions: string[] = [];
-  const finish = (): RenderResult => ({ actions, logs, errors, permissions, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+  const finish = (): RenderResult => ({
+    actions,
+    logs,
+    errors,
+    permissions,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+  });
 
   try {
     const preview = input.preview === true || input.event?.preview === true;
@@ -143,7 +156,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       event,
       shop: input.shop,
       task: { id: input.task?.id ?? null, name: input.task?.name ?? null },
-      cache: new CacheDrop(preview ? null : input.cache ?? null),
+      cache: new CacheDrop(preview ? null : (input.cache ?? null)),
     };
     if (input.event.topic === "mechanic/actions/perform") baseScope.action = event.data;
     const subject = subjectVariable(input.event.topic);
@@ -164,7 +177,11 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
 
     let output = "";
     try {
-      const rendered = await engine.render(input.script, { ...baseScope, options }, { state, limits, cacheKey: input.templateCacheKey });
+      const rendered = await engine.render(
+        input.script,
+        { ...baseScope, options },
+        { state, limits, cacheKey: input.templateCacheKey },
+      );
       output = rendered.output;
       permissions = rendered.state.permissions;
     } catch (error) {

@@ -37,15 +37,38 @@ const MECHANIC_TOPICS = new Set([
   "mechanic/errors/action",
   "mechanic/errors/event",
   "mechanic/errors/task",
-  ...["10min", "15min", "20min", "30min", "hourly", "daily", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "monthly"].map(
-    (when) => `mechanic/scheduler/${when}`,
-  ),
+  ...[
+    "10min",
+    "15min",
+    "20min",
+    "30min",
+    "hourly",
+    "daily",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "monthly",
+  ].map((when) => `mechanic/scheduler/${when}`),
   "mechanic/user/trigger",
   "mechanic/user/text",
   "mechanic/user/form",
-  ...["collection", "customer", "customers", "draft_order", "draft_orders", "order", "orders", "variant", "variants", "product", "products"].map(
-    (resource) => `mechanic/user/${resource}`,
-  ),
+  ...[
+    "collection",
+    "customer",
+    "customers",
+    "draft_order",
+    "draft_orders",
+    "order",
+    "orders",
+    "variant",
+    "variants",
+    "product",
+    "products",
+  ].map((resource) => `mechanic/user/${resource}`),
   "mechanic/shopify/bulk_operation",
 ]);
 
@@ -68,10 +91,14 @@ export function topicProblem(topic: string): string | null {
     return null;
   }
   if (domain === "mechanic") {
-    return MECHANIC_TOPICS.has(topic) ? null : `Unknown Mechanic topic "${topic}" (e.g. mechanic/scheduler/daily, mechanic/actions/perform, mechanic/user/trigger)`;
+    return MECHANIC_TOPICS.has(topic)
+      ? null
+      : `Unknown Mechanic topic "${topic}" (e.g. mechanic/scheduler/daily, mechanic/actions/perform, mechanic/user/trigger)`;
   }
   if (THIRD_PARTY_DOMAINS.has(domain)) {
-    return segments.length === 3 && segments.every((segment) => SEGMENT.test(segment)) ? null : `Topic "${topic}" must have three parts: ${domain}/<subject>/<verb>`;
+    return segments.length === 3 && segments.every((segment) => SEGMENT.test(segment))
+      ? null
+      : `Topic "${topic}" must have three parts: ${domain}/<subject>/<verb>`;
   }
   return `Topic "${topic}" must start with user/, shopify/ or mechanic/`;
 }
@@ -93,9 +120,11 @@ export function parseSubscriptionLine(line: string): Subscription | null | strin
   if (amountText === undefined) return { topic, offsetSeconds: 0 };
   const unit = unitText.endsWith("s") ? unitText.slice(0, -1) : unitText;
   const unitSeconds = OFFSET_UNIT_SECONDS[unit];
-  if (!unitSeconds) return `Unknown delay unit "${unitText}" in "${text}" (use seconds, minutes, hours, days, weeks, months or years)`;
+  if (!unitSeconds)
+    return `Unknown delay unit "${unitText}" in "${text}" (use seconds, minutes, hours, days, weeks, months or years)`;
   const offsetSeconds = Number(amountText) * unitSeconds;
-  if (!Number.isSafeInteger(offsetSeconds) || offsetSeconds > MAX_OFFSET_SECONDS) return `Delay in "${text}" is too long (at most 100 years)`;
+  if (!Number.isSafeInteger(offsetSeconds) || offsetSeconds > MAX_OFFSET_SECONDS)
+    return `Delay in "${text}" is too long (at most 100 years)`;
   return { topic, offsetSeconds };
 }
 
@@ -142,7 +171,11 @@ export async function renderSubscriptionsTemplate(
   try {
     output = (await engine.render(template, { options: options ?? {} })).output;
   } catch (error) {
-    return { lines: [], subscriptions: [], errors: [{ line: 0, message: `Subscriptions template: ${(error as Error).message}` }] };
+    return {
+      lines: [],
+      subscriptions: [],
+      errors: [{ line: 0, message: `Subscriptions template: ${(error as Error).message}` }],
+    };
   }
   const allLines = output.split(/\r?\n/);
   const parsed = parseSubscriptions(allLines);
@@ -157,7 +190,9 @@ function asSubscription(entry: string | Subscription): Subscription | null {
 
 /** The subscriptions (with their delays) that an event on `topic` triggers. */
 export function subscriptionsFor(subscriptions: Array<string | Subscription>, topic: string): Subscription[] {
-  return subscriptions.map(asSubscription).filter((item): item is Subscription => item !== null && item.topic === topic);
+  return subscriptions
+    .map(asSubscription)
+    .filter((item): item is Subscription => item !== null && item.topic === topic);
 }
 
 export function matchesTopic(subscriptions: Array<string | Subscription>, topic: string): boolean {

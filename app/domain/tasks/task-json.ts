@@ -95,7 +95,8 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
   };
 
   const name = text("name", { required: true, max: MAX_NAME_LENGTH }) ?? "";
-  if (value.name !== undefined && typeof value.name === "string" && name.trim() === "") errors.push('"name" must not be blank');
+  if (value.name !== undefined && typeof value.name === "string" && name.trim() === "")
+    errors.push('"name" must not be blank');
   const script = text("script", { required: true, max: MAX_SCRIPT_LENGTH }) ?? "";
   const subscriptionsTemplate = text("subscriptions_template", { max: MAX_SCRIPT_LENGTH });
   const docs = text("docs", { max: MAX_SCRIPT_LENGTH });
@@ -106,7 +107,8 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
       errors.push('"subscriptions" must be an array of topic strings');
     } else {
       subscriptions = value.subscriptions.map((item: string) => item.trim()).filter(Boolean);
-      for (const problem of parseSubscriptions(subscriptions).errors) errors.push(`"subscriptions" entry ${problem.line}: ${problem.message}`);
+      for (const problem of parseSubscriptions(subscriptions).errors)
+        errors.push(`"subscriptions" entry ${problem.line}: ${problem.message}`);
     }
   }
 
@@ -116,7 +118,10 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
     else {
       options = value.options;
       for (const key of Object.keys(options)) {
-        if (!OPTION_KEY_PATTERN.test(key)) errors.push(`"options" key "${key}" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)`);
+        if (!OPTION_KEY_PATTERN.test(key))
+          errors.push(
+            `"options" key "${key}" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)`,
+          );
       }
     }
   }
@@ -124,7 +129,8 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
   const previewEventDefinitions: PreviewEventDefinition[] = [];
   const definitions = value.preview_event_definitions;
   if (definitions !== undefined && definitions !== null) {
-    if (!Array.isArray(definitions)) errors.push(`"preview_event_definitions" must be an array, not ${describeType(definitions)}`);
+    if (!Array.isArray(definitions))
+      errors.push(`"preview_event_definitions" must be an array, not ${describeType(definitions)}`);
     else {
       definitions.forEach((definition, index) => {
         const where = `"preview_event_definitions" entry ${index + 1}`;
@@ -137,9 +143,15 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
           errors.push(`${where}: "event_attributes" must be an object`);
           return;
         }
-        if (attributes.topic !== undefined && typeof attributes.topic !== "string") errors.push(`${where}: "event_attributes.topic" must be a string`);
-        if (definition.description !== undefined && typeof definition.description !== "string") errors.push(`${where}: "description" must be a string`);
-        previewEventDefinitions.push({ ...definition, description: typeof definition.description === "string" ? definition.description : "", event_attributes: attributes });
+        if (attributes.topic !== undefined && typeof attributes.topic !== "string")
+          errors.push(`${where}: "event_attributes.topic" must be a string`);
+        if (definition.description !== undefined && typeof definition.description !== "string")
+          errors.push(`${where}: "description" must be a string`);
+        previewEventDefinitions.push({
+          ...definition,
+          description: typeof definition.description === "string" ? definition.description : "",
+          event_attributes: attributes,
+        });
       });
     }
   }
@@ -147,8 +159,13 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
   const performActionRunsInSequence = flag("perform_action_runs_in_sequence");
   const haltActionRunSequenceOnError = flag("halt_action_run_sequence_on_error");
   // Light checks on the kept keys Mechanic defines, so a typo'd export is caught early.
-  for (const key of ["online_store_javascript", "order_status_javascript", "shopify_api_version"]) text(key, { max: MAX_SCRIPT_LENGTH });
-  if (value.liquid_profiling !== undefined && value.liquid_profiling !== null && typeof value.liquid_profiling !== "boolean") {
+  for (const key of ["online_store_javascript", "order_status_javascript", "shopify_api_version"])
+    text(key, { max: MAX_SCRIPT_LENGTH });
+  if (
+    value.liquid_profiling !== undefined &&
+    value.liquid_profiling !== null &&
+    typeof value.liquid_profiling !== "boolean"
+  ) {
     errors.push(`"liquid_profiling" must be true or false, not ${describeType(value.liquid_profiling)}`);
   }
 
@@ -205,7 +222,9 @@ export function taskDraftToJson(draft: TaskDraft): Record<string, unknown> {
     preview_event_definitions: draft.previewEventDefinitions ?? [],
   };
   const out: Record<string, unknown> = {};
-  for (const key of EXPORT_ORDER) out[key] = key in (draft.extra ?? {}) && !(MAPPED_KEYS as readonly string[]).includes(key) ? draft.extra[key] : mapped[key];
+  for (const key of EXPORT_ORDER)
+    out[key] =
+      key in (draft.extra ?? {}) && !(MAPPED_KEYS as readonly string[]).includes(key) ? draft.extra[key] : mapped[key];
   for (const [key, item] of Object.entries(draft.extra ?? {})) if (!(key in out)) out[key] = item;
   return out;
 }

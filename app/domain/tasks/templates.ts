@@ -110,7 +110,9 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
       subscriptions: ["user/webhook/test"],
       script: ECHO_SCRIPT,
       docs: "Echoes each event's data back as the result of an echo action. Useful to check what a webhook receives.",
-      previewEventDefinitions: [{ description: "A test webhook", event_attributes: { topic: "user/webhook/test", data: { hello: "world" } } }],
+      previewEventDefinitions: [
+        { description: "A test webhook", event_attributes: { topic: "user/webhook/test", data: { hello: "world" } } },
+      ],
     }),
   },
   {
@@ -130,7 +132,10 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
       previewEventDefinitions: [
         {
           description: "A customer and a value",
-          event_attributes: { topic: "user/customer/metafield", data: { customer_id: 1234567890, value: { plan: "gold" } } },
+          event_attributes: {
+            topic: "user/customer/metafield",
+            data: { customer_id: 1234567890, value: { plan: "gold" } },
+          },
         },
       ],
     }),
@@ -145,7 +150,12 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
       script: FORWARD_SCRIPT,
       options: { url__required: "https://example.com/webhooks/hookline", signing_secret__secret: "" },
       docs: "Sends every event's data as JSON to the URL, with Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) so the receiver can verify it came from this store.",
-      previewEventDefinitions: [{ description: "An event to forward", event_attributes: { topic: "user/webhook/forward", data: { hello: "world" } } }],
+      previewEventDefinitions: [
+        {
+          description: "An event to forward",
+          event_attributes: { topic: "user/webhook/forward", data: { hello: "world" } },
+        },
+      ],
     }),
   },
 ];

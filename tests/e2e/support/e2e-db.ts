@@ -25,5 +25,7 @@ export function withDb<T>(fn: (db: Database.Database) => T): T {
 }
 
 export function countEvents(webhookId: string): number {
-  return withDb((db) => Number((db.prepare("SELECT count(*) AS n FROM Event WHERE webhookId = ?").get(webhookId) as { n: number }).n));
+  return withDb((db) =>
+    Number((db.prepare("SELECT count(*) AS n FROM Event WHERE webhookId = ?").get(webhookId) as { n: number }).n),
+  );
 }

@@ -15,7 +15,8 @@ const env = {
   LOCAL_STORE_URL: "",
   SHOPIFY_APP_URL: "",
 };
-const desktopChrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const desktopChrome =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 let dev: ChildProcess | undefined;
 
 afterAll(async () => {
@@ -46,7 +47,9 @@ describe("npm run dev", () => {
 
     const login = await fetch(url, { redirect: "manual" });
     expect(login.status).toBe(302);
-    const home = await fetch(new URL(login.headers.get("location")!, url), { headers: { "User-Agent": desktopChrome } });
+    const home = await fetch(new URL(login.headers.get("location")!, url), {
+      headers: { "User-Agent": desktopChrome },
+    });
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("Recent activity");
 

@@ -9,7 +9,15 @@ const DAY = 24 * 60 * 60 * 1000;
 async function event(shop: string, ageDays: number, status: string) {
   const id = randomUUID();
   await prisma.event.create({
-    data: { id, shop, topic: "user/a/b", data: "{}", source: "webhook", status, createdAt: new Date(Date.now() - ageDays * DAY) },
+    data: {
+      id,
+      shop,
+      topic: "user/a/b",
+      data: "{}",
+      source: "webhook",
+      status,
+      createdAt: new Date(Date.now() - ageDays * DAY),
+    },
   });
   return id;
 }
@@ -30,7 +38,9 @@ describe("purgeExpiredEvents", () => {
     await prisma.taskRun.create({ data: { id: randomUUID(), eventId: oldCustom, taskId: task.id, taskVersion: 1 } });
 
     expect(await purgeExpiredEvents()).toBeGreaterThanOrEqual(2);
-    const left = (await prisma.event.findMany({ where: { shop: { in: [custom, fallback] } }, select: { id: true } })).map((e) => e.id);
+    const left = (
+      await prisma.event.findMany({ where: { shop: { in: [custom, fallback] } }, select: { id: true } })
+    ).map((e) => e.id);
     expect(left.sort()).toEqual([youngCustom, oldRunning, youngDefault].sort());
     expect(left).not.toContain(oldDefault);
     expect(await prisma.taskRun.count({ where: { eventId: oldCustom } })).toBe(0);

@@ -58,7 +58,11 @@ describe("Shopify webhooks", () => {
   it("app/uninstalled deletes sessions and marks the shop uninstalled", async () => {
     const shop = `uninstall-${Date.now()}.myshopify.com`;
     await seedShop(shop);
-    const res = await uninstalled.action({ request: shopifyWebhook("app/uninstalled", shop, { id: 1 }), params: {}, context: {} });
+    const res = await uninstalled.action({
+      request: shopifyWebhook("app/uninstalled", shop, { id: 1 }),
+      params: {},
+      context: {},
+    });
     expect(res.status).toBe(200);
     expect(await prisma.session.count({ where: { shop } })).toBe(0);
     expect((await prisma.shop.findUnique({ where: { domain: shop } }))?.uninstalledAt).toBeInstanceOf(Date);
@@ -85,13 +89,31 @@ describe("Shopify webhooks", () => {
     const shop = `redact-${Date.now()}.myshopify.com`;
     await seedShop(shop);
     const mk = (data: unknown) =>
-      prisma.event.create({ data: { id: randomUUID(), shop, topic: "user/a/b", data: JSON.stringify(data), source: "webhook" } });
+      prisma.event.create({
+        data: { id: randomUUID(), shop, topic: "user/a/b", data: JSON.stringify(data), source: "webhook" },
+      });
     await mk({ customer_id: 987654321012, note: "x" });
     await mk({ email: "jane@example.com" });
     await mk({ other: true });
     const payload = { shop_domain: shop, customer: { id: 987654321012, email: "jane@example.com" } };
-    expect((await dataRequest.action({ request: shopifyWebhook("customers/data_request", shop, payload), params: {}, context: {} })).status).toBe(200);
-    expect((await customersRedact.action({ request: shopifyWebhook("customers/redact", shop, payload), params: {}, context: {} })).status).toBe(200);
+    expect(
+      (
+        await dataRequest.action({
+          request: shopifyWebhook("customers/data_request", shop, payload),
+          params: {},
+          context: {},
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await customersRedact.action({
+          request: shopifyWebhook("customers/redact", shop, payload),
+          params: {},
+          context: {},
+        })
+      ).status,
+    ).toBe(200);
     const left = await prisma.event.findMany({ where: { shop } });
     expect(left.map((e) => JSON.parse(e.data))).toEqual([{ other: true }]);
   });

@@ -58,6 +58,8 @@ describe("session tokens", () => {
   });
 
   it("host is base64 of the admin URL", () => {
-    expect(Buffer.from(adminHost("demo-store.myshopify.com"), "base64").toString()).toBe("admin.shopify.com/store/demo-store");
+    expect(Buffer.from(adminHost("demo-store.myshopify.com"), "base64").toString()).toBe(
+      "admin.shopify.com/store/demo-store",
+    );
   });
 });

@@ -9,7 +9,11 @@ async function render(source: string, scope: Record<string, unknown> = {}): Prom
   return (await engine.render(source, scope)).output;
 }
 
-async function renderError(source: string, scope: Record<string, unknown> = {}, limits = {}): Promise<LiquidScriptError> {
+async function renderError(
+  source: string,
+  scope: Record<string, unknown> = {},
+  limits = {},
+): Promise<LiquidScriptError> {
   const local = createLiquidEngine({ limits });
   try {
     await local.render(source, scope);
@@ -28,7 +32,10 @@ describe("numbers behave like Ruby", () => {
     ["{{ 20 | divided_by: 7 }}", "2"],
     ["{{ 20 | divided_by: 7.0 }}", "2.857142857142857"],
     ["{% assign my_integer = 7 %}{{ 20 | divided_by: my_integer }}", "2"],
-    ["{% assign my_integer = 7 %}{% assign my_float = my_integer | times: 1.0 %}{{ 20 | divided_by: my_float }}", "2.857142857142857"],
+    [
+      "{% assign my_integer = 7 %}{% assign my_float = my_integer | times: 1.0 %}{{ 20 | divided_by: my_float }}",
+      "2.857142857142857",
+    ],
     ["{{ 6.0 | divided_by: 2 }}", "3.0"],
     ["{{ -7 | divided_by: 2 }}", "-4"],
     ["{{ 3 | divided_by: 5 | ceil }}", "0"],
@@ -44,14 +51,14 @@ describe("numbers behave like Ruby", () => {
     ["{{ -7 | modulo: 3 }}", "2"],
     ["{{ 183.357 | modulo: 12 }}", "3.3569999999999993"],
     ["{{ -17 | abs }}", "17"],
-    ["{{ \"-19.86\" | abs }}", "19.86"],
+    ['{{ "-19.86" | abs }}', "19.86"],
     ["{{ 4 | at_least: 5 }}", "5"],
     ["{{ 4 | at_least: 3 }}", "4"],
     ["{{ 4 | at_most: 3 }}", "3"],
     ["{{ 1.2 | ceil }}", "2"],
     ["{{ 2.0 | ceil }}", "2"],
     ["{{ 183.357 | ceil }}", "184"],
-    ["{{ \"3.5\" | ceil }}", "4"],
+    ['{{ "3.5" | ceil }}', "4"],
     ["{{ 1.2 | floor }}", "1"],
     ["{{ -1.2 | floor }}", "-2"],
     ["{{ 1.2 | round }}", "1"],
@@ -63,9 +70,9 @@ describe("numbers behave like Ruby", () => {
     ["{{ 0.1 | plus: 0.2 }}", "0.30000000000000004"],
     ["{{ 10000000000.0 | times: 1000000000 }}", "1.0e+19"],
     ["{{ 0.00001 | times: 2 }}", "2.0e-05"],
-    ["{{ \"3.0\" | plus: 0 }}", "3.0"],
-    ["{{ \"3\" | plus: 0 }}", "3"],
-    ["{{ \"abc\" | plus: 1 }}", "1"],
+    ['{{ "3.0" | plus: 0 }}', "3.0"],
+    ['{{ "3" | plus: 0 }}', "3"],
+    ['{{ "abc" | plus: 1 }}', "1"],
   ])("%s -> %s", async (source, expected) => {
     expect(await render(source)).toBe(expected);
   });
@@ -85,7 +92,9 @@ describe("numbers behave like Ruby", () => {
     expect(await render("{% if id == 9007199254740993 %}eq{% endif %}", scope)).toBe("eq");
     expect(await render("{% if id == 9007199254740992 %}eq{% else %}ne{% endif %}", scope)).toBe("ne");
     expect(await render("{% if 1 == 1.0 %}same{% endif %}")).toBe("same");
-    expect(await render("{% case id %}{% when 9007199254740992 %}near{% when 9007199254740993 %}exact{% endcase %}", scope)).toBe("exact");
+    expect(
+      await render("{% case id %}{% when 9007199254740992 %}near{% when 9007199254740993 %}exact{% endcase %}", scope),
+    ).toBe("exact");
     expect(await render("{% case 1 %}{% when 1.0 %}one{% else %}other{% endcase %}")).toBe("one");
     expect(await render("{% case 'x' %}{% when 'a', 'b' %}ab{% else %}other{% endcase %}")).toBe("other");
   });
@@ -99,29 +108,34 @@ describe("numbers behave like Ruby", () => {
 
 describe("strings, escaping and nil", () => {
   it.each([
-    ["{{ \"Have you read 'James & the Giant Peach'?\" | escape }}", "Have you read &#39;James &amp; the Giant Peach&#39;?"],
+    [
+      "{{ \"Have you read 'James & the Giant Peach'?\" | escape }}",
+      "Have you read &#39;James &amp; the Giant Peach&#39;?",
+    ],
     ["{{ '<p>\"hi\"</p>' | escape }}", "&lt;p&gt;&quot;hi&quot;&lt;/p&gt;"],
-    ["{{ \"a\\nb\" }}", "a\\nb"],
-    ["{{ \"1 < 2 &amp; 3\" | escape_once }}", "1 &lt; 2 &amp; 3"],
-    ["{{ \"john@liquid.com\" | url_encode }}", "john%40liquid.com"],
-    ["{{ \"Tetsuro Takara\" | url_encode }}", "Tetsuro+Takara"],
-    ["{{ \"%27Stop%21%27+said+Fred\" | url_decode }}", "'Stop!' said Fred"],
-    ["{{ \"one two three\" | base64_encode }}", "b25lIHR3byB0aHJlZQ=="],
-    ["{{ \"b25lIHR3byB0aHJlZQ==\" | base64_decode }}", "one two three"],
-    ["{{ \"Liquid\" | slice: 0 }}", "L"],
-    ["{{ \"Liquid\" | slice: 2, 5 }}", "quid"],
-    ["{{ \"Liquid\" | slice: -3, 2 }}", "ui"],
+    ['{{ "a\\nb" }}', "a\\nb"],
+    ['{{ "1 < 2 &amp; 3" | escape_once }}', "1 &lt; 2 &amp; 3"],
+    ['{{ "john@liquid.com" | url_encode }}', "john%40liquid.com"],
+    ['{{ "Tetsuro Takara" | url_encode }}', "Tetsuro+Takara"],
+    ['{{ "%27Stop%21%27+said+Fred" | url_decode }}', "'Stop!' said Fred"],
+    ['{{ "one two three" | base64_encode }}', "b25lIHR3byB0aHJlZQ=="],
+    ['{{ "b25lIHR3byB0aHJlZQ==" | base64_decode }}', "one two three"],
+    ['{{ "Liquid" | slice: 0 }}', "L"],
+    ['{{ "Liquid" | slice: 2, 5 }}', "quid"],
+    ['{{ "Liquid" | slice: -3, 2 }}', "ui"],
     ["[{{ nil }}]", "[]"],
     ["[{{ missing.deeply.nested }}]", "[]"],
-    ["{{ nil | default: \"fallback\" }}", "fallback"],
-    ["{{ \"\" | size }}", "0"],
+    ['{{ nil | default: "fallback" }}', "fallback"],
+    ['{{ "" | size }}', "0"],
   ])("%s -> %s", async (source, expected) => {
     expect(await render(source)).toBe(expected);
   });
 
   it("prints a hash the way Ruby inspects it", async () => {
     expect(await render("{{ h }}", { h: { a: 1, b: "x", c: null } })).toBe('{"a"=>1, "b"=>"x", "c"=>nil}');
-    expect(await render("{% capture c %}{{ h }} {{ 2.0 }}{% endcapture %}{{ c }}", { h: { a: 1 } })).toBe('{"a"=>1} 2.0');
+    expect(await render("{% capture c %}{{ h }} {{ 2.0 }}{% endcapture %}{{ c }}", { h: { a: 1 } })).toBe(
+      '{"a"=>1} 2.0',
+    );
   });
 });
 
@@ -142,7 +156,9 @@ describe("blank and empty", () => {
   });
 
   it("treats only nil and false as falsy (0 and '' are truthy)", async () => {
-    expect(await render("{% if 0 %}a{% endif %}{% if '' %}b{% endif %}{% if nil %}c{% endif %}{% if false %}d{% endif %}")).toBe("ab");
+    expect(
+      await render("{% if 0 %}a{% endif %}{% if '' %}b{% endif %}{% if nil %}c{% endif %}{% if false %}d{% endif %}"),
+    ).toBe("ab");
   });
 });
 
@@ -153,23 +169,31 @@ describe("tablerow", () => {
     );
   });
   it("prints an empty row for an empty collection", async () => {
-    expect(await render("{% tablerow n in list %}{{ n }}{% endtablerow %}", { list: [] })).toBe('<tr class="row1">\n</tr>\n');
+    expect(await render("{% tablerow n in list %}{{ n }}{% endtablerow %}", { list: [] })).toBe(
+      '<tr class="row1">\n</tr>\n',
+    );
   });
 });
 
 describe("date (strict strftime)", () => {
   it.each([
-    ["{{ \"March 14, 2016\" | date: \"%b %d, %y\" }}", "Mar 14, 16"],
-    ["{{ \"2015-07-17T10:05:09Z\" | date: \"%a, %b %d, %y\" }}", "Fri, Jul 17, 15"],
-    ["{{ \"2015-07-17T10:05:09Z\" | date: \"%Y-%m-%d %H:%M:%S %z %Z\" }}", "2015-07-17 10:05:09 +0000 UTC"],
-    ["{{ \"2015-07-07T09:05:09Z\" | date: \"%-d/%-m %e|%k|%l|%I %p %P %j %A %B\" }}", "7/7  7| 9| 9|09 AM am 188 Tuesday July"],
-    ["{{ \"2015-07-07T09:05:09Z\" | date: \"%^a %10A|%-5d|%05d|%%|%Q\" }}", "TUE    Tuesday|7|00007|%|1436259909000"],
-    ["{{ \"2015-07-07T09:05:09Z\" | date: \"%F %T %D %R %r %s\" }}", "2015-07-07 09:05:09 07/07/15 09:05 09:05:09 AM 1436259909"],
-    ["{{ \"2021-01-03\" | date: \"%G-W%V-%u %U %W\" }}", "2020-W53-7 01 00"],
-    ["{{ 0 | date: \"%Y\" }}", "1970"],
-    ["{{ \"1436259909\" | date: \"%F\" }}", "2015-07-07"],
-    ["{{ \"not a date\" | date: \"%F\" }}", "not a date"],
-    ["{{ \"2015-07-07T09:05:09Z\" | date: \"%Y %q\" }}", "2015 %q"],
+    ['{{ "March 14, 2016" | date: "%b %d, %y" }}', "Mar 14, 16"],
+    ['{{ "2015-07-17T10:05:09Z" | date: "%a, %b %d, %y" }}', "Fri, Jul 17, 15"],
+    ['{{ "2015-07-17T10:05:09Z" | date: "%Y-%m-%d %H:%M:%S %z %Z" }}', "2015-07-17 10:05:09 +0000 UTC"],
+    [
+      '{{ "2015-07-07T09:05:09Z" | date: "%-d/%-m %e|%k|%l|%I %p %P %j %A %B" }}',
+      "7/7  7| 9| 9|09 AM am 188 Tuesday July",
+    ],
+    ['{{ "2015-07-07T09:05:09Z" | date: "%^a %10A|%-5d|%05d|%%|%Q" }}', "TUE    Tuesday|7|00007|%|1436259909000"],
+    [
+      '{{ "2015-07-07T09:05:09Z" | date: "%F %T %D %R %r %s" }}',
+      "2015-07-07 09:05:09 07/07/15 09:05 09:05:09 AM 1436259909",
+    ],
+    ['{{ "2021-01-03" | date: "%G-W%V-%u %U %W" }}', "2020-W53-7 01 00"],
+    ['{{ 0 | date: "%Y" }}', "1970"],
+    ['{{ "1436259909" | date: "%F" }}', "2015-07-07"],
+    ['{{ "not a date" | date: "%F" }}', "not a date"],
+    ['{{ "2015-07-07T09:05:09Z" | date: "%Y %q" }}', "2015 %q"],
   ])("%s -> %s", async (source, expected) => {
     expect(await render(source)).toBe(expected);
   });

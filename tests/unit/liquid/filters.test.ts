@@ -27,9 +27,9 @@ const variants = [
 
 describe("json and parse_json", () => {
   it("round-trips data, keeping 64-bit integers and Ruby floats", async () => {
-    expect(await render(`{{ '{"a": 3.0, "b": 12345678901234567890, "c": [1, "x", null, true]}' | parse_json | json }}`)).toBe(
-      '{"a":3.0,"b":12345678901234567890,"c":[1,"x",null,true]}',
-    );
+    expect(
+      await render(`{{ '{"a": 3.0, "b": 12345678901234567890, "c": [1, "x", null, true]}' | parse_json | json }}`),
+    ).toBe('{"a":3.0,"b":12345678901234567890,"c":[1,"x",null,true]}');
     expect(await render(`{% assign o = '{"price": 3.0}' | parse_json %}{{ o.price }}`)).toBe("3.0");
     expect(await render(`{{ s | json }}`, { s: 'quote " and\nnewline' })).toBe('"quote \\" and\\nnewline"');
     expect(await render(`{{ "raw \\n stays" | json }}`)).toBe('"raw \\\\n stays"');
@@ -38,24 +38,34 @@ describe("json and parse_json", () => {
 
   it("fails on invalid JSON unless silent: true", async () => {
     expect(await failure(`{{ "{{" | parse_json }}`)).toContain("parse_json");
-    expect(await render(`{% assign should_be_nil = "{{" | parse_json: silent: true %}{{ should_be_nil | json }}`)).toBe("null");
+    expect(await render(`{% assign should_be_nil = "{{" | parse_json: silent: true %}{{ should_be_nil | json }}`)).toBe(
+      "null",
+    );
   });
 
   it("does not let __proto__ keys pollute objects", async () => {
-    expect(await render(`{% assign o = '{"__proto__": {"polluted": 1}, "a": 1}' | parse_json %}{{ o.polluted }}|{{ o.a }}`)).toBe("|1");
+    expect(
+      await render(`{% assign o = '{"__proto__": {"polluted": 1}, "a": 1}' | parse_json %}{{ o.polluted }}|{{ o.a }}`),
+    ).toBe("|1");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("handles jsonl", async () => {
     expect(await render(`{{ list | jsonl }}`, { list: [{ a: 1 }, { b: 2 }] })).toBe('{"a":1}\n{"b":2}');
-    expect(await render(`{% assign rows = s | parse_jsonl %}{{ rows | map: "email" | join: ", " }}`, { s: '  {"email":"a@b"}\n  {"email":"c@d"}\n' })).toBe("a@b, c@d");
+    expect(
+      await render(`{% assign rows = s | parse_jsonl %}{{ rows | map: "email" | join: ", " }}`, {
+        s: '  {"email":"a@b"}\n  {"email":"c@d"}\n',
+      }),
+    ).toBe("a@b, c@d");
   });
 });
 
 describe("graphql_arguments", () => {
   it("renders GraphQL arguments from a hash", async () => {
     const source = `{% assign inputs = hash %}{% assign inputs["a_string"] = "yep this is a string" %}{% assign inputs["a_more_complex_type"] = hash %}{% assign inputs["a_more_complex_type"]["id"] = "gid://something/Or?other" %}{% assign inputs["an_array"] = array %}{% assign inputs["an_array"][0] = 1 %}{% assign inputs["an_array"][1] = 2 %}{{ inputs | graphql_arguments }}`;
-    expect(await render(source)).toBe('a_string: "yep this is a string", a_more_complex_type: { id: "gid://something/Or?other" }, an_array: [1, 2]');
+    expect(await render(source)).toBe(
+      'a_string: "yep this is a string", a_more_complex_type: { id: "gid://something/Or?other" }, an_array: [1, 2]',
+    );
   });
   it("rejects names that are not GraphQL names", async () => {
     expect(await failure(`{{ h | graphql_arguments }}`, { h: { "bad name": 1 } })).toContain("invalid argument name");
@@ -92,38 +102,55 @@ describe("encodings and digests", () => {
 
 describe("CSV", () => {
   it("generates CSV with quoting, delimiters and BOM", async () => {
-    const rows = [["Product ID", "Product Title"], [1234567890, 'Short "sleeve", t-shirt']];
-    expect(await render(`{{ rows | csv }}`, { rows })).toBe('Product ID,Product Title\n1234567890,"Short ""sleeve"", t-shirt"\n');
+    const rows = [
+      ["Product ID", "Product Title"],
+      [1234567890, 'Short "sleeve", t-shirt'],
+    ];
+    expect(await render(`{{ rows | csv }}`, { rows })).toBe(
+      'Product ID,Product Title\n1234567890,"Short ""sleeve"", t-shirt"\n',
+    );
     expect(await render(`{{ rows | csv: ";", include_bom: true }}`, { rows: [["a", "b;c"]] })).toBe('\uFEFFa;"b;c"\n');
   });
 
   it("parses CSV with and without headers", async () => {
-    const csv = "Order Name,Order ID,Order Date\n#1234,1234567890,2021/03/23\n#1235,\"12,34\",2021/03/24";
+    const csv = 'Order Name,Order ID,Order Date\n#1234,1234567890,2021/03/23\n#1235,"12,34",2021/03/24';
     expect(await render(`{{ s | parse_csv | json }}`, { s: csv })).toBe(
       '[["Order Name","Order ID","Order Date"],["#1234","1234567890","2021/03/23"],["#1235","12,34","2021/03/24"]]',
     );
-    expect(await render(`{% assign orders = s | parse_csv: headers: true %}{{ orders[1]["Order ID"] }}`, { s: csv })).toBe("12,34");
-    expect(await render(`{{ s | parse_csv: headers: true, delimiter: ";" | json }}`, { s: "a;b\n1;2\n" })).toBe('[{"a":"1","b":"2"}]');
+    expect(
+      await render(`{% assign orders = s | parse_csv: headers: true %}{{ orders[1]["Order ID"] }}`, { s: csv }),
+    ).toBe("12,34");
+    expect(await render(`{{ s | parse_csv: headers: true, delimiter: ";" | json }}`, { s: "a;b\n1;2\n" })).toBe(
+      '[{"a":"1","b":"2"}]',
+    );
     expect(await failure(`{{ s | parse_csv }}`, { s: 'a,"unclosed' })).toContain("unclosed");
   });
 });
 
 describe("strings", () => {
   it("unindents", async () => {
-    expect(await render(`{{ s | unindent }}`, { s: "\n  Hello, friend!\n    It's a mighty fine day!\n" })).toBe("\nHello, friend!\n  It's a mighty fine day!\n");
+    expect(await render(`{{ s | unindent }}`, { s: "\n  Hello, friend!\n    It's a mighty fine day!\n" })).toBe(
+      "\nHello, friend!\n  It's a mighty fine day!\n",
+    );
   });
 
   it("matches and scans with Ruby-style patterns", async () => {
     expect(await render(`{{ "It's a lovely day!" | match: "(?<=a ).*(?= day)" }}`)).toBe("lovely");
-    expect(await render(`{% assign m = "It's a lovely day!" | match: "a (bucolic|lovely) day" %}{{ m.captures | json }}`)).toBe('["lovely"]');
-    expect(await render(`{% assign m = "It's a lovely day!" | match: "a (?<adjective>bucolic|lovely) day" %}{{ m.named_captures | json }}`)).toBe(
-      '{"adjective":"lovely"}',
-    );
+    expect(
+      await render(`{% assign m = "It's a lovely day!" | match: "a (bucolic|lovely) day" %}{{ m.captures | json }}`),
+    ).toBe('["lovely"]');
+    expect(
+      await render(
+        `{% assign m = "It's a lovely day!" | match: "a (?<adjective>bucolic|lovely) day" %}{{ m.named_captures | json }}`,
+      ),
+    ).toBe('{"adjective":"lovely"}');
     expect(await render(`{{ "It's a lovely day!" | scan: "[\\w']+" | json }}`)).toBe('["It\'s","a","lovely","day"]');
-    expect(await render(`{{ "It's a lovely day!" | scan: "(bucolic|lovely|day)" | map: "captures" | json }}`)).toBe('[["lovely"],["day"]]');
-    expect(await render(`{{ "It's a lovely day!" | scan: "(?<punctuation>[[:punct:]])" | map: "named_captures" | json }}`)).toBe(
-      '[{"punctuation":"\'"},{"punctuation":"!"}]',
+    expect(await render(`{{ "It's a lovely day!" | scan: "(bucolic|lovely|day)" | map: "captures" | json }}`)).toBe(
+      '[["lovely"],["day"]]',
     );
+    expect(
+      await render(`{{ "It's a lovely day!" | scan: "(?<punctuation>[[:punct:]])" | map: "named_captures" | json }}`),
+    ).toBe('[{"punctuation":"\'"},{"punctuation":"!"}]');
     expect(await render(`{{ "abc" | match: "x" | json }}`)).toBe("null");
     expect(await failure(`{{ "abc" | match: "(" }}`)).toContain("invalid regular expression");
   });
@@ -142,7 +169,10 @@ describe("arrays and hashes", () => {
     [`{{ variants | map: "id" | sum }}`, "91346"],
     [`{{ variants | index_by: "sku" | keys | join: "," }}`, "ONE,TWO,THREE"],
     [`{% assign by = variants | index_by: "sku" %}{{ by.TWO.id }}`, "67890"],
-    [`{% assign g = variants | group_by: "vendor" %}{{ g.x | map: "sku" | join: "," }}|{{ g | keys | join: "," }}`, "ONE,THREE|x,y"],
+    [
+      `{% assign g = variants | group_by: "vendor" %}{{ g.x | map: "sku" | join: "," }}|{{ g | keys | join: "," }}`,
+      "ONE,THREE|x,y",
+    ],
     [`{{ "one,two,three" | split: "," | push: "four", "five" | join: newline }}`, "one\ntwo\nthree\nfour\nfive"],
     [`{{ "two,three" | split: "," | unshift: "zero", "one" | join: "," }}`, "zero,one,two,three"],
     [`{{ "1,2,3,4,5" | split: "," | in_groups_of: 2 | json }}`, '[["1","2"],["3","4"],["5",null]]'],
@@ -159,9 +189,17 @@ describe("arrays and hashes", () => {
     [`{{ withNil | compact | json }}`, '{"bar":"baz"}'],
     [`{{ list | compact | json }}`, "[1,2]"],
     [`{{ h | size }}|{{ h.size }}`, "3|3"],
-    [`{{ "order #10.b,Order #10.a,Order #2.c,order #2.d" | split: "," | sort_naturally | join: ", " }}`, "Order #2.c, order #2.d, Order #10.a, order #10.b"],
+    [
+      `{{ "order #10.b,Order #10.a,Order #2.c,order #2.d" | split: "," | sort_naturally | join: ", " }}`,
+      "Order #2.c, order #2.d, Order #10.a, order #10.b",
+    ],
   ])("%s -> %s", async (source, expected) => {
-    const scope = { variants, h: { bar: "bar", baz: "baz", qux: "qux" }, withNil: { bar: "baz", qux: null }, list: [1, null, 2] };
+    const scope = {
+      variants,
+      h: { bar: "bar", baz: "baz", qux: "qux" },
+      withNil: { bar: "baz", qux: null },
+      list: [1, null, 2],
+    };
     expect(await render(source, scope)).toBe(expected);
   });
 
@@ -171,7 +209,9 @@ describe("arrays and hashes", () => {
   });
 
   it("keeps pushes by value (the original array is unchanged)", async () => {
-    expect(await render(`{% assign a = "x" | split: "," %}{% assign b = a | push: "y" %}{{ a | size }}{{ b | size }}`)).toBe("12");
+    expect(
+      await render(`{% assign a = "x" | split: "," %}{% assign b = a | push: "y" %}{{ a | size }}{{ b | size }}`),
+    ).toBe("12");
   });
 });
 
@@ -190,7 +230,9 @@ describe("date extensions", () => {
 
   it("applies advance left to right with calendar months", async () => {
     expect(await render(`{{ "2023-01-31" | date: "%F", advance: "1 year 1 month" }}`)).toBe("2024-02-29");
-    expect(await render(`{{ "2023-01-01T12:00:00Z" | date: "%F %T", advance: "-3 hours, +2 minutes, -1 second" }}`)).toBe("2023-01-01 09:01:59");
+    expect(
+      await render(`{{ "2023-01-01T12:00:00Z" | date: "%F %T", advance: "-3 hours, +2 minutes, -1 second" }}`),
+    ).toBe("2023-01-01 09:01:59");
     expect(await failure(`{{ "now" | date: advance: "3 fortnights" }}`)).toContain("invalid date advance");
   });
 
@@ -201,19 +243,27 @@ describe("date extensions", () => {
     expect(await render(`{{ t | date: "%F", beginning_of_week: "sunday" }}`, { t: at })).toBe("2024-05-12");
     expect(await render(`{{ t | date: "%F", beginning_of_week: "monday" }}`, { t: at })).toBe("2024-05-13");
     expect(await render(`{{ t | date: "%F", end_of_quarter: true }}`, { t: at })).toBe("2024-06-30");
-    expect(await render(`{{ t | date: "%F %T %z", tz: "Asia/Tokyo", beginning_of_day: true }}`, { t: at })).toBe("2024-05-16 00:00:00 +0900");
+    expect(await render(`{{ t | date: "%F %T %z", tz: "Asia/Tokyo", beginning_of_day: true }}`, { t: at })).toBe(
+      "2024-05-16 00:00:00 +0900",
+    );
   });
 
   it("reads zoneless input in the shop's zone and converts with tz:", async () => {
-    expect(await render(`{{ "2000-01-01" | date: "%Y-%m-%d %H:%M %z" }}`, {}, "America/Chicago")).toBe("2000-01-01 00:00 -0600");
+    expect(await render(`{{ "2000-01-01" | date: "%Y-%m-%d %H:%M %z" }}`, {}, "America/Chicago")).toBe(
+      "2000-01-01 00:00 -0600",
+    );
     expect(await render(`{{ "2000-01-01" | date }}`, {}, "America/Chicago")).toBe("2000-01-01T00:00:00-06:00");
     expect(await render(`{{ "2000-01-01" | date: tz: "UTC" }}`, {}, "America/Chicago")).toBe("2000-01-01T06:00:00Z");
     expect(await failure(`{{ "now" | date: tz: "Mars/Olympus" }}`)).toContain("unknown time zone");
   });
 
   it("parses with parse_date", async () => {
-    expect(await render(`{{ "01-01-20" | parse_date: "%m-%d-%y" }}`, {}, "Australia/Sydney")).toBe("2020-01-01T00:00:00+11:00");
-    expect(await render(`{{ "01-01-20" | parse_date: "%m-%d-%y" | date: "%Y-%m-%d" }}`, {}, "Australia/Sydney")).toBe("2020-01-01");
+    expect(await render(`{{ "01-01-20" | parse_date: "%m-%d-%y" }}`, {}, "Australia/Sydney")).toBe(
+      "2020-01-01T00:00:00+11:00",
+    );
+    expect(await render(`{{ "01-01-20" | parse_date: "%m-%d-%y" | date: "%Y-%m-%d" }}`, {}, "Australia/Sydney")).toBe(
+      "2020-01-01",
+    );
     expect(await render(`{{ "ab-cd-ef" | parse_date: "%m-%d-%y" | json }}`)).toBe("null");
   });
 });

@@ -18,12 +18,16 @@ describe("action tag edge forms", () => {
   });
 
   it("takes filters in arguments and variables as the type", async () => {
-    const out = await run(`{% assign t = "echo" %}{% action t, size: list | size, first: list | first %}`, { list: [7, 8] });
+    const out = await run(`{% assign t = "echo" %}{% action t, size: list | size, first: list | first %}`, {
+      list: [7, 8],
+    });
     expect(out.actions[0]).toEqual({ type: "echo", options: { size: 2, first: 7 }, meta: null, performEvent: true });
   });
 
   it("reads typed block bodies: empty is null, JSON scalars are kept", async () => {
-    const out = await run(`{% action "echo" %}{% endaction %}{% action "echo" %} "text" {% endaction %}{% action "echo" %}[1, 2.5]{% endaction %}`);
+    const out = await run(
+      `{% action "echo" %}{% endaction %}{% action "echo" %} "text" {% endaction %}{% action "echo" %}[1, 2.5]{% endaction %}`,
+    );
     expect(out.actions.map((action) => action.options)).toEqual([null, "text", [1, 2.5]]);
   });
 
@@ -33,7 +37,9 @@ describe("action tag edge forms", () => {
   });
 
   it("rejects an untyped block that is not an action object", async () => {
-    await expect(engine.render(`{% action %}[1]{% endaction %}`, {})).rejects.toThrow(/action body must be a JSON object/);
+    await expect(engine.render(`{% action %}[1]{% endaction %}`, {})).rejects.toThrow(
+      /action body must be a JSON object/,
+    );
   });
 
   it("reports unknown action keys in raw JSON", () => {
@@ -47,7 +53,13 @@ describe("action tag: double-underscore keys in the mapped form", () => {
     const input: RenderInput = {
       script,
       options: {},
-      event: { id: "evt-1", topic: "user/test/test", data: { id: 1 }, created_at: "2024-05-01T12:00:00Z", source: "user" },
+      event: {
+        id: "evt-1",
+        topic: "user/test/test",
+        data: { id: 1 },
+        created_at: "2024-05-01T12:00:00Z",
+        source: "user",
+      },
       shop: {
         name: "Demo Store",
         domain: "demo.example.com",
@@ -72,11 +84,15 @@ describe("action tag: double-underscore keys in the mapped form", () => {
   it("keeps __error next to other options and control parameters", async () => {
     const result = await renderScript(`{% action "echo", a: 1, __error: "x", __perform_event: false %}`);
     expect(result.errors).toEqual([]);
-    expect(result.actions).toEqual([{ type: "echo", options: { a: 1, __error: "x" }, meta: null, performEvent: false }]);
+    expect(result.actions).toEqual([
+      { type: "echo", options: { a: 1, __error: "x" }, meta: null, performEvent: false },
+    ]);
   });
 
   it("turns __perform_event: false into performEvent: false, not an option", async () => {
-    const result = await renderScript(`{% action "echo", foo: "bar", __perform_event: false %}{% action "echo", foo: "baz" %}`);
+    const result = await renderScript(
+      `{% action "echo", foo: "bar", __perform_event: false %}{% action "echo", foo: "baz" %}`,
+    );
     expect(result.errors).toEqual([]);
     expect(result.actions).toEqual([
       { type: "echo", options: { foo: "bar" }, meta: null, performEvent: false },
@@ -90,18 +106,27 @@ describe("action tag: double-underscore keys in the mapped form", () => {
     );
     expect(result.errors).toEqual([]);
     expect(result.actions).toEqual([
-      { type: "http", options: { method: "get", url: "https://example.com" }, meta: { stage: "first" }, performEvent: true },
+      {
+        type: "http",
+        options: { method: "get", url: "https://example.com" },
+        meta: { stage: "first" },
+        performEvent: true,
+      },
     ]);
   });
 
   it("still reads control parameters alone as the typed block form (Mechanic's shopify example)", async () => {
-    const result = await renderScript(`{% action "shopify", __meta: "m", __perform_event: false %}mutation { x }{% endaction %}`);
+    const result = await renderScript(
+      `{% action "shopify", __meta: "m", __perform_event: false %}mutation { x }{% endaction %}`,
+    );
     expect(result.errors).toEqual([]);
     expect(result.actions).toEqual([{ type: "shopify", options: "mutation { x }", meta: "m", performEvent: false }]);
   });
 
   it("refuses __error next to type: (the options belong in options:)", async () => {
-    await expect(engine.render(`{% action type: "echo", __error: "x" %}`, {})).rejects.toThrow(/unexpected __error next to type:/);
+    await expect(engine.render(`{% action type: "echo", __error: "x" %}`, {})).rejects.toThrow(
+      /unexpected __error next to type:/,
+    );
   });
 });
 
@@ -135,7 +160,8 @@ describe("hostile nesting", () => {
     await expect(engine.render(logs, {})).rejects.toThrow(/nesting too deep \(5000 levels/);
     const actions = '{% action "echo" %}'.repeat(3000) + "{% endaction %}".repeat(3000);
     await expect(engine.render(actions, {})).rejects.toThrow(/nesting too deep \(3000 levels/);
-    const manyInline = '{% action "echo", 1 %}{% log "x" %}{% action "cache", "set", "k", 1, __perform_event: false %}'.repeat(200);
+    const manyInline =
+      '{% action "echo", 1 %}{% log "x" %}{% action "cache", "set", "k", 1, __perform_event: false %}'.repeat(200);
     expect(interpretOutput((await engine.render(manyInline, {})).output).actions).toHaveLength(400);
     const fine = "{% if true %}{% unless false %}".repeat(50) + "x" + "{% endunless %}{% endif %}".repeat(50);
     expect((await engine.render(fine, {})).output).toBe("x");

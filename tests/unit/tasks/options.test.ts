@@ -6,18 +6,30 @@ describe("discoverOptionKeys", () => {
     const template = "shopify/orders/paid+{{ options.days__number_required }}.days";
     const script = `{% if options.send_email__boolean %}{{ options.recipient__email_required }}{% endif %}
 {{ options.days__number_required }} {{ options["tags__array"] }} {{ options.recipient__email_required | upcase }}`;
-    expect(discoverOptionKeys(script, template)).toEqual(["days__number_required", "send_email__boolean", "recipient__email_required", "tags__array"]);
+    expect(discoverOptionKeys(script, template)).toEqual([
+      "days__number_required",
+      "send_email__boolean",
+      "recipient__email_required",
+      "tags__array",
+    ]);
   });
 
   it("ignores look-alikes", () => {
-    expect(discoverOptionKeys("{{ shop_options.x }} {{ foo.options.y }} {{ options.Bad }} {{ options.ok }}")).toEqual(["ok"]);
+    expect(discoverOptionKeys("{{ shop_options.x }} {{ foo.options.y }} {{ options.Bad }} {{ options.ok }}")).toEqual([
+      "ok",
+    ]);
     expect(discoverOptionKeys("")).toEqual([]);
   });
 });
 
 describe("describeOption", () => {
   it("reads types and flags", () => {
-    expect(describeOption("metafield_namespace__required")).toMatchObject({ name: "metafield_namespace", label: "Metafield namespace", type: "text", required: true });
+    expect(describeOption("metafield_namespace__required")).toMatchObject({
+      name: "metafield_namespace",
+      label: "Metafield namespace",
+      type: "text",
+      required: true,
+    });
     expect(describeOption("days__number_required")).toMatchObject({ type: "number", required: true });
     expect(describeOption("notes__multiline")).toMatchObject({ type: "multiline", required: false });
     expect(describeOption("tags__array_required")).toMatchObject({ type: "array", required: true });
@@ -41,12 +53,20 @@ describe("describeOption", () => {
     const choice = describeOption("mode__choice_o1_first_thing_o2_second_required");
     expect(choice).toMatchObject({ type: "choice", required: true });
     expect(choice.choices!.map((c) => c.value)).toEqual(["first_thing", "second"]);
-    expect(describeOption("days__multiselect_o1_mon_o2_tue_o3_wed").choices!.map((c) => c.value)).toEqual(["mon", "tue", "wed"]);
+    expect(describeOption("days__multiselect_o1_mon_o2_tue_o3_wed").choices!.map((c) => c.value)).toEqual([
+      "mon",
+      "tue",
+      "wed",
+    ]);
   });
 
   it("reads ranges and pickers", () => {
     expect(describeOption("percent__range_min0_max50_step5").range).toEqual({ min: 0, max: 50, step: 5 });
-    expect(describeOption("products__picker_product_array_required")).toMatchObject({ type: "picker", picker: { resource: "product", multiple: true }, required: true });
+    expect(describeOption("products__picker_product_array_required")).toMatchObject({
+      type: "picker",
+      picker: { resource: "product", multiple: true },
+      required: true,
+    });
     expect(describeOption("variant__picker_variant").picker).toEqual({ resource: "variant", multiple: false });
   });
 });
@@ -101,7 +121,8 @@ describe("validateOptions", () => {
       brand__color: "Brand must be a color like #1a2b3c",
       pct__range_min0_max50_step5: "Pct must be a multiple of 5 from 0",
       product__picker_product: "Product must be a Shopify product ID (gid://shopify/…)",
-      Bad_Key: '"Bad_Key" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)',
+      Bad_Key:
+        '"Bad_Key" is not a valid option key (lowercase letters, digits and underscores, starting with a letter)',
     });
   });
 });
@@ -129,7 +150,9 @@ describe("coerceOptions", () => {
   });
 
   it("leaves unconvertible input for validation to report", () => {
-    const { values, errors } = coerceOptions(["days__number_required", "flag__boolean"], { days__number_required: "soon" });
+    const { values, errors } = coerceOptions(["days__number_required", "flag__boolean"], {
+      days__number_required: "soon",
+    });
     expect(values).toEqual({ days__number_required: "soon", flag__boolean: false });
     expect(errors).toEqual({ days__number_required: "Days must be a number" });
   });

@@ -28,19 +28,38 @@ function template(id: string): TaskDraft {
 describe("previewTask", () => {
   it("renders against a given event, in preview mode, performing nothing", async () => {
     const draft: TaskDraft = { ...template("echo"), script: `{% log event.preview %}{% action "echo", event.data %}` };
-    const previews = await previewTask(draft, { shop, event: { topic: "user/webhook/test", data: { a: 1 } }, now: fixedNow });
+    const previews = await previewTask(draft, {
+      shop,
+      event: { topic: "user/webhook/test", data: { a: 1 } },
+      now: fixedNow,
+    });
     expect(previews).toHaveLength(1);
     expect(previews[0].description).toBe("given event");
-    expect(previews[0].event).toMatchObject({ id: "preview-1", topic: "user/webhook/test", data: { a: 1 }, source: "user", preview: true, created_at: "2024-05-01T12:00:00.000Z" });
+    expect(previews[0].event).toMatchObject({
+      id: "preview-1",
+      topic: "user/webhook/test",
+      data: { a: 1 },
+      source: "user",
+      preview: true,
+      created_at: "2024-05-01T12:00:00.000Z",
+    });
     expect(previews[0].result.logs).toEqual([true]);
     expect(previews[0].result.actions).toEqual([{ type: "echo", options: { a: 1 }, meta: null, performEvent: true }]);
   });
 
   it("uses the draft's preview event definitions, else one event per subscribed topic", () => {
     const withDefinitions = previewEvents(template("customer-metafield"), { now: fixedNow });
-    expect(withDefinitions.map((item) => [item.description, item.event.topic])).toEqual([["A customer and a value", "user/customer/metafield"]]);
-    const bare: TaskDraft = { ...template("echo"), previewEventDefinitions: [], subscriptions: ["user/a/b", "shopify/orders/paid+1.day", "user/a/b+2.hours"] };
-    expect(previewEvents(bare, { now: fixedNow }).map((item) => [item.event.topic, item.event.source, item.event.data])).toEqual([
+    expect(withDefinitions.map((item) => [item.description, item.event.topic])).toEqual([
+      ["A customer and a value", "user/customer/metafield"],
+    ]);
+    const bare: TaskDraft = {
+      ...template("echo"),
+      previewEventDefinitions: [],
+      subscriptions: ["user/a/b", "shopify/orders/paid+1.day", "user/a/b+2.hours"],
+    };
+    expect(
+      previewEvents(bare, { now: fixedNow }).map((item) => [item.event.topic, item.event.source, item.event.data]),
+    ).toEqual([
       ["user/a/b", "user", null],
       ["shopify/orders/paid", "shopify", null],
     ]);
@@ -48,13 +67,17 @@ describe("previewTask", () => {
   });
 
   it("previews a real Mechanic library task with its stub data (no Shopify API in preview)", async () => {
-    const imported = parseTaskJson(readFileSync(new URL("./fixtures/tag-customers-by-email-domain.json", import.meta.url), "utf8"));
+    const imported = parseTaskJson(
+      readFileSync(new URL("./fixtures/tag-customers-by-email-domain.json", import.meta.url), "utf8"),
+    );
     if (!imported.ok) throw new Error(imported.errors.join("; "));
     const [fromDefinition] = await previewTask(imported.draft, { shop });
     expect(fromDefinition.result.errors).toEqual([]);
     expect(fromDefinition.result.actions).toHaveLength(1);
     expect(fromDefinition.result.actions[0].type).toBe("shopify");
-    expect(fromDefinition.result.actions[0].options).toMatch(/tagsAdd\(\s*id: "gid:\/\/shopify\/Customer\/9007199254740993"\s*tags: \["staff"\]/);
+    expect(fromDefinition.result.actions[0].options).toMatch(
+      /tagsAdd\(\s*id: "gid:\/\/shopify\/Customer\/9007199254740993"\s*tags: \["staff"\]/,
+    );
 
     const [manual] = await previewTask(imported.draft, { shop, event: { topic: "mechanic/user/trigger" } });
     expect(manual.result.errors).toEqual([]);
@@ -82,7 +105,9 @@ describe("shipped templates", () => {
     expect(draft.script.trim()).toBe('{% action "echo", event.data %}');
     const [preview] = await previewTask(draft, { shop });
     expect(preview.result.errors).toEqual([]);
-    expect(preview.result.actions).toEqual([{ type: "echo", options: { hello: "world" }, meta: null, performEvent: true }]);
+    expect(preview.result.actions).toEqual([
+      { type: "echo", options: { hello: "world" }, meta: null, performEvent: true },
+    ]);
   });
 
   it("Set a customer metafield writes the value with metafieldsSet and variables", async () => {
@@ -94,21 +119,42 @@ describe("shipped templates", () => {
     const options = action.options as { query: string; variables: { metafields: unknown[] } };
     expect(options.query).toContain("metafieldsSet(metafields: $metafields)");
     expect(options.variables.metafields).toEqual([
-      { ownerId: "gid://shopify/Customer/1234567890", namespace: "hookline", key: "webhook_data", type: "json", value: '{"plan":"gold"}' },
+      {
+        ownerId: "gid://shopify/Customer/1234567890",
+        namespace: "hookline",
+        key: "webhook_data",
+        type: "json",
+        value: '{"plan":"gold"}',
+      },
     ]);
   });
 
   it("Set a customer metafield handles gids, 64-bit ids, text types and a missing customer_id", async () => {
     const draft = template("customer-metafield");
     const run = (data: unknown, options = draft.options) =>
-      renderTask({ script: draft.script, options, event: { id: "e", topic: "user/customer/metafield", data, created_at: "", source: "user" }, shop, task: { id: "t", name: draft.name } });
+      renderTask({
+        script: draft.script,
+        options,
+        event: { id: "e", topic: "user/customer/metafield", data, created_at: "", source: "user" },
+        shop,
+        task: { id: "t", name: draft.name },
+      });
     const big = await run({ customer_id: 9007199254740993n, plan: "gold", visits: 3 });
-    expect((big.actions[0].options as { variables: { metafields: { ownerId: string; value: string }[] } }).variables.metafields[0]).toMatchObject({
+    expect(
+      (big.actions[0].options as { variables: { metafields: { ownerId: string; value: string }[] } }).variables
+        .metafields[0],
+    ).toMatchObject({
       ownerId: "gid://shopify/Customer/9007199254740993",
       value: '{"plan":"gold","visits":3}',
     });
-    const text = await run({ customer_id: "gid://shopify/Customer/42", value: "VIP" }, { ...draft.options, metafield_type__required: "single_line_text_field" });
-    expect((text.actions[0].options as { variables: { metafields: { ownerId: string; value: string; type: string }[] } }).variables.metafields[0]).toMatchObject({
+    const text = await run(
+      { customer_id: "gid://shopify/Customer/42", value: "VIP" },
+      { ...draft.options, metafield_type__required: "single_line_text_field" },
+    );
+    expect(
+      (text.actions[0].options as { variables: { metafields: { ownerId: string; value: string; type: string }[] } })
+        .variables.metafields[0],
+    ).toMatchObject({
       ownerId: "gid://shopify/Customer/42",
       value: "VIP",
       type: "single_line_text_field",
@@ -126,7 +172,13 @@ describe("shipped templates", () => {
     const result = await renderTask({
       script: draft.script,
       options: { url__required: "https://receiver.example/hook", signing_secret__secret: secret },
-      event: { id: "evt_123", topic: "user/webhook/forward", data: { hello: "world", id: 9007199254740993n }, created_at: "", source: "user" },
+      event: {
+        id: "evt_123",
+        topic: "user/webhook/forward",
+        data: { hello: "world", id: 9007199254740993n },
+        created_at: "",
+        source: "user",
+      },
       shop,
       task: { id: "t", name: draft.name },
     });
@@ -141,7 +193,9 @@ describe("shipped templates", () => {
     expect(timestamp).toBeGreaterThanOrEqual(before);
     expect(options.headers["webhook-id"]).toBe("evt_123");
     expect(options.headers["content-type"]).toBe("application/json");
-    const expected = createHmac("sha256", secretBytes).update(`evt_123.${options.headers["webhook-timestamp"]}.${options.body}`).digest("base64");
+    const expected = createHmac("sha256", secretBytes)
+      .update(`evt_123.${options.headers["webhook-timestamp"]}.${options.body}`)
+      .digest("base64");
     expect(options.headers["webhook-signature"]).toBe(`v1,${expected}`);
 
     const unsigned = await renderTask({
@@ -152,7 +206,9 @@ describe("shipped templates", () => {
       task: { id: "t", name: draft.name },
     });
     expect(unsigned.errors).toEqual([]);
-    expect((unsigned.actions[0].options as { headers: Record<string, string> }).headers["webhook-signature"]).toBeUndefined();
+    expect(
+      (unsigned.actions[0].options as { headers: Record<string, string> }).headers["webhook-signature"],
+    ).toBeUndefined();
   });
 });
 
@@ -161,7 +217,12 @@ describe("actionSentence", () => {
     expect(actionSentence(["user/webhook/test"], ["echo"])).toBe("When user/webhook/test is triggered… Echo");
   });
   it("joins topics, shows delays and lists each action type once", () => {
-    expect(actionSentence(["user/a/b", "user/c/d+2.hours", "shopify/orders/paid+1.day"], [{ type: "shopify" }, { type: "http" }, { type: "shopify" }, { type: "custom_thing" }])).toBe(
+    expect(
+      actionSentence(
+        ["user/a/b", "user/c/d+2.hours", "shopify/orders/paid+1.day"],
+        [{ type: "shopify" }, { type: "http" }, { type: "shopify" }, { type: "custom_thing" }],
+      ),
+    ).toBe(
       "When user/a/b, user/c/d (after 2 hours) or shopify/orders/paid (after 1 day) is triggered… Shopify, HTTP request, Custom thing",
     );
     expect(actionSentence([], [])).toBe("When nothing is subscribed… no actions");

@@ -30,7 +30,9 @@ describe("renderTask: actions", () => {
   it("renders the Echo tutorial action with the event data, 64-bit ids intact", async () => {
     const result = await renderTask(input('{% action "echo", event.data %}'));
     expect(result.errors).toEqual([]);
-    expect(result.actions).toEqual([{ type: "echo", options: { hello: "world", customer_id: 9007199254740993n }, meta: null, performEvent: true }]);
+    expect(result.actions).toEqual([
+      { type: "echo", options: { hello: "world", customer_id: 9007199254740993n }, meta: null, performEvent: true },
+    ]);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -49,10 +51,20 @@ describe("renderTask: actions", () => {
     expect(result.actions.map((action) => [action.type, action.options, action.meta, action.performEvent])).toEqual([
       ["echo", { a: 1, b: "two" }, null, true],
       ["cache", ["set", "k", 5], null, true],
-      ["http", { method: "post", url: "https://example.com", body: { hello: "world", customer_id: 9007199254740993n } }, null, true],
+      [
+        "http",
+        { method: "post", url: "https://example.com", body: { hello: "world", customer_id: 9007199254740993n } },
+        null,
+        true,
+      ],
       ["echo", "typed", "m", true],
       ["echo", [1, 2], { mode: "first" }, true],
-      ["shopify", 'mutation { customerUpdate(input: {id: "gid://shopify/Customer/1"}) { userErrors { message } } }', null, true],
+      [
+        "shopify",
+        'mutation { customerUpdate(input: {id: "gid://shopify/Customer/1"}) { userErrors { message } } }',
+        null,
+        true,
+      ],
       ["echo", "x", "why", false],
     ]);
   });
@@ -113,7 +125,12 @@ describe("renderTask: logs, errors, permissions", () => {
     const script = `{% log "plain" %}{% assign details = hash %}{% assign details["foo"] = "bar" %}{% log message: "Something", details: details %}{% log %}{"foo": "bar"}{% endlog %}{% log %}not json{% endlog %}`;
     const result = await renderTask(input(script));
     expect(result.errors).toEqual([]);
-    expect(result.logs).toEqual(["plain", { message: "Something", details: { foo: "bar" } }, { foo: "bar" }, "not json"]);
+    expect(result.logs).toEqual([
+      "plain",
+      { message: "Something", details: { foo: "bar" } },
+      { foo: "bar" },
+      "not json",
+    ]);
   });
 
   it("collects errors but keeps rendering (actions are still reported for display)", async () => {
@@ -125,7 +142,11 @@ describe("renderTask: logs, errors, permissions", () => {
   });
 
   it("records permissions declared statically (Liquid inside is not evaluated)", async () => {
-    const result = await renderTask(input(`{% permissions %}\n  read_orders\n  write_products, read_customers\n{% endpermissions %}{% action "echo", 1 %}`));
+    const result = await renderTask(
+      input(
+        `{% permissions %}\n  read_orders\n  write_products, read_customers\n{% endpermissions %}{% action "echo", 1 %}`,
+      ),
+    );
     expect(result.errors).toEqual([]);
     expect(result.permissions).toEqual(["read_orders", "write_products", "read_customers"]);
     const bad = await renderTask(input(`{% permissions %}read_orders\n{{ shop.domain }}{% endpermissions %}`));
@@ -154,42 +175,76 @@ describe("renderTask: environment", () => {
     const script = `{% log event.id %}{% log event.topic %}{% log event.source %}{% log event.created_at %}{% log event.webhook_request_id %}{% log event.parent.id %}{% log shop.myshopify_domain %}{% log task.name %}{% log options.greeting__required %}{% log event.preview %}`;
     const result = await renderTask(input(script, { event: event({ parent }), options: { greeting__required: "hi" } }));
     expect(result.errors).toEqual([]);
-    expect(result.logs).toEqual(["evt-1", "user/webhook/test", "user", "2024-05-01T12:00:00Z", "req-1", "parent", "demo-store.myshopify.com", "Test task", "hi", null]);
+    expect(result.logs).toEqual([
+      "evt-1",
+      "user/webhook/test",
+      "user",
+      "2024-05-01T12:00:00Z",
+      "req-1",
+      "parent",
+      "demo-store.myshopify.com",
+      "Test task",
+      "hi",
+      null,
+    ]);
   });
 
   it("limits parents to five generations", async () => {
     let chain: TaskEvent = event({ id: "g7" });
     for (let i = 6; i >= 0; i--) chain = event({ id: `g${i}`, parent: chain });
     const result = await renderTask(
-      input(`{% log event.parent.parent.parent.parent.parent.id %}{% log event.parent.parent.parent.parent.parent.parent %}`, { event: chain }),
+      input(
+        `{% log event.parent.parent.parent.parent.parent.id %}{% log event.parent.parent.parent.parent.parent.parent %}`,
+        { event: chain },
+      ),
     );
     expect(result.logs).toEqual(["g5", null]);
   });
 
   it("renders Liquid inside text option values before the script", async () => {
-    const result = await renderTask(input(`{% log options.subject %}`, { options: { subject: "Hello {{ shop.name }}" } }));
+    const result = await renderTask(
+      input(`{% log options.subject %}`, { options: { subject: "Hello {{ shop.name }}" } }),
+    );
     expect(result.logs).toEqual(["Hello Demo Store"]);
   });
 
   it("reads the cache, and not in preview", async () => {
     const cache = { get: async (key: string) => (key === "counter" ? 41 : null) };
-    const live = await renderTask(input(`{% log cache["counter"] %}{% log cache.counter | plus: 1 %}{% log cache["missing"] %}`, { cache }));
+    const live = await renderTask(
+      input(`{% log cache["counter"] %}{% log cache.counter | plus: 1 %}{% log cache["missing"] %}`, { cache }),
+    );
     expect(live.logs).toEqual([41, 42, null]);
-    const preview = await renderTask(input(`{% log cache["counter"] %}{% log event.preview %}`, { cache, preview: true }));
+    const preview = await renderTask(
+      input(`{% log cache["counter"] %}{% log event.preview %}`, { cache, preview: true }),
+    );
     expect(preview.logs).toEqual([null, true]);
   });
 
   it("uses the shop's time zone for dates", async () => {
-    const result = await renderTask(input(`{% log "2000-01-01" | date: "%Y-%m-%d %H:%M %z" %}{% log "2000-01-01" | date %}{% log "2000-01-01" | date: tz: "UTC" %}`));
+    const result = await renderTask(
+      input(
+        `{% log "2000-01-01" | date: "%Y-%m-%d %H:%M %z" %}{% log "2000-01-01" | date %}{% log "2000-01-01" | date: tz: "UTC" %}`,
+      ),
+    );
     expect(result.logs).toEqual(["2000-01-01 00:00 -0600", "2000-01-01T00:00:00-06:00", "2000-01-01T06:00:00Z"]);
   });
 
   it("understands Shopify's display time zones and falls back to UTC", async () => {
-    const eastern = await renderTask(input(`{% log "2000-01-01" | date: "%H:%M %z" %}`, { shop: { ...shop, timezone: "(GMT-05:00) Eastern Time (US & Canada)" } }));
+    const eastern = await renderTask(
+      input(`{% log "2000-01-01" | date: "%H:%M %z" %}`, {
+        shop: { ...shop, timezone: "(GMT-05:00) Eastern Time (US & Canada)" },
+      }),
+    );
     expect(eastern.logs).toEqual(["00:00 -0500"]);
-    const iana = await renderTask(input(`{% log "2000-07-01" | date: "%z" %}`, { shop: { ...shop, timezone: "(GMT-05:00) x", iana_timezone: "America/New_York" } }));
+    const iana = await renderTask(
+      input(`{% log "2000-07-01" | date: "%z" %}`, {
+        shop: { ...shop, timezone: "(GMT-05:00) x", iana_timezone: "America/New_York" },
+      }),
+    );
     expect(iana.logs).toEqual(["-0400"]);
-    const unknown = await renderTask(input(`{% log "2000-01-01" | date: "%z" %}`, { shop: { ...shop, timezone: "Nowhere/Special" } }));
+    const unknown = await renderTask(
+      input(`{% log "2000-01-01" | date: "%z" %}`, { shop: { ...shop, timezone: "Nowhere/Special" } }),
+    );
     expect(unknown).toMatchObject({ logs: ["+0000"], errors: [] });
   });
 
@@ -198,9 +253,15 @@ describe("renderTask: environment", () => {
     expect(subjectVariable("shopify/inventory_levels/update")).toBe("inventory_level");
     expect(subjectVariable("shopify/addresses/x")).toBe("address");
     expect(subjectVariable("user/customers/create")).toBeNull();
-    const result = await renderTask(input(`{% log customer.email %}`, { event: event({ topic: "shopify/customers/create", data: { email: "a@b.c" } }) }));
+    const result = await renderTask(
+      input(`{% log customer.email %}`, {
+        event: event({ topic: "shopify/customers/create", data: { email: "a@b.c" } }),
+      }),
+    );
     expect(result.logs).toEqual(["a@b.c"]);
-    const perform = await renderTask(input(`{% log action.type %}`, { event: event({ topic: "mechanic/actions/perform", data: { type: "http" } }) }));
+    const perform = await renderTask(
+      input(`{% log action.type %}`, { event: event({ topic: "mechanic/actions/perform", data: { type: "http" } }) }),
+    );
     expect(perform.logs).toEqual(["http"]);
   });
 });
@@ -210,18 +271,32 @@ describe("renderTask: shopify filter", () => {
     const calls: unknown[] = [];
     const shopifyQuery = async (query: string, variables?: Record<string, unknown>) => {
       calls.push({ query, variables });
-      return { data: { customer: { id: "gid://shopify/Customer/1", amountSpent: { amount: "10.0" }, numberOfOrders: "12345678901234567890" } } };
+      return {
+        data: {
+          customer: {
+            id: "gid://shopify/Customer/1",
+            amountSpent: { amount: "10.0" },
+            numberOfOrders: "12345678901234567890",
+          },
+        },
+      };
     };
     const script = `{% capture q %}query($id: ID!) { customer(id: $id) { id } }{% endcapture %}{% assign vars = hash %}{% assign vars["id"] = "gid://shopify/Customer/1" %}{% assign result = q | shopify: variables: vars %}{% log result.data.customer.id %}`;
     const result = await renderTask(input(script, { shopifyQuery }));
     expect(result.errors).toEqual([]);
     expect(result.logs).toEqual(["gid://shopify/Customer/1"]);
-    expect(calls).toEqual([{ query: "query($id: ID!) { customer(id: $id) { id } }", variables: { id: "gid://shopify/Customer/1" } }]);
+    expect(calls).toEqual([
+      { query: "query($id: ID!) { customer(id: $id) { id } }", variables: { id: "gid://shopify/Customer/1" } },
+    ]);
   });
 
   it("refuses mutations with a clear error", async () => {
     const shopifyQuery = async () => ({ data: {} });
-    const result = await renderTask(input(`{% assign r = 'mutation { tagsAdd(id: "x", tags: ["a"]) { node { id } } }' | shopify %}`, { shopifyQuery }));
+    const result = await renderTask(
+      input(`{% assign r = 'mutation { tagsAdd(id: "x", tags: ["a"]) { node { id } } }' | shopify %}`, {
+        shopifyQuery,
+      }),
+    );
     expect(result.errors[0]).toMatch(/shopify filter only runs queries; use a "shopify" action for mutations/);
   });
 
@@ -231,7 +306,9 @@ describe("renderTask: shopify filter", () => {
       called = true;
       return {};
     };
-    const result = await renderTask(input(`{% assign r = "{ shop { name } }" | shopify %}{% log r %}`, { shopifyQuery, preview: true }));
+    const result = await renderTask(
+      input(`{% assign r = "{ shop { name } }" | shopify %}{% log r %}`, { shopifyQuery, preview: true }),
+    );
     expect(result.errors).toEqual([]);
     expect(result.logs).toEqual([null]);
     expect(called).toBe(false);
@@ -254,14 +331,20 @@ describe("renderTask: hostile scripts", () => {
 
   it("bounds time", async () => {
     const result = await renderTask(
-      input(`{% for i in (1..200000) %}{% for j in (1..200000) %}{% endfor %}{% endfor %}`, { limits: { renderLimitMs: 150 } }),
+      input(`{% for i in (1..200000) %}{% for j in (1..200000) %}{% endfor %}{% endfor %}`, {
+        limits: { renderLimitMs: 150 },
+      }),
     );
     expect(result.errors[0]).toMatch(/render time limit exceeded/);
     expect(result.durationMs).toBeLessThan(2000);
   });
 
   it("bounds output", async () => {
-    const result = await renderTask(input(`{% for i in (1..100000) %}{% log "xxxxxxxxxxxxxxxxxxxx" %}{% endfor %}`, { limits: { outputBytes: 100_000 } }));
+    const result = await renderTask(
+      input(`{% for i in (1..100000) %}{% log "xxxxxxxxxxxxxxxxxxxx" %}{% endfor %}`, {
+        limits: { outputBytes: 100_000 },
+      }),
+    );
     expect(result.errors[0]).toContain("output limit exceeded");
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { matchesTopic, parseSubscriptions, renderSubscriptionsTemplate, subscriptionsFor } from "~/domain/tasks/subscriptions";
+import {
+  matchesTopic,
+  parseSubscriptions,
+  renderSubscriptionsTemplate,
+  subscriptionsFor,
+} from "~/domain/tasks/subscriptions";
 
 describe("parseSubscriptions", () => {
   it("parses topics and delays in every unit, skipping blank lines", () => {
@@ -68,7 +73,10 @@ describe("renderSubscriptionsTemplate", () => {
   it("renders with options and parses the result", async () => {
     const template = `shopify/orders/paid+{{ options.days__number_required }}.days
 {% if options.also_hourly__boolean %}mechanic/scheduler/hourly{% endif %}`;
-    const result = await renderSubscriptionsTemplate(template, { days__number_required: 3, also_hourly__boolean: true });
+    const result = await renderSubscriptionsTemplate(template, {
+      days__number_required: 3,
+      also_hourly__boolean: true,
+    });
     expect(result.errors).toEqual([]);
     expect(result.lines).toEqual(["shopify/orders/paid+3.days", "mechanic/scheduler/hourly"]);
     expect(result.subscriptions).toEqual([

@@ -40,7 +40,13 @@ describe("importing a Mechanic library task", () => {
     if (!result.ok) throw new Error(result.errors.join("; "));
     const exported = stringifyTaskJson(result.draft);
     expect(parseJson(exported)).toEqual(parseJson(libraryTaskText));
-    expect(Object.keys(taskDraftToJson(result.draft)).slice(0, 5)).toEqual(["name", "options", "subscriptions", "subscriptions_template", "script"]);
+    expect(Object.keys(taskDraftToJson(result.draft)).slice(0, 5)).toEqual([
+      "name",
+      "options",
+      "subscriptions",
+      "subscriptions_template",
+      "script",
+    ]);
     expect(exported).toContain('"id": 9007199254740993');
     // A second round trip is stable.
     const again = parseTaskJson(exported);
