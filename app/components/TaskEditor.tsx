@@ -42,17 +42,20 @@ export interface TaskTemplateChoice {
 
 export interface DryRunResponse {
   intent: "dry-run";
-  result:
-    | {
-        ok: true;
-        topic: string;
-        actions: { type: string; options: string }[];
-        logs: string[];
-        errors: string[];
-        durationMs: number;
-      }
-    | { ok: false; error: string };
+  result: DryRunResult;
 }
+
+/** What a dry run shows: the actions the script would perform, its logs and errors. */
+export type DryRunResult =
+  | {
+      ok: true;
+      topic: string;
+      actions: { type: string; options: string }[];
+      logs: string[];
+      errors: string[];
+      durationMs: number;
+    }
+  | { ok: false; error: string };
 
 function OptionField({
   description,

@@ -5,19 +5,8 @@ import { createHash } from "node:crypto";
 import { SEED_SHOPS, type SeedShop } from "./seed";
 import { isValidMetafieldType, validateMetafieldValue } from "./metafield-types";
 
-export interface LocalShop {
-  domain: string;
-  id: number;
-  name: string;
-  email: string;
-  shopOwnerName: string;
-  currencyCode: string;
-  ianaTimezone: string;
-  timezoneAbbreviation: string;
-  timezoneOffset: string;
-  timezoneOffsetMinutes: number;
-  planName: string;
-  createdAt: string;
+/** A shop as the store holds it: the seed's fields (without its customers) plus updatedAt. */
+export interface LocalShop extends Omit<SeedShop, "customers"> {
   updatedAt: string;
 }
 

@@ -6,7 +6,7 @@ import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
 import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
-import type { DryRunResponse, TaskTemplateChoice } from "../components/TaskEditor";
+import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "../components/TaskEditor";
 import {
   parseTaskJson,
   stringifyTaskJson,
@@ -14,7 +14,7 @@ import {
   type TaskDraft,
 } from "../domain/tasks/task-json";
 import { parseTaskPayload } from "../ui/task-form";
-import { upsertTaskByName } from "./tasks.server";
+import { draftToInput, upsertTaskByName } from "./tasks.server";
 import type { Task } from "@prisma/client";
 
 import { TASK_TEMPLATES, findTaskTemplate } from "../domain/tasks/templates";
@@ -179,16 +179,7 @@ export interface DryRunInput {
   dataJson?: string;
 }
 
-export type DryRunResult =
-  | {
-      ok: true;
-      topic: string;
-      actions: { type: string; options: string }[];
-      logs: string[];
-      errors: string[];
-      durationMs: number;
-    }
-  | { ok: false; error: string };
+export type { DryRunResult };
 
 /** Renders the script as a preview: event.preview is true, no Admin API, no cache, nothing performed. */
 export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunResult> {
@@ -322,18 +313,7 @@ export async function importTaskJson(shop: string, text: string): Promise<Import
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const draft = parsed.draft;
   try {
-    const { task, replaced } = await upsertTaskByName(shop, {
-      name: draft.name,
-      subscriptions: draft.subscriptions,
-      subscriptionsTemplate: draft.subscriptionsTemplate,
-      script: draft.script,
-      options: draft.options,
-      docs: draft.docs,
-      performActionRunsInSequence: draft.performActionRunsInSequence,
-      haltActionRunSequenceOnError: draft.haltActionRunSequenceOnError,
-      previewEventDefinitions: draft.previewEventDefinitions,
-      extra: draft.extra,
-    });
+    const { task, replaced } = await upsertTaskByName(shop, draftToInput(draft));
     return { ok: true, id: task.id, name: task.name, replaced };
   } catch (error) {
     if (error instanceof TaskValidationError) return { ok: false, errors: [error.message] };
