@@ -13,6 +13,7 @@ async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildP
       DATABASE_URL: "file:./tests/output/e2e.sqlite",
     },
     stdio: "ignore",
+    detached: true, // its own process group, so stopGroup() also stops what npx starts beneath it
   });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -23,8 +24,12 @@ async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildP
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  child.kill();
+  stopGroup(child);
   throw new Error("server did not start");
+}
+
+function stopGroup(child: ChildProcess): void {
+  if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
 }
 
 for (const [name, env] of [
@@ -51,7 +56,7 @@ for (const [name, env] of [
         expect(response.status, path).toBe(404);
       }
     } finally {
-      server.kill("SIGTERM");
+      stopGroup(server);
     }
   });
 }
