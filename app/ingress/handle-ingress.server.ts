@@ -7,7 +7,6 @@
 // commit and answer 204, so a caller cannot tell which ids exist.
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import prisma from "../db.server";
 import { apiSecret, limits } from "../config.server";
 import {
   buildAutoData,
@@ -29,6 +28,7 @@ import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
 import { createEvent } from "../models/events.server";
+import { sqlDriver } from "../sql-driver.server";
 import { ShopDomainsCache } from "./shop-origins.server";
 
 /** Facts only the server in front of the route knows (Remix load context). */
@@ -199,7 +199,9 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   if (!webhook) {
     // Unknown, disabled or deleted: no event, but a database round trip like the insert's, so
     // the answer takes about as long as for an active webhook.
-    await prisma.event.findFirst({ where: { requestId }, select: { id: true } }).catch(() => null);
+    await sqlDriver()
+      .all(`SELECT "id" FROM "Event" WHERE "requestId" = ? LIMIT 1`, [requestId])
+      .catch(() => null);
     return { status: 204, headers, body: null };
   }
 

@@ -4,10 +4,8 @@
 // prisma/schema.prisma); values are written in the formats Prisma reads back (SQLite: DateTime
 // as ISO text with +00:00, booleans as 0/1; PostgreSQL: timestamp(3) in UTC).
 // Everything else (models, the sweep, the CLI) keeps using Prisma.
-import { createRequire } from "node:module";
-import type BetterSqlite3 from "better-sqlite3";
-import type pg from "pg";
 import { databaseUrl, isPostgresUrl } from "~/db.server";
+import { createSqlDriver, type SqlDriver, type SqlValue as Value } from "~/sql-driver.server";
 
 export interface EventRow {
   id: string;
@@ -85,122 +83,6 @@ export interface ActionRunOutcome {
   durationMs: number;
 }
 
-type Value = string | number | boolean | Date | null;
-
-/** One SQL dialect: statements use `?` placeholders; PostgreSQL's are numbered on the way out. */
-interface Driver {
-  all(sql: string, params: Value[]): Promise<Record<string, unknown>[]>;
-  run(sql: string, params: Value[]): Promise<number>;
-  /** Runs the statements in one transaction; `check` sees each statement's change count and may veto. */
-  batch(statements: { sql: string; params: Value[]; expect?: number }[]): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-class Veto extends Error {}
-
-function sqliteDate(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
-
-function sqliteDriver(file: string): Driver {
-  const require = createRequire(import.meta.url);
-  const Database = require("better-sqlite3") as typeof BetterSqlite3;
-  const db = new Database(file, { timeout: 10_000 });
-  db.pragma("journal_mode = WAL");
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
-  const bind = (params: Value[]) =>
-    params.map((v) => (v instanceof Date ? sqliteDate(v) : typeof v === "boolean" ? (v ? 1 : 0) : v));
-  return {
-    async all(sql, params) {
-      return prepare(sql).all(...bind(params)) as Record<string, unknown>[];
-    },
-    async run(sql, params) {
-      return prepare(sql).run(...bind(params)).changes;
-    },
-    async batch(statements) {
-      // Synchronous, so no other job's statement can interleave with the transaction.
-      const transaction = db.transaction(() => {
-        for (const s of statements) {
-          const changes = prepare(s.sql).run(...bind(s.params)).changes;
-          if (s.expect !== undefined && changes !== s.expect) throw new Veto();
-        }
-      });
-      try {
-        transaction.immediate();
-        return true;
-      } catch (error) {
-        if (error instanceof Veto) return false;
-        throw error;
-      }
-    },
-    async close() {
-      db.close();
-    },
-  };
-}
-
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-function postgresDriver(url: string): Driver {
-  const require = createRequire(import.meta.url);
-  const { Pool, types } = require("pg") as typeof pg;
-  const TIMESTAMP_OID = 1114;
-  const pool = new Pool({
-    connectionString: url,
-    max: 10,
-    types: {
-      getTypeParser: ((oid: number, format?: string) =>
-        oid === TIMESTAMP_OID
-          ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) // stored in UTC, as Prisma does
-          : types.getTypeParser(oid, format as "text")) as typeof types.getTypeParser,
-    },
-  });
-  pool.on("error", () => {}); // idle client errors surface on the next query
-  const bind = (params: Value[]) => params.map((v) => (v instanceof Date ? v.toISOString() : v));
-  return {
-    async all(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
-    },
-    async run(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
-    },
-    async batch(statements) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        for (const s of statements) {
-          const result = await client.query(numbered(s.sql), bind(s.params));
-          if (s.expect !== undefined && result.rowCount !== s.expect) {
-            await client.query("ROLLBACK");
-            return false;
-          }
-        }
-        await client.query("COMMIT");
-        return true;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    async close() {
-      await pool.end();
-    },
-  };
-}
-
 const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
 const maybeDate = (value: unknown): Date | null => (value === null || value === undefined ? null : date(value));
 const bool = (value: unknown): boolean => value === true || value === 1 || value === 1n || value === "1";
@@ -276,7 +158,7 @@ function placeholders(count: number): string {
 export type RunStore = ReturnType<typeof createRunStore>;
 
 export function createRunStore(url = databaseUrl()) {
-  const sql: Driver = isPostgresUrl(url) ? postgresDriver(url) : sqliteDriver(url.replace(/^file:/, ""));
+  const sql: SqlDriver = createSqlDriver(url);
 
   return {
     async getEvent(id: string): Promise<EventRow | null> {

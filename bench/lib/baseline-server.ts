@@ -1,14 +1,14 @@
 // The benchmark's baseline: a bare node:http server doing the same durable work per request as
-// ingress (read the body, one event insert into the same database through the same Prisma
-// client, one BullMQ add), with none of the app around it. Started by bench/ingress.ts.
+// ingress (read the body, one event insert into the same database through the same SQL driver,
+// one BullMQ add), with none of the app around it. Started by bench/ingress.ts.
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createPrismaClient } from "../../app/db.server";
+import { createSqlDriver } from "../../app/sql-driver.server";
 
 const port = Number(process.env.PORT);
-const prisma = createPrismaClient();
+const sql = createSqlDriver();
 const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
 const queue = new Queue("baseline-events", { connection, prefix: process.env.HOOKLINE_QUEUE_PREFIX });
 
@@ -19,16 +19,10 @@ const server = createServer((req, res) => {
     try {
       const body = Buffer.concat(chunks);
       const id = randomUUID();
-      await prisma.event.create({
-        data: {
-          id,
-          shop: "bench.myshopify.com",
-          topic: "user/bench/baseline",
-          data: body.toString("utf8"),
-          source: "user",
-          status: "pending",
-        },
-      });
+      await sql.run(
+        `INSERT INTO "Event" ("id", "shop", "topic", "data", "source", "status", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [id, "bench.myshopify.com", "user/bench/baseline", body.toString("utf8"), "user", "pending", new Date()],
+      );
       await queue.add("event", { eventId: id }, { jobId: id, removeOnComplete: true, removeOnFail: 1000 });
       res.writeHead(204).end();
     } catch (error) {
@@ -42,7 +36,7 @@ server.listen(port, "127.0.0.1", () => console.log(`baseline listening on ${port
 
 function shutdown() {
   server.close();
-  Promise.allSettled([queue.close(), prisma.$disconnect()]).finally(() => process.exit(0));
+  Promise.allSettled([queue.close(), sql.close()]).finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 3_000).unref();
 }
 process.on("SIGTERM", shutdown);
