@@ -157,11 +157,38 @@ export async function enqueueEvent(id: string, runAt: Date | null = null): Promi
   } catch {
     return false; // Redis unavailable: the recovery sweep enqueues it later
   }
-  await sqlDriver().run(
-    `UPDATE "Event" SET "status" = 'enqueued', "enqueuedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
-    [new Date(), id],
-  );
+  await markEnqueued(id);
   return true;
+}
+
+/**
+ * Marks events enqueued (only those still pending). Requests arriving together share one UPDATE
+ * (a group commit): under load a write per request would cost more than the insert itself.
+ * Resolves once this id's update has committed.
+ */
+let enqueuedBatch: { ids: string[]; done: Promise<void> } | null = null;
+
+function markEnqueued(id: string): Promise<void> {
+  if (!enqueuedBatch) {
+    const batch: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+    batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      enqueuedBatch = null;
+      return flushEnqueued(batch.ids);
+    });
+    enqueuedBatch = batch;
+  }
+  enqueuedBatch.ids.push(id);
+  return enqueuedBatch.done;
+}
+
+async function flushEnqueued(ids: string[]): Promise<void> {
+  // `("status" || '')` keeps the planner on the primary key: with a plain `"status" =` SQLite may
+  // pick the status index and scan every pending event.
+  const placeholders = ids.map(() => "?").join(", ");
+  await sqlDriver().run(
+    `UPDATE "Event" SET "status" = 'enqueued', "enqueuedAt" = ? WHERE "id" IN (${placeholders}) AND ("status" || '') = 'pending'`,
+    [new Date(), ...ids],
+  );
 }
 
 export interface SweepResult {
