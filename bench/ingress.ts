@@ -194,6 +194,12 @@ async function main(): Promise<void> {
 
   await measure(baseUrl, body, { duration: WARMUP_SECONDS });
   const base = await measure(baseUrl, body, { duration: DURATION });
+  // The same fixed-rate run against the baseline shows how much of the tail is the machine's own.
+  const baseFixed = await measure(baseUrl, body, {
+    duration: DURATION,
+    overallRate: FIXED_RATE,
+    connections: Math.max(CONNECTIONS, 64),
+  });
   const appWarmup = await measure(appUrl, body, { duration: WARMUP_SECONDS });
   const appResult = await measure(appUrl, body, { duration: DURATION });
   const fixed = await measure(appUrl, body, {
@@ -211,6 +217,7 @@ async function main(): Promise<void> {
   const ratio = appResult.rps / base.rps;
   console.log("");
   console.log(row("baseline (node:http + insert + add)", base));
+  console.log(row(`baseline at ${FIXED_RATE} req/s`, baseFixed));
   console.log(row("hookline /webhook/:id", appResult));
   console.log(row(`hookline at ${FIXED_RATE} req/s`, fixed));
   console.log("");
