@@ -10,6 +10,7 @@ import { findTaskTemplate } from "~/domain/tasks/templates";
 import { draftToInput, createTask } from "~/models/tasks.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { countingServer, newEvent, runsOf, waitForEventDone } from "./helpers";
+import { seedOfflineSession } from "../../support/offline-session";
 
 let store: LocalStore;
 let worker: StartedWorker;
@@ -23,18 +24,7 @@ beforeAll(async () => {
   store = createLocalStore({ bucketSize: 100, restoreRate: 50 });
   const url = await store.listen(0, "127.0.0.1");
   process.env.LOCAL_STORE_URL = url; // read when the app's Shopify module first loads (in the worker)
-  await prisma.session.upsert({
-    where: { id: `offline_${LOCAL_SHOP}` },
-    create: {
-      id: `offline_${LOCAL_SHOP}`,
-      shop: LOCAL_SHOP,
-      state: "",
-      isOnline: false,
-      accessToken: store.offlineAccessToken(LOCAL_SHOP),
-      scope: "read_customers,write_customers",
-    },
-    update: { accessToken: store.offlineAccessToken(LOCAL_SHOP) },
-  });
+  await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
   worker = await startWorker({
     concurrency: 4,
     sweepIntervalMs: 0,

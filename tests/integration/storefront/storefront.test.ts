@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SHOP } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { PREVIEW_SECTION_ID, STOREFRONT_PREFIX } from "~/local-store/storefront/preview";
+import { seedOfflineSession } from "../../support/offline-session";
 
 const OTHER_SHOP = "other-store.myshopify.com";
 let store: LocalStore;
@@ -21,18 +22,7 @@ beforeAll(async () => {
   delete process.env.SHOPIFY_API_SECRET;
   prisma = (await import("~/db.server")).default;
   definitions = await import("~/models/metafield-definition.server");
-  await prisma.session.upsert({
-    where: { id: `offline_${LOCAL_SHOP}` },
-    create: {
-      id: `offline_${LOCAL_SHOP}`,
-      shop: LOCAL_SHOP,
-      state: "",
-      isOnline: false,
-      accessToken: store.offlineAccessToken(LOCAL_SHOP),
-      scope: "read_customers,write_customers",
-    },
-    update: { accessToken: store.offlineAccessToken(LOCAL_SHOP) },
-  });
+  await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 import "./env";
 import prisma from "~/db.server";
 import { mintSessionToken } from "~/local/session-token.server";
+import { seedOfflineSession } from "../../support/offline-session";
 
 export const SHOP_A = "shop-a.myshopify.com";
 export const SHOP_B = "shop-b.myshopify.com";
@@ -9,15 +10,7 @@ export const APP = process.env.SHOPIFY_APP_URL!;
 
 /** An offline session like the one token exchange would store, so authenticate.admin makes no network call. */
 export async function seedSession(shop: string): Promise<void> {
-  const id = `offline_${shop}`;
-  const data = {
-    shop,
-    state: "",
-    isOnline: false,
-    scope: process.env.SCOPES!,
-    accessToken: `shpat_ui_test_${shop}`,
-  };
-  await prisma.session.upsert({ where: { id }, create: { id, ...data }, update: data });
+  await seedOfflineSession(prisma, shop, `shpat_ui_test_${shop}`, process.env.SCOPES!);
 }
 
 export function bearer(shop: string): string {
