@@ -12,13 +12,14 @@ process.env.DATABASE_URL = url;
 const isPostgres = /^postgres(ql)?:\/\//.test(url);
 
 // Works around prisma/orm#27403: the schema engine's catalog queries return columns of
-// PostgreSQL's internal `name` type (OID 19), which @prisma/adapter-pg cannot map.
-// Reporting them as `text` (OID 25) is enough. Only the CLI's migrations use this pool.
-const NAME_OID = 19;
+// PostgreSQL's internal `name` (OID 19) and `"char"` (OID 18, seen by `prisma db pull`) types,
+// which @prisma/adapter-pg cannot map. Reporting them as `text` (OID 25) is enough; pg already
+// reads both as strings. Only the CLI (migrations, introspection) uses this pool.
+const CATALOG_STRING_OIDS = new Set([18, 19]);
 const TEXT_OID = 25;
 function relabelNameColumns<T>(result: T): T {
   const fields = (result as { fields?: { dataTypeID: number }[] } | undefined)?.fields;
-  for (const field of fields ?? []) if (field.dataTypeID === NAME_OID) field.dataTypeID = TEXT_OID;
+  for (const field of fields ?? []) if (CATALOG_STRING_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
   return result;
 }
 function patchQuery(target: { query: (...args: unknown[]) => unknown }) {

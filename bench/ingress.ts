@@ -3,8 +3,9 @@
 //
 // Needs `npm run build` first (build/), Redis, and nothing else: it makes its own SQLite
 // database under bench/output/, starts both servers on 127.0.0.1, runs autocannon with ~1 KB JSON
-// bodies, prints req/s and p50/p99 for each and their ratio, then a fixed 1,000 req/s run against
-// the app for the latency target. Everything it starts is stopped; it ends by itself.
+// bodies, prints req/s and p50/p99 for each and their ratio, then a steady 1,000 req/s run against
+// each (an open-loop generator, bench/lib/constant-rate.ts) for the latency target. Everything it
+// starts is stopped; it ends by itself.
 //   BENCH_DURATION=10 (seconds per measured run), BENCH_CONNECTIONS=32
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -15,6 +16,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import Database from "better-sqlite3";
 import { createPrismaClient } from "../app/db.server";
+import { constantRate } from "./lib/constant-rate";
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
@@ -82,19 +84,15 @@ interface Measured {
   total: number;
 }
 
-async function measure(
-  url: string,
-  body: string,
-  options: { duration: number; overallRate?: number; connections?: number },
-): Promise<Measured> {
+/** Throughput: autocannon's closed loop, every connection sending as fast as answers come back. */
+async function measure(url: string, body: string, options: { duration: number }): Promise<Measured> {
   const result = await autocannon({
     url,
     method: "POST",
     headers: { "content-type": "application/json" },
     body,
-    connections: options.connections ?? CONNECTIONS,
+    connections: CONNECTIONS,
     duration: options.duration,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   return {
     rps: result.requests.average,
@@ -104,6 +102,17 @@ async function measure(
     errors: result.errors + result.timeouts,
     total: result.requests.total,
   };
+}
+
+/** Latency at a steady rate, each request timed from when it was due. */
+function measureSteady(url: string, body: string): Promise<Measured> {
+  return constantRate({
+    url,
+    body,
+    headers: { "content-type": "application/json" },
+    rate: FIXED_RATE,
+    durationSeconds: DURATION,
+  });
 }
 
 function row(label: string, m: Measured): string {
@@ -194,19 +203,11 @@ async function main(): Promise<void> {
 
   await measure(baseUrl, body, { duration: WARMUP_SECONDS });
   const base = await measure(baseUrl, body, { duration: DURATION });
-  // The same fixed-rate run against the baseline shows how much of the tail is the machine's own.
-  const baseFixed = await measure(baseUrl, body, {
-    duration: DURATION,
-    overallRate: FIXED_RATE,
-    connections: Math.max(CONNECTIONS, 64),
-  });
+  // The same steady run against the baseline shows how much of the tail is the machine's own.
+  const baseFixed = await measureSteady(baseUrl, body);
   const appWarmup = await measure(appUrl, body, { duration: WARMUP_SECONDS });
   const appResult = await measure(appUrl, body, { duration: DURATION });
-  const fixed = await measure(appUrl, body, {
-    duration: DURATION,
-    overallRate: FIXED_RATE,
-    connections: Math.max(CONNECTIONS, 64),
-  });
+  const fixed = await measureSteady(appUrl, body);
 
   const verify = new Database(dbFile, { readonly: true });
   const appEvents = (
@@ -217,9 +218,9 @@ async function main(): Promise<void> {
   const ratio = appResult.rps / base.rps;
   console.log("");
   console.log(row("baseline (node:http + insert + add)", base));
-  console.log(row(`baseline at ${FIXED_RATE} req/s`, baseFixed));
+  console.log(row(`baseline, steady ${FIXED_RATE} req/s`, baseFixed));
   console.log(row("hookline /webhook/:id", appResult));
-  console.log(row(`hookline at ${FIXED_RATE} req/s`, fixed));
+  console.log(row(`hookline, steady ${FIXED_RATE} req/s`, fixed));
   console.log("");
   console.log(
     `throughput ratio app/baseline: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`,

@@ -1,8 +1,10 @@
 // Events: the durable record of something that happened (a webhook POST, an event action).
-// Creation commits the row first ("pending") and only then adds the BullMQ job (jobId = event id)
-// and marks the row "enqueued". If Redis is down, or the process dies between the two, the row
-// stays pending and enqueuePendingEvents() (the recovery sweep) enqueues it later. Workers claim
-// an event with a conditional update, so a job delivered twice never processes the event twice.
+// Creation commits the row ("pending") and only then adds the BullMQ job (jobId = event id). The
+// row stays pending until a worker claims it: it is not written a second time to say "enqueued",
+// because that write cost as much as the insert and halved ingress throughput. If Redis is down,
+// or the process dies between commit and add, or Redis loses the job, enqueuePendingEvents() (the
+// recovery sweep) finds the pending row without a job and adds it. Workers claim an event with a
+// conditional update (pending -> running), so a job delivered twice never processes it twice.
 import { randomUUID } from "node:crypto";
 import type { Event } from "@prisma/client";
 import prisma from "../db.server";
@@ -139,123 +141,64 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+function jobOptions(id: string, runAt: Date | null) {
+  const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
+  return { jobId: id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) };
+}
+
 /**
- * Adds the event's job and marks the row enqueued (only if still pending, so a worker that
- * already started it is not overwritten). Returns false when Redis refused; the row stays pending.
+ * Adds the event's job (a no-op when a job with this id is already queued). Returns false when
+ * Redis refused or did not answer in time; the row stays pending and the sweep adds it later.
  */
 export async function enqueueEvent(id: string, runAt: Date | null = null): Promise<boolean> {
-  const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
   try {
-    await withTimeout(
-      getEventsQueue().add(
-        "event",
-        { eventId: id },
-        { jobId: id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) },
-      ),
-      ENQUEUE_TIMEOUT_MS,
-    );
+    await withTimeout(getEventsQueue().add("event", { eventId: id }, jobOptions(id, runAt)), ENQUEUE_TIMEOUT_MS);
+    return true;
   } catch {
     return false; // Redis unavailable: the recovery sweep enqueues it later
   }
-  await markEnqueued(id);
-  return true;
-}
-
-/**
- * Marks events enqueued (only those still pending). Requests arriving together share one UPDATE
- * (a group commit): under load a write per request would cost more than the insert itself.
- * Resolves once this id's update has committed.
- */
-let enqueuedBatch: { ids: string[]; done: Promise<void> } | null = null;
-
-function markEnqueued(id: string): Promise<void> {
-  if (!enqueuedBatch) {
-    const batch: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
-    batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      enqueuedBatch = null;
-      return flushEnqueued(batch.ids);
-    });
-    enqueuedBatch = batch;
-  }
-  enqueuedBatch.ids.push(id);
-  return enqueuedBatch.done;
-}
-
-async function flushEnqueued(ids: string[]): Promise<void> {
-  // `("status" || '')` keeps the planner on the primary key: with a plain `"status" =` SQLite may
-  // pick the status index and scan every pending event.
-  const placeholders = ids.map(() => "?").join(", ");
-  await sqlDriver().run(
-    `UPDATE "Event" SET "status" = 'enqueued', "enqueuedAt" = ? WHERE "id" IN (${placeholders}) AND ("status" || '') = 'pending'`,
-    [new Date(), ...ids],
-  );
 }
 
 export interface SweepResult {
-  /** Pending events that got their job. */
+  /** Pending events that had no job (never added, or lost by Redis) and got one. */
   enqueued: number;
-  /** "Enqueued" events whose job had vanished from Redis (e.g. Redis restarted without persistence). */
-  requeued: number;
   /** Events left for the next sweep because Redis refused. */
   failed: number;
 }
 
 /**
- * The recovery sweep. Enqueues pending events older than `pendingAfterMs` (covers a crash
- * between commit and enqueue, and Redis outages), and re-adds "enqueued" events older than
- * `enqueuedAfterMs` whose job no longer exists. Safe to run from several processes at once:
- * the job id is the event id, so concurrent sweeps add one job.
+ * The recovery sweep: pending events older than `pendingAfterMs` whose job is missing get one.
+ * That covers a crash between commit and enqueue, a Redis outage during ingress, and a Redis that
+ * restarted without its data. A scheduled event is looked at once it is due (until then its
+ * delayed job is expected to wait in Redis). Safe to run from several processes at once: the job
+ * id is the event id, so concurrent sweeps add one job, and the worker's claim runs an event once.
  */
 export async function enqueuePendingEvents(
-  options: { pendingAfterMs?: number; enqueuedAfterMs?: number; limit?: number } = {},
+  options: { pendingAfterMs?: number; limit?: number } = {},
 ): Promise<SweepResult> {
-  const now = Date.now();
-  const limit = options.limit ?? 500;
-  const result: SweepResult = { enqueued: 0, requeued: 0, failed: 0 };
-
+  const now = new Date();
+  const result: SweepResult = { enqueued: 0, failed: 0 };
   const pending = await prisma.event.findMany({
-    where: { status: "pending", createdAt: { lt: new Date(now - (options.pendingAfterMs ?? 5_000)) } },
+    where: {
+      status: "pending",
+      createdAt: { lt: new Date(now.getTime() - (options.pendingAfterMs ?? 5_000)) },
+      OR: [{ runAt: null }, { runAt: { lte: now } }],
+    },
     select: { id: true, runAt: true },
     orderBy: { createdAt: "asc" },
-    take: limit,
+    take: options.limit ?? 500,
   });
-  for (const event of pending) {
-    if (await enqueueEvent(event.id, event.runAt)) result.enqueued++;
-    else {
-      result.failed++;
-      break; // Redis is down: the rest would fail the same way
-    }
-  }
-  if (result.failed > 0) return result;
-
-  const stale = await prisma.event.findMany({
-    where: { status: "enqueued", enqueuedAt: { lt: new Date(now - (options.enqueuedAfterMs ?? 60_000)) } },
-    select: { id: true, runAt: true },
-    orderBy: { enqueuedAt: "asc" },
-    take: limit,
-  });
-  if (stale.length === 0) return result;
   const queue = getEventsQueue();
-  for (const event of stale) {
+  for (const event of pending) {
     try {
-      const job = await withTimeout(queue.getJob(event.id), ENQUEUE_TIMEOUT_MS);
-      if (job) continue;
-      // Re-check: the worker may have claimed it after our query (then there is nothing to do).
-      const current = await prisma.event.findUnique({ where: { id: event.id }, select: { status: true } });
-      if (current?.status !== "enqueued") continue;
-      const delay = event.runAt ? Math.max(0, event.runAt.getTime() - Date.now()) : 0;
-      await withTimeout(
-        queue.add(
-          "event",
-          { eventId: event.id },
-          { jobId: event.id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) },
-        ),
-        ENQUEUE_TIMEOUT_MS,
-      );
-      result.requeued++;
+      // A backlog the workers have not reached yet still has its jobs: leave those alone, so the
+      // count says how many were really missing.
+      if (await withTimeout(queue.getJob(event.id), ENQUEUE_TIMEOUT_MS)) continue;
+      await withTimeout(queue.add("event", { eventId: event.id }, jobOptions(event.id, null)), ENQUEUE_TIMEOUT_MS);
+      result.enqueued++;
     } catch {
       result.failed++;
-      break;
+      break; // Redis is down: the rest would fail the same way
     }
   }
   return result;
@@ -316,7 +259,6 @@ const WITHOUT_RAW_BODY = {
   runAt: true,
   error: true,
   createdAt: true,
-  enqueuedAt: true,
   startedAt: true,
   finishedAt: true,
 } as const;

@@ -137,7 +137,6 @@ export async function getEventDetail(shop: string, id: string) {
       ipHash: true,
       runAt: true,
       createdAt: true,
-      enqueuedAt: true,
       startedAt: true,
       finishedAt: true,
       webhook: { select: { id: true, name: true, deletedAt: true } },

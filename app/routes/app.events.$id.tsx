@@ -15,7 +15,7 @@ import { CodeBlock } from "../components/CodeBlock";
 import { usePolling, useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
-const OPEN = new Set(["pending", "enqueued", "running"]);
+const OPEN = new Set(["pending", "running"]);
 
 function notFound(): never {
   throw new Response("Event not found", { status: 404 });
@@ -82,7 +82,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       ipHash: event.ipHash,
       runAt: iso(event.runAt),
       createdAt: event.createdAt.toISOString(),
-      enqueuedAt: iso(event.enqueuedAt),
       startedAt: iso(event.startedAt),
       finishedAt: iso(event.finishedAt),
       webhook: event.webhook

@@ -73,11 +73,7 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
     include: { taskRuns: { include: { actionRuns: true } } },
   });
   if (!event) throw new EventNotFoundError(eventId);
-  if (
-    event.status === "pending" ||
-    event.status === "enqueued" ||
-    (event.status === "running" && event.taskRuns.length === 0)
-  ) {
+  if (event.status === "pending" || (event.status === "running" && event.taskRuns.length === 0)) {
     await deps.enqueueEvent(event.id);
     return { taskRuns: 0, actionRuns: 0, requeued: true };
   }

@@ -168,7 +168,7 @@ export function createRunStore(url = databaseUrl()) {
 
     async markEventRunning(id: string, now: Date): Promise<void> {
       await sql.run(
-        `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" IN ('pending', 'enqueued')`,
+        `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
         [now, id],
       );
     },
@@ -335,7 +335,7 @@ export function createRunStore(url = databaseUrl()) {
 
     async markEventOpen(id: string, now: Date): Promise<void> {
       await sql.run(
-        `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" IN ('pending', 'enqueued')`,
+        `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
         [now, id],
       );
     },

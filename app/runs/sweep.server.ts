@@ -10,8 +10,8 @@ import { purgeExpiredData } from "~/models/retention.server";
 export interface SweepDeps {
   db: PrismaClient;
   enqueueEvent: (eventId: string) => Promise<void>;
-  /** The ingress module's sweep for events never enqueued (or whose job vanished). */
-  enqueuePendingEvents: () => Promise<{ enqueued: number; requeued: number }>;
+  /** The ingress module's sweep for pending events without a job (never added, or lost by Redis). */
+  enqueuePendingEvents: () => Promise<{ enqueued: number }>;
   scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
   /** Recomputes an event's status from its runs. */
   rollUpEvent: (eventId: string) => Promise<unknown>;
@@ -49,7 +49,7 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
     take,
   });
   for (const event of stuck) await deps.enqueueEvent(event.id);
-  report.events = pending.enqueued + pending.requeued + stuck.length;
+  report.events = pending.enqueued + stuck.length;
 
   // Task runs that are due but untouched, or whose renderer died.
   const taskRuns = await db.taskRun.findMany({

@@ -8,7 +8,7 @@ const DONE = new Set(["succeeded", "skipped", "cancelled"]);
 
 /**
  * Any failure wins (the merchant must see it); then anything still running; then anything not
- * finished (pending, enqueued, scheduled, unknown); otherwise everything finished well.
+ * finished (pending, scheduled, unknown); otherwise everything finished well.
  */
 export function rollUpStatus(eventStatus: string, runStatuses: readonly string[]): RolledUpStatus {
   const all = [eventStatus, ...runStatuses];

@@ -123,7 +123,8 @@ describe("events", () => {
     const event = await getEvent(shop, created.id);
     expect(event?.data).toEqual({ id: 820982911946154508n });
     expect(Buffer.from(event!.rawBody!).toString()).toBe("raw");
-    expect(event?.status).toBe("enqueued");
+    expect(event?.status).toBe("pending"); // until a worker claims it
+    expect((await queue.getJob(created.id))?.data).toEqual({ eventId: created.id });
     expect(await getEvent(otherShop, created.id)).toBeNull();
     const recent = await listRecentEvents(shop);
     expect(recent[0]?.id).toBe(created.id);
