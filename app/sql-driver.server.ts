@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
 import { databaseUrl, isPostgresUrl } from "./db.server";
+import { startCheckpointer } from "./sqlite-checkpointer.server";
 
 /** A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). */
 export type SqlValue = string | number | boolean | Date | Uint8Array | null;
@@ -51,6 +52,10 @@ function sqliteDriver(file: string): SqlDriver {
   const db = new Database(file, { timeout: 0 });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL"); // as app/db.server.ts: a commit survives a process crash
+  // Checkpoints run in a thread so no commit stalls the event loop copying the WAL back; this
+  // connection checkpoints by itself only if the WAL ever reaches ~40 MB (the thread stalled).
+  db.pragma("wal_autocheckpoint = 10000");
+  const releaseCheckpointer = file === ":memory:" ? () => {} : startCheckpointer(file);
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
     let statement = cache.get(sql);
@@ -96,6 +101,7 @@ function sqliteDriver(file: string): SqlDriver {
       }
     },
     async close() {
+      releaseCheckpointer();
       db.close();
     },
   };

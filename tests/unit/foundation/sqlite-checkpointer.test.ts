@@ -1,0 +1,61 @@
+// The hot-path SQLite connection leaves WAL checkpoints to a thread. Observable from outside:
+// pages reach the main database file only through a checkpoint, so the file grows while the
+// writer does nothing when (and only when) the thread is running.
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqlDriver, type SqlDriver } from "~/sql-driver.server";
+import { CHECKPOINT_INTERVAL_MS, startCheckpointer } from "~/sqlite-checkpointer.server";
+
+const drivers: SqlDriver[] = [];
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((driver) => driver.close()));
+});
+
+/** ~2.5 MB into the WAL: below SQLite's automatic threshold on this connection (10,000 pages). */
+async function writeRows(driver: SqlDriver): Promise<void> {
+  await driver.run(`CREATE TABLE "Row" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL)`, []);
+  const body = "x".repeat(2_000);
+  for (let i = 0; i < 1_200; i++) await driver.run(`INSERT INTO "Row" ("body") VALUES (?)`, [body]);
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, CHECKPOINT_INTERVAL_MS * 8));
+
+describe("SQLite checkpoints", () => {
+  it("are run by the thread, copying the WAL into the database file without a commit asking", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
+    const driver = createSqlDriver(`file:${file}`);
+    drivers.push(driver);
+    await writeRows(driver);
+    await settle();
+    expect(statSync(file).size).toBeGreaterThan(2_000_000);
+    const rows = await driver.all(`SELECT COUNT(*) AS n FROM "Row"`, []);
+    expect(Number(rows[0]!.n)).toBe(1_200);
+  });
+
+  it("do not happen without the thread (the control: the same writes stay in the WAL)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
+    // A bare connection with the same threshold and no thread.
+    const Database = (await import("better-sqlite3")).default;
+    const bare = new Database(file);
+    bare.pragma("journal_mode = WAL");
+    bare.pragma("wal_autocheckpoint = 10000");
+    bare.exec(`CREATE TABLE "Row" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL)`);
+    const insert = bare.prepare(`INSERT INTO "Row" ("body") VALUES (?)`);
+    for (let i = 0; i < 1_200; i++) insert.run("x".repeat(2_000));
+    await settle();
+    expect(statSync(file).size).toBeLessThan(100_000);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(2_000_000);
+
+    // Starting a checkpointer on the file moves the WAL into it.
+    const release = startCheckpointer(file);
+    try {
+      await settle();
+      expect(statSync(file).size).toBeGreaterThan(2_000_000);
+    } finally {
+      release();
+      bare.close();
+    }
+  });
+});
