@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { AUTOCHECKPOINT_PAGES } from "./sqlite-checkpointer.server";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 
@@ -31,12 +32,15 @@ export function createPrismaClient(url = databaseUrl()): PrismaClient {
 /**
  * SQLite in WAL mode with synchronous=NORMAL: readers never block the writer, and a commit survives a
  * process crash without an fsync per transaction (the last commits can be lost on power loss; production
- * runs on PostgreSQL). See docs/decisions/0001-prisma-6-js-engine.md.
+ * runs on PostgreSQL). Checkpoints: see app/sqlite-checkpointer.server.ts. See also
+ * docs/decisions/0001-prisma-6-js-engine.md.
  */
 class TunedSQLite extends PrismaBetterSQLite3 {
   async connect() {
     const adapter = await super.connect();
-    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    await adapter.executeScript(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
+    );
     return adapter;
   }
 }

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
 import { databaseUrl, isPostgresUrl } from "./db.server";
-import { startCheckpointer } from "./sqlite-checkpointer.server";
+import { AUTOCHECKPOINT_PAGES, startCheckpointer } from "./sqlite-checkpointer.server";
 
 /** A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). */
 export type SqlValue = string | number | boolean | Date | Uint8Array | null;
@@ -16,12 +16,26 @@ export type SqlValue = string | number | boolean | Date | Uint8Array | null;
 export interface SqlDriver {
   all(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
   run(sql: string, params: SqlValue[]): Promise<number>;
+  /**
+   * Like run, but on SQLite the statements issued in the same tick share one transaction (a group
+   * commit: under load it costs about half as much per row, measured on event inserts). Each
+   * statement still succeeds or fails on its own, and its promise settles after the commit.
+   * On PostgreSQL the same as run (concurrent statements already overlap there).
+   */
+  runGrouped(sql: string, params: SqlValue[]): Promise<number>;
   /** Runs the statements in one transaction; `check` sees each statement's change count and may veto. */
   batch(statements: { sql: string; params: SqlValue[]; expect?: number }[]): Promise<boolean>;
   close(): Promise<void>;
 }
 
 class Veto extends Error {}
+
+interface GroupedStatement {
+  sql: string;
+  params: SqlValue[];
+  resolve: (changes: number) => void;
+  reject: (error: unknown) => void;
+}
 
 function sqliteDate(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
@@ -52,9 +66,8 @@ function sqliteDriver(file: string): SqlDriver {
   const db = new Database(file, { timeout: 0 });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL"); // as app/db.server.ts: a commit survives a process crash
-  // Checkpoints run in a thread so no commit stalls the event loop copying the WAL back; this
-  // connection checkpoints by itself only if the WAL ever reaches ~40 MB (the thread stalled).
-  db.pragma("wal_autocheckpoint = 10000");
+  // Checkpoints run in a thread so commits do not stall the event loop copying the WAL back.
+  db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   const releaseCheckpointer = file === ":memory:" ? () => {} : startCheckpointer(file);
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
@@ -64,6 +77,37 @@ function sqliteDriver(file: string): SqlDriver {
       cache.set(sql, statement);
     }
     return statement;
+  };
+  // The group commit behind runGrouped: statements queued this tick, committed together.
+  let group: GroupedStatement[] = [];
+  const commitGroup = async () => {
+    const statements = group;
+    group = [];
+    let outcomes: ({ changes: number } | { error: unknown })[] = [];
+    const transaction = db.transaction(() => {
+      outcomes = [];
+      for (const s of statements) {
+        try {
+          outcomes.push({ changes: prepare(s.sql).run(...bind(s.params)).changes });
+        } catch (error) {
+          // A constraint failure undoes only its statement. Anything that ended the transaction
+          // (disk full, I/O error) fails the whole group: nothing of it is committed.
+          if (!db.inTransaction) throw error;
+          outcomes.push({ error });
+        }
+      }
+    });
+    try {
+      await withBusyRetry(() => transaction.immediate());
+    } catch (error) {
+      for (const s of statements) s.reject(error);
+      return;
+    }
+    statements.forEach((s, i) => {
+      const outcome = outcomes[i]!;
+      if ("error" in outcome) s.reject(outcome.error);
+      else s.resolve(outcome.changes);
+    });
   };
   const bind = (params: SqlValue[]) =>
     params.map((v) =>
@@ -83,6 +127,12 @@ function sqliteDriver(file: string): SqlDriver {
     },
     async run(sql, params) {
       return withBusyRetry(() => prepare(sql).run(...bind(params)).changes);
+    },
+    runGrouped(sql, params) {
+      return new Promise<number>((resolve, reject) => {
+        if (group.length === 0) setImmediate(commitGroup);
+        group.push({ sql, params, resolve, reject });
+      });
     },
     async batch(statements) {
       // Synchronous, so no other job's statement can interleave with the transaction.
@@ -140,6 +190,9 @@ function postgresDriver(url: string): SqlDriver {
       return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
     },
     async run(sql, params) {
+      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
+    },
+    async runGrouped(sql, params) {
       return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
     },
     async batch(statements) {

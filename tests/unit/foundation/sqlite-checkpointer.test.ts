@@ -5,8 +5,9 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createPrismaClient } from "~/db.server";
 import { createSqlDriver, type SqlDriver } from "~/sql-driver.server";
-import { CHECKPOINT_INTERVAL_MS, startCheckpointer } from "~/sqlite-checkpointer.server";
+import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, startCheckpointer } from "~/sqlite-checkpointer.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {
@@ -56,6 +57,22 @@ describe("SQLite checkpoints", () => {
     } finally {
       release();
       bare.close();
+    }
+  });
+
+  it("every connection, Prisma's too, checkpoints by itself only past the shared threshold", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
+    const driver = createSqlDriver(`file:${file}`);
+    drivers.push(driver);
+    const [fromDriver] = await driver.all("PRAGMA wal_autocheckpoint", []);
+    expect(Number(fromDriver!.wal_autocheckpoint)).toBe(AUTOCHECKPOINT_PAGES);
+    const prisma = createPrismaClient(`file:${file}`);
+    try {
+      const [fromPrisma] =
+        await prisma.$queryRawUnsafe<{ wal_autocheckpoint: number | bigint }[]>("PRAGMA wal_autocheckpoint");
+      expect(Number(fromPrisma!.wal_autocheckpoint)).toBe(AUTOCHECKPOINT_PAGES);
+    } finally {
+      await prisma.$disconnect();
     }
   });
 });

@@ -1,0 +1,75 @@
+// runGrouped: statements issued together share one SQLite transaction, yet each succeeds or fails
+// on its own, and a resolved statement is committed (visible to another connection).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { constraintKind, createSqlDriver, type SqlDriver } from "~/sql-driver.server";
+
+const drivers: SqlDriver[] = [];
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((driver) => driver.close()));
+});
+
+async function freshDriver(): Promise<{ driver: SqlDriver; file: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), "hookline-group-")), "db.sqlite");
+  const driver = createSqlDriver(`file:${file}`);
+  drivers.push(driver);
+  await driver.run(`CREATE TABLE "Item" ("id" TEXT PRIMARY KEY, "n" INTEGER NOT NULL)`, []);
+  return { driver, file };
+}
+
+const insert = `INSERT INTO "Item" ("id", "n") VALUES (?, ?)`;
+
+describe("runGrouped (SQLite group commit)", () => {
+  it("commits every statement of a group, and a failing one fails alone", async () => {
+    const { driver, file } = await freshDriver();
+    const ids = ["a", "b", "c", "d", "b", "e"]; // the second "b" breaks the primary key
+    const outcomes = await Promise.allSettled(ids.map((id, n) => driver.runGrouped(insert, [id, n])));
+
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect(constraintKind((outcomes[4] as PromiseRejectedResult).reason)).toBe("unique");
+    expect((outcomes[0] as PromiseFulfilledResult<number>).value).toBe(1);
+
+    // Committed: another connection sees them all, with the first "b" kept.
+    const reader = new Database(file, { readonly: true });
+    try {
+      const rows = reader.prepare(`SELECT "id", "n" FROM "Item" ORDER BY "id"`).all();
+      expect(rows).toEqual([
+        { id: "a", n: 0 },
+        { id: "b", n: 1 },
+        { id: "c", n: 2 },
+        { id: "d", n: 3 },
+        { id: "e", n: 5 },
+      ]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it("waits for the write lock without blocking, then lands the whole group; later ticks form new groups", async () => {
+    const { driver, file } = await freshDriver();
+    // While another connection holds the write lock, the group cannot commit: all of it waits,
+    // and once the lock is released every statement lands together.
+    const blocker = new Database(file);
+    blocker.exec("BEGIN IMMEDIATE");
+    const first = Promise.all([driver.runGrouped(insert, ["x", 1]), driver.runGrouped(insert, ["y", 2])]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(blocker.prepare(`SELECT COUNT(*) AS n FROM "Item"`).get()).toEqual({ n: 0 });
+    blocker.exec("COMMIT");
+    blocker.close();
+    expect(await first).toEqual([1, 1]);
+
+    expect(await driver.runGrouped(insert, ["z", 3])).toBe(1);
+    const rows = await driver.all(`SELECT COUNT(*) AS n FROM "Item"`, []);
+    expect(Number(rows[0]!.n)).toBe(3);
+  });
+});
