@@ -10,14 +10,15 @@
 //   BENCH_PROFILE=1 (writes the app's CPU profile to bench/output/profile/, for Chrome DevTools)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import Database from "better-sqlite3";
 import { createPrismaClient } from "../app/db.server";
+import { freePort } from "../scripts/lib/free-port";
 import { constantRate } from "./lib/constant-rate";
+import { median } from "./lib/stats";
 
 const DURATION = Number(process.env.BENCH_DURATION || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
@@ -33,18 +34,6 @@ const prefix = `hookline-bench-${runId}`;
 const dbFile = `${process.env.BENCH_DB_DIR || "bench/output"}/ingress-${runId}.sqlite`;
 const databaseUrl = `file:${dbFile.startsWith("/") ? "" : "./"}${dbFile}`;
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
-}
 
 function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -246,12 +235,6 @@ async function main(): Promise<void> {
   console.log(
     `events stored by the app: ${appEvents}; 2xx answers: ${answered2xx} (${appEvents >= answered2xx ? "every 204 stored; requests cut off at the end of a run may add a few" : "MISMATCH: fewer events than 204s"})`,
   );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 main()

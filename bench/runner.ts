@@ -10,6 +10,7 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { percentile } from "./lib/stats";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16")
@@ -91,11 +92,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
   children.delete(child);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 interface RunResult {

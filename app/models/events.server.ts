@@ -185,7 +185,7 @@ export async function enqueuePendingEvents(
       createdAt: { lt: new Date(now.getTime() - (options.pendingAfterMs ?? 5_000)) },
       OR: [{ runAt: null }, { runAt: { lte: now } }],
     },
-    select: { id: true, runAt: true },
+    select: { id: true },
     orderBy: { createdAt: "asc" },
     take: options.limit ?? 500,
   });

@@ -6,13 +6,13 @@
 // back to back at the start of each second and then idle, so "1,000 req/s" becomes a burst at the
 // server's full speed once a second, and the tail it reports is the burst's queue, not the rate's.
 import http from "node:http";
+import { percentile } from "./stats";
 
 export interface ConstantRateResult {
   /** Requests answered per second over the run. */
   rps: number;
   p50: number;
   p99: number;
-  max: number;
   non2xx: number;
   errors: number;
   total: number;
@@ -84,14 +84,11 @@ export async function constantRate(options: {
   agent.destroy();
 
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] : NaN;
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     rps: latencies.length / elapsedSeconds,
-    p50: round(at(0.5)),
-    p99: round(at(0.99)),
-    max: round(latencies[latencies.length - 1] ?? NaN),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
     non2xx,
     errors,
     total: planned,

@@ -2,30 +2,18 @@
 // Uses its own throwaway redis-server (no persistence, like production's Redis here) so stopping
 // it affects nothing else. Every 204'd event must end up with exactly one job.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Worker, type Queue } from "bullmq";
 import prisma from "~/db.server";
 import { closeQueues } from "~/queue.server";
 import { resetIngressState } from "~/ingress/handle-ingress.server";
 import { enqueuePendingEvents } from "~/models/events.server";
+import { freePort } from "../../../scripts/lib/free-port";
 import { SHOP, eventsOf, newWebhook, post, randomUUID, testQueue } from "./helpers";
 
 let redis: ChildProcess | null = null;
 let port = 0;
 const previousRedisUrl = process.env.REDIS_URL;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 function startRedis(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -74,6 +62,24 @@ async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A pending event row with no job, as a crash right after its commit leaves it. */
+async function insertPendingEvent(fields: { createdAt: Date; runAt?: Date }): Promise<string> {
+  const webhook = await newWebhook();
+  const { id } = await prisma.event.create({
+    data: {
+      id: randomUUID(),
+      shop: SHOP,
+      webhookId: webhook.id,
+      topic: webhook.topic,
+      data: "null",
+      source: "user",
+      status: "pending",
+      ...fields,
+    },
+  });
+  return id;
 }
 
 async function jobIds(queue: Queue): Promise<string[]> {
@@ -170,27 +176,11 @@ describe("Redis outage", () => {
   });
 
   it("a crash between commit and enqueue: the sweep enqueues the pending row once", async () => {
-    const webhook = await newWebhook();
-    const id = randomUUID();
     // The state a crash right after the commit leaves: a pending row and no job.
-    await prisma.event.create({
-      data: {
-        id,
-        shop: SHOP,
-        webhookId: webhook.id,
-        topic: webhook.topic,
-        data: '{"crash":true}',
-        source: "user",
-        status: "pending",
-        createdAt: new Date(Date.now() - 60_000),
-      },
-    });
+    const id = await insertPendingEvent({ createdAt: new Date(Date.now() - 60_000) });
     expect(await queue.getJob(id)).toBeUndefined();
     // Too recent rows are left alone (their own request may still be enqueueing them).
-    const fresh = randomUUID();
-    await prisma.event.create({
-      data: { id: fresh, shop: SHOP, webhookId: webhook.id, topic: webhook.topic, data: "null", source: "user" },
-    });
+    const fresh = await insertPendingEvent({ createdAt: new Date() });
 
     const [a, b] = await Promise.all([enqueuePendingEvents(), enqueuePendingEvents()]);
     expect(a.enqueued + b.enqueued).toBeGreaterThanOrEqual(1);
@@ -207,20 +197,9 @@ describe("Redis outage", () => {
   });
 
   it("a scheduled event whose job was lost is enqueued once it is due, not before", async () => {
-    const webhook = await newWebhook();
-    const id = randomUUID();
-    const runAt = new Date(Date.now() + 60_000);
-    await prisma.event.create({
-      data: {
-        id,
-        shop: SHOP,
-        webhookId: webhook.id,
-        topic: webhook.topic,
-        data: "null",
-        source: "event_action",
-        runAt,
-        createdAt: new Date(Date.now() - 60_000),
-      },
+    const id = await insertPendingEvent({
+      createdAt: new Date(Date.now() - 60_000),
+      runAt: new Date(Date.now() + 60_000),
     });
     await enqueuePendingEvents();
     expect(await queue.getJob(id)).toBeUndefined(); // a delayed job is expected to be waiting in Redis
