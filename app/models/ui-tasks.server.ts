@@ -1,18 +1,13 @@
 // Task screens' server side: the index with recent run counts, saving from the editor's form, and
 // the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
 import prisma from "../db.server";
-import { createTask, getTask, taskOptions, updateTask, TaskValidationError } from "./tasks.server";
+import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "./tasks.server";
 import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
 import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "../components/TaskEditor";
-import {
-  parseTaskJson,
-  stringifyTaskJson,
-  type PreviewEventDefinition,
-  type TaskDraft,
-} from "../domain/tasks/task-json";
+import { parseTaskJson, stringifyTaskJson, type TaskDraft } from "../domain/tasks/task-json";
 import { parseTaskPayload } from "../ui/task-form";
 import { draftToInput, upsertTaskByName } from "./tasks.server";
 import type { Task } from "@prisma/client";
@@ -126,12 +121,13 @@ export async function saveTaskFromForm(
     const existing = await getTask(shop, id);
     if (!existing) return null;
     // Keys the editor does not show (docs, preview events, Mechanic extras) are kept.
+    const kept = taskToDraft(existing);
     const task = await updateTask(shop, id, {
       ...input,
-      subscriptionsTemplate: existing.subscriptionsTemplate,
-      docs: existing.docs,
-      previewEventDefinitions: parseListOr(existing.previewEventDefinitions),
-      extra: parseObjectOr(existing.extra),
+      subscriptionsTemplate: kept.subscriptionsTemplate,
+      docs: kept.docs,
+      previewEventDefinitions: kept.previewEventDefinitions,
+      extra: kept.extra,
     });
     return { ok: true, id: task.id, version: task.version };
   } catch (error) {
@@ -145,26 +141,6 @@ function fieldForMessage(message: string): TaskFormErrors {
   if (message.startsWith("task script")) return { script: message };
   if (/subscription|Topic/i.test(message)) return { subscriptions: message };
   return { form: message };
-}
-
-function parseListOr(text: string): unknown[] {
-  try {
-    const value = parseJsonExact(text);
-    return Array.isArray(value) ? value : [];
-  } catch {
-    return [];
-  }
-}
-
-function parseObjectOr(text: string): Record<string, unknown> {
-  try {
-    const value = parseJsonExact(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
 }
 
 export interface DryRunInput {
@@ -282,21 +258,6 @@ export async function dryRunFromForm(
       topic: typeof input.topic === "string" ? input.topic : "",
       dataJson: typeof input.dataJson === "string" ? input.dataJson : "",
     }),
-  };
-}
-
-export function taskToDraft(task: Task): TaskDraft {
-  return {
-    name: task.name,
-    subscriptions: task.subscriptions.split("\n").filter((line) => line.trim() !== ""),
-    subscriptionsTemplate: task.subscriptionsTemplate,
-    script: task.script,
-    options: taskOptions(task),
-    docs: task.docs,
-    performActionRunsInSequence: task.performActionRunsInSequence,
-    haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
-    previewEventDefinitions: parseListOr(task.previewEventDefinitions) as PreviewEventDefinition[],
-    extra: parseObjectOr(task.extra),
   };
 }
 
