@@ -3,7 +3,7 @@
 //
 // Order: method -> declared size -> webhook lookup (cached) -> rate limit -> content type ->
 // body (streamed, stops at the limit) -> parse -> signature -> CORS origin -> dedupe -> commit
-// -> enqueue -> 204. Unknown, disabled and deleted ids go through the same steps up to the
+// -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted ids go through the same steps up to the
 // commit and answer 204, so a caller cannot tell which ids exist.
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -27,7 +27,7 @@ import {
 import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
-import { createEvent } from "../models/events.server";
+import { enqueueEvent, storeEvent } from "../models/events.server";
 import { sqlDriver } from "../sql-driver.server";
 import { ShopDomainsCache } from "./shop-origins.server";
 
@@ -223,8 +223,9 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
 
   const dedupeKey = dedupeKeyOf(webhook, input);
   const receivedAt = new Date();
+  let stored: Awaited<ReturnType<typeof storeEvent>>;
   try {
-    await createEvent(
+    stored = await storeEvent(
       {
         shop: webhook.shop,
         topic: webhook.topic,
@@ -251,6 +252,10 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
       "Retry-After": "5",
     });
   }
+  // 204 means committed. The job is added without waiting for Redis, so a slow or dead Redis never
+  // delays the answer; a job that is never added (Redis down, a crash right now) is added by the
+  // recovery sweep (enqueuePendingEvents).
+  if (stored.status === "created") void enqueueEvent(stored.id);
   noteWebhookReceived(webhook.id, receivedAt);
   return { status: 204, headers, body: null };
 }

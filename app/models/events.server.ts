@@ -1,6 +1,6 @@
 // Events: the durable record of something that happened (a webhook POST, an event action).
-// Creation commits the row ("pending") and only then adds the BullMQ job (jobId = event id). The
-// row stays pending until a worker claims it: it is not written a second time to say "enqueued",
+// Creation commits the row ("pending") and only then adds the BullMQ job (jobId = event id);
+// ingress answers in between (storeEvent, its 204, then enqueueEvent without waiting). The row stays pending until a worker claims it: it is not written a second time to say "enqueued",
 // because that write cost as much as the insert and halved ingress throughput. If Redis is down,
 // or the process dies between commit and add, or Redis loses the job, enqueuePendingEvents() (the
 // recovery sweep) finds the pending row without a job and adds it. Workers claim an event with a
@@ -71,15 +71,19 @@ function eventRow(input: NewEvent, id: string) {
   };
 }
 
+export type StoreEventResult = { status: "created"; id: string } | Exclude<CreateEventResult, { status: "created" }>;
+
 /**
- * Commits the event, then enqueues it. With `dedupe`, the key is recorded in the same transaction
- * as the event: a key seen within 24 hours makes this a duplicate and creates nothing.
+ * Commits the event and nothing else: its job is the caller's to add (enqueueEvent), and the
+ * sweep adds it if the caller never does. Ingress answers between the two, so a slow or dead
+ * Redis never delays an answer. With `dedupe`, the key is recorded in the same transaction as the
+ * event: a key seen within 24 hours makes this a duplicate and creates nothing.
  * Throws when the database cannot store the event (the caller answers 503).
  */
-export async function createEvent(
+export async function storeEvent(
   input: NewEvent,
   dedupe?: { webhookId: string; key: string },
-): Promise<CreateEventResult> {
+): Promise<StoreEventResult> {
   const id = input.id ?? randomUUID();
   const data = eventRow(input, id);
   try {
@@ -101,16 +105,26 @@ export async function createEvent(
     const kind = constraintKind(error);
     const code = kind === "unique" ? "P2002" : kind === "foreign_key" ? "P2003" : prismaCode(error);
     // P2002: a concurrent request with the same dedupe key won the race, or the fixed id exists.
-    if (code === "P2002") {
-      if (input.id && !dedupe) await enqueueIfPending(input.id);
-      return { status: "duplicate", id: input.id && !dedupe ? input.id : null };
-    }
+    if (code === "P2002") return { status: "duplicate", id: input.id && !dedupe ? input.id : null };
     // P2003: the webhook's id changed or it was removed after the lookup; like an unknown id.
     if (code === "P2003" && input.webhookId) return { status: "webhook_gone" };
     throw error;
   }
-  const enqueued = await enqueueEvent(id, input.runAt ?? null);
-  return { status: "created", id, enqueued };
+  return { status: "created", id };
+}
+
+/** Commits the event (storeEvent), then enqueues it and waits for the enqueue. */
+export async function createEvent(
+  input: NewEvent,
+  dedupe?: { webhookId: string; key: string },
+): Promise<CreateEventResult> {
+  const stored = await storeEvent(input, dedupe);
+  if (stored.status === "created") {
+    return { ...stored, enqueued: await enqueueEvent(stored.id, input.runAt ?? null) };
+  }
+  // A fixed id that already exists: its job may be the one that was lost, so ask for it again.
+  if (stored.status === "duplicate" && stored.id) await enqueueIfPending(stored.id);
+  return stored;
 }
 
 /**
@@ -203,25 +217,6 @@ export async function enqueuePendingEvents(
     }
   }
   return result;
-}
-
-/** Runs the sweep every `intervalMs` until the returned function is called. */
-export function startPendingEventSweeper(
-  intervalMs = 10_000,
-  onError: (error: unknown) => void = () => {},
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    enqueuePendingEvents()
-      .catch(onError)
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 // ------------------------------------------------------------------ reading

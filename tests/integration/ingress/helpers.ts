@@ -55,4 +55,19 @@ export async function onlyEventOf(webhookId: string) {
   return events[0]!;
 }
 
+/** Polls `check` every 100 ms until it returns something truthy (a job, a row), or fails after `timeoutMs`. */
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export { randomUUID };

@@ -15,7 +15,7 @@ import {
 } from "~/models/webhooks.server";
 import { stringifyJson } from "~/domain/ingress/json";
 import { generateSigningSecret, signHmac, signStandard } from "~/domain/ingress/signature";
-import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue } from "./helpers";
+import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue, until } from "./helpers";
 
 const queue = testQueue();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -58,9 +58,10 @@ describe("a JSON POST (the seed fetch example)", () => {
     expect(event.ipHash).not.toContain("203.0.113.7");
     expect(Buffer.from(event.rawBody!).toString()).toBe(event.data);
 
-    const job = await queue.getJob(event.id);
-    expect(job?.data).toEqual({ eventId: event.id });
-    expect(job?.name).toBe("event");
+    // Added right after the answer, which does not wait for Redis.
+    const job = await until("the event's job", () => queue.getJob(event.id));
+    expect(job.data).toEqual({ eventId: event.id });
+    expect(job.name).toBe("event");
 
     const updated = await prisma.webhook.findUnique({ where: { id: webhook.id } });
     expect(updated?.lastReceivedAt).not.toBeNull();

@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPrismaClient } from "~/db.server";
 import { createSqlDriver, type SqlDriver } from "~/sql-driver.server";
-import { AUTOCHECKPOINT_PAGES, CHECKPOINT_INTERVAL_MS, startCheckpointer } from "~/sqlite-checkpointer.server";
+import {
+  AUTOCHECKPOINT_PAGES,
+  CHECKPOINT_INTERVAL_MS,
+  RESTART_PAGES,
+  startCheckpointer,
+} from "~/sqlite-checkpointer.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {
@@ -58,6 +63,32 @@ describe("SQLite checkpoints", () => {
       release();
       bare.close();
     }
+  });
+
+  it("rewind the WAL under writes that never pause, so it stays near RESTART_PAGES", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
+    const driver = createSqlDriver(`file:${file}`);
+    drivers.push(driver);
+    await driver.run(`CREATE TABLE "Row" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL)`, []);
+    // A commit every millisecond or so, each a few pages (the body overflows into extra pages), for
+    // far more pages than RESTART_PAGES and fewer than AUTOCHECKPOINT_PAGES: without the RESTART
+    // step a PASSIVE checkpoint never catches up and the WAL grows by every page written.
+    const body = "x".repeat(8_000);
+    const pageSize = 4_096;
+    const wantBytes = RESTART_PAGES * pageSize * 5;
+    expect(wantBytes).toBeLessThan(AUTOCHECKPOINT_PAGES * pageSize);
+    let largestWal = 0;
+    let rows = 0;
+    while (rows * body.length < wantBytes) {
+      await driver.runGrouped(`INSERT INTO "Row" ("body") VALUES (?)`, [body]);
+      rows++;
+      largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(largestWal).toBeGreaterThan(RESTART_PAGES * pageSize);
+    expect(largestWal).toBeLessThan(RESTART_PAGES * pageSize * 3);
+    const [count] = await driver.all(`SELECT COUNT(*) AS n FROM "Row"`, []);
+    expect(Number(count!.n)).toBe(rows);
   });
 
   it("every connection, Prisma's too, checkpoints by itself only past the shared threshold", async () => {
