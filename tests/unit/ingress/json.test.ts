@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { parse as losslessParse, stringify as losslessStringify } from "lossless-json";
 import { parseJsonExact, stringifyJson } from "~/domain/ingress/json";
+
+/** The reference: lossless-json alone, configured as json.ts configures it (no built-in fast path). */
+function reference(text: string): unknown {
+  return losslessParse(text, (_key, value) => value, {
+    parseNumber: (digits: string) =>
+      /^-?[0-9]+$/.test(digits) && !Number.isSafeInteger(Number(digits)) ? BigInt(digits) : Number(digits),
+    onDuplicateKey: ({ newValue }) => newValue,
+  });
+}
 
 describe("parseJsonExact / stringifyJson", () => {
   it("keeps integers beyond 2^53 exact as BigInt and round-trips them", () => {
@@ -32,6 +42,46 @@ describe("parseJsonExact / stringifyJson", () => {
     const value = parseJsonExact('{"__proto__":{"x":1}}') as object;
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(Object.keys(value)).toEqual(["__proto__"]);
+  });
+
+  it("gives exactly lossless-json's values and text, with or without the built-in fast path", () => {
+    const texts = [
+      '{"order_id":"820982911946154508","customer":{"id":6543210987654321,"tags":["vip"]},"note":""}',
+      '{"a":1,"b":-0,"c":1.5e300,"d":1e400,"e":[true,false,null],"f":{"g":"\u00e9\ud83d\ude00"}}',
+      '{"s":"1234567890123456","d":0.12345678901234567,"n":1000000000000000}',
+      '{"max":9007199254740991,"over":9007199254740992,"neg":-9007199254740993}',
+      '[{"x":1},[],{},"",0]',
+      '  {"spaced" : [ 1 , 2 ] }  ',
+      '"just a string"',
+      "12345",
+    ];
+    for (const text of texts) {
+      const value = parseJsonExact(text);
+      expect(value).toEqual(reference(text));
+      expect(stringifyJson(value)).toBe(losslessStringify(reference(text)));
+      expect(stringifyJson(value, 2)).toBe(losslessStringify(reference(text), null, 2));
+    }
+    // Long digit runs in a string or a fraction are not integers: nothing changes for them.
+    expect(parseJsonExact('{"s":"1234567890123456","d":0.12345678901234567}')).toEqual({
+      s: "1234567890123456",
+      d: 0.12345678901234567,
+    });
+    expect(Object.is((parseJsonExact('{"z":-0}') as { z: number }).z, -0)).toBe(true);
+    expect(parseJsonExact("9007199254740991")).toBe(9007199254740991);
+    expect(parseJsonExact("9007199254740992")).toBe(9007199254740992n);
+  });
+
+  it("reports malformed JSON with lossless-json's message", () => {
+    for (const text of ['{"a":', "{a:1}", "[1,]", '{"a":1}x']) {
+      let expected = "";
+      try {
+        reference(text);
+      } catch (error) {
+        expected = (error as Error).message;
+      }
+      expect(expected).not.toBe("");
+      expect(() => parseJsonExact(text)).toThrow(expected);
+    }
   });
 
   it("stringifies undefined as null", () => {
