@@ -5,7 +5,7 @@
 // body (streamed, stops at the limit) -> parse -> signature -> CORS origin -> dedupe -> commit
 // -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted ids go through the same steps up to the
 // commit and answer 204, so a caller cannot tell which ids exist.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiSecret, limits } from "../config.server";
 import {
@@ -24,6 +24,7 @@ import {
   restrictedOrigins,
   type CorsDecision,
 } from "../domain/ingress/cors";
+import { timeOrderedUuid } from "../domain/ids";
 import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
@@ -135,7 +136,7 @@ function dedupeKeyOf(webhook: IngressWebhook, input: IngressInput): string | nul
 }
 
 export async function processIngress(input: IngressInput): Promise<IngressOutput> {
-  const requestId = randomUUID();
+  const requestId = timeOrderedUuid();
   const baseHeaders: Record<string, string> = { "X-Request-Id": requestId };
   const method = input.method.toUpperCase();
   const origin = input.header("origin");

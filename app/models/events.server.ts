@@ -5,11 +5,11 @@
 // or the process dies between commit and add, or Redis loses the job, enqueuePendingEvents() (the
 // recovery sweep) finds the pending row without a job and adds it. Workers claim an event with a
 // conditional update (pending -> running), so a job delivered twice never processes it twice.
-import { randomUUID } from "node:crypto";
 import type { Event } from "@prisma/client";
 import prisma from "../db.server";
 import { constraintKind, sqlDriver, type SqlValue } from "../sql-driver.server";
 import { getEventsQueue } from "../queue.server";
+import { timeOrderedUuid } from "../domain/ids";
 import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
 
 export interface NewEvent {
@@ -84,7 +84,7 @@ export async function storeEvent(
   input: NewEvent,
   dedupe?: { webhookId: string; key: string },
 ): Promise<StoreEventResult> {
-  const id = input.id ?? randomUUID();
+  const id = input.id ?? timeOrderedUuid();
   const data = eventRow(input, id);
   try {
     if (dedupe) {

@@ -10,9 +10,10 @@
 //   mid-action. It is marked failed and NOT retried automatically: the effect may or may not have
 //   happened, and repeating an HTTP call or a mutation could do it twice (at-most-once).
 // - Rendering has no effects, so a task run found "running" past its lease is simply rendered again.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { performAction, type PerformDeps } from "~/domain/actions";
+import { timeOrderedUuid } from "~/domain/ids";
 import type { AddressPolicy } from "~/domain/actions/address-policy";
 import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
 import { MAX_EVENT_DEPTH, type NewEventSpec } from "~/domain/actions/event";
@@ -136,7 +137,7 @@ export function createRunner(deps: RunnerDeps) {
       if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) continue;
       // A no-op when an earlier delivery already created it (unique per event and task).
       await store.insertTaskRun({
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         eventId: event.id,
         taskId: task.id,
         taskVersion: task.version,
@@ -195,7 +196,7 @@ export function createRunner(deps: RunnerDeps) {
     ) => {
       const finishedAt = now();
       const rows: ActionRunRow[] = actionRows.map((action, position) => ({
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         taskRunId: taskRun.id,
         position,
         type: action.type,

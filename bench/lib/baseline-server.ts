@@ -1,11 +1,12 @@
 // The benchmark's baseline: a bare node:http server doing the same durable work per request as
 // ingress (read the body, one event insert into the same database through the same SQL driver,
-// one BullMQ add), with none of the app around it. Started by bench/ingress.ts.
+// with a time-ordered id as the app's, and one BullMQ add), with none of the app around it.
+// Started by bench/ingress.ts.
 import { createServer } from "node:http";
-import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createSqlDriver } from "../../app/sql-driver.server";
+import { timeOrderedUuid } from "../../app/domain/ids";
 
 const port = Number(process.env.PORT);
 const sql = createSqlDriver();
@@ -18,7 +19,7 @@ const server = createServer((req, res) => {
   req.on("end", async () => {
     try {
       const body = Buffer.concat(chunks);
-      const id = randomUUID();
+      const id = timeOrderedUuid(); // the same id scheme as the app's events
       await sql.run(
         `INSERT INTO "Event" ("id", "shop", "topic", "data", "source", "status", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
         [id, "bench.myshopify.com", "user/bench/baseline", body.toString("utf8"), "user", "pending", new Date()],

@@ -18,7 +18,9 @@ import { generateSigningSecret, signHmac, signStandard } from "~/domain/ingress/
 import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue, until } from "./helpers";
 
 const queue = testQueue();
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Request ids are time-ordered (version 7); webhook ids, the URL's secret, are random (version 4). */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const WEBHOOK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 beforeEach(() => resetIngressState());
 afterAll(async () => {
@@ -40,7 +42,7 @@ describe("a JSON POST (the seed fetch example)", () => {
     expect(response.status).toBe(204);
     expect(await response.text()).toBe("");
     const requestId = response.headers.get("x-request-id")!;
-    expect(requestId).toMatch(UUID);
+    expect(requestId).toMatch(REQUEST_ID);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
 
     const event = await onlyEventOf(webhook.id);
@@ -171,7 +173,7 @@ describe("refusals", () => {
       const response = await post(webhook.id, { method, body: method === "GET" || method === "HEAD" ? null : "{}" });
       expect(response.status, method).toBe(405);
       expect(response.headers.get("allow")).toBe("POST, OPTIONS");
-      expect(response.headers.get("x-request-id")).toMatch(UUID);
+      expect(response.headers.get("x-request-id")).toMatch(REQUEST_ID);
     }
     expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
@@ -183,7 +185,7 @@ describe("refusals", () => {
     expect(await response.text()).toBe(
       'Unsupported Content-Type "application/xml"; accepted: application/json, application/*+json, application/x-www-form-urlencoded, multipart/form-data, text/plain (or none)\n',
     );
-    expect(response.headers.get("x-request-id")).toMatch(UUID);
+    expect(response.headers.get("x-request-id")).toMatch(REQUEST_ID);
     expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
 
@@ -255,7 +257,7 @@ describe("refusals", () => {
     const limited = await post(webhook.id, { body: "{}", contentType: "application/json" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(limited.headers.get("x-request-id")).toMatch(UUID);
+    expect(limited.headers.get("x-request-id")).toMatch(REQUEST_ID);
     expect(await eventsOf(webhook.id)).toHaveLength(3);
     expect((await post(other.id, { body: "{}", contentType: "application/json" })).status).toBe(204);
   });
@@ -280,7 +282,7 @@ describe("ids that do not create events", () => {
     for (const id of [randomUUID(), "not-a-uuid", disabled.id, deleted.id]) {
       const response = await post(id, { body: '{"a":1}', contentType: "application/json" });
       expect(response.status, id).toBe(204);
-      expect(response.headers.get("x-request-id")).toMatch(UUID);
+      expect(response.headers.get("x-request-id")).toMatch(REQUEST_ID);
       expect(response.headers.get("access-control-allow-origin")).toBe("*");
     }
     expect(await prisma.event.count()).toBe(before);
@@ -324,7 +326,7 @@ describe("ids that do not create events", () => {
     await post(webhook.id, { body: '{"n":1}', contentType: "application/json" });
     const regenerated = await regenerateWebhookId(SHOP, webhook.id);
     expect(regenerated.id).not.toBe(webhook.id);
-    expect(regenerated.id).toMatch(UUID);
+    expect(regenerated.id).toMatch(WEBHOOK_ID);
     expect(regenerated.url).toMatch(new RegExp(`/webhook/${regenerated.id}$`));
     expect((await post(webhook.id, { body: '{"n":2}', contentType: "application/json" })).status).toBe(204);
     expect((await post(regenerated.id, { body: '{"n":3}', contentType: "application/json" })).status).toBe(204);
@@ -560,7 +562,7 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-headers")).toContain("Idempotency-Key");
     expect(response.headers.get("access-control-allow-headers")).toContain("Webhook-Signature");
     expect(response.headers.get("access-control-max-age")).toBe("86400");
-    expect(response.headers.get("x-request-id")).toMatch(UUID);
+    expect(response.headers.get("x-request-id")).toMatch(REQUEST_ID);
   });
 
   it("restricted: myshopify, Admin API domains and the shop's extra origins are allowed; others are refused without an event", async () => {
