@@ -209,6 +209,15 @@ export function createRunStore(url = databaseUrl()) {
       return rows.map(toTaskRun);
     },
 
+    /** The actions (JSON text) a task's run on an event rendered, or null when it has no such run. */
+    async renderedActions(eventId: string, taskId: string): Promise<string | null> {
+      const [row] = await sql.all(`SELECT "actions" FROM "TaskRun" WHERE "eventId" = ? AND "taskId" = ? LIMIT 1`, [
+        eventId,
+        taskId,
+      ]);
+      return typeof row?.actions === "string" ? row.actions : null;
+    },
+
     async getTaskRun(id: string): Promise<TaskRunRow | null> {
       const [row] = await sql.all(`SELECT ${TASK_RUN_COLUMNS} FROM "TaskRun" WHERE "id" = ?`, [id]);
       return row ? toTaskRun(row) : null;

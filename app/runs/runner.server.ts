@@ -27,6 +27,8 @@ import type { ActionRunOutcome, ActionRunRow, EventRow, RunStore, TaskRow, TaskR
 import { subscriptionFor } from "./subscriptions";
 
 export const ACTIONS_PERFORM_TOPIC = "mechanic/actions/perform";
+export const LOOP_GUARD_MESSAGE =
+  "stopped a loop: this run rendered the same actions as the run whose action result it responds to (mechanic/actions/perform)";
 export const ORPHANED_ACTION_MESSAGE =
   "worker stopped during the action; not retried automatically to avoid a duplicate effect (retry it by hand if it did not happen)";
 
@@ -251,6 +253,15 @@ export function createRunner(deps: RunnerDeps) {
         // Any error fails the task run and cancels all of its actions (Mechanic's rule).
         await finish("failed", { actions: result.actions, logs: result.logs, errors: result.errors }, []);
         return null;
+      }
+      // Mechanic's loop guard: a task responding to its own action results with exactly the actions
+      // that produced them would repeat itself until the depth limit; fail it at the first repeat.
+      if (event.topic === ACTIONS_PERFORM_TOPIC && event.parentId) {
+        const previous = await store.renderedActions(event.parentId, task.id);
+        if (previous !== null && previous === toJsonText(result.actions)) {
+          await finish("failed", { actions: result.actions, logs: result.logs, errors: [LOOP_GUARD_MESSAGE] }, []);
+          return null;
+        }
       }
       const created = await finish(
         "succeeded",

@@ -8,7 +8,7 @@ import { createEvent } from "~/models/events.server";
 import { getCacheValue } from "~/models/cache.server";
 import { createTask, draftToInput } from "~/models/tasks.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
-import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
+import { LOOP_GUARD_MESSAGE, ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
 import { redisThrottleGate } from "~/runs/throttle.server";
 import { createRedis } from "~/queue.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
@@ -420,6 +420,41 @@ describe("event action", () => {
     expect(last.actionRuns[0].status).toBe("failed");
     expect(last.actionRuns[0].error).toMatch(/depth limit/);
     expect(events[5].status).toBe("failed");
+  });
+
+  it("fails a mechanic/actions/perform run that renders the same actions as the run it responds to", async () => {
+    const shop = uniqueShop("loop-guard");
+    // The first response differs from the original run (its topic is new); the second repeats the first.
+    // (A cache action, as echo never emits mechanic/actions/perform.)
+    const task = await newTask(shop, {
+      subscriptions: "user/a/b\nmechanic/actions/perform",
+      script: '{% action "cache", "set", "last_topic", event.topic %}',
+    });
+    const rootId = await newEvent(shop, "user/a/b", {});
+    const events = await waitFor(
+      async () => {
+        const rows = await prisma.event.findMany({ where: { shop }, orderBy: { depth: "asc" } });
+        return rows.length === 3 && rows.every((e) => e.status === "succeeded" || e.status === "failed") ? rows : null;
+      },
+      20_000,
+      "the loop guard to stop the chain",
+    );
+    expect(events.map((e) => [e.depth, e.topic])).toEqual([
+      [0, "user/a/b"],
+      [1, "mechanic/actions/perform"],
+      [2, "mechanic/actions/perform"],
+    ]);
+    expect(events[0]!.id).toBe(rootId);
+    const [first] = await runsOf(events[1]!.id);
+    expect(first).toMatchObject({ taskId: task.id, status: "succeeded" });
+    const [repeat] = await runsOf(events[2]!.id);
+    expect(repeat).toMatchObject({ taskId: task.id, status: "failed" });
+    expect(JSON.parse(repeat!.errors!)).toEqual([LOOP_GUARD_MESSAGE]);
+    expect(repeat!.actionRuns).toHaveLength(0);
+    expect(events[2]!.status).toBe("failed");
+    // Nothing further: the failed run performed nothing, so no third response exists.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await prisma.event.count({ where: { shop } })).toBe(3);
   });
 
   it("schedules with run_at and targets task_id", async () => {
