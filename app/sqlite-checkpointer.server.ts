@@ -25,12 +25,15 @@ export const RESTART_PAGES = 1_000;
 export const AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * How long the thread waits for the write lock, and then for readers to leave the old WAL, before
- * it gives up until the next tick. Writers wait at most this long behind a reader.
+ * it gives up until the next tick. Only readers that began after the PASSIVE step can hold it up
+ * (older ones make it skip the RESTART), so writers wait at most this long, and rarely.
  */
 const RESTART_WAIT_MS = 20;
 
 // Runs in the thread (CommonJS, as eval workers are). A busy or failed checkpoint is retried at
 // the next tick; the connection's automatic checkpoint still bounds the WAL if this thread stalls.
+// RESTART only when PASSIVE copied every frame it saw: when it could not, a reader still holds an
+// older snapshot, and RESTART would hold the write lock while it waits for that reader.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.betterSqlite3);
@@ -39,7 +42,9 @@ db.pragma("synchronous = NORMAL");
 const timer = setInterval(() => {
   try {
     const [passive] = db.pragma("wal_checkpoint(PASSIVE)");
-    if (passive.log > workerData.restartPages) db.pragma("wal_checkpoint(RESTART)");
+    if (passive.log > workerData.restartPages && passive.checkpointed === passive.log) {
+      db.pragma("wal_checkpoint(RESTART)");
+    }
   } catch {}
 }, workerData.intervalMs);
 parentPort.on("message", () => {

@@ -91,6 +91,51 @@ describe("SQLite checkpoints", () => {
     expect(Number(count!.n)).toBe(rows);
   });
 
+  it("never take the write lock while a reader holds an older snapshot (writers would wait for it)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
+    const driver = createSqlDriver(`file:${file}`);
+    drivers.push(driver);
+    await driver.run(`CREATE TABLE "Row" ("id" INTEGER PRIMARY KEY, "body" TEXT NOT NULL)`, []);
+    const Database = (await import("better-sqlite3")).default;
+    // A read transaction on its own connection pins the snapshot it first read.
+    const reader = new Database(file);
+    reader.exec("BEGIN");
+    reader.prepare(`SELECT COUNT(*) AS n FROM "Row"`).get();
+    // A connection that never waits: BEGIN IMMEDIATE fails at once while anyone holds the write lock.
+    // It probes on its own timer, so it also runs while the driver's insert is waiting for the lock;
+    // the driver's own statements run on this thread, so only the checkpoint thread can be holding it.
+    const probe = new Database(file, { timeout: 0 });
+    let busy = 0;
+    const probing = setInterval(() => {
+      try {
+        probe.exec("BEGIN IMMEDIATE");
+        probe.exec("COMMIT");
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+        busy++;
+      }
+    }, 1);
+    const body = "x".repeat(8_000);
+    const pageSize = 4_096;
+    let rows = 0;
+    const until = Date.now() + CHECKPOINT_INTERVAL_MS * 10;
+    try {
+      while (Date.now() < until || rows * body.length < RESTART_PAGES * pageSize * 2) {
+        await driver.runGrouped(`INSERT INTO "Row" ("body") VALUES (?)`, [body]);
+        rows++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      // The WAL could not be rewound past the reader, and nobody was made to wait for it.
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(RESTART_PAGES * pageSize * 2);
+      expect(busy).toBe(0);
+    } finally {
+      clearInterval(probing);
+      reader.exec("COMMIT");
+      reader.close();
+      probe.close();
+    }
+  });
+
   it("every connection, Prisma's too, checkpoints by itself only past the shared threshold", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "hookline-ckpt-")), "db.sqlite");
     const driver = createSqlDriver(`file:${file}`);
