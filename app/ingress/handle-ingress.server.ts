@@ -3,8 +3,8 @@
 //
 // Order: method -> declared size -> webhook lookup (cached) -> rate limit -> content type ->
 // body (streamed, stops at the limit) -> parse -> signature -> CORS origin -> dedupe -> commit
-// -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted ids go through the same steps up to the
-// commit and answer 204, so a caller cannot tell which ids exist.
+// -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted ids go through
+// the same steps up to the commit and answer 204, so a caller cannot tell which ids exist.
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiSecret, limits } from "../config.server";

@@ -1,6 +1,7 @@
 // Events: the durable record of something that happened (a webhook POST, an event action).
 // Creation commits the row ("pending") and only then adds the BullMQ job (jobId = event id);
-// ingress answers in between (storeEvent, its 204, then enqueueEvent without waiting). The row stays pending until a worker claims it: it is not written a second time to say "enqueued",
+// ingress answers in between (storeEvent, its 204, then enqueueEvent without waiting). The row
+// stays pending until a worker claims it: it is not written a second time to say "enqueued",
 // because that write cost as much as the insert and halved ingress throughput. If Redis is down,
 // or the process dies between commit and add, or Redis loses the job, enqueuePendingEvents() (the
 // recovery sweep) finds the pending row without a job and adds it. Workers claim an event with a
