@@ -4,6 +4,7 @@
 // field that the real schema accepts is refused before execution with a clear error.
 import { GraphQLError } from "graphql";
 import { filterCustomers, paginate, type ConnectionArgs } from "./connection";
+import { APP_SUPPORTED_FIELDS, appRootFields, withAccessScopes } from "./resolvers-app";
 import {
   COMMERCE_SUPPORTED_FIELDS,
   commerceRootFields,
@@ -31,6 +32,8 @@ import {
 export interface ResolverContext {
   state: LocalStoreState;
   shop: string;
+  /** The app's API key (currentAppInstallation.app.apiKey). */
+  apiKey?: string;
 }
 
 const fields = (...names: string[]) => new Set(names);
@@ -51,8 +54,15 @@ export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
     "orders",
     "draftOrder",
     "draftOrders",
+    "webhookSubscriptions",
+    "webhookSubscription",
+    "currentAppInstallation",
   ),
   Mutation: fields(
+    "webhookSubscriptionCreate",
+    "webhookSubscriptionUpdate",
+    "webhookSubscriptionDelete",
+    "appRevokeAccessScopes",
     "metafieldsSet",
     "metafieldsDelete",
     "metafieldDefinitionCreate",
@@ -175,6 +185,7 @@ export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
   Node: fields("id"),
   DisplayableError: fields("field", "message"),
   ...COMMERCE_SUPPORTED_FIELDS,
+  ...APP_SUPPORTED_FIELDS,
 };
 
 export function isSupportedField(typeName: string, fieldName: string): boolean {
@@ -336,8 +347,9 @@ export function userErrorView(error: UserError) {
 }
 
 /** Root value for graphql's execute: QueryRoot and Mutation fields side by side. */
-export const rootValue = {
+export const rootValue = withAccessScopes({
   ...commerceRootFields,
+  ...appRootFields,
   customerCreate: (args: { input: NewCustomerInput }, ctx: ResolverContext) => {
     const result = ctx.state.createCustomer(ctx.shop, args.input);
     return {
@@ -405,7 +417,7 @@ export const rootValue = {
       userErrors: result.userErrors.map(userErrorView),
     };
   },
-};
+});
 
 /** tagsAdd / tagsRemove: customers, orders, products and draft orders (the taggable resources the store holds). */
 function changeTags(args: { id: string; tags: string[] }, ctx: ResolverContext, add: boolean) {

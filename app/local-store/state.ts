@@ -3,11 +3,19 @@
 // GraphQL resolvers call, so in-process callers (tests, the dev CLI) see exactly what the API sees.
 import { createHash } from "node:crypto";
 import { ChangeFeed } from "./changes";
+import { AppInstallations, scopeAllows } from "./installations";
+import { WebhookSubscriptions } from "./webhooks/subscriptions";
 import { CommerceState, normalizeTags } from "./commerce";
 import { SEED_SHOPS, type SeedShop } from "./seed";
 import { isValidMetafieldType, validateMetafieldValue } from "./metafield-types";
 import { toShopifyDateTime } from "./time";
-import { customerPayload, customerTagsPayload, deletedCustomerPayload } from "./webhooks/payloads";
+import {
+  customerPayload,
+  customerTagsPayload,
+  deletedCustomerPayload,
+  scopesUpdatePayload,
+  shopPayload,
+} from "./webhooks/payloads";
 
 /** A shop as the store holds it: the seed's fields (without its resources) plus updatedAt. */
 export interface LocalShop extends Omit<SeedShop, "customers" | "location" | "products" | "orders"> {
@@ -139,6 +147,12 @@ export interface LocalStoreStateOptions {
   /** Clock for createdAt/updatedAt; tests can pin it. */
   now?: () => Date;
   seed?: readonly SeedShop[];
+  /** Scopes every installation grants (the app's `scopes`). Default: read_customers, write_customers. */
+  requiredScopes?: readonly string[];
+  /** Scopes the app may request later (its `optional_scopes`). */
+  optionalScopes?: readonly string[];
+  /** API version of webhook subscriptions created through the Admin API. */
+  apiVersion?: string;
 }
 
 export class LocalStoreState {
@@ -154,6 +168,10 @@ export class LocalStoreState {
   readonly changes = new ChangeFeed();
   /** Products, inventory, orders and draft orders. */
   readonly commerce: CommerceState;
+  /** The app's installation and granted access scopes on each shop. */
+  readonly installations: AppInstallations;
+  /** Webhook subscriptions the app created through the Admin API. */
+  readonly webhookSubscriptions: WebhookSubscriptions;
 
   constructor(options: LocalStoreStateOptions = {}) {
     this.appId = options.appId ?? 1;
@@ -164,6 +182,26 @@ export class LocalStoreState {
       feed: this.changes,
       shop: (domain) => this.getShop(domain),
       customer: (domain, id) => this.getCustomer(domain, id),
+    });
+    this.installations = new AppInstallations(
+      options.requiredScopes ?? ["read_customers", "write_customers"],
+      options.optionalScopes ?? [],
+    );
+    this.installations.onScopesChange(({ shop, previous, current }) => {
+      const shopRecord = this.getShop(shop);
+      if (!shopRecord) return;
+      this.emit(
+        shop,
+        "app/scopes_update",
+        scopesUpdatePayload(shopRecord, previous, current, this.now().toISOString()),
+      );
+    });
+    this.webhookSubscriptions = new WebhookSubscriptions({
+      apiVersion: options.apiVersion ?? "2025-10",
+      now: this.now,
+      allowsTopic: (shop, topic) =>
+        topic.anyOfScopes.length === 0 ||
+        topic.anyOfScopes.some((scope) => scopeAllows(this.installations.granted(shop), scope)),
     });
     this.reset();
   }
@@ -193,6 +231,8 @@ export class LocalStoreState {
         definitions: [],
       });
     }
+    this.installations?.reset();
+    this.webhookSubscriptions?.reset();
     this.commerce.reset(
       this.seed.map((shop) => ({
         domain: shop.domain,
@@ -202,6 +242,20 @@ export class LocalStoreState {
       })),
     );
     for (const listener of this.resetListeners) listener();
+  }
+
+  /** The merchant uninstalls the app: app/uninstalled (the shop's REST record), subscriptions removed. */
+  uninstallApp(domain: string): boolean {
+    const shop = this.getShop(domain);
+    if (!shop || !this.installations.uninstall(domain)) return false;
+    this.webhookSubscriptions.deleteAll(domain);
+    this.emit(domain, "app/uninstalled", shopPayload(shop));
+    return true;
+  }
+
+  /** The merchant installs the app again (opening it does): required scopes only. */
+  installApp(domain: string): void {
+    this.installations.install(domain);
   }
 
   /** Called after every reset (the server uses it to refill throttle buckets). */

@@ -2,9 +2,9 @@
 // GraphQL API, and the webhook topics each write reports (the change feed).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResourceChange } from "~/local-store/changes";
-import { OTHER_SHOP, graphql, localStoreForFile } from "./helpers";
+import { ALL_SCOPES, OTHER_SHOP, graphql, localStoreForFile } from "./helpers";
 
-const ctx = localStoreForFile();
+const ctx = localStoreForFile({ scopes: ALL_SCOPES });
 let changes: ResourceChange[] = [];
 let unsubscribe = () => {};
 

@@ -11,10 +11,10 @@ import {
 } from "graphql";
 import { loadAdminSchema } from "~/local-store";
 import { SUPPORTED_FIELDS } from "~/local-store/resolvers";
-import { DEMO_SHOP, graphql, localStoreForFile } from "./helpers";
+import { ALL_SCOPES, DEMO_SHOP, graphql, localStoreForFile } from "./helpers";
 
 // Selecting every field at once costs far more than Shopify's per-query limit; lift it here.
-const ctx = localStoreForFile({ maxQueryCost: 1_000_000, bucketSize: 1_000_000 });
+const ctx = localStoreForFile({ maxQueryCost: 1_000_000, bucketSize: 1_000_000, scopes: ALL_SCOPES });
 const schema = loadAdminSchema();
 
 // Arguments for supported fields that require them.
