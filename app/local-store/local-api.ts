@@ -92,7 +92,11 @@ export async function handleLocalApi(
   const query = new URL(request.url ?? "/", "http://local-store").searchParams;
 
   // App Bridge's scopes API (shopify.scopes.query / request), called from the app's page.
-  if (pathname === "/_local/app-bridge/scopes" || pathname === "/_local/app-bridge/scopes/request") {
+  if (
+    pathname === "/_local/app-bridge/scopes" ||
+    pathname === "/_local/app-bridge/scopes/request" ||
+    pathname === "/_local/app-bridge/scopes/revoke"
+  ) {
     if (method === "OPTIONS") {
       response.writeHead(204, CORS_HEADERS);
       response.end();
@@ -109,6 +113,12 @@ export async function handleLocalApi(
     const scopes = strings(body.scopes);
     if (!scopes || scopes.length === 0)
       throw new HttpError(400, { error: "scopes must be a list of scope handles" }, CORS_HEADERS);
+    if (pathname.endsWith("/revoke")) {
+      const revoked = state.installations.revoke(shop, scopes);
+      if ("error" in revoked) throw new HttpError(422, { error: revoked.error, code: revoked.code }, CORS_HEADERS);
+      sendJson(response, 200, { detail: state.installations.detail(shop) }, CORS_HEADERS);
+      return true;
+    }
     const result = state.installations.request(shop, scopes);
     if ("error" in result) throw new HttpError(422, { error: result.error }, CORS_HEADERS);
     // The local merchant always accepts (Shopify shows a grant modal).

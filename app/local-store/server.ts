@@ -14,6 +14,7 @@ import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, positiveNumberFromEnv, Throt
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { handleLocalApi } from "./local-api";
 import { MailCatcher } from "./mail/catcher";
+import { renderMailPage, renderStorePage } from "./local-page";
 
 export const DEFAULT_LOCAL_API_KEY = "hookline-local-api-key";
 export const DEFAULT_LOCAL_API_SECRET = "hookline-local-api-secret";
@@ -187,7 +188,27 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     sendJson(response, answer.status, answer.body);
   }
 
+  function sendHtml(response: ServerResponse, html: string): void {
+    response.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(html),
+      "Cache-Control": "no-store",
+    });
+    response.end(html);
+  }
+
   async function handleLocal(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
+    if (pathname === "/_local/" || pathname === "/_local") {
+      requireMethod(request, "GET");
+      const shop = new URL(request.url ?? "/", "http://local-store").searchParams.get("shop");
+      sendHtml(response, renderStorePage(state, webhooks, shop?.toLowerCase() ?? null));
+      return;
+    }
+    if (pathname === "/_local/mail/view") {
+      requireMethod(request, "GET");
+      sendHtml(response, renderMailPage(state, mail));
+      return;
+    }
     if (pathname === "/_local/health") {
       requireMethod(request, "GET");
       sendJson(response, 200, {
@@ -232,7 +253,7 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     if (pathname === "/admin/oauth/access_token") return handleAccessToken(request, response);
     // Storefront preview of the theme app extension (issue 6): see ./storefront/preview.ts.
     if (await handleStorefrontRequest(request, response, { state })) return;
-    if (pathname.startsWith("/_local/")) return handleLocal(request, response, pathname);
+    if (pathname === "/_local" || pathname.startsWith("/_local/")) return handleLocal(request, response, pathname);
     throw new HttpError(404, { errors: "Not Found" });
   }
 
