@@ -46,6 +46,7 @@ export interface DispatcherOptions {
   appSubscriptions: AppWebhookSubscription[];
   appUrl: string | null;
   apiSecret: string;
+  /** API version of shopify.app.toml subscriptions (`[webhooks] api_version`). */
   apiVersion: string;
   isInstalled: (shop: string) => boolean;
   /** Multiplies every retry delay (1 = Shopify's schedule; 0.001 turns minutes into tens of ms). */
@@ -111,18 +112,26 @@ export class WebhookDispatcher {
     // An uninstalled app hears only its own app/uninstalled.
     if (!this.options.isInstalled(change.shop) && change.topic !== "app/uninstalled") return;
     const eventId = randomUUID();
-    const targets: { subscription: string; url: string; includeFields: string[] }[] = [];
+    const targets: { subscription: string; url: string; includeFields: string[]; apiVersion: string }[] = [];
     for (const subscription of this.options.subscriptions.forTopic(change.shop, change.topic)) {
       targets.push({
         subscription: `api:${subscription.id}`,
         url: subscription.uri,
         includeFields: subscription.includeFields,
+        apiVersion: subscription.apiVersion,
       });
     }
     for (const subscription of this.options.appSubscriptions) {
       if (!subscription.topics.includes(change.topic)) continue;
       const url = this.resolveAppUri(subscription.uri);
-      if (url) targets.push({ subscription: `app:${subscription.uri}`, url, includeFields: [] });
+      if (url) {
+        targets.push({
+          subscription: `app:${subscription.uri}`,
+          url,
+          includeFields: [],
+          apiVersion: this.options.apiVersion,
+        });
+      }
     }
     for (const target of targets) {
       const payload =
@@ -136,7 +145,7 @@ export class WebhookDispatcher {
         topic: change.topic,
         subscription: target.subscription,
         url: target.url,
-        apiVersion: this.options.apiVersion,
+        apiVersion: target.apiVersion,
         triggeredAt: change.occurredAt,
         body: JSON.stringify(payload),
         state: "pending",

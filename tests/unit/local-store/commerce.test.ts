@@ -751,3 +751,37 @@ describe("orders and draft orders", () => {
     expect(changes).toEqual([]);
   });
 });
+
+describe("topics", () => {
+  it("every topic the store emits is one Hookline's catalog supports", async () => {
+    const { shopifyTopicByShopify } = await import("~/domain/shopify/topics");
+    const state = ctx.store.state;
+    const shop = "demo-store.myshopify.com";
+    const created = state.createCustomer(shop, { email: "t@example.com", tags: ["a"] }).customer!;
+    state.updateCustomer(shop, { id: `gid://shopify/Customer/${created.id}`, tags: ["b"] });
+    state.deleteCustomer(shop, `gid://shopify/Customer/${created.id}`);
+    const product = state.commerce.createProduct(shop, { title: "P" }).product!;
+    state.commerce.updateProduct(shop, `gid://shopify/Product/${product.id}`, { title: "Q" });
+    state.commerce.adjustInventory(shop, {
+      name: "available",
+      reason: "correction",
+      changes: [
+        { delta: 1, inventoryItemId: "gid://shopify/InventoryItem/9001", locationId: "gid://shopify/Location/6001" },
+      ],
+    });
+    state.commerce.deleteProduct(shop, `gid://shopify/Product/${product.id}`);
+    const draft = state.commerce.createDraftOrder(shop, {
+      customerId: 1001,
+      lineItems: [{ variantId: 8001, quantity: 1 }],
+    }).draftOrder!;
+    state.commerce.completeDraftOrder(shop, `gid://shopify/DraftOrder/${draft.id}`, true);
+    const order = state.commerce.getOrder(shop, state.commerce.getDraftOrder(shop, draft.id)!.orderId!)!;
+    state.commerce.markOrderAsPaid(shop, `gid://shopify/Order/${order.id}`);
+    state.commerce.cancelOrder(shop, `gid://shopify/Order/${order.id}`, "OTHER");
+    state.commerce.deleteOrder(shop, `gid://shopify/Order/${order.id}`);
+    state.commerce.deleteDraftOrder(shop, `gid://shopify/DraftOrder/${draft.id}`);
+    const emitted = [...new Set(topics())].sort();
+    expect(emitted).toHaveLength(17);
+    expect(emitted.filter((topic) => shopifyTopicByShopify(topic) === null)).toEqual([]);
+  });
+});
