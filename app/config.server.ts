@@ -16,6 +16,21 @@ export function defaultLocalStoreUrl(): string {
   return `http://127.0.0.1:${process.env.LOCAL_STORE_PORT || 3001}`;
 }
 
+/** The local store's mail catcher (SMTP) port; the app sends email there in local mode. */
+export function localStoreSmtpPort(): number {
+  const raw = process.env.LOCAL_STORE_SMTP_PORT;
+  const port = raw === undefined || raw === "" ? 3025 : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`LOCAL_STORE_SMTP_PORT must be a port number, got ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+/** Where the email action sends mail (smtp://user:pass@host:port or smtps://...); null: email is not configured. */
+export function smtpUrl(): string | null {
+  return process.env.SMTP_URL || null;
+}
+
 export function isLocalMode(): boolean {
   return localStoreUrl() !== null;
 }

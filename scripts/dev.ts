@@ -19,6 +19,9 @@ if (!realShopify) {
   env.LOCAL_STORE_PORT = new URL(env.LOCAL_STORE_URL).port;
   // The local store accepts calls to the app's own loopback addresses from HTTP actions.
   env.HTTP_ACTION_ALLOWED_HOSTS ||= "127.0.0.1,localhost";
+  // The local store's mail catcher receives what the email action sends.
+  env.LOCAL_STORE_SMTP_PORT ||= "3025";
+  env.SMTP_URL ||= `smtp://127.0.0.1:${env.LOCAL_STORE_SMTP_PORT}`;
 }
 Object.assign(process.env, env);
 
@@ -36,3 +39,4 @@ await waitForUrl(`http://localhost:${port}/health`);
 
 const openUrl = realShopify ? "the preview URL printed by `shopify app dev`" : `http://localhost:${port}/local/login`;
 console.log(`\n  Hookline is running. Open ${openUrl}\n`);
+if (!realShopify) console.log(`  Local store (orders, customers, webhooks, mail): ${env.LOCAL_STORE_URL}/_local/\n`);

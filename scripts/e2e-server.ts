@@ -6,6 +6,8 @@ import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const port = Number(process.env.E2E_PORT || 3100);
 const storePort = Number(process.env.E2E_LOCAL_STORE_PORT || 3101);
+// The store's mail catcher: 1000 above the store's port unless given (3101 -> 4101).
+const smtpPort = Number(process.env.E2E_LOCAL_STORE_SMTP_PORT || storePort + 1000);
 
 mkdirSync("tests/output", { recursive: true });
 const dbFile = "tests/output/e2e.sqlite";
@@ -19,6 +21,10 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: `file:./${dbFile}`,
   LOCAL_STORE_URL: `http://127.0.0.1:${storePort}`,
   LOCAL_STORE_PORT: String(storePort),
+  LOCAL_STORE_SMTP_PORT: String(smtpPort),
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  // Webhook retries in seconds rather than minutes, so a test can watch one.
+  LOCAL_STORE_WEBHOOK_TIME_SCALE: process.env.LOCAL_STORE_WEBHOOK_TIME_SCALE || "0.01",
   SHOPIFY_APP_URL: `http://localhost:${port}`,
   HOOKLINE_QUEUE_PREFIX: `hookline-e2e-${Date.now()}`,
   HTTP_ACTION_ALLOWED_HOSTS: "127.0.0.1,localhost",

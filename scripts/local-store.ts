@@ -1,37 +1,262 @@
-// Starts the local development store (a stand-in for the Shopify Admin API; see
-// docs/decisions/0002-local-development-store.md). Run with `npx tsx scripts/local-store.ts`.
-// LOCAL_STORE_PORT (default 3001), LOCAL_STORE_HOST (default 127.0.0.1),
-// LOCAL_STORE_BUCKET_SIZE and LOCAL_STORE_RESTORE_RATE (throttling) configure it.
+// The local development store (a stand-in for Shopify; see docs/decisions/0002-local-development-store.md).
+//   npm run -s local-store                      starts it (HTTP on LOCAL_STORE_PORT, mail catcher on LOCAL_STORE_SMTP_PORT)
+//   npm run -s local-store -- <command> ...     changes a running store over HTTP, like a merchant in Shopify admin:
+//     order create --customer 1001 [--variant 8001] [--quantity 2] [--pending] [--tags a,b]
+//     customer tag 1001 --add vip [--remove old]        customer create --email x@y.z [--first-name X]
+//     product create --title Mug    inventory adjust --variant 8001 --delta -1    app uninstall | install
+//   `npm run -s local-store -- --help` lists every command.
+import { Command } from "commander";
+import { localStoreSmtpPort } from "../app/config.server";
 import { createLocalStore } from "../app/local-store";
 
 const port = Number(process.env.LOCAL_STORE_PORT || 3001);
 const host = process.env.LOCAL_STORE_HOST || "127.0.0.1";
+const defaultStoreUrl = process.env.LOCAL_STORE_URL || `http://127.0.0.1:${port}`;
 
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`LOCAL_STORE_PORT must be a port number, got ${JSON.stringify(process.env.LOCAL_STORE_PORT)}`);
-  process.exit(1);
-}
-
-let store: ReturnType<typeof createLocalStore>;
-try {
-  store = createLocalStore();
-} catch (error) {
-  console.error(`Local development store: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
-
-store.listen(port, host).then(
-  (url) => console.log(`Local development store listening on ${url}`),
-  (error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === "EADDRINUSE" ? `port ${port} is already in use (set LOCAL_STORE_PORT)` : error.message;
-    console.error(`Local development store could not start: ${reason}`);
+function serve(): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`LOCAL_STORE_PORT must be a port number, got ${JSON.stringify(process.env.LOCAL_STORE_PORT)}`);
     process.exit(1);
-  },
-);
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    store.close().finally(() => process.exit(0));
-  });
+  }
+  let store: ReturnType<typeof createLocalStore>;
+  try {
+    store = createLocalStore({ smtpPort: localStoreSmtpPort() });
+  } catch (error) {
+    console.error(`Local development store: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  store.listen(port, host).then(
+    (url) => {
+      console.log(`Local development store listening on ${url} (developer page: ${url}/_local/)`);
+      console.log(`Mail catcher (SMTP) on ${host}:${store.mail?.port}; messages at ${url}/_local/mail/view`);
+    },
+    (error: NodeJS.ErrnoException & { port?: number }) => {
+      const reason =
+        error.code === "EADDRINUSE"
+          ? `port ${error.port ?? port} is already in use (set LOCAL_STORE_PORT or LOCAL_STORE_SMTP_PORT)`
+          : error.message;
+      console.error(`Local development store could not start: ${reason}`);
+      process.exit(1);
+    },
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      store.close().finally(() => process.exit(0));
+    });
+  }
 }
+
+// ---- client commands -------------------------------------------------------------------------
+
+interface GlobalOptions {
+  shop: string;
+  store: string;
+}
+
+const program = new Command()
+  .name("local-store")
+  .description("Start the local development store, or change a running one over HTTP")
+  .option("--shop <domain>", "shop to act on", "demo-store.myshopify.com")
+  .option(
+    "--store <url>",
+    "running store's URL (default LOCAL_STORE_URL or http://127.0.0.1:LOCAL_STORE_PORT)",
+    defaultStoreUrl,
+  )
+  .showHelpAfterError();
+
+async function call(method: string, path: string, body?: unknown): Promise<void> {
+  const { store, shop } = program.opts<GlobalOptions>();
+  const url = `${store.replace(/\/+$/, "")}${path.replace("{shop}", encodeURIComponent(shop))}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    console.error(
+      `Cannot reach the local store at ${store} (${(error as Error).message}). Is it running (npm run local-store)?`,
+    );
+    process.exit(1);
+  }
+  const text = await response.text();
+  let printed = text;
+  try {
+    printed = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: print as is
+  }
+  if (!response.ok) {
+    console.error(`${response.status} ${response.statusText}\n${printed}`);
+    process.exit(1);
+  }
+  console.log(printed);
+}
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+program.command("serve", { isDefault: true }).description("start the store (the default)").action(serve);
+
+const customer = program.command("customer").description("customers");
+customer.command("list").action(() => call("GET", "/_local/shops/{shop}/customers"));
+customer
+  .command("show <id>")
+  .description("a customer with metafields and orders")
+  .action((id: string) => call("GET", `/_local/shops/{shop}/customers/${id}`));
+customer
+  .command("create")
+  .option("--email <email>")
+  .option("--first-name <name>")
+  .option("--last-name <name>")
+  .option("--tags <tags>", "comma separated", list)
+  .action((options: { email?: string; firstName?: string; lastName?: string; tags?: string[] }) =>
+    call("POST", "/_local/shops/{shop}/customers", options),
+  );
+customer
+  .command("update <id>")
+  .option("--email <email>")
+  .option("--first-name <name>")
+  .option("--last-name <name>")
+  .option("--note <note>")
+  .action((id: string, options: Record<string, string>) =>
+    call("POST", `/_local/shops/{shop}/customers/${id}`, options),
+  );
+customer
+  .command("tag <id>")
+  .description("add or remove tags (customers/update and customer.tags_added/removed)")
+  .option("--add <tags>", "comma separated", list)
+  .option("--remove <tags>", "comma separated", list)
+  .action((id: string, options: { add?: string[]; remove?: string[] }) =>
+    call("POST", `/_local/shops/{shop}/customers/${id}/tags`, options),
+  );
+customer
+  .command("metafield <id>")
+  .requiredOption("--namespace <namespace>")
+  .requiredOption("--key <key>")
+  .requiredOption("--value <value>")
+  .option("--type <type>", "metafield type", "single_line_text_field")
+  .action((id: string, options: Record<string, string>) =>
+    call("POST", `/_local/shops/{shop}/customers/${id}/metafields`, options),
+  );
+customer.command("delete <id>").action((id: string) => call("DELETE", `/_local/shops/{shop}/customers/${id}`));
+
+const order = program.command("order").description("orders");
+order.command("list").action(() => call("GET", "/_local/shops/{shop}/orders"));
+order
+  .command("create")
+  .description("orders/create (and orders/paid unless --pending)")
+  .option("--customer <id>", "customer id, e.g. 1001")
+  .option("--variant <id>", "variant id (default: the first product's first variant)")
+  .option("--quantity <n>", "quantity", (value) => Number(value), 1)
+  .option("--pending", "create it unpaid")
+  .option("--tags <tags>", "comma separated", list)
+  .action((options: { customer?: string; variant?: string; quantity: number; pending?: boolean; tags?: string[] }) =>
+    call("POST", "/_local/shops/{shop}/orders", {
+      customer: options.customer,
+      ...(options.variant ? { lineItems: [{ variantId: options.variant, quantity: options.quantity }] } : {}),
+      financialStatus: options.pending ? "pending" : "paid",
+      tags: options.tags,
+    }),
+  );
+order.command("paid <id>").action((id: string) => call("POST", `/_local/shops/{shop}/orders/${id}/paid`, {}));
+order
+  .command("cancel <id>")
+  .option("--reason <reason>", "CUSTOMER, DECLINED, FRAUD, INVENTORY, OTHER or STAFF", "OTHER")
+  .action((id: string, options: { reason: string }) =>
+    call("POST", `/_local/shops/{shop}/orders/${id}/cancel`, options),
+  );
+order
+  .command("tag <id>")
+  .option("--add <tags>", "comma separated", list)
+  .option("--remove <tags>", "comma separated", list)
+  .action((id: string, options: { add?: string[]; remove?: string[] }) =>
+    call("POST", `/_local/shops/{shop}/orders/${id}/tags`, options),
+  );
+order.command("delete <id>").action((id: string) => call("DELETE", `/_local/shops/{shop}/orders/${id}`));
+
+const draft = program.command("draft-order").description("draft orders");
+draft.command("list").action(() => call("GET", "/_local/shops/{shop}/draft-orders"));
+draft
+  .command("create")
+  .option("--customer <id>")
+  .option("--variant <id>")
+  .option("--quantity <n>", "quantity", (value) => Number(value), 1)
+  .action((options: { customer?: string; variant?: string; quantity: number }) =>
+    call("POST", "/_local/shops/{shop}/draft-orders", {
+      customer: options.customer,
+      ...(options.variant ? { lineItems: [{ variantId: options.variant, quantity: options.quantity }] } : {}),
+    }),
+  );
+draft
+  .command("complete <id>")
+  .action((id: string) => call("POST", `/_local/shops/{shop}/draft-orders/${id}/complete`, {}));
+
+const product = program.command("product").description("products");
+product.command("list").action(() => call("GET", "/_local/shops/{shop}/products"));
+product
+  .command("create")
+  .requiredOption("--title <title>")
+  .option("--tags <tags>", "comma separated", list)
+  .action((options: { title: string; tags?: string[] }) => call("POST", "/_local/shops/{shop}/products", options));
+product
+  .command("update <id>")
+  .option("--title <title>")
+  .option("--tags <tags>", "comma separated", list)
+  .action((id: string, options: { title?: string; tags?: string[] }) =>
+    call("POST", `/_local/shops/{shop}/products/${id}`, options),
+  );
+product.command("delete <id>").action((id: string) => call("DELETE", `/_local/shops/{shop}/products/${id}`));
+
+program
+  .command("inventory")
+  .description("inventory_levels/update")
+  .command("adjust")
+  .requiredOption("--variant <id>")
+  .requiredOption("--delta <n>", "change in the available quantity", (value) => Number(value))
+  .action((options: { variant: string; delta: number }) =>
+    call("POST", "/_local/shops/{shop}/inventory", { variantId: options.variant, delta: options.delta }),
+  );
+
+const app = program.command("app").description("the app's installation on the shop");
+app
+  .command("uninstall")
+  .description("app/uninstalled")
+  .action(() => call("POST", "/_local/shops/{shop}/uninstall"));
+app.command("install").action(() => call("POST", "/_local/shops/{shop}/install"));
+app
+  .command("scopes")
+  .description("show, grant or revoke optional scopes (app/scopes_update)")
+  .option("--grant <scopes>", "comma separated", list)
+  .option("--revoke <scopes>", "comma separated", list)
+  .action((options: { grant?: string[]; revoke?: string[] }) =>
+    options.grant || options.revoke
+      ? call("POST", "/_local/shops/{shop}/scopes", options)
+      : call("GET", "/_local/shops/{shop}/scopes"),
+  );
+
+const webhooks = program.command("webhooks").description("the app's webhook subscriptions and deliveries");
+webhooks.command("subscriptions").action(() => call("GET", "/_local/shops/{shop}/webhook-subscriptions"));
+webhooks
+  .command("deliveries")
+  .option("--topic <topic>")
+  .action((options: { topic?: string }) =>
+    call(
+      "GET",
+      `/_local/webhooks/deliveries?shop={shop}${options.topic ? `&topic=${encodeURIComponent(options.topic)}` : ""}`,
+    ),
+  );
+
+program
+  .command("mail")
+  .description("messages caught by the mail catcher")
+  .option("--to <address>")
+  .action((options: { to?: string }) =>
+    call("GET", `/_local/mail${options.to ? `?to=${encodeURIComponent(options.to)}` : ""}`),
+  );
+
+await program.parseAsync(process.argv);

@@ -141,7 +141,8 @@ export class AccessTokens {
 export interface TokenExchangeConfig {
   apiKey: string;
   apiSecret: string;
-  scopes: string;
+  /** The scopes the shop has granted, comma separated (as the `scope` field of the answer). */
+  scopes: (shop: string) => string;
   tokens: AccessTokens;
   nowMs: () => number;
   /** The shop's owner, reported as the associated user of online tokens. */
@@ -224,9 +225,9 @@ export function answerAccessTokenRequest(
       status: 200,
       body: {
         access_token: config.tokens.issueExpiring(shop, "shpua", ONLINE_TOKEN_SECONDS),
-        scope: config.scopes,
+        scope: config.scopes(shop),
         expires_in: ONLINE_TOKEN_SECONDS,
-        associated_user_scope: config.scopes,
+        associated_user_scope: config.scopes(shop),
         session: check.payload.sid ?? null,
         associated_user: {
           id: Number.isSafeInteger(userId) ? userId : 1,
@@ -242,13 +243,13 @@ export function answerAccessTokenRequest(
     };
   }
   if (text("expiring") === "1") return { status: 200, body: expiringOfflineBody(config, shop) };
-  return { status: 200, body: { access_token: config.tokens.offlineToken(shop), scope: config.scopes } };
+  return { status: 200, body: { access_token: config.tokens.offlineToken(shop), scope: config.scopes(shop) } };
 }
 
 function expiringOfflineBody(config: TokenExchangeConfig, shop: string): Record<string, unknown> {
   return {
     access_token: config.tokens.issueExpiring(shop, "shpat", EXPIRING_OFFLINE_TOKEN_SECONDS),
-    scope: config.scopes,
+    scope: config.scopes(shop),
     expires_in: EXPIRING_OFFLINE_TOKEN_SECONDS,
     refresh_token: config.tokens.issueRefreshToken(shop),
     refresh_token_expires_in: REFRESH_TOKEN_SECONDS,

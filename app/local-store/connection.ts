@@ -105,53 +105,63 @@ function matchesValue(candidate: string | null, wanted: string): boolean {
   return pattern.endsWith("*") ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
 }
 
+/** How one resource answers a search: `field:value` lookups, and the texts bare words search. */
+export interface SearchFields<T> {
+  fields: Record<string, (item: T) => string | number | boolean | null | readonly string[]>;
+  words: (item: T) => (string | null)[];
+}
+
 /**
- * Filters customers with Shopify's search syntax, simplified: terms are ANDed; `field:value`
- * for email, first_name, last_name, tag, id, with a trailing `*` for prefix matches and a leading
- * `-` to negate; bare words match a name or email containing them. Unknown fields are ignored,
- * as Shopify ignores filters it does not know.
+ * Filters with Shopify's search syntax, simplified: terms are ANDed; `field:value` for the fields
+ * the resource names, with a trailing `*` for prefix matches and a leading `-` to negate; bare
+ * words match any of the resource's texts containing them. Unknown fields are ignored, as Shopify
+ * ignores filters it does not know.
  */
-export function filterCustomers(customers: LocalCustomer[], query: string | null | undefined): LocalCustomer[] {
-  if (query == null || query.trim() === "") return customers;
-  const predicates: ((customer: LocalCustomer) => boolean)[] = [];
+export function filterBySearch<T>(items: T[], query: string | null | undefined, search: SearchFields<T>): T[] {
+  if (query == null || query.trim() === "") return items;
+  const predicates: ((item: T) => boolean)[] = [];
   for (const rawTerm of searchTerms(query)) {
     const negate = rawTerm.startsWith("-");
     const term = negate ? rawTerm.slice(1) : rawTerm;
     const separator = term.indexOf(":");
-    let predicate: ((customer: LocalCustomer) => boolean) | null;
+    let predicate: ((item: T) => boolean) | null = null;
     if (separator > 0) {
-      const field = term.slice(0, separator).toLowerCase();
+      const read = search.fields[term.slice(0, separator).toLowerCase()];
       const value = unquote(term.slice(separator + 1));
-      switch (field) {
-        case "email":
-          predicate = (customer) => matchesValue(customer.email, value);
-          break;
-        case "first_name":
-          predicate = (customer) => matchesValue(customer.firstName, value);
-          break;
-        case "last_name":
-          predicate = (customer) => matchesValue(customer.lastName, value);
-          break;
-        case "tag":
-          predicate = (customer) => customer.tags.some((tag) => matchesValue(tag, value));
-          break;
-        case "id":
-          predicate = (customer) => String(customer.id) === value.replace(/^gid:\/\/shopify\/Customer\//, "");
-          break;
-        default:
-          predicate = null;
+      if (read) {
+        predicate = (item) => {
+          const found = read(item);
+          if (Array.isArray(found)) return found.some((candidate) => matchesValue(candidate, value));
+          return matchesValue(
+            found === null ? null : String(found),
+            value.replace(/^gid:\/\/shopify\/[A-Za-z]+\//, ""),
+          );
+        };
       }
     } else {
       const word = unquote(term).toLowerCase();
-      predicate = (customer) =>
-        [customer.firstName, customer.lastName, customer.email].some(
-          (text) => text !== null && text.toLowerCase().includes(word),
-        );
+      predicate = (item) => search.words(item).some((text) => text !== null && text.toLowerCase().includes(word));
     }
     if (predicate) {
       const base = predicate;
-      predicates.push(negate ? (customer) => !base(customer) : base);
+      predicates.push(negate ? (item) => !base(item) : base);
     }
   }
-  return customers.filter((customer) => predicates.every((predicate) => predicate(customer)));
+  return items.filter((item) => predicates.every((predicate) => predicate(item)));
+}
+
+export const CUSTOMER_SEARCH: SearchFields<LocalCustomer> = {
+  fields: {
+    email: (customer) => customer.email,
+    first_name: (customer) => customer.firstName,
+    last_name: (customer) => customer.lastName,
+    phone: (customer) => customer.phone,
+    tag: (customer) => customer.tags,
+    id: (customer) => customer.id,
+  },
+  words: (customer) => [customer.firstName, customer.lastName, customer.email],
+};
+
+export function filterCustomers(customers: LocalCustomer[], query: string | null | undefined): LocalCustomer[] {
+  return filterBySearch(customers, query, CUSTOMER_SEARCH);
 }

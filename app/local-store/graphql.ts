@@ -59,6 +59,7 @@ export interface GraphqlExecutionOptions {
   throttle: Throttle;
   shop: string;
   maxQueryCost?: number;
+  apiKey?: string;
 }
 
 function costExtension(
@@ -251,7 +252,7 @@ export async function executeAdminGraphql(
     };
   }
 
-  const context: ResolverContext = { state, shop };
+  const context: ResolverContext = { state, shop, apiKey: options.apiKey };
   const result = await execute({
     schema,
     document,

@@ -4,6 +4,14 @@
 // field that the real schema accepts is refused before execution with a clear error.
 import { GraphQLError } from "graphql";
 import { filterCustomers, paginate, type ConnectionArgs } from "./connection";
+import { APP_SUPPORTED_FIELDS, appRootFields, withAccessScopes } from "./resolvers-app";
+import {
+  COMMERCE_SUPPORTED_FIELDS,
+  commerceRootFields,
+  draftOrderView,
+  orderView,
+  productView,
+} from "./resolvers-commerce";
 import { metafieldJsonValue, metafieldTypeCategory } from "./metafield-types";
 import {
   customerGid,
@@ -17,19 +25,68 @@ import {
   type MetafieldDefinitionInput,
   type MetafieldIdentifierInput,
   type MetafieldsSetInput,
+  type NewCustomerInput,
   type UserError,
 } from "./state";
 
 export interface ResolverContext {
   state: LocalStoreState;
   shop: string;
+  /** The app's API key (currentAppInstallation.app.apiKey). */
+  apiKey?: string;
 }
 
 const fields = (...names: string[]) => new Set(names);
 
 export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
-  QueryRoot: fields("shop", "customer", "customers", "metafieldDefinitions"),
-  Mutation: fields("metafieldsSet", "metafieldsDelete", "metafieldDefinitionCreate"),
+  QueryRoot: fields(
+    "shop",
+    "customer",
+    "customers",
+    "metafieldDefinitions",
+    "product",
+    "products",
+    "productVariant",
+    "inventoryItem",
+    "location",
+    "locations",
+    "order",
+    "orders",
+    "draftOrder",
+    "draftOrders",
+    "webhookSubscriptions",
+    "webhookSubscription",
+    "currentAppInstallation",
+  ),
+  Mutation: fields(
+    "webhookSubscriptionCreate",
+    "webhookSubscriptionUpdate",
+    "webhookSubscriptionDelete",
+    "appRevokeAccessScopes",
+    "metafieldsSet",
+    "metafieldsDelete",
+    "metafieldDefinitionCreate",
+    "customerCreate",
+    "customerUpdate",
+    "customerDelete",
+    "tagsAdd",
+    "tagsRemove",
+    "productCreate",
+    "productUpdate",
+    "productDelete",
+    "productVariantsBulkCreate",
+    "productVariantsBulkUpdate",
+    "inventoryAdjustQuantities",
+    "orderCreate",
+    "orderUpdate",
+    "orderMarkAsPaid",
+    "orderCancel",
+    "orderDelete",
+    "draftOrderCreate",
+    "draftOrderUpdate",
+    "draftOrderDelete",
+    "draftOrderComplete",
+  ),
   Shop: fields(
     "id",
     "name",
@@ -61,6 +118,7 @@ export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
     "lastName",
     "displayName",
     "email",
+    "phone",
     "defaultEmailAddress",
     "tags",
     "note",
@@ -74,6 +132,7 @@ export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
     "updatedAt",
     "metafield",
     "metafields",
+    "orders",
   ),
   CustomerEmailAddress: fields("emailAddress", "validFormat", "marketingState"),
   CustomerConnection: fields("edges", "nodes", "pageInfo"),
@@ -125,6 +184,8 @@ export const SUPPORTED_FIELDS: Record<string, Set<string>> = {
   HasMetafields: fields("metafield", "metafields"),
   Node: fields("id"),
   DisplayableError: fields("field", "message"),
+  ...COMMERCE_SUPPORTED_FIELDS,
+  ...APP_SUPPORTED_FIELDS,
 };
 
 export function isSupportedField(typeName: string, fieldName: string): boolean {
@@ -171,7 +232,7 @@ function shopView(shop: LocalShop) {
 
 type MetafieldsArgs = ConnectionArgs & { namespace?: string | null; keys?: string[] | null };
 
-function customerView(customer: LocalCustomer) {
+export function customerView(customer: LocalCustomer) {
   const gid = customerGid(customer.id);
   const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || "";
   return {
@@ -182,6 +243,7 @@ function customerView(customer: LocalCustomer) {
     lastName: customer.lastName,
     displayName,
     email: customer.email,
+    phone: customer.phone,
     defaultEmailAddress: customer.email
       ? { emailAddress: customer.email, validFormat: true, marketingState: "NOT_SUBSCRIBED" }
       : null,
@@ -189,10 +251,17 @@ function customerView(customer: LocalCustomer) {
     note: customer.note,
     state: "DISABLED",
     verifiedEmail: customer.email !== null,
-    taxExempt: false,
+    taxExempt: customer.taxExempt,
     locale: "en",
-    numberOfOrders: "0",
-    canDelete: true,
+    numberOfOrders: (_args: unknown, ctx: ResolverContext) =>
+      String(ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id).length),
+    canDelete: (_args: unknown, ctx: ResolverContext) =>
+      ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id).length === 0,
+    orders: (args: ConnectionArgs, ctx: ResolverContext) =>
+      mapConnection(
+        paginate(ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id), args, (order) => order.id),
+        (order) => orderView(order, ctx),
+      ),
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
     metafield: (args: { namespace?: string | null; key: string }, ctx: ResolverContext) => {
@@ -260,7 +329,7 @@ function definitionView(definition: LocalMetafieldDefinition) {
   };
 }
 
-function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (item: T) => V) {
+export function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (item: T) => V) {
   return {
     edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
     nodes: connection.nodes.map(view),
@@ -268,7 +337,7 @@ function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (
   };
 }
 
-function userErrorView(error: UserError) {
+export function userErrorView(error: UserError) {
   return {
     field: error.field,
     message: error.message,
@@ -278,7 +347,29 @@ function userErrorView(error: UserError) {
 }
 
 /** Root value for graphql's execute: QueryRoot and Mutation fields side by side. */
-export const rootValue = {
+export const rootValue = withAccessScopes({
+  ...commerceRootFields,
+  ...appRootFields,
+  customerCreate: (args: { input: NewCustomerInput }, ctx: ResolverContext) => {
+    const result = ctx.state.createCustomer(ctx.shop, args.input);
+    return {
+      customer: result.customer ? customerView(result.customer) : null,
+      userErrors: result.userErrors.map(userErrorView),
+    };
+  },
+  customerUpdate: (args: { input: NewCustomerInput }, ctx: ResolverContext) => {
+    const result = ctx.state.updateCustomer(ctx.shop, args.input);
+    return {
+      customer: result.customer ? customerView(result.customer) : null,
+      userErrors: result.userErrors.map(userErrorView),
+    };
+  },
+  customerDelete: (args: { input: { id: string } }, ctx: ResolverContext) => {
+    const result = ctx.state.deleteCustomer(ctx.shop, args.input.id);
+    return { deletedCustomerId: result.deletedCustomerId, userErrors: result.userErrors.map(userErrorView) };
+  },
+  tagsAdd: (args: { id: string; tags: string[] }, ctx: ResolverContext) => changeTags(args, ctx, true),
+  tagsRemove: (args: { id: string; tags: string[] }, ctx: ResolverContext) => changeTags(args, ctx, false),
   shop: (_args: unknown, ctx: ResolverContext) => {
     const shop = ctx.state.getShop(ctx.shop);
     if (!shop) throw new GraphQLError("Shop not found", { extensions: { code: "NOT_FOUND" } });
@@ -326,7 +417,29 @@ export const rootValue = {
       userErrors: result.userErrors.map(userErrorView),
     };
   },
-};
+});
+
+/** tagsAdd / tagsRemove: customers, orders, products and draft orders (the taggable resources the store holds). */
+function changeTags(args: { id: string; tags: string[] }, ctx: ResolverContext, add: boolean) {
+  const customerId = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(args.id);
+  if (customerId) {
+    const customer = ctx.state.changeCustomerTags(ctx.shop, Number(customerId[1]), args.tags, add);
+    return customer
+      ? { node: customerView(customer), userErrors: [] }
+      : { node: null, userErrors: [{ field: ["id"], message: "Customer does not exist" }] };
+  }
+  const changed = ctx.state.commerce.changeTags(ctx.shop, args.id, args.tags, add);
+  if (!changed)
+    return { node: null, userErrors: [{ field: ["id"], message: "Resource does not exist or cannot be tagged" }] };
+  const commerce = ctx.state.commerce;
+  const node =
+    changed.typename === "Order"
+      ? orderView(commerce.getOrder(ctx.shop, changed.id)!, ctx)
+      : changed.typename === "Product"
+        ? productView(commerce.getProduct(ctx.shop, changed.id)!, ctx)
+        : draftOrderView(commerce.getDraftOrder(ctx.shop, changed.id)!, ctx);
+  return { node, userErrors: [] };
+}
 
 // Kept for callers that want a customer view outside GraphQL (the /_local endpoints).
 export function customerSummary(customer: LocalCustomer) {

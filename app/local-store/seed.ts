@@ -14,6 +14,39 @@ export interface SeedShop {
   planName: string;
   createdAt: string;
   customers: SeedCustomer[];
+  /** The shop's one location (inventory levels live there). */
+  location: SeedLocation;
+  products: SeedProduct[];
+  orders: SeedOrder[];
+}
+
+export interface SeedLocation {
+  id: number;
+  name: string;
+  createdAt: string;
+}
+
+export interface SeedProduct {
+  id: number;
+  title: string;
+  handle: string;
+  descriptionHtml: string;
+  vendor: string;
+  productType: string;
+  status: "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
+  tags: string[];
+  createdAt: string;
+  options: { id: number; name: string; values: string[] }[];
+  variants: { id: number; inventoryItemId: number; options: string[]; price: string; sku: string; available: number }[];
+}
+
+export interface SeedOrder {
+  id: number;
+  customerId: number;
+  lineItems: { variantId: number; quantity: number }[];
+  financialStatus: "paid" | "pending";
+  tags: string[];
+  createdAt: string;
 }
 
 export interface SeedCustomer {
@@ -40,6 +73,61 @@ export const SEED_SHOPS: readonly SeedShop[] = [
     timezoneOffsetMinutes: -300,
     planName: "Development",
     createdAt: "2025-01-02T09:00:00Z",
+    location: { id: 6001, name: "Demo Warehouse", createdAt: "2025-01-02T09:00:00Z" },
+    products: [
+      {
+        id: 7001,
+        title: "Hookline T-Shirt",
+        handle: "hookline-t-shirt",
+        descriptionHtml: "<p>Soft cotton tee.</p>",
+        vendor: "Demo Store",
+        productType: "Apparel",
+        status: "ACTIVE",
+        tags: ["apparel"],
+        createdAt: "2025-01-05T10:00:00Z",
+        options: [{ id: 7101, name: "Size", values: ["Small", "Large"] }],
+        variants: [
+          { id: 8001, inventoryItemId: 9001, options: ["Small"], price: "19.00", sku: "TEE-S", available: 10 },
+          { id: 8002, inventoryItemId: 9002, options: ["Large"], price: "21.00", sku: "TEE-L", available: 4 },
+        ],
+      },
+      {
+        id: 7002,
+        title: "Gift Card Sleeve",
+        handle: "gift-card-sleeve",
+        descriptionHtml: "",
+        vendor: "Demo Store",
+        productType: "Accessories",
+        status: "ACTIVE",
+        tags: [],
+        createdAt: "2025-01-06T10:00:00Z",
+        options: [{ id: 7102, name: "Title", values: ["Default Title"] }],
+        variants: [
+          { id: 8003, inventoryItemId: 9003, options: ["Default Title"], price: "5.00", sku: "SLEEVE", available: 100 },
+        ],
+      },
+    ],
+    orders: [
+      {
+        id: 5001,
+        customerId: 1001,
+        lineItems: [{ variantId: 8001, quantity: 2 }],
+        financialStatus: "paid",
+        tags: [],
+        createdAt: "2025-02-01T12:00:00Z",
+      },
+      {
+        id: 5002,
+        customerId: 1002,
+        lineItems: [
+          { variantId: 8002, quantity: 1 },
+          { variantId: 8003, quantity: 1 },
+        ],
+        financialStatus: "pending",
+        tags: ["wholesale"],
+        createdAt: "2025-02-02T12:00:00Z",
+      },
+    ],
     customers: [
       {
         id: 1001,
@@ -101,6 +189,25 @@ export const SEED_SHOPS: readonly SeedShop[] = [
     timezoneOffsetMinutes: 60,
     planName: "Development",
     createdAt: "2025-02-01T09:00:00Z",
+    location: { id: 6002, name: "Berlin Warehouse", createdAt: "2025-02-01T09:00:00Z" },
+    products: [
+      {
+        id: 7201,
+        title: "Other Mug",
+        handle: "other-mug",
+        descriptionHtml: "",
+        vendor: "Other Store",
+        productType: "Kitchen",
+        status: "ACTIVE",
+        tags: [],
+        createdAt: "2025-02-03T10:00:00Z",
+        options: [{ id: 7202, name: "Title", values: ["Default Title"] }],
+        variants: [
+          { id: 8201, inventoryItemId: 9201, options: ["Default Title"], price: "12.00", sku: "MUG", available: 3 },
+        ],
+      },
+    ],
+    orders: [],
     customers: [
       {
         id: 2001,

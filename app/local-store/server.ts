@@ -1,15 +1,20 @@
 // The local development store's HTTP server (node:http, no framework): the Admin GraphQL API,
 // token exchange, and `/_local/` endpoints for tests and developers to look inside.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { HttpError, mediaType, readBody, requestShop, requireMethod, sendJson, singleHeader } from "./http-util";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { readAppConfig, splitScopes, type LocalAppConfig } from "./app-config";
 import { AccessTokens, answerAccessTokenRequest } from "./auth";
 import { DEFAULT_MAX_QUERY_COST, executeAdminGraphql, type GraphqlRequestBody } from "./graphql";
-import { customerSummary } from "./resolvers";
 import { adminSchemaLoadMs, loadAdminSchema, SCHEMA_API_VERSION } from "./schema";
 import { LocalStoreState } from "./state";
 import { handleStorefrontRequest } from "./storefront/preview";
 import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, positiveNumberFromEnv, Throttle } from "./throttle";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
+import { handleLocalApi } from "./local-api";
+import { MailCatcher } from "./mail/catcher";
+import { renderMailPage, renderStorePage } from "./local-page";
 
 export const DEFAULT_LOCAL_API_KEY = "hookline-local-api-key";
 export const DEFAULT_LOCAL_API_SECRET = "hookline-local-api-secret";
@@ -36,6 +41,18 @@ export interface LocalStoreOptions {
   now?: () => number;
   /** Numeric app id for the app-reserved metafield namespace `app--<id>` (default 1). */
   appId?: number;
+  /** The app's configuration (optional scopes, app-wide webhook subscriptions). Default: ./shopify.app.toml. */
+  appConfig?: LocalAppConfig;
+  /** Optional scopes the app may request. Default: `optional_scopes` of the app configuration. */
+  optionalScopes?: string[];
+  /** Where relative webhook uris of the app configuration point. Default: SHOPIFY_APP_URL. */
+  appUrl?: string | null;
+  /** Multiplies webhook retry delays (1 = Shopify's). Default: LOCAL_STORE_WEBHOOK_TIME_SCALE, else 1. */
+  webhookTimeScale?: number;
+  /** How long a webhook delivery may take before it counts as failed (Shopify: 5 s). */
+  webhookTimeoutMs?: number;
+  /** Port of the mail catcher (SMTP) started by listen(); 0 picks a free one; undefined: none. */
+  smtpPort?: number;
 }
 
 export interface LocalStore {
@@ -43,6 +60,10 @@ export interface LocalStore {
   state: LocalStoreState;
   throttle: Throttle;
   tokens: AccessTokens;
+  /** Webhook deliveries to the app (records, retries). */
+  webhooks: WebhookDispatcher;
+  /** The mail catcher, when smtpPort was given (listening after listen()). */
+  mail: MailCatcher | null;
   apiKey: string;
   apiSecret: string;
   /** Base URL once listening, e.g. http://127.0.0.1:3001; null before. */
@@ -55,72 +76,6 @@ export interface LocalStore {
   reset(): void;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof body === "string" ? body : JSON.stringify(body));
-  }
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(payload),
-    ...headers,
-  });
-  response.end(payload);
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(request.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(
-      new HttpError(413, { errors: `Request body is larger than ${limit} bytes` }, { Connection: "close" }),
-    );
-  }
-  // Reads to the end even when too large (keeping nothing past the limit), so the client gets
-  // the 413 answer instead of a reset connection.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on("end", () => {
-      if (size > limit) reject(new HttpError(413, { errors: `Request body is larger than ${limit} bytes` }));
-      else resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    request.on("error", reject);
-  });
-}
-
-function mediaType(request: IncomingMessage): string {
-  return (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-}
-
-function requireMethod(request: IncomingMessage, allowed: string): void {
-  if (request.method !== allowed) {
-    throw new HttpError(405, { errors: `Method ${request.method} not allowed; use ${allowed}` }, { Allow: allowed });
-  }
-}
-
-/** The shop a request is for: the app's fetch wrapper names it in X-Hookline-Shop, else the Host. */
-function requestShop(request: IncomingMessage): string {
-  const header = request.headers["x-hookline-shop"];
-  const named = (Array.isArray(header) ? header[0] : header) ?? request.headers.host ?? "";
-  return named.trim().toLowerCase().replace(/:\d+$/, "");
-}
-
-function singleHeader(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
   const apiKey = options.apiKey ?? (process.env.SHOPIFY_API_KEY || DEFAULT_LOCAL_API_KEY);
   const apiSecret = options.apiSecret ?? (process.env.SHOPIFY_API_SECRET || DEFAULT_LOCAL_API_SECRET);
@@ -129,7 +84,27 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maxQueryCost = options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST;
 
-  const state = new LocalStoreState({ appId: options.appId, now: () => new Date(nowMs()) });
+  const appConfig = options.appConfig ?? readAppConfig();
+  const state = new LocalStoreState({
+    appId: options.appId,
+    now: () => new Date(nowMs()),
+    requiredScopes: splitScopes(scopes),
+    optionalScopes: options.optionalScopes ?? appConfig.optionalScopes,
+    apiVersion: SCHEMA_API_VERSION,
+  });
+  const webhooks = new WebhookDispatcher({
+    feed: state.changes,
+    subscriptions: state.webhookSubscriptions,
+    appSubscriptions: appConfig.subscriptions,
+    appUrl: options.appUrl !== undefined ? options.appUrl : process.env.SHOPIFY_APP_URL || null,
+    apiSecret,
+    apiVersion: appConfig.webhooksApiVersion ?? SCHEMA_API_VERSION,
+    isInstalled: (shop) => state.installations.isInstalled(shop),
+    timeScale: options.webhookTimeScale ?? positiveNumberFromEnv("LOCAL_STORE_WEBHOOK_TIME_SCALE", 1),
+    timeoutMs: options.webhookTimeoutMs,
+  });
+  state.onReset(() => webhooks.clear());
+  const mail = options.smtpPort === undefined ? null : new MailCatcher();
   const throttle = new Throttle({
     maximumAvailable: options.bucketSize ?? positiveNumberFromEnv("LOCAL_STORE_BUCKET_SIZE", DEFAULT_BUCKET_SIZE),
     restoreRate: options.restoreRate ?? positiveNumberFromEnv("LOCAL_STORE_RESTORE_RATE", DEFAULT_RESTORE_RATE),
@@ -149,6 +124,8 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     const shop = knownShopOrThrow(requestShop(request));
     const token = singleHeader(request, "x-shopify-access-token");
     if (!token || !tokens.isValidFor(shop, token)) throw new HttpError(401, { errors: INVALID_TOKEN_MESSAGE });
+    // An uninstalled app's tokens are revoked.
+    if (!state.installations.isInstalled(shop)) throw new HttpError(401, { errors: INVALID_TOKEN_MESSAGE });
 
     const raw = await readBody(request, bodyLimit);
     let body: GraphqlRequestBody;
@@ -166,7 +143,7 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       }
       body = parsed as GraphqlRequestBody;
     }
-    const result = await executeAdminGraphql({ state, throttle, shop, maxQueryCost }, body);
+    const result = await executeAdminGraphql({ state, throttle, shop, maxQueryCost, apiKey }, body);
     sendJson(response, 200, result, {
       "X-Shopify-API-Version": version === SCHEMA_API_VERSION ? version : SCHEMA_API_VERSION,
       "X-Request-Id": randomUUID(),
@@ -193,7 +170,7 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       {
         apiKey,
         apiSecret,
-        scopes,
+        scopes: (domain) => state.installations.granted(domain).join(","),
         tokens,
         nowMs,
         shopOwner: (domain) => {
@@ -206,10 +183,32 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       shop,
       params,
     );
+    // A successful token exchange is the merchant opening the app: it installs it again if needed.
+    if (answer.status === 200) state.installApp(shop);
     sendJson(response, answer.status, answer.body);
   }
 
-  function handleLocal(request: IncomingMessage, response: ServerResponse, pathname: string): void {
+  function sendHtml(response: ServerResponse, html: string): void {
+    response.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(html),
+      "Cache-Control": "no-store",
+    });
+    response.end(html);
+  }
+
+  async function handleLocal(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
+    if (pathname === "/_local/" || pathname === "/_local") {
+      requireMethod(request, "GET");
+      const shop = new URL(request.url ?? "/", "http://local-store").searchParams.get("shop");
+      sendHtml(response, renderStorePage(state, webhooks, shop?.toLowerCase() ?? null));
+      return;
+    }
+    if (pathname === "/_local/mail/view") {
+      requireMethod(request, "GET");
+      sendHtml(response, renderMailPage(state, mail));
+      return;
+    }
     if (pathname === "/_local/health") {
       requireMethod(request, "GET");
       sendJson(response, 200, {
@@ -231,33 +230,16 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       sendJson(response, 200, { shops: state.shopDomains().map((domain) => state.getShop(domain)) });
       return;
     }
-    const customers = /^\/_local\/shops\/([^/]+)\/customers$/.exec(pathname);
-    if (customers) {
-      requireMethod(request, "GET");
-      const shop = decodeURIComponent(customers[1]).toLowerCase();
-      if (!state.hasShop(shop)) throw new HttpError(404, { error: `Unknown shop ${shop}` });
-      sendJson(response, 200, { shop, customers: state.listCustomers(shop).map(customerSummary) });
-      return;
-    }
-    const metafields = /^\/_local\/shops\/([^/]+)\/customers\/([^/]+)\/metafields$/.exec(pathname);
-    if (metafields) {
-      requireMethod(request, "GET");
-      const shop = decodeURIComponent(metafields[1]).toLowerCase();
-      if (!state.hasShop(shop)) throw new HttpError(404, { error: `Unknown shop ${shop}` });
-      const customer = state.getCustomer(shop, decodeURIComponent(metafields[2]));
-      if (!customer)
-        throw new HttpError(404, { error: `Unknown customer ${decodeURIComponent(metafields[2])} in ${shop}` });
-      sendJson(response, 200, {
-        shop,
-        customer: customerSummary(customer),
-        metafields: state.listMetafields(shop, customer.id).map((metafield) => ({
-          ...metafield,
-          id: `gid://shopify/Metafield/${metafield.id}`,
-        })),
-      });
-      return;
-    }
-    throw new HttpError(404, { error: "Not Found" });
+    const handled = await handleLocalApi(request, response, pathname, {
+      state,
+      webhooks,
+      mail,
+      apiKey,
+      apiSecret,
+      nowMs,
+      bodyLimit,
+    });
+    if (!handled) throw new HttpError(404, { error: "Not Found" });
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -271,7 +253,7 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     if (pathname === "/admin/oauth/access_token") return handleAccessToken(request, response);
     // Storefront preview of the theme app extension (issue 6): see ./storefront/preview.ts.
     if (await handleStorefrontRequest(request, response, { state })) return;
-    if (pathname.startsWith("/_local/")) return handleLocal(request, response, pathname);
+    if (pathname === "/_local" || pathname.startsWith("/_local/")) return handleLocal(request, response, pathname);
     throw new HttpError(404, { errors: "Not Found" });
   }
 
@@ -297,6 +279,8 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     state,
     throttle,
     tokens,
+    webhooks,
+    mail,
     apiKey,
     apiSecret,
     get url() {
@@ -305,17 +289,23 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     listen(port = 0, host = "127.0.0.1") {
       // Build the schema before the first request, so that request is not the slow one.
       loadAdminSchema();
-      return new Promise<string>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as AddressInfo;
-          baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-          resolve(baseUrl);
-        });
-      });
+      const mailReady = mail ? mail.listen(options.smtpPort, host) : Promise.resolve(null);
+      return mailReady.then(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(port, host, () => {
+              server.off("error", reject);
+              const address = server.address() as AddressInfo;
+              baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+              resolve(baseUrl);
+            });
+          }),
+      );
     },
     close() {
+      webhooks.close();
+      void mail?.close();
       return new Promise<void>((resolve, reject) => {
         if (!server.listening) {
           resolve();

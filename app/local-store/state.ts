@@ -2,11 +2,23 @@
 // definitions, plus Shopify's validation for writing them. Every method here is also what the
 // GraphQL resolvers call, so in-process callers (tests, the dev CLI) see exactly what the API sees.
 import { createHash } from "node:crypto";
+import { ChangeFeed } from "./changes";
+import { AppInstallations, scopeAllows } from "./installations";
+import { WebhookSubscriptions } from "./webhooks/subscriptions";
+import { CommerceState, normalizeTags } from "./commerce";
 import { SEED_SHOPS, type SeedShop } from "./seed";
 import { isValidMetafieldType, validateMetafieldValue } from "./metafield-types";
+import { toShopifyDateTime } from "./time";
+import {
+  customerPayload,
+  customerTagsPayload,
+  deletedCustomerPayload,
+  scopesUpdatePayload,
+  shopPayload,
+} from "./webhooks/payloads";
 
-/** A shop as the store holds it: the seed's fields (without its customers) plus updatedAt. */
-export interface LocalShop extends Omit<SeedShop, "customers"> {
+/** A shop as the store holds it: the seed's fields (without its resources) plus updatedAt. */
+export interface LocalShop extends Omit<SeedShop, "customers" | "location" | "products" | "orders"> {
   updatedAt: string;
 }
 
@@ -15,6 +27,8 @@ export interface LocalCustomer {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  phone: string | null;
+  taxExempt: boolean;
   tags: string[];
   note: string | null;
   createdAt: string;
@@ -81,11 +95,15 @@ export interface MetafieldDefinitionInput {
   validations?: { name: string; value?: string | null }[] | null;
 }
 
+/** Shopify's CustomerInput, the fields the store models (`id` only for customerUpdate). */
 export interface NewCustomerInput {
+  id?: string | null;
   firstName?: string | null;
   lastName?: string | null;
   email?: string | null;
-  tags?: string[];
+  phone?: string | null;
+  taxExempt?: boolean | null;
+  tags?: string[] | null;
   note?: string | null;
 }
 
@@ -106,10 +124,7 @@ export function customerGid(id: number): string {
   return `gid://shopify/Customer/${id}`;
 }
 
-/** Shopify's DateTime format: ISO 8601 in UTC without milliseconds. */
-export function toShopifyDateTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+export { toShopifyDateTime };
 
 /** The numeric id in a Customer gid, or null when it is not one. Plain numbers are accepted too. */
 export function parseCustomerId(id: string | number): number | null {
@@ -132,6 +147,12 @@ export interface LocalStoreStateOptions {
   /** Clock for createdAt/updatedAt; tests can pin it. */
   now?: () => Date;
   seed?: readonly SeedShop[];
+  /** Scopes every installation grants (the app's `scopes`). Default: read_customers, write_customers. */
+  requiredScopes?: readonly string[];
+  /** Scopes the app may request later (its `optional_scopes`). */
+  optionalScopes?: readonly string[];
+  /** API version of webhook subscriptions created through the Admin API. */
+  apiVersion?: string;
 }
 
 export class LocalStoreState {
@@ -143,11 +164,45 @@ export class LocalStoreState {
   private nextDefinitionId = 1;
   private nextCustomerId = 10001;
   private resetListeners: (() => void)[] = [];
+  /** Every change Shopify would report by webhook (see ./changes.ts). */
+  readonly changes = new ChangeFeed();
+  /** Products, inventory, orders and draft orders. */
+  readonly commerce: CommerceState;
+  /** The app's installation and granted access scopes on each shop. */
+  readonly installations: AppInstallations;
+  /** Webhook subscriptions the app created through the Admin API. */
+  readonly webhookSubscriptions: WebhookSubscriptions;
 
   constructor(options: LocalStoreStateOptions = {}) {
     this.appId = options.appId ?? 1;
     this.now = options.now ?? (() => new Date());
     this.seed = options.seed ?? SEED_SHOPS;
+    this.commerce = new CommerceState({
+      now: this.now,
+      feed: this.changes,
+      shop: (domain) => this.getShop(domain),
+      customer: (domain, id) => this.getCustomer(domain, id),
+    });
+    this.installations = new AppInstallations(
+      options.requiredScopes ?? ["read_customers", "write_customers"],
+      options.optionalScopes ?? [],
+    );
+    this.installations.onScopesChange(({ shop, previous, current }) => {
+      const shopRecord = this.getShop(shop);
+      if (!shopRecord) return;
+      this.emit(
+        shop,
+        "app/scopes_update",
+        scopesUpdatePayload(shopRecord, previous, current, this.now().toISOString()),
+      );
+    });
+    this.webhookSubscriptions = new WebhookSubscriptions({
+      apiVersion: options.apiVersion ?? "2025-10",
+      now: this.now,
+      allowsTopic: (shop, topic) =>
+        topic.anyOfScopes.length === 0 ||
+        topic.anyOfScopes.some((scope) => scopeAllows(this.installations.granted(shop), scope)),
+    });
     this.reset();
   }
 
@@ -158,10 +213,16 @@ export class LocalStoreState {
     this.nextDefinitionId = 1;
     this.nextCustomerId = 10001;
     for (const seedShop of this.seed) {
-      const { customers, ...shopFields } = seedShop;
+      const { customers, location: _location, products: _products, orders: _orders, ...shopFields } = seedShop;
       const customerMap = new Map<number, LocalCustomer>();
       for (const customer of customers) {
-        customerMap.set(customer.id, { ...customer, tags: [...customer.tags], updatedAt: customer.createdAt });
+        customerMap.set(customer.id, {
+          ...customer,
+          phone: null,
+          taxExempt: false,
+          tags: [...customer.tags],
+          updatedAt: customer.createdAt,
+        });
       }
       this.shops.set(seedShop.domain, {
         shop: { ...shopFields, updatedAt: shopFields.createdAt },
@@ -170,7 +231,31 @@ export class LocalStoreState {
         definitions: [],
       });
     }
+    this.installations?.reset();
+    this.webhookSubscriptions?.reset();
+    this.commerce.reset(
+      this.seed.map((shop) => ({
+        domain: shop.domain,
+        products: shop.products,
+        orders: shop.orders,
+        location: shop.location,
+      })),
+    );
     for (const listener of this.resetListeners) listener();
+  }
+
+  /** The merchant uninstalls the app: app/uninstalled (the shop's REST record), subscriptions removed. */
+  uninstallApp(domain: string): boolean {
+    const shop = this.getShop(domain);
+    if (!shop || !this.installations.uninstall(domain)) return false;
+    this.webhookSubscriptions.deleteAll(domain);
+    this.emit(domain, "app/uninstalled", shopPayload(shop));
+    return true;
+  }
+
+  /** The merchant installs the app again (opening it does): required scopes only. */
+  installApp(domain: string): void {
+    this.installations.install(domain);
   }
 
   /** Called after every reset (the server uses it to refill throttle buckets). */
@@ -210,21 +295,100 @@ export class LocalStoreState {
     return customer ? { ...customer, tags: [...customer.tags] } : null;
   }
 
-  createCustomer(domain: string, input: NewCustomerInput): LocalCustomer {
+  /** customerCreate: needs a name, email or phone; email and phone are unique in a shop. */
+  createCustomer(domain: string, input: NewCustomerInput): { customer: LocalCustomer | null; userErrors: UserError[] } {
     const data = this.requireShop(domain);
+    const email = blankToNull(input.email);
+    const phone = blankToNull(input.phone);
+    const firstName = blankToNull(input.firstName);
+    const lastName = blankToNull(input.lastName);
+    if (email === null && phone === null && firstName === null && lastName === null) {
+      return {
+        customer: null,
+        userErrors: [{ field: null, message: "A name, phone number, or email address must be present" }],
+      };
+    }
+    const problems = this.customerContactProblems(data, email, phone, null);
+    if (problems.length > 0) return { customer: null, userErrors: problems };
     const timestamp = toShopifyDateTime(this.now());
     const customer: LocalCustomer = {
       id: this.nextCustomerId++,
-      firstName: input.firstName ?? null,
-      lastName: input.lastName ?? null,
-      email: input.email ?? null,
-      tags: [...(input.tags ?? [])],
+      firstName,
+      lastName,
+      email,
+      phone,
+      taxExempt: input.taxExempt ?? false,
+      tags: normalizeTags(input.tags ?? []),
       note: input.note ?? null,
       createdAt: timestamp,
       updatedAt: timestamp,
     };
     data.customers.set(customer.id, customer);
-    return { ...customer, tags: [...customer.tags] };
+    this.emitCustomer(domain, "customers/create", customer);
+    if (customer.tags.length > 0) this.emitTags(domain, "customer.tags_added", customer.id, customer.tags);
+    return { customer: cloneCustomer(customer), userErrors: [] };
+  }
+
+  /** customerUpdate: changes what is given; tag changes also send customer.tags_added/removed. */
+  updateCustomer(domain: string, input: NewCustomerInput): { customer: LocalCustomer | null; userErrors: UserError[] } {
+    const data = this.requireShop(domain);
+    const numeric = input.id == null ? null : parseCustomerId(input.id);
+    const customer = numeric === null ? undefined : data.customers.get(numeric);
+    if (!customer) return { customer: null, userErrors: [{ field: ["id"], message: "Customer does not exist" }] };
+    const email = input.email === undefined ? customer.email : blankToNull(input.email);
+    const phone = input.phone === undefined ? customer.phone : blankToNull(input.phone);
+    const problems = this.customerContactProblems(data, email, phone, customer.id);
+    if (problems.length > 0) return { customer: null, userErrors: problems };
+    const before = [...customer.tags];
+    customer.email = email;
+    customer.phone = phone;
+    if (input.firstName !== undefined) customer.firstName = blankToNull(input.firstName);
+    if (input.lastName !== undefined) customer.lastName = blankToNull(input.lastName);
+    if (input.note !== undefined) customer.note = input.note ?? null;
+    if (input.taxExempt != null) customer.taxExempt = input.taxExempt;
+    if (input.tags != null) customer.tags = normalizeTags(input.tags);
+    customer.updatedAt = toShopifyDateTime(this.now());
+    this.emitCustomer(domain, "customers/update", customer);
+    this.emitTagDifference(domain, customer.id, before, customer.tags);
+    return { customer: cloneCustomer(customer), userErrors: [] };
+  }
+
+  /** customerDelete: only customers without orders can be deleted (Customer.canDelete). */
+  deleteCustomer(domain: string, id: string): { deletedCustomerId: string | null; userErrors: UserError[] } {
+    const data = this.requireShop(domain);
+    const numeric = parseCustomerId(id);
+    const customer = numeric === null ? undefined : data.customers.get(numeric);
+    if (!customer)
+      return { deletedCustomerId: null, userErrors: [{ field: ["id"], message: "Customer can't be found" }] };
+    if (this.commerce.ordersOfCustomer(domain, customer.id).length > 0) {
+      return {
+        deletedCustomerId: null,
+        userErrors: [{ field: ["id"], message: "Customer can’t be deleted because they have associated orders" }],
+      };
+    }
+    data.customers.delete(customer.id);
+    const gid = customerGid(customer.id);
+    for (const [key, metafield] of data.metafields) if (metafield.ownerId === gid) data.metafields.delete(key);
+    this.emit(domain, "customers/delete", deletedCustomerPayload(customer));
+    return { deletedCustomerId: gid, userErrors: [] };
+  }
+
+  /** tagsAdd / tagsRemove on a customer: customers/update plus customer.tags_added/removed. */
+  changeCustomerTags(domain: string, id: number, tags: string[], add: boolean): LocalCustomer | null {
+    const customer = this.shops.get(domain)?.customers.get(id);
+    if (!customer) return null;
+    const before = [...customer.tags];
+    const wanted = normalizeTags(tags);
+    if (add) customer.tags = normalizeTags([...customer.tags, ...wanted]);
+    else {
+      const removed = new Set(wanted.map((tag) => tag.toLowerCase()));
+      customer.tags = customer.tags.filter((tag) => !removed.has(tag.toLowerCase()));
+    }
+    if (before.join("\u0000") === customer.tags.join("\u0000")) return cloneCustomer(customer);
+    customer.updatedAt = toShopifyDateTime(this.now());
+    this.emitCustomer(domain, "customers/update", customer);
+    this.emitTagDifference(domain, customer.id, before, customer.tags);
+    return cloneCustomer(customer);
   }
 
   /** Metafields of one owner (Customer gid or numeric customer id), sorted by id. */
@@ -383,6 +547,7 @@ export class LocalStoreState {
     if (userErrors.length > 0) return { metafields: [], userErrors };
 
     const timestamp = toShopifyDateTime(this.now());
+    const changedOwners = new Set<string>();
     const written = planned.map(({ ownerId, namespace, key, type, value }) => {
       const identifier = `${ownerId}|${namespace}|${key}`;
       const existing = data.metafields.get(identifier);
@@ -391,6 +556,7 @@ export class LocalStoreState {
           existing.value = value;
           existing.type = type;
           existing.updatedAt = timestamp;
+          changedOwners.add(ownerId);
         }
         return { ...existing };
       }
@@ -406,8 +572,10 @@ export class LocalStoreState {
         updatedAt: timestamp,
       };
       data.metafields.set(identifier, created);
+      changedOwners.add(ownerId);
       return { ...created };
     });
+    this.customersChangedByMetafields(domain, changedOwners);
     return { metafields: written, userErrors: [] };
   }
 
@@ -418,6 +586,7 @@ export class LocalStoreState {
   ): { deletedMetafields: (MetafieldIdentifierInput | null)[]; userErrors: UserError[] } {
     const data = this.requireShop(domain);
     const userErrors: UserError[] = [];
+    const changedOwners = new Set<string>();
     const deletedMetafields = identifiers.map((identifier, index) => {
       const ownerProblem = this.ownerProblem(data, identifier.ownerId);
       if (ownerProblem) {
@@ -427,8 +596,10 @@ export class LocalStoreState {
       const namespace = this.resolveNamespace(identifier.namespace);
       const mapKey = `${identifier.ownerId}|${namespace}|${identifier.key}`;
       if (!data.metafields.delete(mapKey)) return null;
+      changedOwners.add(identifier.ownerId);
       return { ownerId: identifier.ownerId, namespace, key: identifier.key };
     });
+    this.customersChangedByMetafields(domain, changedOwners);
     return { deletedMetafields, userErrors };
   }
 
@@ -506,6 +677,57 @@ export class LocalStoreState {
     return { createdDefinition: structuredClone(definition), userErrors: [] };
   }
 
+  /** Shopify reports a customer's metafield writes as customers/update (updated_at moves). */
+  private customersChangedByMetafields(domain: string, ownerIds: Set<string>): void {
+    const data = this.shops.get(domain);
+    if (!data) return;
+    for (const ownerId of ownerIds) {
+      const numeric = parseCustomerId(ownerId);
+      const customer = numeric === null ? undefined : data.customers.get(numeric);
+      if (!customer) continue;
+      customer.updatedAt = toShopifyDateTime(this.now());
+      this.emitCustomer(domain, "customers/update", customer);
+    }
+  }
+
+  private customerContactProblems(
+    data: ShopData,
+    email: string | null,
+    phone: string | null,
+    ownId: number | null,
+  ): UserError[] {
+    const problems: UserError[] = [];
+    if (email !== null && !EMAIL.test(email)) problems.push({ field: ["email"], message: "Email is invalid" });
+    const others = [...data.customers.values()].filter((customer) => customer.id !== ownId);
+    if (email !== null && others.some((customer) => customer.email?.toLowerCase() === email.toLowerCase()))
+      problems.push({ field: ["email"], message: "Email has already been taken" });
+    if (phone !== null && others.some((customer) => customer.phone === phone))
+      problems.push({ field: ["phone"], message: "Phone has already been taken" });
+    return problems;
+  }
+
+  private emit(domain: string, topic: string, payload: Record<string, unknown>): void {
+    this.changes.emit({ shop: domain, topic, payload, occurredAt: this.now().toISOString() });
+  }
+
+  private emitCustomer(domain: string, topic: string, customer: LocalCustomer): void {
+    const shop = this.getShop(domain);
+    if (shop) this.emit(domain, topic, customerPayload(customer, shop));
+  }
+
+  private emitTags(domain: string, topic: string, customerId: number, tags: string[]): void {
+    this.emit(domain, topic, customerTagsPayload(customerId, tags, this.now().toISOString()));
+  }
+
+  private emitTagDifference(domain: string, customerId: number, before: string[], after: string[]): void {
+    const lowerBefore = new Set(before.map((tag) => tag.toLowerCase()));
+    const lowerAfter = new Set(after.map((tag) => tag.toLowerCase()));
+    const added = after.filter((tag) => !lowerBefore.has(tag.toLowerCase()));
+    const removed = before.filter((tag) => !lowerAfter.has(tag.toLowerCase()));
+    if (added.length > 0) this.emitTags(domain, "customer.tags_added", customerId, added);
+    if (removed.length > 0) this.emitTags(domain, "customer.tags_removed", customerId, removed);
+  }
+
   private requireShop(domain: string): ShopData {
     const data = this.shops.get(domain);
     if (!data) throw new Error(`Unknown shop ${domain} in the local development store`);
@@ -531,6 +753,18 @@ export class LocalStoreState {
       return `Owner type '${gid[1]}' is not supported by the Hookline local development store.`;
     return data.customers.has(Number(gid[2])) ? null : "Owner does not exist.";
   }
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function blankToNull(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+function cloneCustomer(customer: LocalCustomer): LocalCustomer {
+  return { ...customer, tags: [...customer.tags] };
 }
 
 function identifierProblem(

@@ -75,6 +75,38 @@
     return String(Date.now());
   }
 
+  // App Bridge's scopes API (query / request / revoke), answered by the local development store,
+  // which records the grant and sends app/scopes_update like Shopify. The local merchant accepts.
+  var storeUrl = window.__HOOKLINE_LOCAL_STORE_URL__ || "";
+  function scopesCall(path, body) {
+    if (!storeUrl) return Promise.reject(new Error("The local store URL is unknown (LOCAL_STORE_URL)"));
+    return idToken().then(function (jwt) {
+      return realFetch(storeUrl + "/_local/app-bridge/scopes" + path, {
+        method: body ? "POST" : "GET",
+        headers: body
+          ? { Authorization: "Bearer " + jwt, "Content-Type": "application/json" }
+          : { Authorization: "Bearer " + jwt },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(function (r) {
+        return r.json().then(function (answer) {
+          if (!r.ok) throw new Error(answer.error || "scopes request failed (" + r.status + ")");
+          return answer;
+        });
+      });
+    });
+  }
+  var scopes = {
+    query: function () {
+      return scopesCall("");
+    },
+    request: function (list) {
+      return scopesCall("/request", { scopes: list });
+    },
+    revoke: function (list) {
+      return scopesCall("/revoke", { scopes: list });
+    },
+  };
+
   var style = document.createElement("style");
   style.textContent =
     "ui-nav-menu{display:flex;flex-wrap:wrap;gap:16px;padding:10px 16px;background:#1a1a1a;font:14px system-ui,sans-serif}" +
@@ -86,6 +118,7 @@
     environment: { embedded: true, mobile: false, pos: false },
     idToken: idToken,
     toast: { show: showToast, hide: function () {} },
+    scopes: scopes,
     loading: function () {},
     origin: window.location.origin,
   };

@@ -1,10 +1,13 @@
 // Serves the local App Bridge stub (local mode only).
+import { localStoreUrl } from "../config.server";
 import { assertLocalRoutesEnabled } from "../local/guard.server";
 import stub from "../local/app-bridge-stub.js?raw";
 
 export const loader = async () => {
   assertLocalRoutesEnabled();
-  return new Response(stub, {
+  // The stub's scopes API talks to the local store directly.
+  const prelude = `window.__HOOKLINE_LOCAL_STORE_URL__ = ${JSON.stringify(localStoreUrl() ?? "")};\n`;
+  return new Response(prelude + stub, {
     headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache" },
   });
 };

@@ -1,12 +1,13 @@
 // Dispatches an action run to its performer. Everything a performer needs from outside is in `deps`.
 import { performCache, type CacheStore } from "./cache";
 import { performEcho } from "./echo";
+import { EMAIL_NOT_CONFIGURED, performEmail, type EmailDeps } from "./email";
 import { performEventAction, type NewEventSpec } from "./event";
 import { performHttp, type HttpDeps } from "./http";
 import { performShopify, type AdminGraphqlFn } from "./shopify";
 import { permanentFailure, type ActionOutcome } from "./types";
 
-export const SUPPORTED_ACTION_TYPES = ["echo", "shopify", "http", "event", "cache"] as const;
+export const SUPPORTED_ACTION_TYPES = ["echo", "shopify", "http", "event", "cache", "email"] as const;
 
 export interface PerformDeps {
   shopifyGraphql: AdminGraphqlFn;
@@ -15,6 +16,8 @@ export interface PerformDeps {
   createEvent: (spec: NewEventSpec & { depth: number }) => Promise<{ id: string }>;
   /** Depth of the event being processed (0 for a webhook's event). */
   eventDepth: number;
+  /** The email action's sender and transport; without it every email action fails as not configured. */
+  email?: EmailDeps;
   now?: () => Date;
 }
 
@@ -34,6 +37,10 @@ export async function performAction(type: string, options: unknown, deps: Perfor
       );
     case "cache":
       return performCache(withoutControlKeys(options), deps.cache);
+    case "email":
+      return deps.email
+        ? performEmail(withoutControlKeys(options), deps.email)
+        : permanentFailure(EMAIL_NOT_CONFIGURED);
     default:
       return permanentFailure(
         `action type ${JSON.stringify(type)} is not supported by Hookline (supported: ${SUPPORTED_ACTION_TYPES.join(", ")})`,

@@ -2,6 +2,7 @@
 // printed URL lands in the embedded admin home, and `hookline doctor` is all green meanwhile.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../scripts/lib/free-port";
 
 const port = 3200 + Math.floor(Math.random() * 50);
 const storePort = port + 100;
@@ -10,6 +11,8 @@ const env = {
   PORT: String(port),
   LOCAL_STORE_PORT: String(storePort),
   HMR_PORT: String(port + 200),
+  // The local store's mail catcher; 3025 may be taken by a developer's own `npm run dev`.
+  LOCAL_STORE_SMTP_PORT: String(await freePort()),
   SHOPIFY_API_KEY: "",
   SHOPIFY_API_SECRET: "",
   LOCAL_STORE_URL: "",

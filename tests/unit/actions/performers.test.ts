@@ -172,7 +172,7 @@ describe("event action", () => {
 
 describe("dispatch", () => {
   it("refuses unknown action types with the supported list", async () => {
-    const outcome = await performAction("email", {}, {} as never);
-    expect(outcome.ok === false && outcome.error).toMatch(/not supported.*echo, shopify, http, event, cache/);
+    const outcome = await performAction("files", {}, {} as never);
+    expect(outcome.ok === false && outcome.error).toMatch(/not supported.*echo, shopify, http, event, cache, email/);
   });
 });

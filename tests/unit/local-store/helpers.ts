@@ -6,6 +6,10 @@ export const DEMO_SHOP = "demo-store.myshopify.com";
 export const OTHER_SHOP = "other-store.myshopify.com";
 export const API_KEY = "test-api-key";
 export const API_SECRET = "test-api-secret";
+/** Every scope the store checks, for tests that are not about scopes. */
+export const ALL_SCOPES =
+  "read_customers,write_customers,read_products,write_products,read_orders,write_orders," +
+  "read_draft_orders,write_draft_orders,read_inventory,write_inventory";
 
 export interface GraphqlAnswer {
   status: number;

@@ -198,7 +198,7 @@ describe("fields the local store does not implement", () => {
       ctx,
       `
         {
-          orders(first: 5) {
+          collections(first: 5) {
             nodes {
               id
             }
@@ -210,10 +210,10 @@ describe("fields the local store does not implement", () => {
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([
       {
-        message: "Field 'orders' is not supported by the Hookline local development store",
+        message: "Field 'collections' is not supported by the Hookline local development store",
         locations: [{ line: 3, column: 11 }],
-        path: ["orders"],
-        extensions: { code: "NOT_SUPPORTED_BY_LOCAL_STORE", typeName: "QueryRoot", fieldName: "orders" },
+        path: ["collections"],
+        extensions: { code: "NOT_SUPPORTED_BY_LOCAL_STORE", typeName: "QueryRoot", fieldName: "collections" },
       },
     ]);
   });
@@ -223,14 +223,14 @@ describe("fields the local store does not implement", () => {
       ctx,
       `
         mutation {
-          customerDelete(input: { id: "gid://shopify/Customer/1001" }) {
-            deletedCustomerId
+          collectionDelete(input: { id: "gid://shopify/Collection/1" }) {
+            deletedCollectionId
           }
         }
       `,
     );
     expect(body.errors?.[0].message).toBe(
-      "Field 'customerDelete' is not supported by the Hookline local development store",
+      "Field 'collectionDelete' is not supported by the Hookline local development store",
     );
   });
 
@@ -278,7 +278,7 @@ describe("fields the local store does not implement", () => {
       ctx,
       `
         {
-          orders(first: 250) {
+          collections(first: 250) {
             nodes {
               id
             }
