@@ -33,6 +33,7 @@ import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from 
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
 import { enqueueEvent, storeEvent } from "../models/events.server";
 import { ShopDomainsCache } from "./shop-origins.server";
+import { lingerOnClose } from "../services/http/close-after-answer.server";
 
 /** Facts only the server in front of the route knows (Remix load context). */
 export interface IngressContext {
@@ -342,12 +343,16 @@ export async function handleIngressNode(req: IncomingMessage, res: ServerRespons
     rawHeaders: req.rawHeaders,
     headerEntries: () =>
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")] as [string, string]),
-    body: req,
+    // Stopping at the limit must not destroy the socket before the 413 is written.
+    body: req.iterator({ destroyOnReturn: false }),
     clientIp: req.socket.remoteAddress ?? null,
   });
   const headers: Record<string, string> = { ...output.headers };
   // Unread body bytes would be taken for the next request on a kept-alive connection.
-  if (output.closeConnection && !req.readableEnded) headers.Connection = "close";
+  if (output.closeConnection && !req.readableEnded) {
+    headers.Connection = "close";
+    lingerOnClose(req);
+  }
   if (output.body === null) {
     res.writeHead(output.status, headers);
     res.end();

@@ -5,11 +5,12 @@
 // /webhook/:id has its own, configurable limit (INGRESS_BODY_LIMIT_BYTES, enforced by the ingress).
 
 /**
- * Shopify's webhooks to the app (/webhooks/*): 5 MiB. Shopify documents 1,000,000 bytes as the
+ * Shopify's webhooks to the app (/webhooks/*): 2 MiB. Shopify documents 1,000,000 bytes as the
  * largest payload it sends inline (larger ones become {"id": ...}; developer changelog, 2026-11-17,
- * "Amazon EventBridge webhook payload size limit increased to 1 MB"); 5 MiB leaves generous room.
+ * "Amazon EventBridge webhook payload size limit increased to 1 MB"): twice that is generous room,
+ * and what a refused delivery can cost in memory stays small.
  */
-export const SHOPIFY_WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+export const SHOPIFY_WEBHOOK_BODY_LIMIT = 2 * 1024 * 1024;
 /**
  * The embedded admin's form posts (/app/*): 4 MiB. The largest is a task save or import: a script
  * of up to 200,000 characters (up to 800 KB of UTF-8, more once form-encoded) plus options and docs.

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
 import { shopifyDelivery, statusOf } from "../../support/shopify-webhook";
 
 const SECRET = "test-secret-for-compliance";
@@ -275,16 +276,18 @@ describe("shop/redact acts only for an uninstalled shop", () => {
 });
 
 describe("body limit", () => {
-  it("a body over 5 MiB is refused with 413 before the HMAC is checked", async () => {
+  it("a body over the limit (2 MiB) is refused with 413 before the HMAC is checked", async () => {
     const shop = uniqueShop("big");
     await install(shop, ago(HOUR));
-    const body = JSON.stringify({ id: 1, padding: "x".repeat(5 * 1024 * 1024) });
+    const body = JSON.stringify({ id: 1, padding: "x".repeat(SHOPIFY_WEBHOOK_BODY_LIMIT) });
     const response = await deliver(
       uninstalled,
       shopifyDelivery("app/uninstalled", shop, null, { secret: SECRET, body }),
     );
     expect(response.status).toBe(413);
-    expect(await response.text()).toBe(`Payload Too Large: the body limit for this URL is ${5 * 1024 * 1024} bytes\n`);
+    expect(await response.text()).toBe(
+      `Payload Too Large: the body limit for this URL is ${SHOPIFY_WEBHOOK_BODY_LIMIT} bytes\n`,
+    );
     expect(await prisma.session.count({ where: { shop } })).toBe(1);
   });
 
@@ -304,7 +307,8 @@ describe("body limit", () => {
       duplex: "half",
     } as RequestInit);
     expect(await statusOf(deliver(uninstalled, request))).toBe(413);
-    expect(pulled).toBeLessThan(5 * 16 + 4); // 5 MiB in 64 KiB chunks, plus what the stream reads ahead
+    // The limit in 64 KiB chunks, plus what the stream reads ahead.
+    expect(pulled).toBeLessThan(SHOPIFY_WEBHOOK_BODY_LIMIT / (64 * 1024) + 4);
   });
 
   it("a wrong HMAC is still 401 and changes nothing", async () => {

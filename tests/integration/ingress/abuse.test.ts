@@ -73,6 +73,47 @@ describe("canonical webhook ids", () => {
   });
 });
 
+const MB = 1024 * 1024;
+
+/** POSTs `total` bytes chunked (no Content-Length) and stops sending once the server answers. */
+function streamTo(path: string, total: number) {
+  return new Promise<{ status: number; connection: string | undefined; body: string; sentBeforeAnswer: number }>(
+    (resolve, reject) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      let answered = false;
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        headers: { "Content-Type": "application/json" }, // no Content-Length: chunked
+      });
+      req.on("response", (res) => {
+        answered = true;
+        const sentBeforeAnswer = sent;
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => {
+          resolve({ status: res.statusCode!, connection: res.headers.connection, body, sentBeforeAnswer });
+          req.destroy();
+        });
+      });
+      req.on("error", (error) => {
+        if (!answered) reject(error);
+      });
+      const pump = () => {
+        while (!answered && sent < total) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    },
+  );
+}
+
 function multipartOf(parts: number, file: boolean): { body: Uint8Array<ArrayBuffer>; contentType: string } {
   const chunks: string[] = [];
   for (let i = 0; i < parts; i++) {
@@ -135,43 +176,24 @@ describe("unknown ids", () => {
   });
 
   it("are answered 204 with Connection: close before a large streamed body is sent (node:http)", async () => {
-    const total = 256 * 1024 * 1024;
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const { status, connection, sentBeforeAnswer } = await new Promise<{
-      status: number;
-      connection: string | undefined;
-      sentBeforeAnswer: number;
-    }>((resolve, reject) => {
-      let sent = 0;
-      let answered = false;
-      const req = httpRequest({
-        host: "127.0.0.1",
-        port,
-        path: `/webhook/${randomUUID()}`,
-        method: "POST",
-        headers: { "Content-Type": "application/json" }, // no Content-Length: chunked
-      });
-      req.on("response", (res) => {
-        answered = true;
-        res.resume();
-        resolve({ status: res.statusCode!, connection: res.headers.connection, sentBeforeAnswer: sent });
-        req.destroy();
-      });
-      req.on("error", (error) => {
-        if (!answered) reject(error);
-      });
-      const pump = () => {
-        while (!answered && sent < total) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once("drain", pump);
-        }
-        if (!answered) req.end();
-      };
-      pump();
-    });
+    const { status, connection, sentBeforeAnswer } = await streamTo(`/webhook/${randomUUID()}`, 256 * MB);
     expect(status).toBe(204);
     expect(connection).toBe("close");
     // Socket buffers hold a few MB; the point is that the server did not wait for (or read) 256 MB.
-    expect(sentBeforeAnswer).toBeLessThan(32 * 1024 * 1024);
+    expect(sentBeforeAnswer).toBeLessThan(32 * MB);
+  });
+});
+
+describe("a body over the limit over node:http", () => {
+  it("gets its 413 (not a reset connection) while the sender is still sending", async () => {
+    const webhook = await newWebhook();
+    for (let i = 0; i < 3; i++) {
+      const result = await streamTo(`/webhook/${webhook.id}`, 64 * MB);
+      expect(result.status).toBe(413);
+      expect(result.body).toBe(`Payload Too Large: the body limit is ${1024 * 1024} bytes\n`);
+      expect(result.connection).toBe("close");
+      expect(result.sentBeforeAnswer).toBeLessThan(32 * MB);
+    }
+    expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
 });
