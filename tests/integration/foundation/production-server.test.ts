@@ -3,6 +3,7 @@
 // streams (a 200 MB POST costs it no memory), answers malformed %-escapes with 400 and /auth/login
 // with Shopify's login page. Issue 16, items 3 and 10.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,8 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createWebhook } from "~/models/webhooks.server";
+import { mintSessionToken } from "~/local/session-token.server";
+import { seedOfflineSession } from "../../support/offline-session";
 import { APP_BODY_LIMIT, DEFAULT_BODY_LIMIT, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
 import { freePort } from "../../../scripts/lib/free-port";
 import { ensureProductionBuild } from "../../support/production-build";
@@ -239,6 +242,32 @@ describe("malformed %-escapes in Remix itself (as behind the dev server)", () =>
         expect(response.status, path).toBe(400);
       }
     }
+  });
+});
+
+describe("the event page", () => {
+  it("stays small for a 6 KB body nested 3,000 deep (it was 18 MB)", async () => {
+    await seedOfflineSession(prisma, SHOP, "shpat_production_test");
+    const deep = "[".repeat(3000) + "1" + "]".repeat(3000);
+    const event = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop: SHOP,
+        topic: "user/deep/posted",
+        data: deep,
+        source: "user",
+        status: "succeeded",
+      },
+    });
+    const token = mintSessionToken(SHOP, "production-test-key", "production-test-secret");
+    const page = await fetch(`${base}/app/events/${event.id}`, {
+      headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER },
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("user/deep/posted");
+    expect(html).toContain("Download raw JSON");
+    expect(html.length).toBeLessThan(200_000);
   });
 });
 
