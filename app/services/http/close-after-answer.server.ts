@@ -11,7 +11,8 @@ const LINGER_MS = 1_000;
 /** Call before writing an answer sent with Connection: close while the request body is unread. */
 export function lingerOnClose(req: IncomingMessage): void {
   const socket = req.socket;
-  if (socket.destroyed) return;
+  // A body that has fully arrived leaves nothing in flight: the usual close is safe (and quicker).
+  if (socket.destroyed || req.complete) return;
   req.removeAllListeners("data"); // whatever was consuming the body stops here
   // Node ends a Connection: close socket with destroySoon() once the answer is written.
   socket.destroySoon = function destroySoon() {
