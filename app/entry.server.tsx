@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "./domain/http/url-path";
 
 // The ingress fast path for scripts/serve.ts: /webhook/* answered straight from node:http, skipping
 // Remix routing (entry.server is server-only, so this export never reaches the client bundle).
@@ -18,6 +19,13 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // A page URL that cannot be decoded is the sender's mistake (400), not a page that is missing.
+  if (!isDecodablePath(new URL(request.url).pathname)) {
+    return new Response(`${MALFORMED_PATH_MESSAGE}\n`, {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
   addDocumentResponseHeaders(request, responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const readyEvent = userAgent && isbot(userAgent) ? "onAllReady" : "onShellReady";

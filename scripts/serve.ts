@@ -1,11 +1,18 @@
 // Production web server: plain node:http in front of the Remix build (faster than Express; see
 // docs/decisions/0006-web-server.md), serving build/client assets with long cache headers.
+// Every request body is bounded while it streams (app/domain/http/body-limits.ts), a URL path with a
+// malformed %-escape is a 400, and the server starts without Redis: ingress only needs the database
+// (docs/decisions/0030, 0033).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createReadStream, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { createRequestHandler } from "@remix-run/node";
-import { createRequest, sendResponse } from "@remix-run/node-fetch-server";
-import { checkRedisOrExit } from "./lib/check-redis";
+import { sendResponse } from "@remix-run/node-fetch-server";
+import { bodyLimitFor, declaresMoreThan, payloadTooLargeMessage } from "../app/domain/http/body-limits";
+import { canReachRedis, redisHelpLine } from "./lib/check-redis";
+import { answerText, createBoundedRequest } from "./lib/node-request";
+import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "../app/domain/http/url-path";
+import { lingerOnClose } from "../app/services/http/close-after-answer.server";
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
@@ -43,7 +50,10 @@ function serveStatic(pathname: string, res: ServerResponse): boolean {
   return true;
 }
 
-await checkRedisOrExit("web");
+// Events are stored without Redis and the worker's sweep queues them once it is back; /health says so.
+if (!(await canReachRedis())) {
+  console.warn(`${redisHelpLine("web")} Starting anyway: webhooks are stored and queued when Redis is back.`);
+}
 const build = await import(resolve("build/server/index.js"));
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
 // Inbound webhooks skip Remix routing: the same pipeline as app/routes/webhook.$id.tsx, on node:http directly.
@@ -52,14 +62,37 @@ const handleIngressNode: ((req: IncomingMessage, res: ServerResponse) => Promise
 
 const server = createServer(async (req, res) => {
   try {
-    if (handleIngressNode && req.url?.startsWith("/webhook/") && (await handleIngressNode(req, res))) return;
-    if ((req.method === "GET" || req.method === "HEAD") && req.url && serveStatic(req.url.split("?")[0], res)) return;
-    const request = createRequest(req, res);
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (!isDecodablePath(path)) {
+      return answerText(res, 400, MALFORMED_PATH_MESSAGE, !req.complete);
+    }
+    if (handleIngressNode && path.startsWith("/webhook/") && (await handleIngressNode(req, res))) return;
+    if ((req.method === "GET" || req.method === "HEAD") && serveStatic(path, res)) return;
+    const limit = bodyLimitFor(path);
+    if (declaresMoreThan(req.headers["content-length"], limit)) {
+      return answerText(res, 413, payloadTooLargeMessage(limit), true);
+    }
+    let request: Request;
+    try {
+      request = createBoundedRequest(req, res, limit);
+    } catch {
+      return answerText(res, 400, "Bad Request: the request URL or Host header is not valid", !req.complete);
+    }
     // Request facts the ingress route records (the fast path above reads them from req itself).
     const response = await handleRequest(request, {
       clientIp: req.socket.remoteAddress ?? null,
       rawHeaders: req.rawHeaders,
     });
+    if (res.headersSent) {
+      // Already answered (413 while the route was reading the body): drop the route's answer.
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    // Body bytes the route did not read would be taken for the next request on this connection.
+    if (!req.complete) {
+      res.setHeader("Connection", "close");
+      lingerOnClose(req);
+    }
     await sendResponse(res, response);
   } catch (error) {
     console.error(error);

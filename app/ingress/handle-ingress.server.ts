@@ -1,10 +1,12 @@
 // The ingress pipeline for POST /webhook/:id. Thin adapters feed it a Fetch Request (the Remix
 // route) or a Node request (the production server's fast path); both answer identically.
 //
-// Order: method -> declared size -> webhook lookup (cached) -> rate limit -> content type ->
-// body (streamed, stops at the limit) -> parse -> signature -> CORS origin -> dedupe -> commit
-// -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted ids go through
-// the same steps up to the commit and answer 204, so a caller cannot tell which ids exist.
+// Order: method -> webhook lookup (cached) -> declared size -> unknown id? -> rate limit ->
+// content type -> body (streamed, stops at the limit) -> parse -> signature -> CORS origin ->
+// dedupe -> commit -> 204, with the enqueue started but not awaited. Unknown, disabled and deleted
+// ids answer 204 at once without reading the body (and close the connection): a flood of them costs
+// no parsing. Webhook ids are canonical (lower case) from the first step, so every spelling of one
+// id shares one rate limit, one dedupe key space and one cache entry (docs/decisions/0030).
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiSecret, limits } from "../config.server";
@@ -26,11 +28,12 @@ import {
 } from "../domain/ingress/cors";
 import { timeOrderedUuid } from "../domain/ids";
 import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
+import { canonicalWebhookId } from "../domain/ingress/webhook-id";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
 import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
 import { enqueueEvent, storeEvent } from "../models/events.server";
-import { sqlDriver } from "../sql-driver.server";
 import { ShopDomainsCache } from "./shop-origins.server";
+import { lingerOnClose } from "../services/http/close-after-answer.server";
 
 /** Facts only the server in front of the route knows (Remix load context). */
 export interface IngressContext {
@@ -112,8 +115,8 @@ async function readBodyWithin(body: AsyncIterable<Uint8Array> | null, limit: num
   return { ok: true, body: Buffer.concat(chunks, size) };
 }
 
-function rateFor(webhook: IngressWebhook | null): number {
-  return webhook?.rateLimitPerMinute ?? webhook?.shopRateLimitPerMinute ?? limits.ingressRatePerMinute;
+function rateFor(webhook: IngressWebhook): number {
+  return webhook.rateLimitPerMinute ?? webhook.shopRateLimitPerMinute ?? limits.ingressRatePerMinute;
 }
 
 async function corsFor(webhook: IngressWebhook | null, origin: string | null): Promise<CorsDecision> {
@@ -140,9 +143,10 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   const baseHeaders: Record<string, string> = { "X-Request-Id": requestId };
   const method = input.method.toUpperCase();
   const origin = input.header("origin");
+  const webhookId = canonicalWebhookId(input.webhookId);
 
   if (method === "OPTIONS") {
-    const webhook = await getWebhookForIngress(input.webhookId);
+    const webhook = await getWebhookForIngress(webhookId);
     const decision = await corsFor(webhook, origin);
     const extra = [webhook?.signatureHeader ?? DEFAULT_HMAC_HEADER, ...(webhook?.dedupeHeaders ?? [])];
     return { status: 204, headers: { ...baseHeaders, ...preflightHeaders(decision, extra) }, body: null };
@@ -157,13 +161,16 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   const limit = limits.ingressBodyBytes;
   const declared = Number(input.header("content-length") ?? "");
   const tooLarge = `Payload Too Large: the body limit is ${limit} bytes`;
-  const webhook = await getWebhookForIngress(input.webhookId);
+  const webhook = await getWebhookForIngress(webhookId);
   const cors = await corsFor(webhook, origin);
   const headers = { ...baseHeaders, ...corsResponseHeaders(cors) };
 
   if (Number.isFinite(declared) && declared > limit) return text(413, tooLarge, headers, { closeConnection: true });
 
-  const rate = limiter.take(input.webhookId, rateFor(webhook));
+  // Unknown, disabled or deleted: nothing to do, so nothing is read or parsed.
+  if (!webhook) return { status: 204, headers, body: null, closeConnection: true };
+
+  const rate = limiter.take(webhook.id, rateFor(webhook));
   if (!rate.allowed) {
     return text(
       429,
@@ -175,7 +182,7 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
 
   const contentType = input.header("content-type");
   const type = mediaType(contentType);
-  const dataMode = webhook?.dataMode ?? "auto";
+  const dataMode = webhook.dataMode;
   if (dataMode === "auto" && bodyKind(type) === null) {
     return text(415, unsupportedTypeMessage(type!), headers, { closeConnection: true });
   }
@@ -192,19 +199,10 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
             : groupRawHeaders([...input.headerEntries()].flat()),
           clientIp: input.clientIp,
           requestId,
-          webhookId: input.webhookId,
+          webhookId: webhook.id,
         })
       : await buildAutoData(received);
   if (!built.ok) return text(built.status, built.message, headers);
-
-  if (!webhook) {
-    // Unknown, disabled or deleted: no event, but a database round trip like the insert's, so
-    // the answer takes about as long as for an active webhook.
-    await sqlDriver()
-      .all(`SELECT "id" FROM "Event" WHERE "requestId" = ? LIMIT 1`, [requestId])
-      .catch(() => null);
-    return { status: 204, headers, body: null };
-  }
 
   const signature = verifySignature(
     {
@@ -345,12 +343,16 @@ export async function handleIngressNode(req: IncomingMessage, res: ServerRespons
     rawHeaders: req.rawHeaders,
     headerEntries: () =>
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")] as [string, string]),
-    body: req,
+    // Stopping at the limit must not destroy the socket before the 413 is written.
+    body: req.iterator({ destroyOnReturn: false }),
     clientIp: req.socket.remoteAddress ?? null,
   });
   const headers: Record<string, string> = { ...output.headers };
   // Unread body bytes would be taken for the next request on a kept-alive connection.
-  if (output.closeConnection && !req.readableEnded) headers.Connection = "close";
+  if (output.closeConnection && !req.readableEnded) {
+    headers.Connection = "close";
+    lingerOnClose(req);
+  }
   if (output.body === null) {
     res.writeHead(output.status, headers);
     res.end();

@@ -2,6 +2,7 @@
 // (Settings, 15 days by default, as Mechanic keeps them); raw bodies and dedupe keys go sooner.
 import prisma from "../db.server";
 import { purgeDedupeKeys, purgeRawBodies } from "./events.server";
+import { purgeShopifyDeliveries } from "../data/shopify-webhook-deliveries.server";
 
 export const DEFAULT_RETENTION_DAYS = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -37,5 +38,6 @@ export async function purgeExpiredData(now = new Date()) {
     events: await purgeExpiredEvents(now),
     rawBodies: await purgeRawBodies(),
     dedupeKeys: await purgeDedupeKeys(),
+    shopifyDeliveries: await purgeShopifyDeliveries(now),
   };
 }

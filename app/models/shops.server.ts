@@ -1,12 +1,24 @@
 // Installed shops and their settings.
 import prisma from "../db.server";
 
-export async function onShopInstalled(domain: string, scopes: string | null): Promise<void> {
-  await prisma.shop.upsert({
-    where: { domain },
-    create: { domain, scopes, installedAt: new Date() },
-    update: { scopes, uninstalledAt: null },
-  });
+/**
+ * After every authorization (install, reinstall, a new offline session): the shop is installed as of
+ * now (authorizedAt), and a shop marked uninstalled starts a new installation (installedAt).
+ * Shopify deliveries for install-scoped topics triggered before authorizedAt are stale
+ * (app/services/shopify/webhook-delivery.server.ts).
+ */
+export async function onShopInstalled(domain: string, scopes: string | null, now = new Date()): Promise<void> {
+  await prisma.$transaction([
+    prisma.shop.updateMany({
+      where: { domain, uninstalledAt: { not: null } },
+      data: { installedAt: now, uninstalledAt: null },
+    }),
+    prisma.shop.upsert({
+      where: { domain },
+      create: { domain, scopes, installedAt: now, authorizedAt: now },
+      update: { scopes, authorizedAt: now, uninstalledAt: null },
+    }),
+  ]);
 }
 
 /** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */

@@ -4,6 +4,7 @@ import prisma from "../db.server";
 import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "./tasks.server";
 import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
 import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
+import { displayJson } from "../ui/json-display";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "../components/TaskEditor";
@@ -210,9 +211,11 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
   };
 }
 
+/** A dry run's action options or log entry for display, bounded like the event page (app/ui/json-display.ts). */
 function stringify(value: unknown): string {
   try {
-    return stringifyJson(value, 2);
+    const shown = displayJson(stringifyJson(value));
+    return shown.truncated ? `${shown.text}\n… (shortened)` : shown.text;
   } catch {
     return String(value);
   }

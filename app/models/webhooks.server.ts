@@ -9,6 +9,7 @@ import { appUrl } from "../config.server";
 import { validateUserTopic } from "../domain/topics";
 import type { DataMode } from "../domain/ingress/body";
 import type { CorsMode } from "../domain/ingress/cors";
+import { canonicalWebhookId } from "../domain/ingress/webhook-id";
 import { generateSigningSecret, type SignatureEncoding, type SignatureMode } from "../domain/ingress/signature";
 
 export type WebhookWithUrl = Webhook & { url: string };
@@ -251,12 +252,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * answers included, so floods of unknown ids do not reach the database. Other processes see
  * changes within the TTL; this process sees its own changes at once.
  */
-export async function getWebhookForIngress(id: string): Promise<IngressWebhook | null> {
+export async function getWebhookForIngress(anyCaseId: string): Promise<IngressWebhook | null> {
+  const id = canonicalWebhookId(anyCaseId);
   const now = Date.now();
   const cached = ingressCache.get(id);
   if (cached && cached.expiresAt > now) return cached.value;
   // Not a UUID: cannot exist. Still a cache hit next time, with no database work.
-  const value = UUID.test(id) ? await loadIngressWebhook(id.toLowerCase()) : null;
+  const value = UUID.test(id) ? await loadIngressWebhook(id) : null;
   if (ingressCache.size >= CACHE_MAX_ENTRIES) {
     const oldest = ingressCache.keys().next().value;
     if (oldest !== undefined) ingressCache.delete(oldest);

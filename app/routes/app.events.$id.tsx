@@ -8,7 +8,8 @@ import { authenticate } from "../shopify.server";
 import { childEvents, getEventDetail } from "../models/ui-activity.server";
 import { replayEvent, retryFailedRuns } from "../models/ui-event-actions.server";
 import { rollUpStatus } from "../ui/status";
-import { parseJsonOr, prettyJson } from "../ui/json";
+import { parseJsonOr } from "../ui/json";
+import { displayEntry, displayJson, displayNote, joinWithin, type JsonDisplay } from "../ui/json-display";
 import { absoluteTime, formatDuration, relativeTime } from "../ui/time";
 import { StatusBadge } from "../components/StatusBadge";
 import { CodeBlock } from "../components/CodeBlock";
@@ -19,6 +20,11 @@ const OPEN = new Set(["pending", "running"]);
 
 function notFound(): never {
   throw new Response("Event not found", { status: 404 });
+}
+
+/** A block of stored JSON as the page shows it: bounded in size and depth (app/ui/json-display.ts). */
+function shown(display: JsonDisplay) {
+  return { text: display.text, note: displayNote(display), shortened: display.truncated || display.flattened };
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -41,20 +47,19 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     actions: parseJsonOr<unknown[]>(run.actions, []),
-    logs: parseJsonOr<unknown[]>(run.logs, []).map((entry) =>
-      typeof entry === "string" ? entry : JSON.stringify(entry, null, 2),
-    ),
-    errors: parseJsonOr<unknown[]>(run.errors, []).map((entry) =>
-      typeof entry === "string" ? entry : JSON.stringify(entry, null, 2),
-    ),
-    actionsText: run.actions ? prettyJson(run.actions) : null,
+    logs: shown(joinWithin(parseJsonOr<unknown[]>(run.logs, []).map((entry) => displayEntry(entry)))),
+    errors: parseJsonOr<unknown[]>(run.errors, [])
+      .slice(0, 20)
+      .map((entry) => displayEntry(entry, 10_000)),
+    errorCount: parseJsonOr<unknown[]>(run.errors, []).length,
+    actionsText: run.actions ? shown(displayJson(run.actions)) : null,
     actionRuns: run.actionRuns.map((a) => ({
       id: a.id,
       position: a.position,
       type: a.type,
       status: a.status,
-      options: prettyJson(a.options),
-      result: a.result === null ? null : prettyJson(a.result),
+      options: shown(displayJson(a.options)),
+      result: a.result === null ? null : shown(displayJson(a.result)),
       error: a.error,
       attempts: a.attempts,
       nextAttemptAt: iso(a.nextAttemptAt),
@@ -69,7 +74,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     event: {
       id: event.id,
       topic: event.topic,
-      data: prettyJson(event.data),
+      data: shown(displayJson(event.data)),
       source: event.source,
       status: event.status,
       rolledUp: rollUpStatus(event.status, runStatuses),
@@ -133,7 +138,13 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
+/** Where "Download raw JSON" fetches a block's whole stored text. */
+function rawLink(eventId: string, part: string, ids: { run?: string; action?: string } = {}, name = part) {
+  const query = new URLSearchParams({ part, ...ids });
+  return { href: `/app/events/${eventId}/raw?${query.toString()}`, filename: `${name}.json` };
+}
+
+function TaskRunCard({ run, eventId }: { run: Loaded["taskRuns"][number]; eventId: string }) {
   const duration = run.startedAt && run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null;
   return (
     <Card>
@@ -152,10 +163,10 @@ function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
             {duration !== null ? ` · ${formatDuration(duration)}` : ""}
           </Text>
         </InlineStack>
-        {run.errors.length > 0 && (
+        {run.errorCount > 0 && (
           <Banner
             tone="critical"
-            title={`${run.errors.length} error${run.errors.length === 1 ? "" : "s"}: no actions were performed`}
+            title={`${run.errorCount} error${run.errorCount === 1 ? "" : "s"}: no actions were performed`}
           >
             <BlockStack gap="100">
               {run.errors.map((error, i) => (
@@ -163,11 +174,35 @@ function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
                   {error}
                 </pre>
               ))}
+              {run.errorCount > run.errors.length && (
+                <Text as="p" variant="bodySm">
+                  {`…and ${run.errorCount - run.errors.length} more not shown.`}
+                </Text>
+              )}
             </BlockStack>
           </Banner>
         )}
-        {run.logs.length > 0 && <CodeBlock label="Logs" code={run.logs.join("\n")} />}
-        {run.actionsText && <CodeBlock label="Rendered actions" code={run.actionsText} copyable />}
+        {run.logs.text !== "" && (
+          <CodeBlock
+            label="Logs"
+            code={run.logs.text}
+            note={run.logs.note}
+            raw={run.logs.shortened ? rawLink(eventId, "logs", { run: run.id }, `task-run-${run.id}-logs`) : null}
+          />
+        )}
+        {run.actionsText && (
+          <CodeBlock
+            label="Rendered actions"
+            code={run.actionsText.text}
+            note={run.actionsText.note}
+            raw={
+              run.actionsText.shortened
+                ? rawLink(eventId, "actions", { run: run.id }, `task-run-${run.id}-actions`)
+                : null
+            }
+            copyable
+          />
+        )}
         {run.actionRuns.length === 0 && run.status === "succeeded" && (
           <Text as="p" tone="subdued">
             The task ran and rendered no actions.
@@ -193,9 +228,32 @@ function TaskRunCard({ run }: { run: Loaded["taskRuns"][number] }) {
                   <p style={{ wordBreak: "break-word" }}>{a.error}</p>
                 </Banner>
               )}
-              <CodeBlock label="Request (options)" code={a.options} copyable maxHeight={260} />
+              <CodeBlock
+                label="Request (options)"
+                code={a.options.text}
+                note={a.options.note}
+                raw={
+                  a.options.shortened
+                    ? rawLink(eventId, "options", { action: a.id }, `action-run-${a.id}-options`)
+                    : null
+                }
+                copyable
+                maxHeight={260}
+              />
               {a.result !== null && (
-                <CodeBlock label="Result" code={a.result} copyable maxHeight={260} testId={`action-result-${a.type}`} />
+                <CodeBlock
+                  label="Result"
+                  code={a.result.text}
+                  note={a.result.note}
+                  raw={
+                    a.result.shortened
+                      ? rawLink(eventId, "result", { action: a.id }, `action-run-${a.id}-result`)
+                      : null
+                  }
+                  copyable
+                  maxHeight={260}
+                  testId={`action-result-${a.type}`}
+                />
               )}
             </BlockStack>
           </Box>
@@ -246,7 +304,14 @@ export default function EventDetail() {
               </Banner>
             )}
             <Card>
-              <CodeBlock label="Event data" code={event.data || "null"} copyable testId="event-data" />
+              <CodeBlock
+                label="Event data"
+                code={event.data.text || "null"}
+                note={event.data.note}
+                raw={rawLink(event.id, "data", {}, `event-${event.id}-data`)}
+                copyable
+                testId="event-data"
+              />
             </Card>
             <BlockStack gap="200">
               <Box paddingInline={{ xs: "400", sm: "0" }}>
@@ -272,7 +337,7 @@ export default function EventDetail() {
                   )}
                 </Card>
               ) : (
-                taskRuns.map((run) => <TaskRunCard key={run.id} run={run} />)
+                taskRuns.map((run) => <TaskRunCard key={run.id} run={run} eventId={event.id} />)
               )}
             </BlockStack>
           </BlockStack>

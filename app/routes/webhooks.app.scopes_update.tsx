@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
 import prisma from "../db.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { payload, session, shop } = await authenticate.webhook(request);
-  const current = Array.isArray(payload.current) ? (payload.current as string[]).join(",") : null;
-  if (session && current !== null) {
-    await prisma.session.updateMany({ where: { id: session.id }, data: { scope: current } });
-  }
-  if (current !== null) await prisma.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
-  return new Response();
-};
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleShopifyWebhook(
+    request,
+    async ({ payload, session, shop }) => {
+      const current = Array.isArray(payload.current) ? (payload.current as string[]).join(",") : null;
+      if (current === null) return;
+      if (session) await prisma.session.updateMany({ where: { id: session.id }, data: { scope: current } });
+      await prisma.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
+    },
+    { installScoped: true },
+  );

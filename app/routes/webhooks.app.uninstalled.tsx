@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
 import { onShopUninstalled } from "../models/shops.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await authenticate.webhook(request);
-  await onShopUninstalled(shop);
-  return new Response();
-};
+// Install-scoped: a delivery triggered before the shop's latest authorization (a late retry or a
+// replay after a reinstall) is ignored, so it cannot delete the new installation's sessions.
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleShopifyWebhook(request, async ({ shop }) => onShopUninstalled(shop), { installScoped: true });

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
 import { customerDataSummary } from "../models/compliance.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, payload } = await authenticate.webhook(request);
-  const customer = (payload as { customer?: { id?: number; email?: string } }).customer ?? {};
-  const summary = await customerDataSummary(shop, customer);
-  console.info(`customers/data_request for ${shop}: ${summary.events} events mention the customer`);
-  return new Response();
-};
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleShopifyWebhook(request, async ({ shop, payload }) => {
+    const summary = await customerDataSummary(
+      shop,
+      (payload as { customer?: { id?: unknown; email?: unknown } }).customer,
+    );
+    console.info(`customers/data_request for ${shop}: ${summary.events} events mention the customer`);
+  });

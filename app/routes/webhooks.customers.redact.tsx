@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
 import { redactCustomer } from "../models/compliance.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, payload } = await authenticate.webhook(request);
-  const customer = (payload as { customer?: { id?: number; email?: string } }).customer ?? {};
-  await redactCustomer(shop, customer);
-  return new Response();
-};
+// Not install-scoped: a customer's erasure request stays valid across reinstalls.
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleShopifyWebhook(request, async ({ shop, payload }) => {
+    const deleted = await redactCustomer(shop, (payload as { customer?: { id?: unknown; email?: unknown } }).customer);
+    console.info(`customers/redact for ${shop}: deleted ${deleted} events that mention the customer`);
+  });

@@ -56,7 +56,11 @@ async function databaseChecks(): Promise<Check[]> {
 async function redisChecks(): Promise<Check[]> {
   if (!(await canReachRedis())) {
     return [
-      { name: "redis", ok: false, detail: `cannot reach ${redisUrl()} (start redis-server or set REDIS_URL)` },
+      {
+        name: "redis",
+        ok: false,
+        detail: `cannot reach ${redisUrl()}: webhooks are still stored, tasks wait until it is back (start redis-server or set REDIS_URL)`,
+      },
       { name: "worker", ok: false, detail: "Redis unreachable" },
     ];
   }

@@ -1,6 +1,7 @@
 // Every screen beyond the tutorial: empty states, settings validation, webhook and task management
 // (copy, import/export, delete with confirmation), event replay, and the 360 px layout. axe-core
 // runs on each page.
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { expectAccessible, loginAs } from "./support/app";
 import { expectNoHorizontalScroll, expectToast, screenshotScreen } from "./support/ui";
@@ -181,6 +182,14 @@ test("event replay, and the screens at 360 px wide", async ({ page, request }) =
   await item.getByRole("link", { name: "user/phone/test" }).click();
   await expect(page.getByTestId("event-data")).toContainText('"email": "jane@example.com"');
   await expect(page.getByTestId("event-data")).toContainText('"source": "phone"');
+  // The stored JSON, whole, as a file (fetched with the session token, saved from a blob).
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download raw Event data" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^event-[0-9a-f-]{36}-data\.json$/);
+  const raw = JSON.parse(await readFile(await download.path(), "utf8"));
+  expect(raw).toMatchObject({ source: "phone", contact: { email: "jane@example.com" } });
   await expectNoHorizontalScroll(page);
   await screenshotScreen(page, "mobile-event-detail");
   await expectAccessible(page);

@@ -1,8 +1,10 @@
 // The "http" action: one outgoing HTTP request. Every address the host name resolves to is checked
 // against the address policy at connect time (so DNS cannot swap in a private address after the
 // check), IP literals are checked before connecting, and redirects are followed hop by hop under the
-// same rules. Any HTTP response is a success unless `error_on_5xx` is set (Mechanic's rule); network
-// errors and timeouts are transient.
+// same rules, at most MAX_REDIRECTS of them. A redirect to another origin drops the credential
+// headers (Authorization, Cookie, ...), as browsers and curl do, for the rest of the chain. Any HTTP
+// response is a success unless `error_on_5xx` is set (Mechanic's rule); network errors and timeouts
+// are transient.
 import http from "node:http";
 import https from "node:https";
 import dns from "node:dns";
@@ -21,7 +23,35 @@ import {
 export const HTTP_METHODS = ["options", "head", "get", "post", "put", "patch", "delete"] as const;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-const MAX_REDIRECTS = 5;
+/** Redirects followed before the action fails (browsers allow 20, curl 30 with -L; 5 is plenty for APIs). */
+export const MAX_REDIRECTS = 5;
+
+/**
+ * Headers that carry credentials. Browsers drop Authorization on a cross-origin redirect and curl
+ * drops Authorization and Cookie on a host change; the common API-key headers are credentials too.
+ */
+const CREDENTIAL_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "cookie2",
+  "x-api-key",
+  "api-key",
+  "apikey",
+  "x-auth-token",
+  "x-access-token",
+  "x-shopify-access-token",
+  "x-csrf-token",
+]);
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}
+
+/** The headers without credentials (names are already lower case). */
+export function withoutCredentials(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
+}
 
 export interface HttpDeps {
   policy: AddressPolicy;
@@ -248,9 +278,12 @@ export async function performHttp(options: unknown, deps: HttpDeps): Promise<Act
       const location = response.headers.location?.[0];
       if (current.followRedirects && location && [301, 302, 303, 307, 308].includes(response.status)) {
         if (hop >= MAX_REDIRECTS) return permanentFailure(`too many redirects (more than ${MAX_REDIRECTS})`);
-        url = new URL(location, url);
-        if (url.protocol !== "http:" && url.protocol !== "https:")
-          return permanentFailure(`redirect to unsupported protocol ${url.protocol}`);
+        const next = new URL(location, url);
+        if (next.protocol !== "http:" && next.protocol !== "https:")
+          return permanentFailure(`redirect to unsupported protocol ${next.protocol}`);
+        // Another origin (scheme, host or port) gets no credentials, now or later in the chain.
+        if (next.origin !== url.origin) current = { ...current, headers: withoutCredentials(current.headers) };
+        url = next;
         // 303 (and 301/302 after a POST, as browsers do) continue as GET without a body.
         const toGet =
           response.status === 303 ||

@@ -3,7 +3,7 @@
 // params alone; then the raw body string; then null. "full" mode hands the task the whole request.
 import { jsonErrorReason, parseJsonExact } from "./json";
 import { isEmptyParams, ParamsError, parseNestedQuery, type ParamObject } from "./params";
-import { MultipartError, parseMultipart } from "./multipart";
+import { MultipartError, MultipartLimitError, parseMultipart } from "./multipart";
 
 export type DataMode = "auto" | "full";
 export type BodyKind = "json" | "form" | "multipart" | "text";
@@ -32,7 +32,7 @@ export interface FullRequestFacts {
   webhookId: string;
 }
 
-export type IngressData = { ok: true; data: unknown } | { ok: false; status: 400 | 415; message: string };
+export type IngressData = { ok: true; data: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
 
 /** The media type ("application/json") of a Content-Type header, lower-cased, or null when absent or blank. */
 export function mediaType(contentType: string | null): string | null {
@@ -65,7 +65,7 @@ type ParsedBody =
   | { ok: true; kind: "json"; empty: boolean; value: unknown }
   | { ok: true; kind: "params"; params: ParamObject }
   | { ok: true; kind: "text" }
-  | { ok: false; status: 400; message: string };
+  | { ok: false; status: 400 | 413; message: string };
 
 async function parseBody(kind: BodyKind, request: ReceivedRequest, text: string): Promise<ParsedBody> {
   try {
@@ -88,6 +88,8 @@ async function parseBody(kind: BodyKind, request: ReceivedRequest, text: string)
   } catch (error) {
     if (error instanceof ParamsError)
       return { ok: false, status: 400, message: `Malformed form body: ${error.message}` };
+    if (error instanceof MultipartLimitError)
+      return { ok: false, status: 413, message: `Payload Too Large: the multipart body has ${error.message}` };
     if (error instanceof MultipartError)
       return { ok: false, status: 400, message: `Malformed multipart body: ${error.message}` };
     throw error;

@@ -118,9 +118,9 @@ describe("Shopify webhooks", () => {
     expect(left.map((e) => JSON.parse(e.data))).toEqual([{ other: true }]);
   });
 
-  it("shop/redact deletes everything held for the shop", async () => {
+  it("shop/redact deletes everything held for an uninstalled shop", async () => {
     const shop = `shopredact-${Date.now()}.myshopify.com`;
-    await seedShop(shop);
+    await prisma.shop.create({ data: { domain: shop, uninstalledAt: new Date() } });
     await prisma.webhook.create({ data: { id: randomUUID(), shop, name: "W", topic: "user/a/b" } });
     await prisma.event.create({ data: { id: randomUUID(), shop, topic: "user/a/b", data: "{}", source: "webhook" } });
     const request = shopifyWebhook("shop/redact", shop, { shop_domain: shop });

@@ -288,28 +288,15 @@ describe("ids that do not create events", () => {
     expect(await prisma.event.count()).toBe(before);
   });
 
-  it("still refuses malformed requests to unknown ids the same way", async () => {
-    expect((await post(randomUUID(), { body: "{", contentType: "application/json" })).status).toBe(400);
-    expect((await post(randomUUID(), { body: "x", contentType: "image/png" })).status).toBe(415);
-    expect((await post(randomUUID(), { method: "GET" })).status).toBe(405);
-  });
-
-  it("answers unknown ids about as fast as active ones", async () => {
-    const webhook = await newWebhook({ rateLimitPerMinute: 100_000 });
-    const time = async (id: string) => {
-      const start = performance.now();
-      await post(id, { body: '{"a":1}', contentType: "application/json" });
-      return performance.now() - start;
-    };
-    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      known.push(await time(webhook.id));
-      unknown.push(await time(randomUUID()));
+  it("answers unknown ids 204 without parsing the body (a wrong method is still 405)", async () => {
+    for (const [body, contentType] of [
+      ["{", "application/json"],
+      ["x", "image/png"],
+    ]) {
+      const response = await post(randomUUID(), { body, contentType });
+      expect(response.status, contentType).toBe(204);
     }
-    // Loose bound: both are a few milliseconds; a missing database round trip would show as a large ratio.
-    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(Math.max(3, median(known)));
+    expect((await post(randomUUID(), { method: "GET" })).status).toBe(405);
   });
 
   it("re-enabling a webhook makes it create events again", async () => {

@@ -130,7 +130,7 @@ describe("Webhook screens", () => {
 
     const page = asData(await call(eventRoute.loader, getRequest(SHOP_A, `/app/events/${event.id}`), { id: event.id }));
     expect(page.event.topic).toBe("user/signed/test");
-    expect(page.event.data).toContain('"customer_id": 1001');
+    expect(page.event.data.text).toContain('"customer_id": 1001');
     expect(page.event.webhook?.name).toBe("Signed");
   });
 
