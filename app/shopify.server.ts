@@ -5,7 +5,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
-import { apiKey, apiSecret, appUrl } from "./config.server";
+import { apiKey, apiSecret, appUrl, config } from "./config.server";
 import { onShopInstalled } from "./models/shops.server";
 import { ensureCustomerMetafieldDefinition } from "./models/metafield-definition.server";
 
@@ -22,7 +22,7 @@ const shopify = shopifyApp({
   apiKey: apiKey(),
   apiSecretKey: apiSecret(),
   apiVersion: ApiVersion.October25,
-  scopes: (process.env.SCOPES || "read_customers,write_customers").split(","),
+  scopes: config().shopify.scopes,
   appUrl: appUrl(),
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),

@@ -1,24 +1,21 @@
 // Starts the local development store (a stand-in for the Shopify Admin API; see
 // docs/decisions/0002-local-development-store.md). Run with `npx tsx scripts/local-store.ts`.
-// LOCAL_STORE_PORT (default 3001), LOCAL_STORE_HOST (default 127.0.0.1),
-// LOCAL_STORE_BUCKET_SIZE and LOCAL_STORE_RESTORE_RATE (throttling) configure it.
+// LOCAL_STORE_PORT, LOCAL_STORE_HOST, LOCAL_STORE_BUCKET_SIZE and LOCAL_STORE_RESTORE_RATE configure
+// it (app/config.server.ts), and it accepts the app's credentials and scopes.
+import { loadConfigOrExit } from "../app/config.server";
 import { createLocalStore } from "../app/local-store";
 
-const port = Number(process.env.LOCAL_STORE_PORT || 3001);
-const host = process.env.LOCAL_STORE_HOST || "127.0.0.1";
+const config = loadConfigOrExit();
+const { port, host } = config.localStore;
 
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`LOCAL_STORE_PORT must be a port number, got ${JSON.stringify(process.env.LOCAL_STORE_PORT)}`);
-  process.exit(1);
-}
-
-let store: ReturnType<typeof createLocalStore>;
-try {
-  store = createLocalStore();
-} catch (error) {
-  console.error(`Local development store: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+const store = createLocalStore({
+  ...(config.shopify.apiKey && config.shopify.apiSecret
+    ? { apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret }
+    : {}),
+  scopes: config.shopify.scopes.join(","),
+  bucketSize: config.localStore.bucketSize,
+  restoreRate: config.localStore.restoreRate,
+});
 
 store.listen(port, host).then(
   (url) => console.log(`Local development store listening on ${url}`),

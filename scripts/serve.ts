@@ -5,10 +5,11 @@ import { createReadStream, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { createRequestHandler } from "@remix-run/node";
 import { createRequest, sendResponse } from "@remix-run/node-fetch-server";
+import { loadConfigOrExit } from "../app/config.server";
 import { checkRedisOrExit } from "./lib/check-redis";
 
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || "0.0.0.0";
+const config = loadConfigOrExit();
+const { port, host } = config.web;
 const clientDir = resolve("build/client");
 
 const MIME: Record<string, string> = {
@@ -45,7 +46,7 @@ function serveStatic(pathname: string, res: ServerResponse): boolean {
 
 await checkRedisOrExit("web");
 const build = await import(resolve("build/server/index.js"));
-const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
+const handleRequest = createRequestHandler(build, config.nodeEnv);
 // Inbound webhooks skip Remix routing: the same pipeline as app/routes/webhook.$id.tsx, on node:http directly.
 const handleIngressNode: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined =
   build.entry?.module?.handleIngressNode;

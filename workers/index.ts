@@ -2,7 +2,7 @@
 // delayed task-run jobs, writes a heartbeat, sweeps for lost work, and on SIGTERM/SIGINT finishes
 // in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line.
 import { Redis } from "ioredis";
-import { queuePrefix, redisUrl } from "~/config.server";
+import { loadConfigOrExit, queuePrefix, redisUrl } from "~/config.server";
 import prisma from "~/db.server";
 import { closeSharedQueues, startWorker } from "~/runs/worker.server";
 
@@ -27,6 +27,7 @@ async function redisReachable(): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  loadConfigOrExit();
   if (!(await redisReachable())) {
     console.error(`Cannot reach Redis at ${redisUrl()}. Start it with: redis-server --daemonize yes`);
     process.exit(1);

@@ -7,7 +7,7 @@
 // the same steps up to the commit and answer 204, so a caller cannot tell which ids exist.
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { apiSecret, limits } from "../config.server";
+import { ipHashSalt, limits } from "../config.server";
 import {
   buildAutoData,
   buildFullRequestData,
@@ -27,7 +27,12 @@ import {
 import { timeOrderedUuid } from "../domain/ids";
 import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
-import { getWebhookForIngress, noteWebhookReceived, type IngressWebhook } from "../models/webhooks.server";
+import {
+  effectiveRateLimit,
+  getWebhookForIngress,
+  noteWebhookReceived,
+  type IngressWebhook,
+} from "../models/webhooks.server";
 import { enqueueEvent, storeEvent } from "../models/events.server";
 import { sqlDriver } from "../sql-driver.server";
 import { ShopDomainsCache } from "./shop-origins.server";
@@ -93,8 +98,7 @@ function text(
 function ipHash(ip: string | null): string | null {
   if (!ip) return null;
   // Keyed so the hash cannot be reversed by hashing all IPv4 addresses.
-  const salt = process.env.INGRESS_IP_HASH_SALT || apiSecret() || "hookline";
-  return createHash("sha256").update(salt).update("\0").update(ip).digest("hex");
+  return createHash("sha256").update(ipHashSalt()).update("\0").update(ip).digest("hex");
 }
 
 type BodyRead = { ok: true; body: Uint8Array } | { ok: false };
@@ -113,7 +117,7 @@ async function readBodyWithin(body: AsyncIterable<Uint8Array> | null, limit: num
 }
 
 function rateFor(webhook: IngressWebhook | null): number {
-  return webhook?.rateLimitPerMinute ?? webhook?.shopRateLimitPerMinute ?? limits.ingressRatePerMinute;
+  return effectiveRateLimit(webhook?.rateLimitPerMinute ?? null, webhook?.shopRateLimitPerMinute ?? null);
 }
 
 async function corsFor(webhook: IngressWebhook | null, origin: string | null): Promise<CorsDecision> {

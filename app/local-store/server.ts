@@ -9,7 +9,7 @@ import { customerSummary } from "./resolvers";
 import { adminSchemaLoadMs, loadAdminSchema, SCHEMA_API_VERSION } from "./schema";
 import { LocalStoreState } from "./state";
 import { handleStorefrontRequest } from "./storefront/preview";
-import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, positiveNumberFromEnv, Throttle } from "./throttle";
+import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, Throttle } from "./throttle";
 
 export const DEFAULT_LOCAL_API_KEY = "hookline-local-api-key";
 export const DEFAULT_LOCAL_API_SECRET = "hookline-local-api-secret";
@@ -122,17 +122,18 @@ function singleHeader(request: IncomingMessage, name: string): string | undefine
 }
 
 export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
-  const apiKey = options.apiKey ?? (process.env.SHOPIFY_API_KEY || DEFAULT_LOCAL_API_KEY);
-  const apiSecret = options.apiSecret ?? (process.env.SHOPIFY_API_SECRET || DEFAULT_LOCAL_API_SECRET);
-  const scopes = options.scopes ?? (process.env.SCOPES || DEFAULT_SCOPES);
+  // Configured by its caller (scripts/local-store.ts passes the app's configuration); never by the environment.
+  const apiKey = options.apiKey ?? DEFAULT_LOCAL_API_KEY;
+  const apiSecret = options.apiSecret ?? DEFAULT_LOCAL_API_SECRET;
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
   const nowMs = options.now ?? (() => Date.now());
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maxQueryCost = options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST;
 
   const state = new LocalStoreState({ appId: options.appId, now: () => new Date(nowMs()) });
   const throttle = new Throttle({
-    maximumAvailable: options.bucketSize ?? positiveNumberFromEnv("LOCAL_STORE_BUCKET_SIZE", DEFAULT_BUCKET_SIZE),
-    restoreRate: options.restoreRate ?? positiveNumberFromEnv("LOCAL_STORE_RESTORE_RATE", DEFAULT_RESTORE_RATE),
+    maximumAvailable: options.bucketSize ?? DEFAULT_BUCKET_SIZE,
+    restoreRate: options.restoreRate ?? DEFAULT_RESTORE_RATE,
     now: nowMs,
   });
   state.onReset(() => throttle.reset());

@@ -1,8 +1,8 @@
 // Local-only routes exist only in local mode: never in production, never with real credentials.
-import { isLocalMode } from "../config.server";
+import { hasShopifyCredentials, isLocalMode } from "../config.server";
 
 export function localRoutesEnabled(): boolean {
-  return isLocalMode() && !process.env.SHOPIFY_API_KEY && !process.env.SHOPIFY_API_SECRET;
+  return isLocalMode() && !hasShopifyCredentials();
 }
 
 export function assertLocalRoutesEnabled(): void {

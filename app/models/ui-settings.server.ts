@@ -3,7 +3,7 @@ import prisma from "../db.server";
 import { parseJsonOr } from "../ui/json";
 import type { SettingsValues } from "../ui/settings";
 
-const DEFAULTS = { retentionDays: 15, rateLimitPerMinute: 600 };
+const DEFAULTS = { retentionDays: 15, rateLimitPerMinute: null };
 
 export async function readSettings(shop: string): Promise<SettingsValues> {
   const row = await prisma.shop.findUnique({

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Webhook } from "@prisma/client";
 import prisma from "../db.server";
-import { appUrl } from "../config.server";
+import { appUrl, limits } from "../config.server";
 import { validateUserTopic } from "../domain/topics";
 import type { DataMode } from "../domain/ingress/body";
 import type { CorsMode } from "../domain/ingress/cors";
@@ -41,6 +41,11 @@ export class WebhookInputError extends Error {
 export const DEFAULT_DEDUPE_HEADERS = ["Idempotency-Key", "webhook-id", "X-Shopify-Webhook-Id"];
 export const MAX_NAME_LENGTH = 255;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
+/** Requests per minute a webhook allows: its own limit, else its shop's (Settings), else the app's default. */
+export function effectiveRateLimit(webhookRate: number | null, shopRate: number | null): number {
+  return webhookRate ?? shopRate ?? limits.ingressRatePerMinute;
+}
 
 export function webhookUrl(id: string): string {
   return `${appUrl()}/webhook/${id}`;
@@ -229,7 +234,7 @@ export interface IngressWebhook {
   signatureHeader: string | null;
   signatureEncoding: SignatureEncoding;
   dedupeHeaders: string[] | null;
-  /** null: use the shop's or the app's default. */
+  /** null: use the shop's or the app's default (effectiveRateLimit). */
   rateLimitPerMinute: number | null;
   shopRateLimitPerMinute: number | null;
   shopCorsOrigins: string;

@@ -8,6 +8,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page
 import { authenticate } from "../shopify.server";
 import {
   deleteWebhook,
+  effectiveRateLimit,
   finishSecretRotation,
   getWebhook,
   regenerateWebhookId,
@@ -50,7 +51,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   ]);
   return {
     now: new Date().toISOString(),
-    shopDefaultRate: settings.rateLimitPerMinute,
+    shopDefaultRate: effectiveRateLimit(null, settings.rateLimitPerMinute),
     webhook: {
       id: webhook.id,
       name: webhook.name,

@@ -13,7 +13,8 @@ export interface SettingsInput {
 export interface SettingsValues {
   corsOrigins: string[];
   retentionDays: number;
-  rateLimitPerMinute: number;
+  /** null: the app's default (INGRESS_RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute: number | null;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsInput, string>>;
@@ -73,7 +74,10 @@ export function validateSettings(input: SettingsInput): SettingsValidation {
   if (originErrors.length > 0) errors.corsOrigins = originErrors.join(". ");
   const retention = parseWholeNumber(input.retentionDays, "Retention", RETENTION_DAYS);
   if (typeof retention === "string") errors.retentionDays = retention;
-  const rate = parseWholeNumber(input.rateLimitPerMinute, "Rate limit", RATE_LIMIT_PER_MINUTE);
+  const rate =
+    input.rateLimitPerMinute.trim() === ""
+      ? null
+      : parseWholeNumber(input.rateLimitPerMinute, "Rate limit", RATE_LIMIT_PER_MINUTE);
   if (typeof rate === "string") errors.rateLimitPerMinute = rate;
   if (Object.keys(errors).length > 0 || typeof retention === "string" || typeof rate === "string") {
     return { ok: false, errors };

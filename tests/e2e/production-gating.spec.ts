@@ -1,17 +1,13 @@
-// The local login and App Bridge stub must not exist in a production build, nor with real credentials,
-// even when LOCAL_STORE_URL is set by mistake.
-import { spawn, type ChildProcess } from "node:child_process";
+// The local login and App Bridge stub must not exist in a production build, nor with real credentials.
+// Production refuses LOCAL_STORE_URL (and HTTP_ACTION_ALLOW_PRIVATE) outright: the server does not start.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
+
+const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
 
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn("npx", ["tsx", "scripts/serve.ts"], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: "file:./tests/output/e2e.sqlite",
-    },
+    env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port) },
     stdio: "ignore",
     detached: true, // its own process group, so stopGroup() also stops what npx starts beneath it
   });
@@ -33,10 +29,7 @@ function stopGroup(child: ChildProcess): void {
 }
 
 for (const [name, env] of [
-  [
-    "a production build",
-    { NODE_ENV: "production", LOCAL_STORE_URL: "http://127.0.0.1:3101", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" },
-  ],
+  ["a production build", { NODE_ENV: "production", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" }],
   [
     "real credentials",
     {
@@ -59,4 +52,25 @@ for (const [name, env] of [
       stopGroup(server);
     }
   });
+}
+
+for (const [variable, value] of [
+  ["LOCAL_STORE_URL", "http://127.0.0.1:3101"],
+  ["HTTP_ACTION_ALLOW_PRIVATE", "1"],
+] as const) {
+  for (const [processName, command] of [
+    ["web server", "npm start"],
+    ["worker", "npm run worker"],
+  ] as const) {
+    test(`the production ${processName} refuses ${variable} and does not start`, () => {
+      const result = spawnSync("npm", ["run", "-s", command.replace(/^npm (run )?/, "")], {
+        env: { ...process.env, ...BASE_ENV, SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", [variable]: value },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Invalid configuration:");
+      expect(result.stderr).toContain(`${variable}="${value}" is refused in production`);
+    });
+  }
 }

@@ -42,16 +42,6 @@ export interface AddressPolicy {
   allowedHosts: string[];
 }
 
-export function addressPolicyFromEnv(env: Record<string, string | undefined> = process.env): AddressPolicy {
-  return {
-    allowPrivate: env.HTTP_ACTION_ALLOW_PRIVATE === "1" || env.HTTP_ACTION_ALLOW_PRIVATE === "true",
-    allowedHosts: (env.HTTP_ACTION_ALLOWED_HOSTS ?? "")
-      .split(",")
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
-  };
-}
-
 /** True when the address is in a refused range. IPv4-mapped and NAT64 IPv6 forms are checked as IPv4. */
 export function isRefusedAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");

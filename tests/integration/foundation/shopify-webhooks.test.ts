@@ -1,10 +1,12 @@
 // Shopify's webhooks to the app: HMAC verified, then handled against the real database.
 import { createHmac, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "~/config.server";
 
 const SECRET = "test-secret-for-webhooks";
 process.env.SHOPIFY_API_KEY = "test-api-key";
 process.env.SHOPIFY_API_SECRET = SECRET;
+loadConfig();
 
 let prisma: typeof import("~/db.server").default;
 let uninstalled: typeof import("~/routes/webhooks.app.uninstalled");

@@ -2,6 +2,7 @@
 // webhook option. Runs on SQLite by default and on PostgreSQL with TEST_DB=postgres.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
 import { resetIngressState } from "~/ingress/handle-ingress.server";
 import { ShopDomainsCache } from "~/ingress/shop-origins.server";
@@ -213,6 +214,7 @@ describe("refusals", () => {
   it("accepts a body exactly at the limit and refuses one byte more with 413", async () => {
     const limit = 4096;
     process.env.INGRESS_BODY_LIMIT_BYTES = String(limit);
+    loadConfig();
     try {
       const webhook = await newWebhook();
       const atLimit = "x".repeat(limit);
@@ -225,11 +227,13 @@ describe("refusals", () => {
       expect(events[0]!.bodySize).toBe(limit);
     } finally {
       delete process.env.INGRESS_BODY_LIMIT_BYTES;
+      loadConfig();
     }
   });
 
   it("stops reading a streamed body at the limit (no Content-Length)", async () => {
     process.env.INGRESS_BODY_LIMIT_BYTES = "1024";
+    loadConfig();
     try {
       const webhook = await newWebhook();
       let pulled = 0;
@@ -246,6 +250,7 @@ describe("refusals", () => {
       expect(await eventsOf(webhook.id)).toHaveLength(0);
     } finally {
       delete process.env.INGRESS_BODY_LIMIT_BYTES;
+      loadConfig();
     }
   });
 
@@ -269,6 +274,23 @@ describe("refusals", () => {
     expect((await post(webhook.id, { body: "1", contentType: "application/json" })).status).toBe(204);
     expect((await post(webhook.id, { body: "2", contentType: "application/json" })).status).toBe(204);
     expect((await post(webhook.id, { body: "3", contentType: "application/json" })).status).toBe(429);
+  });
+
+  it("uses INGRESS_RATE_LIMIT_PER_MINUTE when neither the webhook nor its shop (row or not) sets a limit", async () => {
+    process.env.INGRESS_RATE_LIMIT_PER_MINUTE = "2";
+    loadConfig();
+    try {
+      const shop = `rate-${randomUUID().slice(0, 8)}.myshopify.com`;
+      await prisma.shop.create({ data: { domain: shop } });
+      for (const webhook of [await newWebhook({}, shop), await newWebhook()]) {
+        expect((await post(webhook.id, { body: "1", contentType: "application/json" })).status).toBe(204);
+        expect((await post(webhook.id, { body: "2", contentType: "application/json" })).status).toBe(204);
+        expect((await post(webhook.id, { body: "3", contentType: "application/json" })).status).toBe(429);
+      }
+    } finally {
+      delete process.env.INGRESS_RATE_LIMIT_PER_MINUTE;
+      loadConfig();
+    }
   });
 });
 

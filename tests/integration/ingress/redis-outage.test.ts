@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Worker, type Queue } from "bullmq";
 import prisma from "~/db.server";
+import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
 import { resetIngressState } from "~/ingress/handle-ingress.server";
 import { enqueuePendingEvents } from "~/models/events.server";
@@ -80,6 +81,7 @@ beforeAll(async () => {
   await startRedis();
   // Read when the events queue first connects, which happens in this file only.
   process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
+  loadConfig();
   queue = testQueue(process.env.REDIS_URL);
   resetIngressState();
 });
@@ -90,6 +92,7 @@ afterAll(async () => {
   await stopRedis();
   if (previousRedisUrl === undefined) delete process.env.REDIS_URL;
   else process.env.REDIS_URL = previousRedisUrl;
+  loadConfig();
 });
 
 describe("Redis outage", () => {

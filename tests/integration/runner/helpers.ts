@@ -3,6 +3,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import prisma from "~/db.server";
+import { loadConfig } from "~/config.server";
 import { createEvent } from "~/models/events.server";
 import { createTask, type TaskInput } from "~/models/tasks.server";
 import type { RunnerDeps } from "~/runs/runner.server";
@@ -10,6 +11,7 @@ import type { RunnerDeps } from "~/runs/runner.server";
 // Each runner test file gets its own queues (the database is shared by the whole run): jobs other
 // files leave behind are never picked up by this file's workers, and this file's never by theirs.
 process.env.HOOKLINE_QUEUE_PREFIX = `${process.env.HOOKLINE_QUEUE_PREFIX ?? "hookline-test"}-runner-${randomUUID().slice(0, 8)}`;
+loadConfig();
 
 export function uniqueShop(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}.myshopify.com`;

@@ -4,7 +4,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { LOCAL_SHOP } from "~/config.server";
+import { LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { draftToInput, createTask } from "~/models/tasks.server";
@@ -23,7 +23,8 @@ beforeAll(async () => {
   // A tight bucket (100 points, 50/s) so a burst of metafield writes is throttled.
   store = createLocalStore({ bucketSize: 100, restoreRate: 50 });
   const url = await store.listen(0, "127.0.0.1");
-  process.env.LOCAL_STORE_URL = url; // read when the app's Shopify module first loads (in the worker)
+  process.env.LOCAL_STORE_URL = url; // local mode: the worker's Admin API calls go to this store
+  loadConfig();
   await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
   worker = await startWorker({
     concurrency: 4,

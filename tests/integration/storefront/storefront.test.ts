@@ -3,7 +3,7 @@
 // the round trip webhook POST -> worker -> metafieldsSet in the store -> the storefront preview's
 // Section Rendering answer showing the value. Real database (SQLite or TEST_DB=postgres) and Redis.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_SHOP } from "~/config.server";
+import { LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { PREVIEW_SECTION_ID, STOREFRONT_PREFIX } from "~/local-store/storefront/preview";
 import { seedOfflineSession } from "../../support/offline-session";
@@ -20,6 +20,7 @@ beforeAll(async () => {
   process.env.LOCAL_STORE_URL = url;
   delete process.env.SHOPIFY_API_KEY;
   delete process.env.SHOPIFY_API_SECRET;
+  loadConfig();
   prisma = (await import("~/db.server")).default;
   definitions = await import("~/models/metafield-definition.server");
   await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));

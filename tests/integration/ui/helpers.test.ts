@@ -90,10 +90,18 @@ describe("settings validation", () => {
       ok: true,
       values: { corsOrigins: [], retentionDays: 15, rateLimitPerMinute: 600 },
     });
-    const bad = validateSettings({ corsOrigins: "", retentionDays: "1.5", rateLimitPerMinute: "" });
+    const bad = validateSettings({ corsOrigins: "", retentionDays: "1.5", rateLimitPerMinute: "1.5" });
     expect(bad).toEqual({
       ok: false,
-      errors: { retentionDays: "Retention must be a whole number", rateLimitPerMinute: "Rate limit is required" },
+      errors: {
+        retentionDays: "Retention must be a whole number",
+        rateLimitPerMinute: "Rate limit must be a whole number",
+      },
+    });
+    // An empty rate limit is no limit of the shop's own: the app's default applies.
+    expect(validateSettings({ corsOrigins: "", retentionDays: "15", rateLimitPerMinute: "" })).toEqual({
+      ok: true,
+      values: { corsOrigins: [], retentionDays: 15, rateLimitPerMinute: null },
     });
     expect(validateSettings({ corsOrigins: "", retentionDays: "366", rateLimitPerMinute: "0" })).toMatchObject({
       ok: false,

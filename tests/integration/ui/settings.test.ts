@@ -12,7 +12,9 @@ describe("Settings screen", () => {
 
   it("shows defaults for a shop without a Shop row, and creates the row on save", async () => {
     const before = asData(await call(loader, getRequest(SHOP_A, "/app/settings")));
-    expect(before.settings).toEqual({ corsOrigins: [], retentionDays: 15, rateLimitPerMinute: 600 });
+    // No rate limit of its own: the app's default (INGRESS_RATE_LIMIT_PER_MINUTE) applies and is shown.
+    expect(before.settings).toEqual({ corsOrigins: [], retentionDays: 15, rateLimitPerMinute: null });
+    expect(before.appDefaultRate).toBe(600);
     const saved = asData(
       await call(
         action,
@@ -30,6 +32,22 @@ describe("Settings screen", () => {
     expect(row.rateLimitPerMinute).toBe(120);
     const after = asData(await call(loader, getRequest(SHOP_A, "/app/settings")));
     expect(after.settings.retentionDays).toBe(30);
+  });
+
+  it("an empty rate limit goes back to the app's default", async () => {
+    await prisma.shop.upsert({
+      where: { domain: SHOP_B },
+      create: { domain: SHOP_B, rateLimitPerMinute: 90 },
+      update: { rateLimitPerMinute: 90 },
+    });
+    const saved = asData(
+      await call(
+        action,
+        postRequest(SHOP_B, "/app/settings", { corsOrigins: "", retentionDays: "15", rateLimitPerMinute: " " }),
+      ),
+    );
+    expect(saved.ok && saved.input.rateLimitPerMinute).toBe("");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP_B } })).rateLimitPerMinute).toBeNull();
   });
 
   it("refuses invalid values with field errors, keeps the input and changes nothing", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_MAX_TTL_SECONDS, parseCacheCommand, performCache, type CacheStore } from "~/domain/actions/cache";
-import { addressPolicyFromEnv, isRefusedAddress, refusalReason } from "~/domain/actions/address-policy";
+import { isRefusedAddress, refusalReason } from "~/domain/actions/address-policy";
 
 describe("cache command parsing", () => {
   it("reads every positional command", () => {
@@ -99,13 +99,11 @@ describe("address policy", () => {
       expect(isRefusedAddress(address), address).toBe(false);
   });
   it("allows private addresses only when the operator says so", () => {
-    const strict = addressPolicyFromEnv({});
+    const strict = { allowPrivate: false, allowedHosts: [] };
     expect(refusalReason("example.test", "127.0.0.1", strict)).toMatch(/refusing/);
     expect(refusalReason("localhost", "93.184.216.34", strict)).toMatch(/refusing/);
-    expect(
-      refusalReason("example.test", "127.0.0.1", addressPolicyFromEnv({ HTTP_ACTION_ALLOW_PRIVATE: "1" })),
-    ).toBeNull();
-    const listed = addressPolicyFromEnv({ HTTP_ACTION_ALLOWED_HOSTS: " Store.Local , 127.0.0.1" });
+    expect(refusalReason("example.test", "127.0.0.1", { allowPrivate: true, allowedHosts: [] })).toBeNull();
+    const listed = { allowPrivate: false, allowedHosts: ["store.local", "127.0.0.1"] };
     expect(refusalReason("store.local", "10.0.0.5", listed)).toBeNull();
     expect(refusalReason("127.0.0.1", "127.0.0.1", listed)).toBeNull();
     expect(refusalReason("other.local", "10.0.0.5", listed)).toMatch(/refusing/);

@@ -7,7 +7,7 @@ import {
   throttleWaitMs,
   type AdminGraphqlFn,
 } from "~/domain/actions/shopify";
-import { MAX_ATTEMPTS, nextRetryDelayMs, retryBaseMs } from "~/domain/actions/backoff";
+import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
 import { MAX_EVENT_DEPTH, parseEventOptions, performEventAction } from "~/domain/actions/event";
 import { performAction } from "~/domain/actions";
 
@@ -126,11 +126,6 @@ describe("backoff", () => {
     expect(nextRetryDelayMs(1, 1000, () => 0)).toBe(800);
     expect(nextRetryDelayMs(1, 1000, () => 1)).toBe(1200);
     expect(nextRetryDelayMs(1, 1000, () => 0.5, 5000)).toBe(5000);
-  });
-  it("reads the base from RETRY_BASE_MS", () => {
-    expect(retryBaseMs({ RETRY_BASE_MS: "20" })).toBe(20);
-    expect(retryBaseMs({})).toBe(30_000);
-    expect(retryBaseMs({ RETRY_BASE_MS: "abc" })).toBe(30_000);
   });
 });
 

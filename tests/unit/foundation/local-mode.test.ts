@@ -1,40 +1,42 @@
 // Local mode must never switch on in production or with real credentials.
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "~/config.server";
 import { localRoutesEnabled, parseShopParam } from "~/local/guard.server";
 import { adminHost, mintSessionToken } from "~/local/session-token.server";
 
-const saved = { ...process.env };
 afterEach(() => {
-  process.env = { ...saved };
+  loadConfig();
 });
+
+const STORE = "http://127.0.0.1:3001";
 
 describe("local routes guard", () => {
   it("is on with LOCAL_STORE_URL outside production and without credentials", () => {
-    process.env.NODE_ENV = "development";
-    process.env.LOCAL_STORE_URL = "http://127.0.0.1:3001";
-    delete process.env.SHOPIFY_API_KEY;
-    delete process.env.SHOPIFY_API_SECRET;
+    loadConfig({ NODE_ENV: "development", LOCAL_STORE_URL: STORE });
     expect(localRoutesEnabled()).toBe(true);
   });
 
-  it("is off in production even with LOCAL_STORE_URL", () => {
-    process.env.NODE_ENV = "production";
-    process.env.LOCAL_STORE_URL = "http://127.0.0.1:3001";
+  it("is off in production, where LOCAL_STORE_URL is refused outright", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", LOCAL_STORE_URL: STORE })).toThrow(
+      /LOCAL_STORE_URL="http:\/\/127.0.0.1:3001" is refused in production/,
+    );
+    loadConfig({ NODE_ENV: "production" });
     expect(localRoutesEnabled()).toBe(false);
   });
 
   it("is off when real credentials are configured", () => {
-    process.env.NODE_ENV = "development";
-    process.env.LOCAL_STORE_URL = "http://127.0.0.1:3001";
-    process.env.SHOPIFY_API_KEY = "real-key";
-    process.env.SHOPIFY_API_SECRET = "real-secret";
+    loadConfig({
+      NODE_ENV: "development",
+      LOCAL_STORE_URL: STORE,
+      SHOPIFY_API_KEY: "real-key",
+      SHOPIFY_API_SECRET: "real-secret",
+    });
     expect(localRoutesEnabled()).toBe(false);
   });
 
   it("is off without LOCAL_STORE_URL", () => {
-    process.env.NODE_ENV = "development";
-    delete process.env.LOCAL_STORE_URL;
+    loadConfig({ NODE_ENV: "development" });
     expect(localRoutesEnabled()).toBe(false);
   });
 
