@@ -1,9 +1,9 @@
 // Admin GraphQL calls on behalf of a shop, outside a merchant's request (worker, ingress, CLI).
 // Uses the shop's stored offline session. Returns the raw HTTP status and parsed body so callers
 // can tell throttling, userErrors and server errors apart.
-import { abstractFetch } from "@shopify/shopify-api/runtime";
-import { sessionStorage } from "./shopify.server";
-import { API_VERSION } from "./config.server";
+import prisma from "./db.server";
+import { API_VERSION, localStoreUrl } from "./config.server";
+import { adminRequestTarget } from "./local/local-mode.server";
 
 export class MissingSessionError extends Error {
   constructor(shop: string) {
@@ -23,7 +23,11 @@ export function offlineSessionId(shop: string): string {
 }
 
 export async function offlineAccessToken(shop: string): Promise<string> {
-  const session = await sessionStorage.loadSession(offlineSessionId(shop));
+  // The row the Shopify app's session storage writes (read directly: no Shopify app needed here).
+  const session = await prisma.session.findUnique({
+    where: { id: offlineSessionId(shop) },
+    select: { accessToken: true },
+  });
   if (!session?.accessToken) throw new MissingSessionError(shop);
   return session.accessToken;
 }
@@ -34,9 +38,15 @@ export async function adminGraphql(
   variables?: Record<string, unknown>,
 ): Promise<AdminGraphqlResponse> {
   const token = await offlineAccessToken(shop);
-  const response = await abstractFetch(`https://${shop}/admin/api/${API_VERSION}/graphql.json`, {
+  const target = adminRequestTarget(new URL(`https://${shop}/admin/api/${API_VERSION}/graphql.json`), localStoreUrl());
+  const response = await fetch(target.url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token, Accept: "application/json" },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Access-Token": token,
+      Accept: "application/json",
+      ...(target.shopHeader ? { "X-Hookline-Shop": target.shopHeader } : {}),
+    },
     body: JSON.stringify({ query, variables: variables ?? {} }),
   });
   const text = await response.text();

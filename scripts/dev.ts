@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { defaultLocalStoreUrl, hasShopifyCredentials, loadConfig, loadConfigOrExit } from "../app/config.server";
 import { checkRedisOrExit } from "./lib/check-redis";
+import { localModeEnv } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const config = loadConfigOrExit();
@@ -15,10 +16,7 @@ const port = config.web.port;
 // What the app, the worker and the store are started with (and this process reads from now on).
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", DATABASE_URL: config.databaseUrl };
 if (!realShopify) {
-  const storeUrl = config.localStore.url ?? defaultLocalStoreUrl();
-  env.LOCAL_STORE_URL = storeUrl;
-  env.LOCAL_STORE_PORT = new URL(storeUrl).port;
-  env.SHOPIFY_APP_URL = config.shopify.appUrl;
+  Object.assign(env, localModeEnv(config.shopify.appUrl, config.localStore.url ?? defaultLocalStoreUrl()));
   // The local store accepts calls to the app's own loopback addresses from HTTP actions.
   if (config.httpAction.allowedHosts.length === 0) env.HTTP_ACTION_ALLOWED_HOSTS = "127.0.0.1,localhost";
 }

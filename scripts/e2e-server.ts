@@ -2,6 +2,7 @@
 // the worker and the local development store, on a fresh SQLite database. Started by Playwright.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const port = Number(process.env.E2E_PORT || 3100);
@@ -12,19 +13,15 @@ const dbFile = "tests/output/e2e.sqlite";
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
 
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
+  ...withoutShopifyCredentials(process.env),
   NODE_ENV: "test",
   PORT: String(port),
   HOST: "127.0.0.1",
   DATABASE_URL: `file:./${dbFile}`,
-  LOCAL_STORE_URL: `http://127.0.0.1:${storePort}`,
-  LOCAL_STORE_PORT: String(storePort),
-  SHOPIFY_APP_URL: `http://localhost:${port}`,
+  ...localModeEnv(`http://localhost:${port}`, `http://127.0.0.1:${storePort}`),
   HOOKLINE_QUEUE_PREFIX: `hookline-e2e-${Date.now()}`,
   HTTP_ACTION_ALLOWED_HOSTS: "127.0.0.1,localhost",
 };
-delete env.SHOPIFY_API_KEY;
-delete env.SHOPIFY_API_SECRET;
 
 if (!existsSync("build/server/index.js") || process.env.E2E_BUILD !== "0") {
   execFileSync("npx", ["remix", "vite:build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });

@@ -1,13 +1,13 @@
 // The storefront origins of a shop for "restricted" CORS webhooks: the shop's domains read from
 // the Admin API (cached per shop, since ingress must not call Shopify per request).
+import { adminGraphql } from "../shopify-admin.server";
+
 export type ShopDomainsFetcher = (shop: string) => Promise<string[]>;
 
 const DOMAINS_QUERY = `query HooklineShopDomains { shop { primaryDomain { url } domains { url } } }`;
 
 /** Reads the shop's domain URLs with its offline session. */
 export const fetchShopDomainsFromAdmin: ShopDomainsFetcher = async (shop) => {
-  // Loaded lazily: the Shopify app module is only needed when a restricted webhook is used.
-  const { adminGraphql } = await import("../shopify-admin.server");
   const response = await adminGraphql(shop, DOMAINS_QUERY);
   const body = response.body as {
     data?: { shop?: { primaryDomain?: { url?: string }; domains?: { url?: string }[] } };

@@ -3,6 +3,7 @@
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { config } from "~/config.server";
+import { adminGraphql } from "~/shopify-admin.server";
 import { renderTask } from "~/domain/tasks/render";
 import { createRunnerEvent } from "./events.server";
 import { scheduleTaskRun } from "./queues.server";
@@ -19,14 +20,6 @@ export const leases = {
   get taskMs() {
     return config().worker.taskLeaseMs;
   },
-};
-
-type AdminGraphql = RunnerDeps["adminGraphql"];
-const adminGraphql: AdminGraphql = async (shop, query, variables) => {
-  // Imported on first use: the Shopify app module validates credentials when it loads, and many
-  // tasks never call the Admin API.
-  const mod = (await import("../shopify-admin.server")) as { adminGraphql: AdminGraphql };
-  return mod.adminGraphql(shop, query, variables);
 };
 
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {

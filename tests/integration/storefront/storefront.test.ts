@@ -16,7 +16,7 @@ let definitions: typeof import("~/models/metafield-definition.server");
 beforeAll(async () => {
   store = createLocalStore();
   const url = await store.listen(0, "127.0.0.1");
-  // Local mode: read when the app's Shopify module first loads, so set before importing it.
+  // Local mode: the app sends its Admin API calls to this store (LOCAL_STORE_URL, no credentials).
   process.env.LOCAL_STORE_URL = url;
   delete process.env.SHOPIFY_API_KEY;
   delete process.env.SHOPIFY_API_SECRET;
