@@ -6,7 +6,6 @@
 //
 // Adding a variable: one entry in ENVIRONMENT, one field in Config (shape()), then `npm run docs:env`.
 import { z } from "zod";
-import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE } from "./local-store/throttle";
 
 export const LOCAL_API_KEY = "hookline-local-api-key";
 export const LOCAL_API_SECRET = "hookline-local-api-secret";
@@ -145,11 +144,11 @@ export const ENVIRONMENT = {
   LOCAL_STORE_PORT: { schema: port().default(3001), doc: "where `npm run dev` starts the local store" },
   LOCAL_STORE_HOST: { schema: z.string().trim().default("127.0.0.1"), doc: "the local store's address" },
   LOCAL_STORE_BUCKET_SIZE: {
-    schema: positiveNumber().default(DEFAULT_BUCKET_SIZE),
+    schema: positiveNumber().default(1000), // Shopify's standard bucket, the store's own default
     doc: "the local store's cost-based throttle: bucket size in points",
   },
   LOCAL_STORE_RESTORE_RATE: {
-    schema: positiveNumber().default(DEFAULT_RESTORE_RATE),
+    schema: positiveNumber().default(50),
     doc: "the local store's throttle: points restored per second",
   },
   WORKER_CONCURRENCY: { schema: wholeNumber(1, 1000).default(10), doc: "jobs per queue in each worker process" },

@@ -14,10 +14,10 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { readSettings, saveSettings } from "../models/ui-settings.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { readSettings, saveSettings } from "~/services/admin/settings.server";
 import { limits } from "../config.server";
-import { validateSettings, type SettingsErrors, type SettingsInput } from "../ui/settings";
+import { validateSettings, type SettingsErrors, type SettingsInput } from "~/domain/shops/settings";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 

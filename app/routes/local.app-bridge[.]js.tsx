@@ -1,6 +1,6 @@
 // Serves the local App Bridge stub (local mode only).
-import { assertLocalRoutesEnabled } from "../local/guard.server";
-import stub from "../local/app-bridge-stub.js?raw";
+import { assertLocalRoutesEnabled } from "~/services/local-mode/guard.server";
+import stub from "~/services/local-mode/app-bridge-stub.js?raw";
 
 export const loader = async () => {
   assertLocalRoutesEnabled();

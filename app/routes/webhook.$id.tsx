@@ -1,7 +1,7 @@
 // /webhook/:id: inbound webhooks. A resource route (no UI); every method is answered by the
 // ingress pipeline (POST creates the event, OPTIONS is the CORS preflight, anything else is 405).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { handleIngress, ingressContextFrom } from "~/ingress/handle-ingress.server";
+import { handleIngress, ingressContextFrom } from "~/services/ingress/handle-ingress.server";
 
 export function loader({ request, params, context }: LoaderFunctionArgs) {
   return handleIngress(request, params.id ?? "", ingressContextFrom(context));

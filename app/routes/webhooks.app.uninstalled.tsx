@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { onShopUninstalled } from "../models/shops.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { onShopUninstalled } from "~/data/shops.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticate.webhook(request);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { redactCustomer } from "../models/compliance.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { redactCustomer } from "~/data/compliance.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, payload } = await authenticate.webhook(request);

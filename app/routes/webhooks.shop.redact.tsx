@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { redactShop } from "../models/compliance.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { redactShop } from "~/data/compliance.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticate.webhook(request);

@@ -21,7 +21,7 @@ import { parseJsonExact, toJsonText } from "~/domain/actions/json";
 import type { AdminGraphqlFn } from "~/domain/actions/shopify";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError, isPlainObject } from "~/domain/actions/types";
-import { cacheReaderFor, cacheStoreFor } from "~/models/cache.server";
+import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import type { RenderTaskFn, ShopInfo, TaskEvent } from "./contract";
 import type { ActionRunOutcome, ActionRunRow, EventRow, RunStore, TaskRow, TaskRunRow } from "./run-store.server";
 import { subscriptionFor } from "./subscriptions";

@@ -3,7 +3,7 @@
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { config } from "~/config.server";
-import { adminGraphql } from "~/shopify-admin.server";
+import { adminGraphql } from "~/services/shopify/admin-api.server";
 import { renderTask } from "~/domain/tasks/render";
 import { createRunnerEvent } from "./events.server";
 import { scheduleTaskRun } from "./queues.server";

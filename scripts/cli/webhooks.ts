@@ -12,7 +12,7 @@ import {
   WebhookNotFoundError,
   type WebhookInput,
   type WebhookWithUrl,
-} from "../../app/models/webhooks.server";
+} from "../../app/data/webhooks.server";
 
 /** The record as printed: the signing secret only when asked (it is shown once, at creation). */
 function view(webhook: WebhookWithUrl, showSecret: boolean) {

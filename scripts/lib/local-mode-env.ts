@@ -1,6 +1,6 @@
 // The environment that puts the app, the worker and the local store in local mode: the one place
 // where `npm run dev` and the e2e server switch it on (the app itself never does).
-import { LOCAL_APP_BRIDGE_PATH } from "../../app/local/local-mode.server";
+import { LOCAL_APP_BRIDGE_PATH } from "../../app/services/local-mode/admin-requests.server";
 
 export function localModeEnv(appUrl: string, storeUrl: string): Record<string, string> {
   return {

@@ -2,6 +2,7 @@
 // variable, production's refusals, and the README table generated from the same schema.
 import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENT, environmentTable, parseConfig } from "~/config.server";
+import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE } from "~/local-store";
 import { formattedEnvironmentTable, readmeEnvironmentTable } from "../../scripts/lib/environment-table";
 
 function problems(env: Record<string, string>): string[] {
@@ -42,6 +43,13 @@ describe("defaults", () => {
       },
       ingress: { bodyLimitBytes: 1_048_576, rateLimitPerMinute: 600, rawBodyRetentionHours: 72, ipHashSalt: null },
       httpAction: { allowPrivate: false, allowedHosts: [] },
+    });
+  });
+
+  it("starts the local store with its own defaults (Shopify's standard bucket)", () => {
+    expect(parseConfig({}).localStore).toMatchObject({
+      bucketSize: DEFAULT_BUCKET_SIZE,
+      restoreRate: DEFAULT_RESTORE_RATE,
     });
   });
 

@@ -2,8 +2,8 @@
 // the worker and the CLI import them), no environment changed; the app is created by shopify().
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "~/config.server";
-import { shopify } from "~/shopify.server";
-import { adminRequestTarget } from "~/local/local-mode.server";
+import { shopify } from "~/services/shopify/app.server";
+import { adminRequestTarget } from "~/services/local-mode/admin-requests.server";
 
 afterEach(() => {
   loadConfig();

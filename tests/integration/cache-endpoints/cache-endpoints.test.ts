@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
 import { closeQueues } from "~/queue.server";
-import { handleIngress, resetIngressState } from "~/ingress/handle-ingress.server";
-import { createWebhook } from "~/models/webhooks.server";
-import { cacheStoreFor } from "~/models/cache.server";
+import { handleIngress, resetIngressState } from "~/services/ingress/handle-ingress.server";
+import { createWebhook } from "~/data/webhooks.server";
+import { cacheStoreFor } from "~/data/cache.server";
 import {
   CacheEndpointInputError,
   cacheEndpointUrl,
@@ -15,7 +15,7 @@ import {
   deleteCacheEndpoint,
   listCacheEndpoints,
   readCacheEndpoint,
-} from "~/models/cache-endpoints.server";
+} from "~/data/cache-endpoints.server";
 import { action, loader } from "~/routes/cache.$id";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { newTask, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "../runner/helpers";

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "../ui/support";
 import prisma from "~/db.server";
-import { cacheStoreFor } from "~/models/cache.server";
+import { cacheStoreFor } from "~/data/cache.server";
 
 let route: typeof import("~/routes/app.cache-endpoints");
 

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { purgeExpiredEvents } from "~/models/retention.server";
+import { purgeExpiredEvents } from "~/data/retention.server";
 
 const DAY = 24 * 60 * 60 * 1000;
 

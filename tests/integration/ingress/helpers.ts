@@ -2,8 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import prisma from "~/db.server";
-import { handleIngress, type IngressContext } from "~/ingress/handle-ingress.server";
-import { createWebhook, type WebhookInput } from "~/models/webhooks.server";
+import { handleIngress, type IngressContext } from "~/services/ingress/handle-ingress.server";
+import { createWebhook, type WebhookInput } from "~/data/webhooks.server";
 import { parseEventData } from "~/models/events.server";
 
 export const SHOP = "ingress-test.myshopify.com";

@@ -4,8 +4,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
-import { resetIngressState } from "~/ingress/handle-ingress.server";
-import { ShopDomainsCache } from "~/ingress/shop-origins.server";
+import { resetIngressState } from "~/services/ingress/handle-ingress.server";
+import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 import {
   deleteWebhook,
   finishSecretRotation,
@@ -13,7 +13,7 @@ import {
   rotateSigningSecret,
   setWebhookEnabled,
   updateWebhook,
-} from "~/models/webhooks.server";
+} from "~/data/webhooks.server";
 import { stringifyJson } from "~/domain/ingress/json";
 import { generateSigningSecret, signHmac, signStandard } from "~/domain/ingress/signature";
 import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue, until } from "./helpers";

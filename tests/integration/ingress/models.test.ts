@@ -12,7 +12,7 @@ import {
   updateWebhook,
   WebhookInputError,
   WebhookNotFoundError,
-} from "~/models/webhooks.server";
+} from "~/data/webhooks.server";
 import { createEvent, getEvent, listRecentEvents, purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
 import { randomUUID, testQueue } from "./helpers";
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeQueues } from "~/queue.server";
-import { handleIngressNode, matchIngressPath, resetIngressState } from "~/ingress/handle-ingress.server";
+import { handleIngressNode, matchIngressPath, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { eventsOf, newWebhook, onlyEventOf } from "./helpers";
 
 let server: Server;

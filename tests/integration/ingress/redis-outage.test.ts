@@ -7,7 +7,7 @@ import { Worker, type Queue } from "bullmq";
 import prisma from "~/db.server";
 import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
-import { resetIngressState } from "~/ingress/handle-ingress.server";
+import { resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { enqueuePendingEvents } from "~/models/events.server";
 import { freePort } from "../../../scripts/lib/free-port";
 import { SHOP, eventsOf, newWebhook, post, randomUUID, testQueue, until } from "./helpers";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { stringifyTaskJson } from "~/domain/tasks/task-json";
-import { cacheStoreFor } from "~/models/cache.server";
+import { cacheStoreFor } from "~/data/cache.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { countingServer, newEvent, newTask, runsOf, uniqueShop, waitFor, waitForEventDone } from "./helpers";
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import prisma from "~/db.server";
 import { loadConfig } from "~/config.server";
 import { createEvent } from "~/models/events.server";
-import { createTask, type TaskInput } from "~/models/tasks.server";
+import { createTask, type TaskInput } from "~/data/tasks.server";
 import type { RunnerDeps } from "~/runs/runner.server";
 
 // Each runner test file gets its own queues (the database is shared by the whole run): jobs other

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { CacheValueError } from "~/domain/actions/cache";
-import { cacheStoreFor, getCacheValue, purgeExpiredCache } from "~/models/cache.server";
+import { cacheStoreFor, getCacheValue, purgeExpiredCache } from "~/data/cache.server";
 import {
   createTask,
   deleteTask,
@@ -15,7 +15,7 @@ import {
   TaskNotFoundError,
   TaskValidationError,
   updateTask,
-} from "~/models/tasks.server";
+} from "~/data/tasks.server";
 import { uniqueShop } from "./helpers";
 
 const base = { name: "T", subscriptions: "user/a/b", script: '{% action "echo", 1 %}' };

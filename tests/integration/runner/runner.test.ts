@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { parseJsonExact } from "~/domain/actions/json";
-import { createWebhook } from "~/models/webhooks.server";
+import { createWebhook } from "~/data/webhooks.server";
 import { createEvent } from "~/models/events.server";
-import { getCacheValue } from "~/models/cache.server";
-import { createTask, draftToInput } from "~/models/tasks.server";
+import { getCacheValue } from "~/data/cache.server";
+import { createTask, draftToInput } from "~/data/tasks.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { LOOP_GUARD_MESSAGE, ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
 import { redisThrottleGate } from "~/runs/throttle.server";

@@ -7,7 +7,7 @@ import prisma from "~/db.server";
 import { LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { findTaskTemplate } from "~/domain/tasks/templates";
-import { draftToInput, createTask } from "~/models/tasks.server";
+import { draftToInput, createTask } from "~/data/tasks.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { countingServer, newEvent, runsOf, waitForEventDone } from "./helpers";
 import { seedOfflineSession } from "../../support/offline-session";

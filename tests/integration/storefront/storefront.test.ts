@@ -11,7 +11,7 @@ import { seedOfflineSession } from "../../support/offline-session";
 const OTHER_SHOP = "other-store.myshopify.com";
 let store: LocalStore;
 let prisma: typeof import("~/db.server").default;
-let definitions: typeof import("~/models/metafield-definition.server");
+let definitions: typeof import("~/services/shopify/metafield-definition.server");
 
 beforeAll(async () => {
   store = createLocalStore();
@@ -22,7 +22,7 @@ beforeAll(async () => {
   delete process.env.SHOPIFY_API_SECRET;
   loadConfig();
   prisma = (await import("~/db.server")).default;
-  definitions = await import("~/models/metafield-definition.server");
+  definitions = await import("~/services/shopify/metafield-definition.server");
   await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
 });
 
@@ -54,8 +54,8 @@ describe("the customer metafield definition", () => {
   });
 
   it("is created by the install hook (afterAuth) when a shop first opens the app", async () => {
-    const { authenticate } = await import("~/shopify.server");
-    const { mintSessionToken } = await import("~/local/session-token.server");
+    const { authenticate } = await import("~/services/shopify/app.server");
+    const { mintSessionToken } = await import("~/services/local-mode/session-token.server");
     const { apiKey, apiSecret, appUrl } = await import("~/config.server");
     expect(store.state.findDefinition(OTHER_SHOP, "CUSTOMER", "hookline", "webhook_data")).toBeNull();
     await prisma.session.deleteMany({ where: { shop: OTHER_SHOP } });
@@ -102,9 +102,9 @@ describe("the customer metafield definition", () => {
 
 describe("the round trip: webhook -> task -> customer metafield -> storefront block", () => {
   it("a storefront-style POST ends with the block re-rendering the customer's value; a failing task leaves it waiting", async () => {
-    const { handleIngress } = await import("~/ingress/handle-ingress.server");
-    const { createWebhook } = await import("~/models/webhooks.server");
-    const { createTask, draftToInput } = await import("~/models/tasks.server");
+    const { handleIngress } = await import("~/services/ingress/handle-ingress.server");
+    const { createWebhook } = await import("~/data/webhooks.server");
+    const { createTask, draftToInput } = await import("~/data/tasks.server");
     const { findTaskTemplate } = await import("~/domain/tasks/templates");
     const { closeSharedQueues, startWorker } = await import("~/runs/worker.server");
     const { waitForEventDone } = await import("../runner/helpers");

@@ -1,11 +1,11 @@
 // The screens' pure helpers (app/ui): what the merchant reads must be right.
 import { describe, expect, it } from "vitest";
-import { absoluteTime, formatDuration, relativeTime } from "~/ui/time";
-import { rollUpStatus, statusTone } from "~/ui/status";
-import { webhookExamples } from "~/ui/examples";
-import { checkOrigin, parseOrigins, validateSettings } from "~/ui/settings";
-import { parseWebhookForm } from "~/ui/webhook-form";
-import { optionRawValue, parseTaskPayload, subscriptionProblems, subscriptionTopics } from "~/ui/task-form";
+import { absoluteTime, formatDuration, relativeTime } from "~/components/time";
+import { rollUpStatus, statusTone } from "~/domain/runs/display-status";
+import { webhookExamples } from "~/domain/webhooks/examples";
+import { checkOrigin, parseOrigins, validateSettings } from "~/domain/shops/settings";
+import { parseWebhookForm } from "~/domain/webhooks/webhook-form";
+import { optionRawValue, parseTaskPayload, subscriptionProblems, subscriptionTopics } from "~/domain/tasks/task-form";
 import { describeOption } from "~/domain/tasks/options";
 import { prettyJson } from "~/ui/json";
 

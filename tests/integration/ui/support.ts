@@ -1,7 +1,7 @@
 // Calling the screens' loaders and actions the way App Bridge does: a fetch with a Bearer session token.
 import "./env";
 import prisma from "~/db.server";
-import { mintSessionToken } from "~/local/session-token.server";
+import { mintSessionToken } from "~/services/local-mode/session-token.server";
 import { seedOfflineSession } from "../../support/offline-session";
 
 export const SHOP_A = "shop-a.myshopify.com";

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
 import prisma from "~/db.server";
-import { createTask } from "~/models/tasks.server";
+import { createTask } from "~/data/tasks.server";
 import * as index from "~/routes/app.tasks._index";
 import * as create from "~/routes/app.tasks.new";
 import * as edit from "~/routes/app.tasks.$id";
-import type { TaskFormState } from "~/ui/task-form";
+import type { TaskFormState } from "~/domain/tasks/task-form";
 
 const ECHO = '{% action "echo", event.data %}';
 

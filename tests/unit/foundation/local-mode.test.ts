@@ -2,8 +2,8 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "~/config.server";
-import { localRoutesEnabled, parseShopParam } from "~/local/guard.server";
-import { adminHost, mintSessionToken } from "~/local/session-token.server";
+import { localRoutesEnabled, parseShopParam } from "~/services/local-mode/guard.server";
+import { adminHost, mintSessionToken } from "~/services/local-mode/session-token.server";
 
 afterEach(() => {
   loadConfig();

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, RequestedTokenType, shopifyApi, LogSeverity } from "@shopify/shopify-api";
-import { installLocalStoreFetch } from "~/local/local-mode.server";
+import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
 import { ID_TOKEN_TYPE, OFFLINE_TOKEN_TYPE, ONLINE_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from "~/local-store";
 import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sessionToken, localStoreForFile } from "./helpers";
 

@@ -3,7 +3,7 @@
 // creates one for the namespace/key its "Set a customer metafield from a webhook" template writes.
 // Idempotent: Shopify answers TAKEN when the definition already exists (re-install), which is fine.
 import { findTaskTemplate } from "~/domain/tasks/templates";
-import { adminGraphql, type AdminGraphqlResponse } from "~/shopify-admin.server";
+import { adminGraphql, type AdminGraphqlResponse } from "~/services/shopify/admin-api.server";
 
 export type AdminGraphqlFn = (
   shop: string,

@@ -1,10 +1,10 @@
 // "Replay event" and "Retry failed" on the event screen: the runner's own operations
 // (app/runs/manual.server.ts, the same as `hookline events replay|retry`), after checking that the
 // event belongs to the signed-in shop. Both return null for an event the shop does not have.
-import prisma from "../db.server";
-import { replayEvent as runnerReplay, retryEvent as runnerRetry, type ManualDeps } from "../runs/manual.server";
-import { createRunnerEvent, enqueueEvent } from "../runs/events.server";
-import { scheduleTaskRun } from "../runs/queues.server";
+import prisma from "~/db.server";
+import { replayEvent as runnerReplay, retryEvent as runnerRetry, type ManualDeps } from "~/runs/manual.server";
+import { createRunnerEvent, enqueueEvent } from "~/runs/events.server";
+import { scheduleTaskRun } from "~/runs/queues.server";
 
 const deps: ManualDeps = {
   createEvent: (input) => createRunnerEvent(input),

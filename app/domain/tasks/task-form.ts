@@ -1,7 +1,7 @@
 // The task editor's form: state shape, subscription checks and option value conversion. Pure, so
 // the browser shows the same messages the server returns.
-import { validateUserTopic } from "../domain/topics";
-import { describeOption, discoverOptionKeys, type OptionDescription } from "../domain/tasks/options";
+import { validateUserTopic } from "~/domain/topics";
+import { describeOption, discoverOptionKeys, type OptionDescription } from "~/domain/tasks/options";
 
 /** What the editor posts (as JSON) and keeps while the merchant edits. */
 export interface TaskFormState {
@@ -135,3 +135,32 @@ export function parseTaskPayload(text: unknown): { ok: true; state: TaskFormStat
     },
   };
 }
+
+// ------------------------------------------------------------------ what the editor and the server exchange
+
+/** A shipped template as the editor offers it. */
+export interface TaskTemplateChoice {
+  id: string;
+  name: string;
+  description: string;
+  subscriptions: string;
+  script: string;
+  options: Record<string, unknown>;
+}
+
+export interface DryRunResponse {
+  intent: "dry-run";
+  result: DryRunResult;
+}
+
+/** What a dry run shows: the actions the script would perform, its logs and errors. */
+export type DryRunResult =
+  | {
+      ok: true;
+      topic: string;
+      actions: { type: string; options: string }[];
+      logs: string[];
+      errors: string[];
+      durationMs: number;
+    }
+  | { ok: false; error: string };

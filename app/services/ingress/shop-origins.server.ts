@@ -1,6 +1,6 @@
 // The storefront origins of a shop for "restricted" CORS webhooks: the shop's domains read from
 // the Admin API (cached per shop, since ingress must not call Shopify per request).
-import { adminGraphql } from "../shopify-admin.server";
+import { adminGraphql } from "~/services/shopify/admin-api.server";
 
 export type ShopDomainsFetcher = (shop: string) => Promise<string[]>;
 

@@ -1,5 +1,5 @@
 // Local-only routes exist only in local mode: never in production, never with real credentials.
-import { hasShopifyCredentials, isLocalMode } from "../config.server";
+import { hasShopifyCredentials, isLocalMode } from "~/config.server";
 
 export function localRoutesEnabled(): boolean {
   return isLocalMode() && !hasShopifyCredentials();

@@ -1,6 +1,6 @@
 // Shopify's mandatory compliance topics. Hookline stores what external services posted, which may
 // include customer data; redaction deletes it.
-import prisma from "../db.server";
+import prisma from "~/db.server";
 
 /** shop/redact (48 hours after uninstall): delete everything Hookline holds for the shop. */
 export async function redactShop(shop: string): Promise<void> {

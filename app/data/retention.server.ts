@@ -1,7 +1,7 @@
 // Data retention: finished events (with their runs) are deleted after the shop's retention period
 // (Settings, 15 days by default, as Mechanic keeps them); raw bodies and dedupe keys go sooner.
-import prisma from "../db.server";
-import { purgeDedupeKeys, purgeRawBodies } from "./events.server";
+import prisma from "~/db.server";
+import { purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
 
 export const DEFAULT_RETENTION_DAYS = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,11 +2,11 @@
 // POST /webhook/:id), signing it when the webhook verifies signatures, and finds the event the
 // request created by its X-Request-Id.
 import { randomUUID } from "node:crypto";
-import { handleIngress } from "../ingress/handle-ingress.server";
-import { DEFAULT_HMAC_HEADER, signHmac, signStandard, type SignatureEncoding } from "../domain/ingress/signature";
-import { getWebhook, webhookUrl } from "./webhooks.server";
-import { findEventByRequestId } from "./ui-activity.server";
-import { TEST_EVENT_PAYLOAD } from "../ui/examples";
+import { handleIngress } from "~/services/ingress/handle-ingress.server";
+import { DEFAULT_HMAC_HEADER, signHmac, signStandard, type SignatureEncoding } from "~/domain/ingress/signature";
+import { getWebhook, webhookUrl } from "~/data/webhooks.server";
+import { findEventByRequestId } from "~/services/admin/activity.server";
+import { TEST_EVENT_PAYLOAD } from "~/domain/webhooks/examples";
 
 export interface TestEventResult {
   status: number;

@@ -1,5 +1,5 @@
 // Installed shops and their settings.
-import prisma from "../db.server";
+import prisma from "~/db.server";
 
 export async function onShopInstalled(domain: string, scopes: string | null): Promise<void> {
   await prisma.shop.upsert({

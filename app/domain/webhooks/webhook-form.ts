@@ -1,12 +1,12 @@
 // The webhook create/edit form: parsing and validation with messages for each field.
 // Topic rules come from app/domain/topics.ts, the same validator the ingress server and CLI use.
-import { validateUserTopic } from "../domain/topics";
+import { validateUserTopic } from "~/domain/topics";
 
 export const DATA_MODES = ["auto", "full"] as const;
 export const CORS_MODES = ["any", "restricted"] as const;
 export const SIGNATURE_MODES = ["none", "standard", "hmac"] as const;
 export const SIGNATURE_ENCODINGS = ["hex", "base64"] as const;
-/** What ingress reads when no dedupe header is named (app/models/webhooks.server.ts). */
+/** What ingress reads when no dedupe header is named (app/data/webhooks.server.ts). */
 export const DEFAULT_DEDUPE_HEADERS_TEXT = "Idempotency-Key, webhook-id or X-Shopify-Webhook-Id";
 export const DEFAULT_SIGNATURE_HEADER = "X-Signature";
 export const MAX_RATE_LIMIT = 1_000_000;

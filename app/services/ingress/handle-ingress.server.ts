@@ -7,7 +7,7 @@
 // the same steps up to the commit and answer 204, so a caller cannot tell which ids exist.
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ipHashSalt, limits } from "../config.server";
+import { ipHashSalt, limits } from "~/config.server";
 import {
   buildAutoData,
   buildFullRequestData,
@@ -15,7 +15,7 @@ import {
   groupRawHeaders,
   mediaType,
   unsupportedTypeMessage,
-} from "../domain/ingress/body";
+} from "~/domain/ingress/body";
 import {
   corsResponseHeaders,
   decideCors,
@@ -23,19 +23,19 @@ import {
   preflightHeaders,
   restrictedOrigins,
   type CorsDecision,
-} from "../domain/ingress/cors";
-import { timeOrderedUuid } from "../domain/ids";
-import { TokenBucketLimiter } from "../domain/ingress/rate-limit";
-import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "../domain/ingress/signature";
+} from "~/domain/ingress/cors";
+import { timeOrderedUuid } from "~/domain/ids";
+import { TokenBucketLimiter } from "~/domain/ingress/rate-limit";
+import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "~/domain/ingress/signature";
 import {
   effectiveRateLimit,
   getWebhookForIngress,
   noteWebhookReceived,
   type IngressWebhook,
-} from "../models/webhooks.server";
-import { enqueueEvent, storeEvent } from "../models/events.server";
-import { sqlDriver } from "../sql-driver.server";
-import { ShopDomainsCache } from "./shop-origins.server";
+} from "~/data/webhooks.server";
+import { enqueueEvent, storeEvent } from "~/models/events.server";
+import { sqlDriver } from "~/sql-driver.server";
+import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 
 /** Facts only the server in front of the route knows (Remix load context). */
 export interface IngressContext {

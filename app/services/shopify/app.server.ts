@@ -5,11 +5,11 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import prisma from "./db.server";
-import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "./config.server";
-import { installLocalStoreFetch } from "./local/local-mode.server";
-import { onShopInstalled } from "./models/shops.server";
-import { ensureCustomerMetafieldDefinition } from "./models/metafield-definition.server";
+import prisma from "~/db.server";
+import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "~/config.server";
+import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
+import { onShopInstalled } from "~/data/shops.server";
+import { ensureCustomerMetafieldDefinition } from "~/services/shopify/metafield-definition.server";
 
 export const apiVersion = ApiVersion.October25;
 

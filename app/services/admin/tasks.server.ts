@@ -1,21 +1,21 @@
 // Task screens' server side: the index with recent run counts, saving from the editor's form, and
 // the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
-import prisma from "../db.server";
-import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "./tasks.server";
-import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
-import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
-import { parseSubscriptions } from "../domain/tasks/subscriptions";
-import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
-import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "../components/TaskEditor";
-import { parseTaskJson, stringifyTaskJson, type TaskDraft } from "../domain/tasks/task-json";
-import { parseTaskPayload } from "../ui/task-form";
-import { draftToInput, upsertTaskByName } from "./tasks.server";
+import prisma from "~/db.server";
+import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "~/data/tasks.server";
+import { coerceOptions, discoverOptionKeys } from "~/domain/tasks/options";
+import { parseJsonExact, stringifyJson } from "~/domain/ingress/json";
+import { parseSubscriptions } from "~/domain/tasks/subscriptions";
+import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "~/domain/tasks/task-form";
+import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "~/domain/tasks/task-form";
+import { parseTaskJson, stringifyTaskJson, type TaskDraft } from "~/domain/tasks/task-json";
+import { parseTaskPayload } from "~/domain/tasks/task-form";
+import { draftToInput, upsertTaskByName } from "~/data/tasks.server";
 import type { Task } from "@prisma/client";
 
-import { TASK_TEMPLATES, findTaskTemplate } from "../domain/tasks/templates";
-import { previewTask } from "../domain/tasks/preview";
-import type { ShopInfo } from "../domain/tasks/render";
-import { actionSentence } from "../domain/liquid/action-sentence";
+import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
+import { previewTask } from "~/domain/tasks/preview";
+import type { ShopInfo } from "~/domain/tasks/render";
+import { actionSentence } from "~/domain/liquid/action-sentence";
 
 /** The shipped templates (Echo, customer metafield, forward to a URL) as the editor offers them. */
 function templateChoices(): TaskTemplateChoice[] {

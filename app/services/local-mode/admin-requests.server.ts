@@ -1,7 +1,7 @@
 // Local development mode: the app talks to the local development store instead of Shopify.
 // It is configured, never switched on by an import: LOCAL_STORE_URL (set by `npm run dev`, the e2e
-// server or a test) names the store; the Shopify app (app/shopify.server.ts) installs the rewrite
-// when it is created, and app/shopify-admin.server.ts asks adminRequestTarget() per request.
+// server or a test) names the store; the Shopify app (app/services/shopify/app.server.ts) installs the rewrite
+// when it is created, and app/services/shopify/admin-api.server.ts asks adminRequestTarget() per request.
 // Refused in production (app/config.server.ts).
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 

@@ -1,7 +1,7 @@
 // The shop's settings, stored on its Shop row (created on first save if the install hook never ran).
-import prisma from "../db.server";
-import { parseJsonOr } from "../ui/json";
-import type { SettingsValues } from "../ui/settings";
+import prisma from "~/db.server";
+import { parseJsonOr } from "~/ui/json";
+import type { SettingsValues } from "~/domain/shops/settings";
 
 const DEFAULTS = { retentionDays: 15, rateLimitPerMinute: null };
 

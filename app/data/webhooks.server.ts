@@ -4,12 +4,12 @@
 // keep their webhook; a deleted webhook is never returned and never creates events.
 import { randomUUID } from "node:crypto";
 import type { Webhook } from "@prisma/client";
-import prisma from "../db.server";
-import { appUrl, limits } from "../config.server";
-import { validateUserTopic } from "../domain/topics";
-import type { DataMode } from "../domain/ingress/body";
-import type { CorsMode } from "../domain/ingress/cors";
-import { generateSigningSecret, type SignatureEncoding, type SignatureMode } from "../domain/ingress/signature";
+import prisma from "~/db.server";
+import { appUrl, limits } from "~/config.server";
+import { validateUserTopic } from "~/domain/topics";
+import type { DataMode } from "~/domain/ingress/body";
+import type { CorsMode } from "~/domain/ingress/cors";
+import { generateSigningSecret, type SignatureEncoding, type SignatureMode } from "~/domain/ingress/signature";
 
 export type WebhookWithUrl = Webhook & { url: string };
 
