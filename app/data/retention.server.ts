@@ -2,8 +2,10 @@
 // (Settings, 15 days by default, as Mechanic keeps them); raw bodies and dedupe keys go sooner.
 import prisma from "~/db.server";
 import { purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
+import { DEFAULT_RETENTION_DAYS } from "~/domain/shops/settings";
 
-export const DEFAULT_RETENTION_DAYS = 15;
+export { DEFAULT_RETENTION_DAYS };
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FINISHED = ["succeeded", "failed", "skipped"];
 

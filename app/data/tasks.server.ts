@@ -11,10 +11,15 @@ import {
   type PreviewEventDefinition,
   type TaskDraft,
 } from "~/domain/tasks/task-json";
+import { nameProblem, scriptProblem } from "~/domain/tasks/rules";
 import { subscriptionFor, type Subscription } from "~/runs/subscriptions";
 
+/** `field` says which of the editor's fields the message belongs to. */
 export class TaskValidationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly field: "name" | "script" | "subscriptions" | "form" = "form",
+  ) {
     super(message);
     this.name = "TaskValidationError";
   }
@@ -43,9 +48,6 @@ export interface TaskInput {
   enabled?: boolean;
 }
 
-export const MAX_TASK_NAME = 255;
-export const MAX_SCRIPT_CHARS = 200_000;
-
 /** Normalizes and checks subscriptions; returns the stored text (one per line). */
 export function normalizeSubscriptions(value: string | string[]): string {
   const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/))
@@ -53,19 +55,20 @@ export function normalizeSubscriptions(value: string | string[]): string {
     .filter(Boolean);
   const parsed = parseSubscriptions(lines);
   if (parsed.errors.length) {
-    throw new TaskValidationError(parsed.errors.map((e) => `subscription ${e.line}: ${e.message}`).join("; "));
+    throw new TaskValidationError(
+      parsed.errors.map((e) => `subscription ${e.line}: ${e.message}`).join("; "),
+      "subscriptions",
+    );
   }
   return lines.join("\n");
 }
 
 function validate(input: TaskInput): void {
-  if (typeof input.name !== "string" || input.name.trim() === "")
-    throw new TaskValidationError("task name is required");
-  if (input.name.trim().length > MAX_TASK_NAME)
-    throw new TaskValidationError(`task name is longer than ${MAX_TASK_NAME} characters`);
-  if (typeof input.script !== "string") throw new TaskValidationError("task script must be text");
-  if (input.script.length > MAX_SCRIPT_CHARS)
-    throw new TaskValidationError(`task script is longer than ${MAX_SCRIPT_CHARS} characters`);
+  const nameIssue = nameProblem(typeof input.name === "string" ? input.name : "");
+  if (nameIssue) throw new TaskValidationError(nameIssue, "name");
+  if (typeof input.script !== "string") throw new TaskValidationError("Script must be text", "script");
+  const scriptIssue = scriptProblem(input.script);
+  if (scriptIssue) throw new TaskValidationError(scriptIssue, "script");
   if (
     input.options !== undefined &&
     (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))

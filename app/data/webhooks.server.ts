@@ -10,6 +10,20 @@ import { validateUserTopic } from "~/domain/topics";
 import type { DataMode } from "~/domain/ingress/body";
 import type { CorsMode } from "~/domain/ingress/cors";
 import { generateSigningSecret, type SignatureEncoding, type SignatureMode } from "~/domain/ingress/signature";
+import {
+  CORS_MODES,
+  DATA_MODES,
+  DEFAULT_DEDUPE_HEADERS,
+  headerNameProblem,
+  nameProblem,
+  oneOf,
+  rateLimitProblem,
+  SIGNATURE_ENCODINGS,
+  SIGNATURE_MODES,
+  signingSecretProblem,
+} from "~/domain/webhooks/rules";
+
+export { DEFAULT_DEDUPE_HEADERS, MAX_NAME_LENGTH } from "~/domain/webhooks/rules";
 
 export type WebhookWithUrl = Webhook & { url: string };
 
@@ -38,10 +52,6 @@ export class WebhookInputError extends Error {
   }
 }
 
-export const DEFAULT_DEDUPE_HEADERS = ["Idempotency-Key", "webhook-id", "X-Shopify-Webhook-Id"];
-export const MAX_NAME_LENGTH = 255;
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
-
 /** Requests per minute a webhook allows: its own limit, else its shop's (Settings), else the app's default. */
 export function effectiveRateLimit(webhookRate: number | null, shopRate: number | null): number {
   return webhookRate ?? shopRate ?? limits.ingressRatePerMinute;
@@ -61,9 +71,8 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
   const clean: WebhookInput = {};
   if (input.name !== undefined || creating) {
     const name = typeof input.name === "string" ? input.name.trim() : "";
-    if (name === "") errors.name = "Name is required";
-    else if (name.length > MAX_NAME_LENGTH)
-      errors.name = `Name is ${name.length} characters; the limit is ${MAX_NAME_LENGTH}`;
+    const problem = nameProblem(name);
+    if (problem) errors.name = problem;
     else clean.name = name;
   }
   if (input.topic !== undefined || creating) {
@@ -73,43 +82,41 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
     else clean.topic = topic;
   }
   if (input.enabled !== undefined) clean.enabled = Boolean(input.enabled);
-  if (input.dataMode !== undefined) {
-    if (input.dataMode === "auto" || input.dataMode === "full") clean.dataMode = input.dataMode;
-    else errors.dataMode = 'Event data mode must be "auto" or "full"';
-  }
-  if (input.corsMode !== undefined) {
-    if (input.corsMode === "any" || input.corsMode === "restricted") clean.corsMode = input.corsMode;
-    else errors.corsMode = 'CORS mode must be "any" or "restricted"';
-  }
-  if (input.signatureMode !== undefined) {
-    if (["none", "standard", "hmac"].includes(input.signatureMode)) clean.signatureMode = input.signatureMode;
-    else errors.signatureMode = 'Signature mode must be "none", "standard" or "hmac"';
-  }
-  if (input.signatureEncoding !== undefined) {
-    if (input.signatureEncoding === "hex" || input.signatureEncoding === "base64")
-      clean.signatureEncoding = input.signatureEncoding;
-    else errors.signatureEncoding = 'Signature encoding must be "hex" or "base64"';
-  }
+  const choose = <T extends string>(value: unknown, allowed: readonly T[], field: string, label: string) => {
+    const chosen = oneOf(value, allowed);
+    if (chosen === null) errors[field] = `${label} must be ${allowed.map((a) => `"${a}"`).join(" or ")}`;
+    return chosen ?? undefined;
+  };
+  if (input.dataMode !== undefined) clean.dataMode = choose(input.dataMode, DATA_MODES, "dataMode", "Event data mode");
+  if (input.corsMode !== undefined) clean.corsMode = choose(input.corsMode, CORS_MODES, "corsMode", "CORS mode");
+  if (input.signatureMode !== undefined)
+    clean.signatureMode = choose(input.signatureMode, SIGNATURE_MODES, "signatureMode", "Signature mode");
+  if (input.signatureEncoding !== undefined)
+    clean.signatureEncoding = choose(
+      input.signatureEncoding,
+      SIGNATURE_ENCODINGS,
+      "signatureEncoding",
+      "Signature encoding",
+    );
   for (const field of ["signatureHeader", "dedupeHeader"] as const) {
     const value = input[field];
     if (value === undefined) continue;
     const trimmed = typeof value === "string" ? value.trim() : "";
-    if (trimmed === "") clean[field] = null;
-    else if (!HEADER_NAME.test(trimmed)) errors[field] = `"${trimmed.slice(0, 100)}" is not a valid HTTP header name`;
-    else clean[field] = trimmed;
+    const problem = trimmed === "" ? null : headerNameProblem(trimmed);
+    if (problem) errors[field] = problem;
+    else clean[field] = trimmed === "" ? null : trimmed;
   }
   if (input.signatureSecret !== undefined) {
     const secret = typeof input.signatureSecret === "string" ? input.signatureSecret.trim() : "";
-    if (secret !== "" && (secret.length < 8 || secret.length > 500))
-      errors.signatureSecret = "Secret must be 8 to 500 characters";
+    const problem = secret === "" ? null : signingSecretProblem(secret);
+    if (problem) errors.signatureSecret = problem;
     else clean.signatureSecret = secret === "" ? null : secret;
   }
   if (input.dedupeEnabled !== undefined) clean.dedupeEnabled = Boolean(input.dedupeEnabled);
   if (input.rateLimitPerMinute !== undefined) {
     const rate = input.rateLimitPerMinute;
-    if (rate === null) clean.rateLimitPerMinute = null;
-    else if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000)
-      errors.rateLimitPerMinute = "Rate limit must be a whole number from 1 to 1000000 per minute";
+    const problem = rate === null ? null : rateLimitProblem(rate);
+    if (problem) errors.rateLimitPerMinute = problem;
     else clean.rateLimitPerMinute = rate;
   }
   if (Object.keys(errors).length > 0) throw new WebhookInputError(errors);
@@ -288,7 +295,7 @@ async function loadIngressWebhook(id: string): Promise<IngressWebhook | null> {
     signatureSecrets: [row.signatureSecret, row.signatureSecretOld].filter((s): s is string => !!s),
     signatureHeader: row.signatureHeader,
     signatureEncoding: row.signatureEncoding === "base64" ? "base64" : "hex",
-    dedupeHeaders: row.dedupeEnabled ? (row.dedupeHeader ? [row.dedupeHeader] : DEFAULT_DEDUPE_HEADERS) : null,
+    dedupeHeaders: row.dedupeEnabled ? (row.dedupeHeader ? [row.dedupeHeader] : [...DEFAULT_DEDUPE_HEADERS]) : null,
     rateLimitPerMinute: row.rateLimitPerMinute,
     shopRateLimitPerMinute: shop?.rateLimitPerMinute ?? null,
     shopCorsOrigins: shop?.corsOrigins ?? "[]",

@@ -1,7 +1,11 @@
-// Validation of the Settings form. Pure: the action uses it, and its messages are shown inline.
+// A shop's settings and the validation of the Settings form. Pure: the action uses it, and its
+// messages are shown inline. The rate limit's range is the webhooks' (app/domain/webhooks/rules.ts).
+import { RATE_LIMIT_PER_MINUTE } from "../webhooks/rules";
 
+export { RATE_LIMIT_PER_MINUTE };
 export const RETENTION_DAYS = { min: 1, max: 365 } as const;
-export const RATE_LIMIT_PER_MINUTE = { min: 1, max: 1_000_000 } as const;
+/** How long finished events are kept when a shop has not chosen (Mechanic keeps them 15 days). */
+export const DEFAULT_RETENTION_DAYS = 15;
 export const MAX_CORS_ORIGINS = 50;
 
 export interface SettingsInput {

@@ -1,16 +1,27 @@
-// The webhook create/edit form: parsing and validation with messages for each field.
-// Topic rules come from app/domain/topics.ts, the same validator the ingress server and CLI use.
-import { validateUserTopic } from "~/domain/topics";
+// The webhook create/edit form: parsing and validation with messages for each field. The rules are
+// app/domain/webhooks/rules.ts, the same the model, the CLI and ingress use.
+import { validateUserTopic } from "../topics";
+import {
+  CORS_MODES,
+  DATA_MODES,
+  DEFAULT_SIGNATURE_HEADER,
+  headerNameProblem,
+  nameProblem,
+  rateLimitProblem,
+  SIGNATURE_ENCODINGS,
+  SIGNATURE_MODES,
+  signingSecretProblem,
+} from "./rules";
 
-export const DATA_MODES = ["auto", "full"] as const;
-export const CORS_MODES = ["any", "restricted"] as const;
-export const SIGNATURE_MODES = ["none", "standard", "hmac"] as const;
-export const SIGNATURE_ENCODINGS = ["hex", "base64"] as const;
-/** What ingress reads when no dedupe header is named (app/data/webhooks.server.ts). */
-export const DEFAULT_DEDUPE_HEADERS_TEXT = "Idempotency-Key, webhook-id or X-Shopify-Webhook-Id";
-export const DEFAULT_SIGNATURE_HEADER = "X-Signature";
-export const MAX_RATE_LIMIT = 1_000_000;
-export const MAX_NAME_LENGTH = 255;
+export {
+  CORS_MODES,
+  DATA_MODES,
+  DEFAULT_DEDUPE_HEADERS_TEXT,
+  DEFAULT_SIGNATURE_HEADER,
+  MAX_NAME_LENGTH,
+  SIGNATURE_ENCODINGS,
+  SIGNATURE_MODES,
+} from "./rules";
 
 export type DataModeValue = (typeof DATA_MODES)[number];
 export type CorsModeValue = (typeof CORS_MODES)[number];
@@ -40,15 +51,12 @@ export const CREATE_FIELDS: readonly WebhookFormField[] = ["name", "topic", "dat
 export type WebhookFormErrors = Partial<Record<WebhookFormField, string>>;
 export type WebhookFormResult = { ok: true; values: WebhookFormValues } | { ok: false; errors: WebhookFormErrors };
 
-// RFC 9110 token characters: what a header name may contain.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 function field(form: FormData | URLSearchParams, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T | null {
+function choice<T extends string>(value: string, allowed: readonly T[], fallback: T): T | null {
   if (value === "") return fallback;
   return (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
@@ -60,10 +68,7 @@ export function topicError(topic: string): string | null {
 }
 
 export function nameError(name: string): string | null {
-  const trimmed = name.trim();
-  if (trimmed === "") return "Name is required";
-  if (trimmed.length > MAX_NAME_LENGTH) return `Name is longer than ${MAX_NAME_LENGTH} characters`;
-  return null;
+  return nameProblem(name);
 }
 
 export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormResult {
@@ -75,25 +80,25 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
   const topicProblem = topicError(topic);
   if (topicProblem) errors.topic = topicProblem;
 
-  const dataMode = oneOf(field(form, "dataMode"), DATA_MODES, "auto");
+  const dataMode = choice(field(form, "dataMode"), DATA_MODES, "auto");
   if (!dataMode) errors.dataMode = 'Data mode must be "auto" or "full"';
-  const corsMode = oneOf(field(form, "corsMode"), CORS_MODES, "any");
+  const corsMode = choice(field(form, "corsMode"), CORS_MODES, "any");
   if (!corsMode) errors.corsMode = 'CORS must be "any" or "restricted"';
-  const signatureMode = oneOf(field(form, "signatureMode"), SIGNATURE_MODES, "none");
+  const signatureMode = choice(field(form, "signatureMode"), SIGNATURE_MODES, "none");
   if (!signatureMode) errors.signatureMode = 'Signature must be "none", "standard" or "hmac"';
-  const signatureEncoding = oneOf(field(form, "signatureEncoding"), SIGNATURE_ENCODINGS, "hex");
+  const signatureEncoding = choice(field(form, "signatureEncoding"), SIGNATURE_ENCODINGS, "hex");
   if (!signatureEncoding) errors.signatureEncoding = 'Encoding must be "hex" or "base64"';
 
   let signatureHeader: string | null = null;
   let signatureSecret: string | undefined;
   if (signatureMode === "hmac") {
     signatureHeader = field(form, "signatureHeader").trim() || DEFAULT_SIGNATURE_HEADER;
-    if (!HEADER_NAME.test(signatureHeader) || signatureHeader.length > 100) {
-      errors.signatureHeader = "Header name may contain only letters, digits and - _ . (no spaces or colons)";
-    }
+    const headerProblem = headerNameProblem(signatureHeader);
+    if (headerProblem) errors.signatureHeader = headerProblem;
     const secret = field(form, "signatureSecret").trim();
     if (secret !== "") {
-      if (secret.length < 8 || secret.length > 500) errors.signatureSecret = "Secret must be 8 to 500 characters";
+      const secretProblem = signingSecretProblem(secret);
+      if (secretProblem) errors.signatureSecret = secretProblem;
       else signatureSecret = secret;
     }
   }
@@ -102,20 +107,16 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
   let dedupeHeader: string | null = null;
   if (dedupeEnabled) {
     dedupeHeader = field(form, "dedupeHeader").trim() || null;
-    if (dedupeHeader !== null && (!HEADER_NAME.test(dedupeHeader) || dedupeHeader.length > 100)) {
-      errors.dedupeHeader = "Header name may contain only letters, digits and - _ . (no spaces or colons)";
-    }
+    const headerProblem = dedupeHeader === null ? null : headerNameProblem(dedupeHeader);
+    if (headerProblem) errors.dedupeHeader = headerProblem;
   }
 
   let rateLimitPerMinute: number | null = null;
   const rateText = field(form, "rateLimitPerMinute").trim();
   if (rateText !== "") {
-    if (!/^\d+$/.test(rateText) || Number(rateText) < 1 || Number(rateText) > MAX_RATE_LIMIT) {
-      errors.rateLimitPerMinute =
-        "Rate limit must be a whole number from 1 to 1,000,000, or empty for the shop default";
-    } else {
-      rateLimitPerMinute = Number(rateText);
-    }
+    const rateProblem = /^\d+$/.test(rateText) ? rateLimitProblem(Number(rateText)) : rateLimitProblem(NaN);
+    if (rateProblem) errors.rateLimitPerMinute = `${rateProblem}, or empty for the shop default`;
+    else rateLimitPerMinute = Number(rateText);
   }
 
   if (Object.keys(errors).length > 0 || !dataMode || !corsMode || !signatureMode || !signatureEncoding) {

@@ -1,9 +1,9 @@
 // The shop's settings, stored on its Shop row (created on first save if the install hook never ran).
 import prisma from "~/db.server";
 import { parseJsonOr } from "~/ui/json";
-import type { SettingsValues } from "~/domain/shops/settings";
+import { DEFAULT_RETENTION_DAYS, type SettingsValues } from "~/domain/shops/settings";
 
-const DEFAULTS = { retentionDays: 15, rateLimitPerMinute: null };
+const DEFAULTS = { retentionDays: DEFAULT_RETENTION_DAYS, rateLimitPerMinute: null };
 
 export async function readSettings(shop: string): Promise<SettingsValues> {
   const row = await prisma.shop.findUnique({

@@ -13,6 +13,7 @@ import { draftToInput, upsertTaskByName } from "~/data/tasks.server";
 import type { Task } from "@prisma/client";
 
 import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
+import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
@@ -86,8 +87,8 @@ export async function saveTaskFromForm(
   state: TaskFormState,
 ): Promise<SaveResult | null> {
   const errors: TaskFormErrors = {};
-  if (state.name.trim() === "") errors.name = "Name is required";
-  else if (state.name.trim().length > 255) errors.name = "Name is longer than 255 characters";
+  const nameIssue = nameProblem(state.name);
+  if (nameIssue) errors.name = nameIssue;
   // The server's rules (app/domain/tasks/subscriptions.ts) decide; the editor's inline check is a hint.
   const parsed = parseSubscriptions(state.subscriptions);
   const problems = parsed.errors.map((e) => `Line ${e.line}: ${e.message}`);
@@ -131,16 +132,9 @@ export async function saveTaskFromForm(
     });
     return { ok: true, id: task.id, version: task.version };
   } catch (error) {
-    if (error instanceof TaskValidationError) return { ok: false, errors: fieldForMessage(error.message) };
+    if (error instanceof TaskValidationError) return { ok: false, errors: { [error.field]: error.message } };
     throw error;
   }
-}
-
-function fieldForMessage(message: string): TaskFormErrors {
-  if (message.startsWith("task name")) return { name: message };
-  if (message.startsWith("task script")) return { script: message };
-  if (/subscription|Topic/i.test(message)) return { subscriptions: message };
-  return { form: message };
 }
 
 export interface DryRunInput {
@@ -269,7 +263,6 @@ export type ImportResult = { ok: true; id: string; name: string; replaced: boole
 
 /** Mechanic task JSON in; a task with the same name is replaced (Mechanic's rule). */
 export async function importTaskJson(shop: string, text: string): Promise<ImportResult> {
-  if (text.length > 2_000_000) return { ok: false, errors: ["Task JSON is larger than 2 MB"] };
   const parsed = parseTaskJson(text);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const draft = parsed.draft;

@@ -7,6 +7,7 @@ import { DEFAULT_HMAC_HEADER, signHmac, signStandard, type SignatureEncoding } f
 import { getWebhook, webhookUrl } from "~/data/webhooks.server";
 import { findEventByRequestId } from "~/services/admin/activity.server";
 import { TEST_EVENT_PAYLOAD } from "~/domain/webhooks/examples";
+import { DEFAULT_DEDUPE_HEADERS } from "~/domain/webhooks/rules";
 
 export interface TestEventResult {
   status: number;
@@ -45,7 +46,7 @@ export async function sendTestEvent(
     headers.set(webhook.signatureHeader || DEFAULT_HMAC_HEADER, signHmac(secret, body, encoding));
   }
   // A fresh idempotency key, so a second test is not dropped as a repeat.
-  if (webhook.dedupeEnabled) headers.set(webhook.dedupeHeader || "Idempotency-Key", randomUUID());
+  if (webhook.dedupeEnabled) headers.set(webhook.dedupeHeader || DEFAULT_DEDUPE_HEADERS[0], randomUUID());
 
   const response = await handleIngress(
     new Request(webhookUrl(webhook.id), { method: "POST", headers, body }),

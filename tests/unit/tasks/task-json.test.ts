@@ -110,7 +110,15 @@ describe("validation", () => {
   });
 
   it("refuses oversized scripts", () => {
-    const result = taskDraftFromJson({ name: "Big", script: "x".repeat(1_000_001) });
-    expect(!result.ok && result.errors).toEqual(['"script" is longer than 1000000 characters']);
+    const result = taskDraftFromJson({ name: "Big", script: "x".repeat(200_001) });
+    expect(!result.ok && result.errors).toEqual(['"script" is longer than 200000 characters']);
+  });
+
+  it("refuses task JSON over 2 MB before parsing it (the app's import and the CLI alike)", () => {
+    const text = JSON.stringify({ name: "Big", script: "", docs: "x".repeat(2_000_000) });
+    expect(parseTaskJson(text)).toEqual({
+      ok: false,
+      errors: [`Task JSON is ${text.length} characters; the limit is 2000000 (2 MB)`],
+    });
   });
 });
