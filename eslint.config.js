@@ -31,7 +31,7 @@ const LAYERS = {
   services: ["app/services/**", "app/runs/!(subscriptions|contract).*"],
   web: ["app/routes/**", "app/components/**", "app/root.*", "app/entry.*"],
   localStore: ["app/local-store/**"],
-  entries: ["workers/**", "scripts/**", "bench/**"],
+  entries: ["app/web-server.*", "workers/**", "scripts/**", "bench/**"],
 };
 const above = (...names) => names.flatMap((name) => LAYERS[name]);
 const except = (globs, keep) => globs.filter((glob) => !keep.includes(glob));

@@ -6,7 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "~/services/shopify/app.server";
 
-// The ingress fast path for scripts/serve.ts: /webhook/* answered straight from node:http, skipping
+// The ingress fast path for app/web-server.ts: /webhook/* answered straight from node:http, skipping
 // Remix routing (entry.server is server-only, so this export never reaches the client bundle).
 export { handleIngressNode } from "~/services/ingress/handle-ingress.server";
 

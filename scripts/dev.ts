@@ -5,7 +5,7 @@
 // worker against real Shopify, like Shopify's template.
 import { execFileSync } from "node:child_process";
 import { defaultLocalStoreUrl, hasShopifyCredentials, loadConfig, loadConfigOrExit } from "../app/config.server";
-import { checkRedisOrExit } from "./lib/check-redis";
+import { checkRedisOrExit } from "../app/data/redis-check.server";
 import { localModeEnv } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 

@@ -32,6 +32,6 @@ stopOnSignals();
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
 await waitForUrl(`http://127.0.0.1:${storePort}/_local/health`);
 startProcess("worker", "npx", ["tsx", "workers/index.ts"], env);
-startProcess("app", "npx", ["tsx", "scripts/serve.ts"], env);
+startProcess("app", "npx", ["tsx", "app/web-server.ts"], env);
 await waitForUrl(`http://127.0.0.1:${port}/health`);
 console.log(`e2e server ready on http://localhost:${port}`);

@@ -11,5 +11,5 @@ export function action({ request, params, context }: ActionFunctionArgs) {
   return handleIngress(request, params.id ?? "", ingressContextFrom(context));
 }
 
-// The production server (scripts/serve.ts) answers /webhook/* through handleIngressNode, re-exported
+// The production server (app/web-server.ts) answers /webhook/* through handleIngressNode, re-exported
 // from app/entry.server.tsx (route modules may only export Remix's names).

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/db.server";
 import { defaultLocalStoreUrl, hasShopifyCredentials, localStoreUrl, redisUrl } from "../../app/config.server";
 import { createRedis, heartbeatKey } from "../../app/queue.server";
-import { canReachRedis } from "./check-redis";
+import { canReachRedis } from "../../app/data/redis-check.server";
 
 export interface Check {
   name: string;

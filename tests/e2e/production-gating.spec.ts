@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
 
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "scripts/serve.ts"], {
+  const child = spawn("npx", ["tsx", "app/web-server.ts"], {
     env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port) },
     stdio: "ignore",
     detached: true, // its own process group, so stopGroup() also stops what npx starts beneath it

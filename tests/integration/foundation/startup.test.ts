@@ -14,7 +14,7 @@ function run(script: string) {
 
 describe("start-up without Redis", () => {
   it("the web server exits 1 with one clear line", () => {
-    const result = run("scripts/serve.ts");
+    const result = run("app/web-server.ts");
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);

@@ -73,7 +73,10 @@ describe("worker process", () => {
     const { code } = await worker.exited;
     expect(code).toBe(1);
     const lines = worker.output().trim().split("\n");
-    expect(lines).toEqual(["Cannot reach Redis at redis://127.0.0.1:1. Start it with: redis-server --daemonize yes"]);
+    // The same line the web server and `npm run dev` print (app/data/redis-check.server.ts).
+    expect(lines).toEqual([
+      'Hookline worker: cannot reach Redis at redis://127.0.0.1:1. Start it (e.g. "redis-server --daemonize yes") or set REDIS_URL.',
+    ]);
   });
 
   it("writes a readable heartbeat, and on SIGTERM finishes the in-flight job and exits 0", async () => {

@@ -1,7 +1,7 @@
 // Start-up check shared by the web server, the worker and the dev script: if Redis cannot be
 // reached, say so in one line with how to start it, and exit 1 (no stack trace).
 import { Redis } from "ioredis";
-import { redisUrl } from "../../app/config.server";
+import { redisUrl } from "~/config.server";
 
 export async function canReachRedis(url = redisUrl(), timeoutMs = 2000): Promise<boolean> {
   const client = new Redis(url, {

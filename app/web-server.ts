@@ -1,12 +1,13 @@
-// Production web server: plain node:http in front of the Remix build (faster than Express; see
-// docs/decisions/0006-web-server.md), serving build/client assets with long cache headers.
+// The web process (`npm start`; the worker process is workers/index.ts): plain node:http in front of
+// the Remix build (faster than Express; see docs/decisions/0006-web-server.md), serving build/client
+// assets with long cache headers.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createReadStream, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { createRequestHandler } from "@remix-run/node";
 import { createRequest, sendResponse } from "@remix-run/node-fetch-server";
-import { loadConfigOrExit } from "../app/config.server";
-import { checkRedisOrExit } from "./lib/check-redis";
+import { loadConfigOrExit } from "~/config.server";
+import { checkRedisOrExit } from "~/data/redis-check.server";
 
 const config = loadConfigOrExit();
 const { port, host } = config.web;
