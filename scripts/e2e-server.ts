@@ -1,5 +1,6 @@
-// Runs what the end-to-end tests talk to: the production build of the app (in local mode, NODE_ENV=test),
-// the worker and the local development store, on a fresh SQLite database. Started by Playwright.
+// Runs what the end-to-end tests talk to: the production build (`npm run build`: the app and the
+// compiled web and worker processes, run with node as `npm start` and `npm run worker` do) in local
+// mode (NODE_ENV=test), and the local development store, on a fresh SQLite database. Started by Playwright.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
@@ -23,15 +24,16 @@ const env: NodeJS.ProcessEnv = {
   HTTP_ACTION_ALLOWED_HOSTS: "127.0.0.1,localhost",
 };
 
-if (!existsSync("build/server/index.js") || process.env.E2E_BUILD !== "0") {
-  execFileSync("npx", ["remix", "vite:build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+const built = ["build/server/index.js", "build/web-server.js", "build/worker.js"].every((file) => existsSync(file));
+if (!built || process.env.E2E_BUILD !== "0") {
+  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
 }
 execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });
 
 stopOnSignals();
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
 await waitForUrl(`http://127.0.0.1:${storePort}/_local/health`);
-startProcess("worker", "npx", ["tsx", "workers/index.ts"], env);
-startProcess("app", "npx", ["tsx", "app/web-server.ts"], env);
+startProcess("worker", process.execPath, ["--enable-source-maps", "build/worker.js"], env);
+startProcess("app", process.execPath, ["--enable-source-maps", "build/web-server.js"], env);
 await waitForUrl(`http://127.0.0.1:${port}/health`);
 console.log(`e2e server ready on http://localhost:${port}`);

@@ -1,4 +1,4 @@
-// The worker process (`npm run worker` = `npx tsx workers/index.ts`): processes event jobs and
+// The worker process (`npm run worker` runs its build, build/worker.js): processes event jobs and
 // delayed task-run jobs, writes a heartbeat, sweeps for lost work, and on SIGTERM/SIGINT finishes
 // in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line.
 import { loadConfigOrExit, queuePrefix } from "~/config.server";

@@ -6,10 +6,11 @@ import { expect, test } from "@playwright/test";
 const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
 
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "app/web-server.ts"], {
+  // The compiled server, as `npm start` runs it (scripts/e2e-server.ts has built it).
+  const child = spawn(process.execPath, ["build/web-server.js"], {
     env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port) },
     stdio: "ignore",
-    detached: true, // its own process group, so stopGroup() also stops what npx starts beneath it
+    detached: true, // its own process group, so stopGroup() stops all of it
   });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

@@ -1,8 +1,9 @@
 // The rules of a webhook's settings, in one place: the create/edit form (webhook-form.ts), the model
 // (app/data/webhooks.server.ts), the CLI and ingress all check and default them here.
+// Imported by the browser's forms too: only types from the ingress modules (which use node:crypto).
 import type { DataMode } from "~/domain/ingress/body";
 import type { CorsMode } from "~/domain/ingress/cors";
-import { DEFAULT_HMAC_HEADER, type SignatureEncoding, type SignatureMode } from "~/domain/ingress/signature";
+import type { SignatureEncoding, SignatureMode } from "~/domain/ingress/signature";
 
 export { MAX_NAME_LENGTH, nameProblem } from "~/domain/names";
 
@@ -12,7 +13,7 @@ export const SIGNATURE_MODES = ["none", "standard", "hmac"] as const satisfies r
 export const SIGNATURE_ENCODINGS = ["hex", "base64"] as const satisfies readonly SignatureEncoding[];
 
 /** The header an "hmac" webhook reads its signature from when none is named. */
-export const DEFAULT_SIGNATURE_HEADER = DEFAULT_HMAC_HEADER;
+export const DEFAULT_SIGNATURE_HEADER = "X-Signature";
 
 /** The headers dedupe reads, in order, when none is named. */
 export const DEFAULT_DEDUPE_HEADERS = ["Idempotency-Key", "webhook-id", "X-Shopify-Webhook-Id"] as const;

@@ -1,4 +1,4 @@
-// The worker as a real process (`node --import tsx workers/index.ts`, what `npm run worker` runs):
+// The worker as a real process (`node --import tsx workers/index.ts`: the source `npm run worker` runs compiled):
 // start-up without Redis, heartbeat, graceful SIGTERM, several processes without double work, and
 // a SIGKILL in the middle of a run.
 import { spawn, type ChildProcess } from "node:child_process";
