@@ -10,7 +10,7 @@ import { findTaskTemplate } from "~/domain/tasks/templates";
 import { draftToInput, createTask } from "~/data/tasks.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
 import { countingServer, newEvent, runsOf, waitForEventDone } from "./helpers";
-import { seedOfflineSession } from "../../support/offline-session";
+import { seedOfflineSession } from "../../../support/offline-session";
 
 let store: LocalStore;
 let worker: StartedWorker;

@@ -2,7 +2,7 @@
 // token), against the real database: create (validated), list with value status, delete, and
 // shops kept apart.
 import { beforeAll, describe, expect, it } from "vitest";
-import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "../ui/support";
+import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
 import prisma from "~/db.server";
 import { cacheStoreFor } from "~/data/cache.server";
 

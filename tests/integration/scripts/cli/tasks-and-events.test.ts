@@ -10,7 +10,15 @@ import { findTaskTemplate } from "~/domain/tasks/templates";
 import { stringifyTaskJson } from "~/domain/tasks/task-json";
 import { cacheStoreFor } from "~/data/cache.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
-import { countingServer, newEvent, newTask, runsOf, uniqueShop, waitFor, waitForEventDone } from "./helpers";
+import {
+  countingServer,
+  newEvent,
+  newTask,
+  runsOf,
+  uniqueShop,
+  waitFor,
+  waitForEventDone,
+} from "../../services/runner/helpers";
 
 function hookline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

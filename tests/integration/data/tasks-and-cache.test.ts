@@ -16,7 +16,7 @@ import {
   TaskValidationError,
   updateTask,
 } from "~/data/tasks.server";
-import { uniqueShop } from "./helpers";
+import { uniqueShop } from "../services/runner/helpers";
 
 const base = { name: "T", subscriptions: "user/a/b", script: '{% action "echo", 1 %}' };
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { PREVIEW_SECTION_ID, STOREFRONT_PREFIX } from "~/local-store/storefront/preview";
-import { seedOfflineSession } from "../../support/offline-session";
+import { seedOfflineSession } from "../../../support/offline-session";
 
 const OTHER_SHOP = "other-store.myshopify.com";
 let store: LocalStore;

@@ -14,7 +14,7 @@ import {
   WebhookNotFoundError,
 } from "~/data/webhooks.server";
 import { createEvent, getEvent, listRecentEvents, purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
-import { randomUUID, testQueue } from "./helpers";
+import { randomUUID, testQueue } from "../services/ingress/helpers";
 
 const shop = `models-${Date.now()}.myshopify.com`;
 const otherShop = `other-${Date.now()}.myshopify.com`;

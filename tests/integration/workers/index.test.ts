@@ -10,7 +10,15 @@ import { queuePrefix } from "~/config.server";
 import { readAllWorkerHeartbeats, readWorkerHeartbeat } from "~/runs/heartbeat.server";
 import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
 import { closeSharedQueues } from "~/runs/worker.server";
-import { countingServer, newEvent, newTask, runsOf, uniqueShop, waitFor, waitForEventDone } from "./helpers";
+import {
+  countingServer,
+  newEvent,
+  newTask,
+  runsOf,
+  uniqueShop,
+  waitFor,
+  waitForEventDone,
+} from "../services/runner/helpers";
 
 interface Spawned {
   child: ChildProcess;

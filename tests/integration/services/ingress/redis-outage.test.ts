@@ -9,7 +9,7 @@ import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
 import { resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { enqueuePendingEvents } from "~/models/events.server";
-import { freePort } from "../../../scripts/lib/free-port";
+import { freePort } from "../../../../scripts/lib/free-port";
 import { SHOP, eventsOf, newWebhook, post, randomUUID, testQueue, until } from "./helpers";
 
 let redis: ChildProcess | null = null;
