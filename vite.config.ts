@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { loadConfigOrExit } from "./app/config.server";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -8,14 +9,13 @@ declare module "@remix-run/node" {
   }
 }
 
-const port = Number(process.env.PORT || 3000);
+// The dev server's address comes from the app's configuration; a build reads none of it.
+const web = () => loadConfigOrExit().web;
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   server: {
-    port,
-    host: process.env.HOST || "localhost",
+    ...(command === "serve" ? { port: web().port, host: web().host, hmr: { port: web().hmrPort } } : {}),
     allowedHosts: true,
-    hmr: { port: Number(process.env.HMR_PORT || 64999) },
     fs: { allow: ["app", "node_modules"] },
   },
   plugins: [
@@ -34,4 +34,4 @@ export default defineConfig({
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
-});
+}));

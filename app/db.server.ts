@@ -5,12 +5,13 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { config } from "./config.server";
 import { AUTOCHECKPOINT_PAGES } from "./sqlite-checkpointer.server";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return config().databaseUrl;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -51,6 +52,6 @@ declare global {
 
 // One client per process; kept on globalThis so Vite's dev reloads do not open new ones.
 const prisma: PrismaClient = globalThis.__hooklinePrisma ?? createPrismaClient();
-if (process.env.NODE_ENV !== "production") globalThis.__hooklinePrisma = prisma;
+if (!config().isProduction) globalThis.__hooklinePrisma = prisma;
 
 export default prisma;

@@ -4,12 +4,12 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { addDocumentResponseHeaders } from "./shopify.server";
-import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "./domain/http/url-path";
+import { addDocumentResponseHeaders } from "~/services/shopify/app.server";
+import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "~/domain/http/url-path";
 
-// The ingress fast path for scripts/serve.ts: /webhook/* answered straight from node:http, skipping
+// The ingress fast path for app/web-server.ts: /webhook/* answered straight from node:http, skipping
 // Remix routing (entry.server is server-only, so this export never reaches the client bundle).
-export { handleIngressNode } from "./ingress/handle-ingress.server";
+export { handleIngressNode } from "~/services/ingress/handle-ingress.server";
 
 export const streamTimeout = 5000;
 

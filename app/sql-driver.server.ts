@@ -23,7 +23,10 @@ export interface SqlDriver {
    * On PostgreSQL the same as run (concurrent statements already overlap there).
    */
   runGrouped(sql: string, params: SqlValue[]): Promise<number>;
-  /** Runs the statements in one transaction; `check` sees each statement's change count and may veto. */
+  /**
+   * Runs the statements in one transaction. A statement with `expect` must change exactly that many
+   * rows, or the transaction rolls back and the result is false (true when all committed).
+   */
   batch(statements: { sql: string; params: SqlValue[]; expect?: number }[]): Promise<boolean>;
   close(): Promise<void>;
 }

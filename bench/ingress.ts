@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const appPort = await freePort();
   const basePort = await freePort();
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
-  const app = start("app", [...profile, "--import", "tsx", "scripts/serve.ts"], {
+  const app = start("app", [...profile, "--import", "tsx", "app/web-server.ts"], {
     ...env,
     NODE_ENV: "production",
     PORT: String(appPort),

@@ -50,7 +50,7 @@ execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "pipe", env: proce
 const { default: prisma } = await import("../app/db.server");
 const { Queue } = await import("bullmq");
 const { Redis } = await import("ioredis");
-const { createTask, draftToInput } = await import("../app/models/tasks.server");
+const { createTask, draftToInput } = await import("../app/data/tasks.server");
 const { findTaskTemplate } = await import("../app/domain/tasks/templates");
 const { createLocalStore } = await import("../app/local-store");
 const { LOCAL_SHOP } = await import("../app/config.server");

@@ -4,26 +4,27 @@
 // With SHOPIFY_API_KEY and SHOPIFY_API_SECRET (as `shopify app dev` provides): runs the app and the
 // worker against real Shopify, like Shopify's template.
 import { execFileSync } from "node:child_process";
-import { defaultLocalStoreUrl } from "../app/config.server";
-import { checkRedisOrExit } from "./lib/check-redis";
+import { defaultLocalStoreUrl, hasShopifyCredentials, loadConfig, loadConfigOrExit } from "../app/config.server";
+import { checkRedisOrExit } from "../app/data/redis-check.server";
+import { localModeEnv } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
-const realShopify = Boolean(process.env.SHOPIFY_API_KEY && process.env.SHOPIFY_API_SECRET);
-const port = Number(process.env.PORT || 3000);
+const config = loadConfigOrExit();
+const realShopify = hasShopifyCredentials();
+const port = config.web.port;
 
-const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development" };
-env.DATABASE_URL ||= "file:./prisma/dev.sqlite";
+// What the app, the worker and the store are started with (and this process reads from now on).
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", DATABASE_URL: config.databaseUrl };
 if (!realShopify) {
-  env.LOCAL_STORE_URL ||= defaultLocalStoreUrl();
-  env.SHOPIFY_APP_URL ||= `http://localhost:${port}`;
-  env.LOCAL_STORE_PORT = new URL(env.LOCAL_STORE_URL).port;
+  Object.assign(env, localModeEnv(config.shopify.appUrl, config.localStore.url ?? defaultLocalStoreUrl()));
   // The local store accepts calls to the app's own loopback addresses from HTTP actions.
-  env.HTTP_ACTION_ALLOWED_HOSTS ||= "127.0.0.1,localhost";
+  if (config.httpAction.allowedHosts.length === 0) env.HTTP_ACTION_ALLOWED_HOSTS = "127.0.0.1,localhost";
   // The local store's mail catcher receives what the email action sends.
-  env.LOCAL_STORE_SMTP_PORT ||= "3025";
-  env.SMTP_URL ||= `smtp://127.0.0.1:${env.LOCAL_STORE_SMTP_PORT}`;
+  env.LOCAL_STORE_SMTP_PORT = String(config.localStore.smtpPort);
+  env.SMTP_URL = config.email.smtpUrl ?? `smtp://127.0.0.1:${config.localStore.smtpPort}`;
 }
 Object.assign(process.env, env);
+loadConfig();
 
 await checkRedisOrExit("dev");
 execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });

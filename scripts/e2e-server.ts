@@ -1,7 +1,9 @@
-// Runs what the end-to-end tests talk to: the production build of the app (in local mode, NODE_ENV=test),
-// the worker and the local development store, on a fresh SQLite database. Started by Playwright.
+// Runs what the end-to-end tests talk to: the production build (`npm run build`: the app and the
+// compiled web and worker processes, run with node as `npm start` and `npm run worker` do) in local
+// mode (NODE_ENV=test), and the local development store, on a fresh SQLite database. Started by Playwright.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const port = Number(process.env.E2E_PORT || 3100);
@@ -14,33 +16,30 @@ const dbFile = "tests/output/e2e.sqlite";
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
 
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
+  ...withoutShopifyCredentials(process.env),
   NODE_ENV: "test",
   PORT: String(port),
   HOST: "127.0.0.1",
   DATABASE_URL: `file:./${dbFile}`,
-  LOCAL_STORE_URL: `http://127.0.0.1:${storePort}`,
-  LOCAL_STORE_PORT: String(storePort),
+  ...localModeEnv(`http://localhost:${port}`, `http://127.0.0.1:${storePort}`),
   LOCAL_STORE_SMTP_PORT: String(smtpPort),
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   // Webhook retries in seconds rather than minutes, so a test can watch one.
   LOCAL_STORE_WEBHOOK_TIME_SCALE: process.env.LOCAL_STORE_WEBHOOK_TIME_SCALE || "0.01",
-  SHOPIFY_APP_URL: `http://localhost:${port}`,
   HOOKLINE_QUEUE_PREFIX: `hookline-e2e-${Date.now()}`,
   HTTP_ACTION_ALLOWED_HOSTS: "127.0.0.1,localhost",
 };
-delete env.SHOPIFY_API_KEY;
-delete env.SHOPIFY_API_SECRET;
 
-if (!existsSync("build/server/index.js") || process.env.E2E_BUILD !== "0") {
-  execFileSync("npx", ["remix", "vite:build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+const built = ["build/server/index.js", "build/web-server.js", "build/worker.js"].every((file) => existsSync(file));
+if (!built || process.env.E2E_BUILD !== "0") {
+  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
 }
 execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });
 
 stopOnSignals();
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
 await waitForUrl(`http://127.0.0.1:${storePort}/_local/health`);
-startProcess("worker", "npx", ["tsx", "workers/index.ts"], env);
-startProcess("app", "npx", ["tsx", "scripts/serve.ts"], env);
+startProcess("worker", process.execPath, ["--enable-source-maps", "build/worker.js"], env);
+startProcess("app", process.execPath, ["--enable-source-maps", "build/web-server.js"], env);
 await waitForUrl(`http://127.0.0.1:${port}/health`);
 console.log(`e2e server ready on http://localhost:${port}`);

@@ -1,9 +1,12 @@
 // The operator CLI: `npm run -s hookline -- <command>`. Each command group lives in scripts/cli/.
 import { Command } from "commander";
+import { loadConfigOrExit } from "../app/config.server";
 import { registerDoctor } from "./cli/doctor";
 import { registerWebhooks } from "./cli/webhooks";
 import { registerTasks } from "./cli/tasks";
 import { registerEvents } from "./cli/events";
+
+loadConfigOrExit();
 
 const program = new Command("hookline").description("Hookline operator commands").showHelpAfterError();
 registerDoctor(program);

@@ -5,26 +5,30 @@
 //     customer tag 1001 --add vip [--remove old]        customer create --email x@y.z [--first-name X]
 //     product create --title Mug    inventory adjust --variant 8001 --delta -1    app uninstall | install
 //   `npm run -s local-store -- --help` lists every command.
+// The store reads no environment itself: LOCAL_STORE_PORT, LOCAL_STORE_HOST, LOCAL_STORE_BUCKET_SIZE,
+// LOCAL_STORE_RESTORE_RATE, LOCAL_STORE_SMTP_PORT and LOCAL_STORE_WEBHOOK_TIME_SCALE configure it
+// (app/config.server.ts), and it accepts the app's credentials and scopes.
 import { Command } from "commander";
-import { localStoreSmtpPort } from "../app/config.server";
+import { defaultLocalStoreUrl, loadConfigOrExit } from "../app/config.server";
 import { createLocalStore } from "../app/local-store";
 
-const port = Number(process.env.LOCAL_STORE_PORT || 3001);
-const host = process.env.LOCAL_STORE_HOST || "127.0.0.1";
-const defaultStoreUrl = process.env.LOCAL_STORE_URL || `http://127.0.0.1:${port}`;
+const config = loadConfigOrExit();
+const { port, host } = config.localStore;
+const defaultStoreUrl = config.localStore.url ?? defaultLocalStoreUrl();
 
 function serve(): void {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`LOCAL_STORE_PORT must be a port number, got ${JSON.stringify(process.env.LOCAL_STORE_PORT)}`);
-    process.exit(1);
-  }
-  let store: ReturnType<typeof createLocalStore>;
-  try {
-    store = createLocalStore({ smtpPort: localStoreSmtpPort() });
-  } catch (error) {
-    console.error(`Local development store: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+  const store = createLocalStore({
+    ...(config.shopify.apiKey && config.shopify.apiSecret
+      ? { apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret }
+      : {}),
+    scopes: config.shopify.scopes.join(","),
+    bucketSize: config.localStore.bucketSize,
+    restoreRate: config.localStore.restoreRate,
+    smtpPort: config.localStore.smtpPort,
+    // Where relative webhook uris of shopify.app.toml point: the app.
+    appUrl: config.shopify.appUrl,
+    webhookTimeScale: config.localStore.webhookTimeScale,
+  });
   store.listen(port, host).then(
     (url) => {
       console.log(`Local development store listening on ${url} (developer page: ${url}/_local/)`);

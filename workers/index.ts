@@ -1,36 +1,14 @@
-// The worker process (`npm run worker` = `npx tsx workers/index.ts`): processes event jobs and
+// The worker process (`npm run worker` runs its build, build/worker.js): processes event jobs and
 // delayed task-run jobs, writes a heartbeat, sweeps for lost work, and on SIGTERM/SIGINT finishes
 // in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line.
-import { Redis } from "ioredis";
-import { queuePrefix, redisUrl } from "~/config.server";
+import { loadConfigOrExit, queuePrefix } from "~/config.server";
+import { checkRedisOrExit } from "~/data/redis-check.server";
 import prisma from "~/db.server";
 import { closeSharedQueues, startWorker } from "~/runs/worker.server";
 
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(redisUrl(), {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    connectTimeout: 3000,
-  });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
-  if (!(await redisReachable())) {
-    console.error(`Cannot reach Redis at ${redisUrl()}. Start it with: redis-server --daemonize yes`);
-    process.exit(1);
-  }
+  loadConfigOrExit();
+  await checkRedisOrExit("worker");
   const worker = await startWorker();
   console.log(
     `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${queuePrefix()}, concurrency ${worker.concurrency})`,

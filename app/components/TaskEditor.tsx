@@ -18,44 +18,20 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import type { OptionDescription } from "../domain/tasks/options";
+import type { OptionDescription } from "~/domain/tasks/options";
 import {
   optionFields,
   optionRawValue,
   subscriptionProblems,
   subscriptionTopics,
+  type DryRunResponse,
   type TaskFormErrors,
   type TaskFormState,
-} from "../ui/task-form";
+  type TaskTemplateChoice,
+} from "~/domain/tasks/task-form";
 import { CodeEditor } from "./CodeEditor";
 import { CodeBlock } from "./CodeBlock";
-import { absoluteTime } from "../ui/time";
-
-export interface TaskTemplateChoice {
-  id: string;
-  name: string;
-  description: string;
-  subscriptions: string;
-  script: string;
-  options: Record<string, unknown>;
-}
-
-export interface DryRunResponse {
-  intent: "dry-run";
-  result: DryRunResult;
-}
-
-/** What a dry run shows: the actions the script would perform, its logs and errors. */
-export type DryRunResult =
-  | {
-      ok: true;
-      topic: string;
-      actions: { type: string; options: string }[];
-      logs: string[];
-      errors: string[];
-      durationMs: number;
-    }
-  | { ok: false; error: string };
+import { absoluteTime } from "./time";
 
 function OptionField({
   description,

@@ -7,7 +7,7 @@ import {
   DEFAULT_SIGNATURE_HEADER,
   topicError,
   type WebhookFormErrors,
-} from "../ui/webhook-form";
+} from "~/domain/webhooks/webhook-form";
 
 export interface WebhookFormState {
   name: string;

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { ChangeFeed } from "./changes";
 import type { SeedLocation, SeedOrder, SeedProduct } from "./seed";
 import type { LocalCustomer, LocalShop, UserError } from "./state";
+import { formatCents, toCents } from "./money";
 import { toShopifyDateTime } from "./time";
 import {
   deletedPayload,
@@ -200,22 +201,6 @@ export function parseGid(id: string | number | null | undefined, type: string): 
   if (/^\d+$/.test(id)) return Number(id);
   const match = GID.exec(id);
   return match && match[1] === type && Number.isSafeInteger(Number(match[2])) ? Number(match[2]) : null;
-}
-
-export function toCents(amount: string): number {
-  const [whole, fraction = ""] = amount.replace(/^-/, "").split(".");
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
-  return amount.startsWith("-") ? -cents : cents;
-}
-
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const absolute = Math.abs(cents);
-  return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, "0")}`;
-}
-
-export function lineItemsSubtotalCents(items: LocalLineItem[]): number {
-  return items.reduce((sum, item) => sum + toCents(item.price) * item.quantity, 0);
 }
 
 function handleize(title: string): string {

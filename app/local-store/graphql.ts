@@ -28,7 +28,8 @@ import {
   variableErrorsToShopify,
   type ShopifyGraphqlError,
 } from "./errors";
-import { isSupportedField, rootValue, type ResolverContext } from "./resolvers";
+import type { ResolverContext } from "./resolver-context";
+import { isSupportedField, rootValue } from "./resolvers";
 import { loadAdminSchema } from "./schema";
 import type { LocalStoreState } from "./state";
 import type { Throttle, ThrottleStatus } from "./throttle";

@@ -1,6 +1,7 @@
 // Metafield types and value validation, following Shopify's list of supported types
 // (https://shopify.dev/docs/apps/build/custom-data/metafields/list-of-data-types).
 // Messages are close to Shopify's; the codes (INVALID_VALUE) are exact.
+import { isPlainObject } from "~/domain/plain-object";
 
 const MEASUREMENT_UNITS: Record<string, readonly string[]> = {
   dimension: ["in", "ft", "yd", "mm", "cm", "m"],
@@ -107,10 +108,6 @@ function parseJson(value: string): { ok: true; value: unknown } | { ok: false } 
   } catch {
     return { ok: false };
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isNumeric(value: unknown): boolean {

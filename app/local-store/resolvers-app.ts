@@ -3,8 +3,7 @@
 // on every root field (ACCESS_DENIED when the app lacks the scope).
 import { GraphQLError } from "graphql";
 import { paginate, type ConnectionArgs } from "./connection";
-import type { ResolverContext } from "./resolvers";
-import { mapConnection, userErrorView } from "./resolvers";
+import { mapConnection, userErrorView, type ResolverContext } from "./resolver-context";
 import type { LocalWebhookSubscription, WebhookSubscriptionInput } from "./webhooks/subscriptions";
 import { webhookTopics } from "./webhooks/topics";
 

@@ -4,37 +4,20 @@
 // field that the real schema accepts is refused before execution with a clear error.
 import { GraphQLError } from "graphql";
 import { filterCustomers, paginate, type ConnectionArgs } from "./connection";
+import { mapConnection, userErrorView, type ResolverContext } from "./resolver-context";
 import { APP_SUPPORTED_FIELDS, appRootFields, withAccessScopes } from "./resolvers-app";
-import {
-  COMMERCE_SUPPORTED_FIELDS,
-  commerceRootFields,
-  draftOrderView,
-  orderView,
-  productView,
-} from "./resolvers-commerce";
-import { metafieldJsonValue, metafieldTypeCategory } from "./metafield-types";
+import { COMMERCE_SUPPORTED_FIELDS, commerceRootFields } from "./resolvers-commerce";
 import {
   customerGid,
-  metafieldCompareDigest,
   parseCustomerId,
   type LocalCustomer,
-  type LocalMetafield,
-  type LocalMetafieldDefinition,
   type LocalShop,
-  type LocalStoreState,
   type MetafieldDefinitionInput,
   type MetafieldIdentifierInput,
   type MetafieldsSetInput,
   type NewCustomerInput,
-  type UserError,
 } from "./state";
-
-export interface ResolverContext {
-  state: LocalStoreState;
-  shop: string;
-  /** The app's API key (currentAppInstallation.app.apiKey). */
-  apiKey?: string;
-}
+import { customerView, definitionView, draftOrderView, metafieldView, orderView, productView } from "./views";
 
 const fields = (...names: string[]) => new Set(names);
 
@@ -227,122 +210,6 @@ function shopView(shop: LocalShop) {
     description: null,
     setupRequired: false,
     taxesIncluded: false,
-  };
-}
-
-type MetafieldsArgs = ConnectionArgs & { namespace?: string | null; keys?: string[] | null };
-
-export function customerView(customer: LocalCustomer) {
-  const gid = customerGid(customer.id);
-  const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || "";
-  return {
-    __typename: "Customer",
-    id: gid,
-    legacyResourceId: String(customer.id),
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    displayName,
-    email: customer.email,
-    phone: customer.phone,
-    defaultEmailAddress: customer.email
-      ? { emailAddress: customer.email, validFormat: true, marketingState: "NOT_SUBSCRIBED" }
-      : null,
-    tags: customer.tags,
-    note: customer.note,
-    state: "DISABLED",
-    verifiedEmail: customer.email !== null,
-    taxExempt: customer.taxExempt,
-    locale: "en",
-    numberOfOrders: (_args: unknown, ctx: ResolverContext) =>
-      String(ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id).length),
-    canDelete: (_args: unknown, ctx: ResolverContext) =>
-      ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id).length === 0,
-    orders: (args: ConnectionArgs, ctx: ResolverContext) =>
-      mapConnection(
-        paginate(ctx.state.commerce.ordersOfCustomer(ctx.shop, customer.id), args, (order) => order.id),
-        (order) => orderView(order, ctx),
-      ),
-    createdAt: customer.createdAt,
-    updatedAt: customer.updatedAt,
-    metafield: (args: { namespace?: string | null; key: string }, ctx: ResolverContext) => {
-      const found = ctx.state.getMetafield(ctx.shop, gid, ctx.state.resolveNamespace(args.namespace), args.key);
-      return found ? metafieldView(found) : null;
-    },
-    metafields: (args: MetafieldsArgs, ctx: ResolverContext) => {
-      const namespace = args.namespace == null ? null : ctx.state.resolveNamespace(args.namespace);
-      const keys = args.keys ? new Set(args.keys) : null;
-      const metafields = ctx.state
-        .listMetafields(ctx.shop, gid, namespace)
-        .filter((metafield) => keys === null || keys.has(`${metafield.namespace}.${metafield.key}`));
-      return mapConnection(
-        paginate(metafields, args, (metafield) => metafield.id),
-        metafieldView,
-      );
-    },
-  };
-}
-
-function metafieldView(metafield: LocalMetafield) {
-  return {
-    __typename: "Metafield",
-    id: `gid://shopify/Metafield/${metafield.id}`,
-    legacyResourceId: String(metafield.id),
-    namespace: metafield.namespace,
-    key: metafield.key,
-    type: metafield.type,
-    value: metafield.value,
-    jsonValue: metafieldJsonValue(metafield.type, metafield.value),
-    ownerType: metafield.ownerType,
-    compareDigest: metafieldCompareDigest(metafield),
-    createdAt: metafield.createdAt,
-    updatedAt: metafield.updatedAt,
-    owner: (_args: unknown, ctx: ResolverContext) => {
-      const customer = ctx.state.getCustomer(ctx.shop, metafield.ownerId);
-      return customer ? customerView(customer) : null;
-    },
-    definition: (_args: unknown, ctx: ResolverContext) => {
-      const found = ctx.state.findDefinition(ctx.shop, metafield.ownerType, metafield.namespace, metafield.key);
-      return found ? definitionView(found) : null;
-    },
-  };
-}
-
-function definitionView(definition: LocalMetafieldDefinition) {
-  return {
-    __typename: "MetafieldDefinition",
-    id: `gid://shopify/MetafieldDefinition/${definition.id}`,
-    name: definition.name,
-    namespace: definition.namespace,
-    key: definition.key,
-    description: definition.description,
-    ownerType: definition.ownerType,
-    type: { name: definition.type, category: metafieldTypeCategory(definition.type) },
-    access: definition.access,
-    pinnedPosition: definition.pinnedPosition,
-    validations: definition.validations.map((validation) => ({
-      name: validation.name,
-      type: "string",
-      value: validation.value,
-    })),
-    metafieldsCount: (_args: unknown, ctx: ResolverContext) =>
-      ctx.state.countMetafieldsForDefinition(ctx.shop, definition),
-  };
-}
-
-export function mapConnection<T, V>(connection: ReturnType<typeof paginate<T>>, view: (item: T) => V) {
-  return {
-    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: view(edge.node) })),
-    nodes: connection.nodes.map(view),
-    pageInfo: connection.pageInfo,
-  };
-}
-
-export function userErrorView(error: UserError) {
-  return {
-    field: error.field,
-    message: error.message,
-    code: error.code ?? null,
-    elementIndex: error.elementIndex ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_QUERY_COST, executeAdminGraphql, type GraphqlRequestBody } 
 import { adminSchemaLoadMs, loadAdminSchema, SCHEMA_API_VERSION } from "./schema";
 import { LocalStoreState } from "./state";
 import { handleStorefrontRequest } from "./storefront/preview";
-import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, positiveNumberFromEnv, Throttle } from "./throttle";
+import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, Throttle } from "./throttle";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { handleLocalApi } from "./local-api";
 import { MailCatcher } from "./mail/catcher";
@@ -45,9 +45,9 @@ export interface LocalStoreOptions {
   appConfig?: LocalAppConfig;
   /** Optional scopes the app may request. Default: `optional_scopes` of the app configuration. */
   optionalScopes?: string[];
-  /** Where relative webhook uris of the app configuration point. Default: SHOPIFY_APP_URL. */
+  /** Where relative webhook uris of the app configuration point (the app's SHOPIFY_APP_URL). Default: none. */
   appUrl?: string | null;
-  /** Multiplies webhook retry delays (1 = Shopify's). Default: LOCAL_STORE_WEBHOOK_TIME_SCALE, else 1. */
+  /** Multiplies webhook retry delays (1 = Shopify's; tests shrink them). Default: 1. */
   webhookTimeScale?: number;
   /** How long a webhook delivery may take before it counts as failed (Shopify: 5 s). */
   webhookTimeoutMs?: number;
@@ -77,9 +77,10 @@ export interface LocalStore {
 }
 
 export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
-  const apiKey = options.apiKey ?? (process.env.SHOPIFY_API_KEY || DEFAULT_LOCAL_API_KEY);
-  const apiSecret = options.apiSecret ?? (process.env.SHOPIFY_API_SECRET || DEFAULT_LOCAL_API_SECRET);
-  const scopes = options.scopes ?? (process.env.SCOPES || DEFAULT_SCOPES);
+  // Configured by its caller (scripts/local-store.ts passes the app's configuration); never by the environment.
+  const apiKey = options.apiKey ?? DEFAULT_LOCAL_API_KEY;
+  const apiSecret = options.apiSecret ?? DEFAULT_LOCAL_API_SECRET;
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
   const nowMs = options.now ?? (() => Date.now());
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maxQueryCost = options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST;
@@ -96,18 +97,18 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     feed: state.changes,
     subscriptions: state.webhookSubscriptions,
     appSubscriptions: appConfig.subscriptions,
-    appUrl: options.appUrl !== undefined ? options.appUrl : process.env.SHOPIFY_APP_URL || null,
+    appUrl: options.appUrl ?? null,
     apiSecret,
     apiVersion: appConfig.webhooksApiVersion ?? SCHEMA_API_VERSION,
     isInstalled: (shop) => state.installations.isInstalled(shop),
-    timeScale: options.webhookTimeScale ?? positiveNumberFromEnv("LOCAL_STORE_WEBHOOK_TIME_SCALE", 1),
+    timeScale: options.webhookTimeScale ?? 1,
     timeoutMs: options.webhookTimeoutMs,
   });
   state.onReset(() => webhooks.clear());
   const mail = options.smtpPort === undefined ? null : new MailCatcher();
   const throttle = new Throttle({
-    maximumAvailable: options.bucketSize ?? positiveNumberFromEnv("LOCAL_STORE_BUCKET_SIZE", DEFAULT_BUCKET_SIZE),
-    restoreRate: options.restoreRate ?? positiveNumberFromEnv("LOCAL_STORE_RESTORE_RATE", DEFAULT_RESTORE_RATE),
+    maximumAvailable: options.bucketSize ?? DEFAULT_BUCKET_SIZE,
+    restoreRate: options.restoreRate ?? DEFAULT_RESTORE_RATE,
     now: nowMs,
   });
   state.onReset(() => throttle.reset());

@@ -93,14 +93,3 @@ export class Throttle {
     this.buckets.clear();
   }
 }
-
-/** Reads a positive number from the environment, or the fallback. */
-export function positiveNumberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}

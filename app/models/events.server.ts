@@ -8,6 +8,7 @@
 // conditional update (pending -> running), so a job delivered twice never processes it twice.
 import type { Event } from "@prisma/client";
 import prisma from "../db.server";
+import { config } from "../config.server";
 import { constraintKind, sqlDriver, type SqlValue } from "../sql-driver.server";
 import { getEventsQueue } from "../queue.server";
 import { timeOrderedUuid } from "../domain/ids";
@@ -292,8 +293,7 @@ export async function getEvent(
 
 /** Hours a webhook's raw request body is kept (INGRESS_RAW_BODY_RETENTION_HOURS, default 72). */
 export function rawBodyRetentionMs(): number {
-  const hours = Number(process.env.INGRESS_RAW_BODY_RETENTION_HOURS);
-  return (Number.isFinite(hours) && hours > 0 ? hours : 72) * 60 * 60 * 1000;
+  return config().ingress.rawBodyRetentionHours * 60 * 60 * 1000;
 }
 
 /** Clears raw bodies of events older than the retention; returns how many were cleared. */

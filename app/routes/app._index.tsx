@@ -2,12 +2,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { lastDayCounts, recentActivity, setupProgress } from "../models/ui-activity.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { lastDayCounts, recentActivity, setupProgress } from "~/services/admin/activity.server";
 import { StatusBadge } from "../components/StatusBadge";
 import { usePolling } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
-import { absoluteTime, relativeTime } from "../ui/time";
+import { absoluteTime, relativeTime } from "~/components/time";
 
 export const POLL_INTERVAL_MS = 3000;
 

@@ -4,18 +4,18 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "~/services/shopify/app.server";
 import {
   CacheEndpointInputError,
   createCacheEndpoint,
   deleteCacheEndpoint,
   listCacheEndpointsWithValues,
-} from "../models/cache-endpoints.server";
+} from "~/data/cache-endpoints.server";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { CopyField } from "../components/CopyField";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
-import { absoluteTime } from "../ui/time";
+import { absoluteTime } from "~/components/time";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

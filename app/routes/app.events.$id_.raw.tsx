@@ -2,8 +2,8 @@
 // or errors, an action run's options or result) as a download. The event page shows each of them
 // shortened past a size; its "Download raw JSON" buttons fetch the whole text from here.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { RAW_PARTS, rawEventPart, type RawPart } from "../models/ui-event-raw.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { RAW_PARTS, rawEventPart, type RawPart } from "~/services/admin/event-raw.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

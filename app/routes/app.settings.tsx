@@ -14,15 +14,20 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { readSettings, saveSettings } from "../models/ui-settings.server";
-import { validateSettings, type SettingsErrors, type SettingsInput } from "../ui/settings";
+import { authenticate } from "~/services/shopify/app.server";
+import { readSettings, saveSettings } from "~/services/admin/settings.server";
+import { limits } from "../config.server";
+import { validateSettings, type SettingsErrors, type SettingsInput } from "~/domain/shops/settings";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { shop: session.shop, settings: await readSettings(session.shop) };
+  return {
+    shop: session.shop,
+    settings: await readSettings(session.shop),
+    appDefaultRate: limits.ingressRatePerMinute,
+  };
 };
 
 export type SettingsActionData =
@@ -55,20 +60,20 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     input: {
       corsOrigins: result.values.corsOrigins.join("\n"),
       retentionDays: String(result.values.retentionDays),
-      rateLimitPerMinute: String(result.values.rateLimitPerMinute),
+      rateLimitPerMinute: result.values.rateLimitPerMinute === null ? "" : String(result.values.rateLimitPerMinute),
     },
   } satisfies SettingsActionData;
 };
 
 export default function Settings() {
-  const { shop, settings } = useLoaderData<typeof loader>();
+  const { shop, settings, appDefaultRate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting";
   const initial: SettingsInput = {
     corsOrigins: settings.corsOrigins.join("\n"),
     retentionDays: String(settings.retentionDays),
-    rateLimitPerMinute: String(settings.rateLimitPerMinute),
+    rateLimitPerMinute: settings.rateLimitPerMinute === null ? "" : String(settings.rateLimitPerMinute),
   };
   const [values, setValues] = useState<SettingsInput>(actionData?.input ?? initial);
   useEffect(() => {
@@ -135,7 +140,8 @@ export default function Settings() {
                         value={values.rateLimitPerMinute}
                         onChange={set("rateLimitPerMinute")}
                         autoComplete="off"
-                        helpText="Requests above this get 429 with Retry-After. A webhook can override it."
+                        placeholder={`${appDefaultRate} (the app's default)`}
+                        helpText={`Requests above this get 429 with Retry-After. Empty: the app's default, ${appDefaultRate}. A webhook can override it.`}
                         error={errors.rateLimitPerMinute}
                       />
                     </FormLayout.Group>

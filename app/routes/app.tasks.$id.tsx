@@ -5,8 +5,8 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "../models/tasks.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "~/data/tasks.server";
 import {
   dryRunFromForm,
   sentenceFromForm,
@@ -14,14 +14,14 @@ import {
   exportTaskJson,
   saveTaskFromForm,
   taskSentence,
-} from "../models/ui-tasks.server";
+} from "~/services/admin/tasks.server";
 import {
   optionFields,
   optionRawValue,
   parseTaskPayload,
   type TaskFormErrors,
   type TaskFormState,
-} from "../ui/task-form";
+} from "~/domain/tasks/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";

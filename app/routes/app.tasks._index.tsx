@@ -16,8 +16,8 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { importTaskJson, listTasksForIndex } from "../models/ui-tasks.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { importTaskJson, listTasksForIndex } from "~/services/admin/tasks.server";
 import { useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 

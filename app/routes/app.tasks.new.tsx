@@ -5,8 +5,8 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { useState } from "react";
-import { authenticate } from "../shopify.server";
-import { dryRunFromForm, sentenceFromForm, editorContext, saveTaskFromForm } from "../models/ui-tasks.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { dryRunFromForm, sentenceFromForm, editorContext, saveTaskFromForm } from "~/services/admin/tasks.server";
 import {
   EMPTY_TASK_FORM,
   optionFields,
@@ -14,7 +14,7 @@ import {
   parseTaskPayload,
   type TaskFormErrors,
   type TaskFormState,
-} from "../ui/task-form";
+} from "~/domain/tasks/task-form";
 import { TaskEditor } from "../components/TaskEditor";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";

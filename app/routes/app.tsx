@@ -4,15 +4,15 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
-import { authenticate } from "../shopify.server";
-import { apiKey } from "../config.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { apiKey, config } from "../config.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  // In local mode APP_BRIDGE_URL points at the local App Bridge stub (see app/local/).
-  return { apiKey: apiKey(), appBridgeUrl: process.env.APP_BRIDGE_URL ?? null };
+  // In local mode APP_BRIDGE_URL points at the local App Bridge stub (see app/services/local-mode/).
+  return { apiKey: apiKey(), appBridgeUrl: config().shopify.appBridgeUrl };
 };
 
 export default function App() {

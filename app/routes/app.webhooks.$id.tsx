@@ -5,9 +5,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "~/services/shopify/app.server";
 import {
   deleteWebhook,
+  effectiveRateLimit,
   finishSecretRotation,
   getWebhook,
   regenerateWebhookId,
@@ -16,13 +17,13 @@ import {
   updateWebhook,
   WebhookInputError,
   WebhookNotFoundError,
-} from "../models/webhooks.server";
-import { recentEventsOfWebhook } from "../models/ui-webhooks.server";
-import { readSettings } from "../models/ui-settings.server";
-import { sendTestEvent, type TestEventResult } from "../models/ui-test-event.server";
-import { parseWebhookForm, type WebhookFormErrors } from "../ui/webhook-form";
-import { webhookExamples } from "../ui/examples";
-import { absoluteTime, relativeTime } from "../ui/time";
+} from "~/data/webhooks.server";
+import { recentEventsOfWebhook } from "~/services/admin/webhooks.server";
+import { readSettings } from "~/services/admin/settings.server";
+import { sendTestEvent, type TestEventResult } from "~/services/admin/test-event.server";
+import { parseWebhookForm, type WebhookFormErrors } from "~/domain/webhooks/webhook-form";
+import { webhookExamples } from "~/domain/webhooks/examples";
+import { absoluteTime, relativeTime } from "~/components/time";
 import { CopyField } from "../components/CopyField";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
@@ -50,7 +51,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   ]);
   return {
     now: new Date().toISOString(),
-    shopDefaultRate: settings.rateLimitPerMinute,
+    shopDefaultRate: effectiveRateLimit(null, settings.rateLimitPerMinute),
     webhook: {
       id: webhook.id,
       name: webhook.name,

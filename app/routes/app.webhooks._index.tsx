@@ -3,12 +3,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, InlineStack, Page, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { authenticate } from "../shopify.server";
-import { listWebhooksWithCounts } from "../models/ui-webhooks.server";
-import { webhookUrl } from "../models/webhooks.server";
+import { authenticate } from "~/services/shopify/app.server";
+import { listWebhooksWithCounts } from "~/services/admin/webhooks.server";
+import { webhookUrl } from "~/data/webhooks.server";
 import { copyText, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
-import { absoluteTime, relativeTime } from "../ui/time";
+import { absoluteTime, relativeTime } from "~/components/time";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -5,8 +5,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { LoginErrorType } from "@shopify/shopify-app-remix/server";
-import { login } from "../shopify.server";
-import { isLocalMode } from "../config.server";
+import { login } from "~/services/shopify/app.server";
+import { isLocalMode } from "~/config.server";
 
 function errorMessage(result: { shop?: LoginErrorType }): string | null {
   if (result.shop === LoginErrorType.MissingShop) return "Enter your shop's domain to log in.";

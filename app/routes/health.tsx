@@ -3,7 +3,7 @@
 // reported but does not fail the check: ingress stores events without it, and the worker's sweep
 // queues them once Redis is back (docs/decisions/0033).
 import prisma from "../db.server";
-import { redisAnswers } from "../data/redis-health.server";
+import { redisAnswers } from "~/data/redis-health.server";
 
 export const loader = async () => {
   const [database, redis] = await Promise.all([

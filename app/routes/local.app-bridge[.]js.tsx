@@ -1,7 +1,7 @@
 // Serves the local App Bridge stub (local mode only).
-import { localStoreUrl } from "../config.server";
-import { assertLocalRoutesEnabled } from "../local/guard.server";
-import stub from "../local/app-bridge-stub.js?raw";
+import { localStoreUrl } from "~/config.server";
+import { assertLocalRoutesEnabled } from "~/services/local-mode/guard.server";
+import stub from "~/services/local-mode/app-bridge-stub.js?raw";
 
 export const loader = async () => {
   assertLocalRoutesEnabled();

@@ -3,8 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { LOCAL_SHOP, apiKey, apiSecret } from "../config.server";
-import { assertLocalRoutesEnabled, parseShopParam } from "../local/guard.server";
-import { adminHost, mintSessionToken } from "../local/session-token.server";
+import { assertLocalRoutesEnabled, parseShopParam } from "~/services/local-mode/guard.server";
+import { adminHost, mintSessionToken } from "~/services/local-mode/session-token.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   assertLocalRoutesEnabled();

@@ -1,8 +1,8 @@
 // Local App Bridge stub's idToken(): a fresh session token for a shop (local mode only).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { LOCAL_SHOP, apiKey, apiSecret } from "../config.server";
-import { assertLocalRoutesEnabled, parseShopParam } from "../local/guard.server";
-import { mintSessionToken } from "../local/session-token.server";
+import { assertLocalRoutesEnabled, parseShopParam } from "~/services/local-mode/guard.server";
+import { mintSessionToken } from "~/services/local-mode/session-token.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   assertLocalRoutesEnabled();

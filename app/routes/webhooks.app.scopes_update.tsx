@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
+import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
 import prisma from "../db.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
-import { customerDataSummary } from "../models/compliance.server";
+import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
+import { customerDataSummary } from "~/data/compliance.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleShopifyWebhook(request, async ({ shop, payload }) => {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
-import { redactCustomer } from "../models/compliance.server";
+import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
+import { redactCustomer } from "~/data/compliance.server";
 
 // Not install-scoped: a customer's erasure request stays valid across reinstalls.
 export const action = ({ request }: ActionFunctionArgs) =>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleShopifyWebhook } from "../services/shopify/webhook-delivery.server";
-import { isInstalled, redactShop } from "../models/compliance.server";
+import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
+import { isInstalled, redactShop } from "~/data/compliance.server";
 
 // Shopify sends shop/redact 48 hours after an uninstall. For a shop where the app is installed (it
 // was reinstalled since, or the delivery is a replay) it deletes nothing.

@@ -21,7 +21,8 @@ import { parseJsonExact, toJsonText } from "~/domain/actions/json";
 import type { AdminGraphqlFn } from "~/domain/actions/shopify";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError, isPlainObject } from "~/domain/actions/types";
-import { cacheReaderFor, cacheStoreFor } from "~/models/cache.server";
+import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
+import { MAX_PARENT_GENERATIONS } from "~/domain/tasks/render";
 import type { RenderTaskFn, ShopInfo, TaskEvent } from "./contract";
 import type { ActionRunOutcome, ActionRunRow, EventRow, RunStore, TaskRow, TaskRunRow } from "./run-store.server";
 import { subscriptionFor } from "./subscriptions";
@@ -622,8 +623,6 @@ class RunContext {
 function minimalShop(shop: string): ShopInfo {
   return { name: shop, domain: shop, myshopify_domain: shop, email: "", currency: "", timezone: "" };
 }
-
-const MAX_PARENT_GENERATIONS = 5;
 
 async function toTaskEvent(
   event: EventRow,

@@ -4,8 +4,8 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { queuePrefix } from "~/config.server";
-import { purgeExpiredCache } from "~/models/cache.server";
-import { purgeExpiredData } from "~/models/retention.server";
+import { purgeExpiredCache } from "~/data/cache.server";
+import { purgeExpiredData } from "~/data/retention.server";
 
 export interface SweepDeps {
   db: PrismaClient;

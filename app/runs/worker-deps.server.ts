@@ -2,8 +2,8 @@
 // the Admin API through the shop's offline session, BullMQ for delayed looks, Redis for throttling.
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
-import { addressPolicyFromEnv } from "~/domain/actions/address-policy";
-import { retryBaseMs } from "~/domain/actions/backoff";
+import { config } from "~/config.server";
+import { adminGraphql } from "~/services/shopify/admin-api.server";
 import { renderTask } from "~/domain/tasks/render";
 import { createRunnerEvent } from "./events.server";
 import { scheduleTaskRun } from "./queues.server";
@@ -11,28 +11,15 @@ import type { RunnerDeps } from "./runner.server";
 import { createRunStore } from "./run-store.server";
 import { redisThrottleGate } from "./throttle.server";
 
-function msFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return process.env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 export const leases = {
   /** Longer than any action can take (http times out at 30 s). */
   get actionMs() {
-    return msFromEnv("ACTION_LEASE_MS", 120_000);
+    return config().worker.actionLeaseMs;
   },
   /** Longer than any render can take (2 s limit, plus reads). */
   get taskMs() {
-    return msFromEnv("TASK_LEASE_MS", 60_000);
+    return config().worker.taskLeaseMs;
   },
-};
-
-type AdminGraphql = RunnerDeps["adminGraphql"];
-const adminGraphql: AdminGraphql = async (shop, query, variables) => {
-  // Imported on first use: the Shopify app module validates credentials when it loads, and many
-  // tasks never call the Admin API.
-  const mod = (await import("../shopify-admin.server")) as { adminGraphql: AdminGraphql };
-  return mod.adminGraphql(shop, query, variables);
 };
 
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
@@ -43,9 +30,9 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
     adminGraphql,
     createEvent: (input) => createRunnerEvent(input),
     scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
-    httpPolicy: addressPolicyFromEnv(),
+    httpPolicy: config().httpAction,
     throttle: redisThrottleGate(redis),
-    retryBaseMs: retryBaseMs(),
+    retryBaseMs: config().worker.retryBaseMs,
     actionLeaseMs: leases.actionMs,
     taskLeaseMs: leases.taskMs,
     log: (message) => console.log(`[runner] ${message}`),

@@ -3,7 +3,7 @@
 import os from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { limits, queuePrefix } from "~/config.server";
+import { config, limits, queuePrefix } from "~/config.server";
 import prisma, { databaseUrl, isPostgresUrl } from "~/db.server";
 import { closeQueues, createRedis, EVENTS_QUEUE } from "~/queue.server";
 import { enqueueEvent, enqueuePendingEvents } from "./events.server";
@@ -32,16 +32,11 @@ export interface StartedWorker {
   close(): Promise<void>;
 }
 
-function numberFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return process.env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 export async function startWorker(options: WorkerOptions = {}): Promise<StartedWorker> {
   const log = options.log ?? ((message: string) => console.log(`[worker] ${message}`));
   const concurrency = options.concurrency ?? limits.workerConcurrency;
-  const lockMs = options.lockMs ?? numberFromEnv("WORKER_LOCK_MS", 30_000);
-  const sweepIntervalMs = options.sweepIntervalMs ?? numberFromEnv("SWEEP_INTERVAL_MS", 10_000);
+  const lockMs = options.lockMs ?? config().worker.lockMs;
+  const sweepIntervalMs = options.sweepIntervalMs ?? config().worker.sweepIntervalMs;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
 
   await enableWriteAheadLog(log);

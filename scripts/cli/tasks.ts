@@ -12,7 +12,7 @@ import {
   listTasks,
   TaskNotFoundError,
   TaskValidationError,
-} from "../../app/models/tasks.server";
+} from "../../app/data/tasks.server";
 
 class CliInputError extends Error {}
 

@@ -1,5 +1,6 @@
 // `hookline webhooks ...`: create and list inbound webhooks (and manage them) from the shell.
 import type { Command } from "commander";
+import { DEFAULT_DEDUPE_HEADERS, MAX_NAME_LENGTH } from "../../app/domain/webhooks/rules";
 import prisma from "../../app/db.server";
 import {
   createWebhook,
@@ -12,7 +13,7 @@ import {
   WebhookNotFoundError,
   type WebhookInput,
   type WebhookWithUrl,
-} from "../../app/models/webhooks.server";
+} from "../../app/data/webhooks.server";
 
 /** The record as printed: the signing secret only when asked (it is shown once, at creation). */
 function view(webhook: WebhookWithUrl, showSecret: boolean) {
@@ -75,7 +76,7 @@ export function registerWebhooks(program: Command): void {
     .command("create")
     .description("create a webhook and print it with its URL")
     .requiredOption("--shop <shop>", "shop domain, e.g. demo-store.myshopify.com")
-    .requiredOption("--name <name>", "a name for people (at most 255 characters)")
+    .requiredOption("--name <name>", `a name for people (at most ${MAX_NAME_LENGTH} characters)`)
     .requiredOption("--topic <topic>", "event topic, user/<subject>/<verb>")
     .option("--data-mode <mode>", 'event data mode: "auto" (default) or "full" (the whole request)')
     .option("--cors <mode>", 'browser origins: "any" (default) or "restricted" (the shop\'s storefront origins)')
@@ -85,7 +86,7 @@ export function registerWebhooks(program: Command): void {
     .option("--signature-secret <secret>", "the sender's secret (hmac mode; generated when omitted)")
     .option(
       "--dedupe [header]",
-      "drop repeats of a delivery id header within 24 hours (Idempotency-Key, webhook-id, X-Shopify-Webhook-Id by default)",
+      `drop repeats of a delivery id header within 24 hours (${DEFAULT_DEDUPE_HEADERS.join(", ")} by default)`,
     )
     .option("--rate-limit <perMinute>", "requests per minute before 429 (default: the shop's setting)")
     .option("--json", "print JSON")

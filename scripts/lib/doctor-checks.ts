@@ -1,9 +1,9 @@
 // The checks behind `hookline doctor`.
 import { readdirSync } from "node:fs";
 import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/db.server";
-import { defaultLocalStoreUrl, localStoreUrl, redisUrl } from "../../app/config.server";
+import { defaultLocalStoreUrl, hasShopifyCredentials, localStoreUrl, redisUrl } from "../../app/config.server";
 import { createRedis, heartbeatKey } from "../../app/queue.server";
-import { canReachRedis } from "./check-redis";
+import { canReachRedis } from "../../app/data/redis-check.server";
 
 export interface Check {
   name: string;
@@ -83,8 +83,8 @@ async function redisChecks(): Promise<Check[]> {
 }
 
 async function localStoreCheck(): Promise<Check> {
-  const realShopify = Boolean(process.env.SHOPIFY_API_KEY && process.env.SHOPIFY_API_SECRET);
-  if (realShopify) return { name: "local store", ok: true, detail: "not used (Shopify credentials are set)" };
+  if (hasShopifyCredentials())
+    return { name: "local store", ok: true, detail: "not used (Shopify credentials are set)" };
   // Without credentials the app uses the local store, where `npm run dev` starts it by default.
   const url = localStoreUrl() ?? defaultLocalStoreUrl();
   try {

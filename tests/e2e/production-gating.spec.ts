@@ -1,19 +1,16 @@
-// The local login and App Bridge stub must not exist in a production build, nor with real credentials,
-// even when LOCAL_STORE_URL is set by mistake.
-import { spawn, type ChildProcess } from "node:child_process";
+// The local login and App Bridge stub must not exist in a production build, nor with real credentials.
+// Production refuses LOCAL_STORE_URL (and HTTP_ACTION_ALLOW_PRIVATE) outright: the server does not start.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
+const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
+
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "scripts/serve.ts"], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: "file:./tests/output/e2e.sqlite",
-    },
+  // The compiled server, as `npm start` runs it (scripts/e2e-server.ts has built it).
+  const child = spawn(process.execPath, ["build/web-server.js"], {
+    env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port) },
     stdio: "ignore",
-    detached: true, // its own process group, so stopGroup() also stops what npx starts beneath it
+    detached: true, // its own process group, so stopGroup() stops all of it
   });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -33,10 +30,7 @@ function stopGroup(child: ChildProcess): void {
 }
 
 for (const [name, env] of [
-  [
-    "a production build",
-    { NODE_ENV: "production", LOCAL_STORE_URL: "http://127.0.0.1:3101", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" },
-  ],
+  ["a production build", { NODE_ENV: "production", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" }],
   [
     "real credentials",
     {
@@ -59,4 +53,25 @@ for (const [name, env] of [
       stopGroup(server);
     }
   });
+}
+
+for (const [variable, value] of [
+  ["LOCAL_STORE_URL", "http://127.0.0.1:3101"],
+  ["HTTP_ACTION_ALLOW_PRIVATE", "1"],
+] as const) {
+  for (const [processName, command] of [
+    ["web server", "npm start"],
+    ["worker", "npm run worker"],
+  ] as const) {
+    test(`the production ${processName} refuses ${variable} and does not start`, () => {
+      const result = spawnSync("npm", ["run", "-s", command.replace(/^npm (run )?/, "")], {
+        env: { ...process.env, ...BASE_ENV, SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", [variable]: value },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Invalid configuration:");
+      expect(result.stderr).toContain(`${variable}="${value}" is refused in production`);
+    });
+  }
 }

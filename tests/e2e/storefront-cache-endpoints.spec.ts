@@ -13,7 +13,7 @@ const KEY = "e2e/quote";
 
 function createCachingTask(): void {
   const script = `(async () => {
-    const { createTask } = await import("./app/models/tasks.server.ts");
+    const { createTask } = await import("./app/data/tasks.server.ts");
     await createTask(${JSON.stringify(SHOP)}, { name: "Cache the quote", subscriptions: ${JSON.stringify(TOPIC)}, script: '{% action "cache", "set", ${JSON.stringify(KEY)}, event.data %}' });
   })().catch((error) => { console.error(error); process.exit(1); });`;
   execFileSync("npx", ["tsx", "-e", script], {

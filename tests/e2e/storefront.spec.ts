@@ -19,7 +19,7 @@ let brokenWebhook: { id: string; url: string };
 /** Creates tasks with the app's own models in the e2e database (the tasks CLI may not exist yet). */
 function createTasks(): void {
   const script = `(async () => {
-    const { createTask, draftToInput } = await import("./app/models/tasks.server.ts");
+    const { createTask, draftToInput } = await import("./app/data/tasks.server.ts");
     const { findTaskTemplate } = await import("./app/domain/tasks/templates.ts");
     const template = findTaskTemplate("customer-metafield");
     await createTask(${JSON.stringify(SHOP)}, { ...draftToInput(template.draft), name: "Storefront result", subscriptions: ${JSON.stringify(RESULT_TOPIC)} });

@@ -1,8 +1,13 @@
-// The production build (build/), for tests that start the real production server (scripts/serve.ts).
-// Built once, and again only when a file under app/ (or the Vite config) is newer than the build.
+// The production build (build/: `npm run build`, the Remix app and the compiled web and worker
+// processes), for tests that start the real production server (build/web-server.js, as `npm start`).
+// Built once, and again only when a source (app/, workers/, the Vite config or the process build
+// script) is newer than the build.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+
+const OUTPUTS = ["build/server/index.js", "build/web-server.js", "build/worker.js"];
+const SOURCES = ["app", "workers", "vite.config.ts", "scripts/build-processes.ts"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -13,12 +18,11 @@ function newestMtime(path: string): number {
 }
 
 export function ensureProductionBuild(): void {
-  const output = "build/server/index.js";
-  const sources = Math.max(newestMtime("app"), newestMtime("vite.config.ts"));
-  if (existsSync(output) && statSync(output).mtimeMs >= sources) return;
-  execFileSync("npx", ["remix", "vite:build"], {
+  const sources = Math.max(...SOURCES.map(newestMtime));
+  if (OUTPUTS.every((output) => existsSync(output) && statSync(output).mtimeMs >= sources)) return;
+  execFileSync("npm", ["run", "-s", "build"], {
     stdio: "pipe",
     env: { ...process.env, NODE_ENV: "production" },
-    timeout: 240_000,
+    timeout: 480_000,
   });
 }

@@ -45,16 +45,6 @@ export interface AddressPolicy {
   allowedHosts: string[];
 }
 
-export function addressPolicyFromEnv(env: Record<string, string | undefined> = process.env): AddressPolicy {
-  return {
-    allowPrivate: env.HTTP_ACTION_ALLOW_PRIVATE === "1" || env.HTTP_ACTION_ALLOW_PRIVATE === "true",
-    allowedHosts: (env.HTTP_ACTION_ALLOWED_HOSTS ?? "")
-      .split(",")
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
-  };
-}
-
 /**
  * The eight 16-bit groups of an IPv6 address in any textual form ("::", hex groups, a trailing
  * dotted quad), or null when it is not one. Zone ids ("%eth0") must be removed first.

@@ -1,15 +1,10 @@
 // Retry policy for transient action failures: 5 attempts in all, waiting roughly 30 s, 1 min,
 // 2.5 min and 5 min between them (Mechanic's documented schedule), each with +-20% jitter so a burst
-// of failures does not come back as a burst. The base is configurable so tests can use milliseconds.
+// of failures does not come back as a burst. The base is configurable (RETRY_BASE_MS) so tests can use milliseconds.
 
 export const MAX_ATTEMPTS = 5;
 /** Multipliers of the base for the waits after attempts 1..4 (30 s base -> 30 s, 60 s, 150 s, 300 s). */
 const STEPS = [1, 2, 5, 10];
-
-export function retryBaseMs(env: Record<string, string | undefined> = process.env): number {
-  const raw = Number(env.RETRY_BASE_MS);
-  return Number.isFinite(raw) && raw >= 0 && env.RETRY_BASE_MS !== "" && env.RETRY_BASE_MS !== undefined ? raw : 30_000;
-}
 
 /**
  * The wait before the next attempt after `attemptsMade` failed attempts, or null when the run is dead.

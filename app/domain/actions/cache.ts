@@ -22,7 +22,7 @@ export type CacheCommand =
   | { op: "del"; key: string }
   | { op: "incrby"; key: string; by: bigint; ttlSeconds: number };
 
-/** The store the command is applied to; `app/models/cache.server.ts` implements it on the database. */
+/** The store the command is applied to; `app/data/cache.server.ts` implements it on the database. */
 export interface CacheStore {
   set(key: string, valueJson: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<boolean>;

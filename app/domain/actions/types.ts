@@ -32,9 +32,7 @@ export function transientFailure(
   return { ok: false, error, retryable: true, ...extra };
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isPlainObject } from "../plain-object";
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) {

@@ -22,7 +22,8 @@ export interface SignatureConfig {
   toleranceSeconds: number;
 }
 
-export const DEFAULT_HMAC_HEADER = "X-Signature";
+/** The header an "hmac" webhook reads when none is named (the rule is in app/domain/webhooks/rules.ts). */
+export { DEFAULT_SIGNATURE_HEADER as DEFAULT_HMAC_HEADER } from "../webhooks/rules";
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export type SignatureResult = { ok: true } | { ok: false; reason: string };

@@ -5,6 +5,7 @@ import { parseJson, serializeJson } from "~/domain/liquid/json";
 import { isPlainObject } from "~/domain/liquid/values";
 import { OPTION_KEY_PATTERN } from "./options";
 import { parseSubscriptions } from "./subscriptions";
+import { MAX_NAME_LENGTH, MAX_SCRIPT_LENGTH, taskJsonSizeProblem } from "./rules";
 
 export interface PreviewEventDefinition {
   description: string;
@@ -57,8 +58,7 @@ const EXPORT_ORDER = [
   "preview_event_definitions",
 ];
 
-export const MAX_SCRIPT_LENGTH = 1_000_000;
-export const MAX_NAME_LENGTH = 255;
+export { MAX_NAME_LENGTH, MAX_SCRIPT_LENGTH } from "./rules";
 
 function describeType(value: unknown): string {
   if (value === null) return "null";
@@ -195,6 +195,8 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
 /** Parse task JSON text (64-bit integers in preview data stay exact) and map it to a TaskDraft. */
 export function parseTaskJson(text: string): TaskJsonResult {
   if (typeof text !== "string" || text.trim() === "") return { ok: false, errors: ["Task JSON is empty"] };
+  const tooLarge = taskJsonSizeProblem(text);
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
   let value: unknown;
   try {
     value = parseJson(text);

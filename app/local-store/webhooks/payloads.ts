@@ -11,7 +11,7 @@ import type {
   LocalProduct,
   LocalVariant,
 } from "../commerce";
-import { lineItemsSubtotalCents, formatCents } from "../commerce";
+import { formatCents, lineItemsSubtotalCents } from "../money";
 
 type Json = Record<string, unknown>;
 

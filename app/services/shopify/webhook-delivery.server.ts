@@ -14,14 +14,14 @@
 // retries and plain replays, not a replay with forged headers. What makes such a replay harmless is
 // in the handlers: redaction matches exactly, and shop/redact acts only for an uninstalled shop
 // (docs/decisions/0032).
-import { authenticate } from "../../shopify.server";
-import prisma from "../../db.server";
+import { authenticate } from "~/services/shopify/app.server";
+import prisma from "~/db.server";
 import {
   claimShopifyDelivery,
   releaseShopifyDelivery,
   SHOPIFY_DELIVERY_MAX_AGE_MS,
-} from "../../data/shopify-webhook-deliveries.server";
-import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "../../domain/http/body-limits";
+} from "~/data/shopify-webhook-deliveries.server";
+import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
 
 export type ShopifyWebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 

@@ -1,7 +1,13 @@
 // Cost-based throttling like Shopify's: requested vs actual cost, a leaky bucket per shop,
 // THROTTLED when the bucket is short, MAX_COST_EXCEEDED for a single query over the limit.
-import { afterEach, describe, expect, it } from "vitest";
-import { createLocalStore, LeakyBucket, RATE_LIMITS_DOCUMENTATION } from "~/local-store";
+import { describe, expect, it } from "vitest";
+import {
+  createLocalStore,
+  DEFAULT_BUCKET_SIZE,
+  DEFAULT_RESTORE_RATE,
+  LeakyBucket,
+  RATE_LIMITS_DOCUMENTATION,
+} from "~/local-store";
 import { API_KEY, API_SECRET, DEMO_SHOP, OTHER_SHOP, graphql, sleep, localStoreForFile } from "./helpers";
 
 const SET_ONE = `mutation { metafieldsSet(metafields: [{ ownerId: "gid://shopify/Customer/1001", namespace: "loyalty", key: "points", type: "number_integer", value: "1" }]) { userErrors { code } } }`;
@@ -228,18 +234,10 @@ describe("throttling with a tight bucket", () => {
 });
 
 describe("throttle configuration", () => {
-  const saved = { size: process.env.LOCAL_STORE_BUCKET_SIZE, rate: process.env.LOCAL_STORE_RESTORE_RATE };
-  afterEach(() => {
-    if (saved.size === undefined) delete process.env.LOCAL_STORE_BUCKET_SIZE;
-    else process.env.LOCAL_STORE_BUCKET_SIZE = saved.size;
-    if (saved.rate === undefined) delete process.env.LOCAL_STORE_RESTORE_RATE;
-    else process.env.LOCAL_STORE_RESTORE_RATE = saved.rate;
-  });
-
-  it("reads LOCAL_STORE_BUCKET_SIZE and LOCAL_STORE_RESTORE_RATE", () => {
-    process.env.LOCAL_STORE_BUCKET_SIZE = "40";
-    process.env.LOCAL_STORE_RESTORE_RATE = "7.5";
-    const store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET });
+  // scripts/local-store.ts passes LOCAL_STORE_BUCKET_SIZE and LOCAL_STORE_RESTORE_RATE from the app's
+  // configuration (validated in tests/unit/config.server.test.ts); the store itself reads no environment.
+  it("takes its bucket size and restore rate from options", () => {
+    const store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET, bucketSize: 40, restoreRate: 7.5 });
     expect(store.throttle.bucket(DEMO_SHOP).status()).toEqual({
       maximumAvailable: 40,
       currentlyAvailable: 40,
@@ -247,17 +245,12 @@ describe("throttle configuration", () => {
     });
   });
 
-  it("refuses a nonsense environment value with a clear message", () => {
-    process.env.LOCAL_STORE_BUCKET_SIZE = "lots";
-    expect(() => createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET })).toThrow(
-      /LOCAL_STORE_BUCKET_SIZE must be a positive number/,
-    );
-  });
-
-  it("lets options win over the environment", () => {
-    process.env.LOCAL_STORE_BUCKET_SIZE = "40";
-    const store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET, bucketSize: 5, restoreRate: 1 });
-    expect(store.throttle.bucket(DEMO_SHOP).status().maximumAvailable).toBe(5);
+  it("defaults to Shopify's standard bucket", () => {
+    const store = createLocalStore({ apiKey: API_KEY, apiSecret: API_SECRET });
+    expect(store.throttle.bucket(DEMO_SHOP).status()).toMatchObject({
+      maximumAvailable: DEFAULT_BUCKET_SIZE,
+      restoreRate: DEFAULT_RESTORE_RATE,
+    });
   });
 });
 

@@ -1,0 +1,39 @@
+// Installed shops and their settings.
+import prisma from "~/db.server";
+
+/**
+ * After every authorization (install, reinstall, a new offline session): the shop is installed as of
+ * now (authorizedAt), and a shop marked uninstalled starts a new installation (installedAt).
+ * Shopify deliveries for install-scoped topics triggered before authorizedAt are stale
+ * (app/services/shopify/webhook-delivery.server.ts).
+ */
+export async function onShopInstalled(domain: string, scopes: string | null, now = new Date()): Promise<void> {
+  await prisma.$transaction([
+    prisma.shop.updateMany({
+      where: { domain, uninstalledAt: { not: null } },
+      data: { installedAt: now, uninstalledAt: null },
+    }),
+    prisma.shop.upsert({
+      where: { domain },
+      create: { domain, scopes, installedAt: now, authorizedAt: now },
+      update: { scopes, authorizedAt: now, uninstalledAt: null },
+    }),
+  ]);
+}
+
+/** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */
+export async function onShopUninstalled(domain: string): Promise<void> {
+  await prisma.$transaction([
+    prisma.session.deleteMany({ where: { shop: domain } }),
+    prisma.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
+  ]);
+}
+
+export async function getShop(domain: string) {
+  return prisma.shop.findUnique({ where: { domain } });
+}
+
+export async function isShopInstalled(domain: string): Promise<boolean> {
+  const shop = await prisma.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
+  return shop !== null && shop.uninstalledAt === null;
+}

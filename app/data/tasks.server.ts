@@ -1,0 +1,240 @@
+// Tasks per shop: create, update (bumps the version), enable/disable, delete, list, and the lookup
+// the runner uses. Subscriptions are stored one per line; options as a JSON object.
+import { randomUUID } from "node:crypto";
+import type { PrismaClient, Task } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { parseJsonExact, toJsonText } from "~/domain/actions/json";
+import { parseSubscriptions } from "~/domain/tasks/subscriptions";
+import {
+  parseTaskJson,
+  stringifyTaskJson,
+  type PreviewEventDefinition,
+  type TaskDraft,
+} from "~/domain/tasks/task-json";
+import { nameProblem, scriptProblem } from "~/domain/tasks/rules";
+import { subscriptionFor, type Subscription } from "~/runs/subscriptions";
+
+/** `field` says which of the editor's fields the message belongs to. */
+export class TaskValidationError extends Error {
+  constructor(
+    message: string,
+    readonly field: "name" | "script" | "subscriptions" | "form" = "form",
+  ) {
+    super(message);
+    this.name = "TaskValidationError";
+  }
+}
+
+export class TaskNotFoundError extends Error {
+  constructor(id: string) {
+    super(`no task ${id} in this shop`);
+    this.name = "TaskNotFoundError";
+  }
+}
+
+export interface TaskInput {
+  name: string;
+  /** One topic per line (or a list), each with an optional +N.unit offset. */
+  subscriptions: string | string[];
+  subscriptionsTemplate?: string | null;
+  script: string;
+  options?: Record<string, unknown>;
+  docs?: string | null;
+  performActionRunsInSequence?: boolean;
+  haltActionRunSequenceOnError?: boolean;
+  previewEventDefinitions?: unknown[];
+  /** Mechanic task keys Hookline keeps but does not use (shopify_api_version, ...). */
+  extra?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+/** Normalizes and checks subscriptions; returns the stored text (one per line). */
+export function normalizeSubscriptions(value: string | string[]): string {
+  const lines = (Array.isArray(value) ? value : String(value).split(/\r?\n/))
+    .map((l) => String(l).trim())
+    .filter(Boolean);
+  const parsed = parseSubscriptions(lines);
+  if (parsed.errors.length) {
+    throw new TaskValidationError(
+      parsed.errors.map((e) => `subscription ${e.line}: ${e.message}`).join("; "),
+      "subscriptions",
+    );
+  }
+  return lines.join("\n");
+}
+
+function validate(input: TaskInput): void {
+  const nameIssue = nameProblem(typeof input.name === "string" ? input.name : "");
+  if (nameIssue) throw new TaskValidationError(nameIssue, "name");
+  if (typeof input.script !== "string") throw new TaskValidationError("Script must be text", "script");
+  const scriptIssue = scriptProblem(input.script);
+  if (scriptIssue) throw new TaskValidationError(scriptIssue, "script");
+  if (
+    input.options !== undefined &&
+    (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))
+  ) {
+    throw new TaskValidationError("task options must be an object");
+  }
+  if (input.previewEventDefinitions !== undefined && !Array.isArray(input.previewEventDefinitions)) {
+    throw new TaskValidationError("preview_event_definitions must be a list");
+  }
+}
+
+function toRow(input: TaskInput) {
+  validate(input);
+  return {
+    name: input.name.trim(),
+    subscriptions: normalizeSubscriptions(input.subscriptions),
+    subscriptionsTemplate: input.subscriptionsTemplate ?? null,
+    script: input.script,
+    options: toJsonText(input.options ?? {}),
+    docs: input.docs ?? null,
+    performActionRunsInSequence: input.performActionRunsInSequence ?? false,
+    haltActionRunSequenceOnError: input.haltActionRunSequenceOnError ?? false,
+    previewEventDefinitions: toJsonText(input.previewEventDefinitions ?? []),
+    extra: toJsonText(input.extra ?? {}),
+    ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
+  };
+}
+
+export async function createTask(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
+  return db.task.create({ data: { id: randomUUID(), shop, ...toRow(input) } });
+}
+
+export async function getTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<Task | null> {
+  return db.task.findFirst({ where: { id, shop } });
+}
+
+export async function requireTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<Task> {
+  const task = await getTask(shop, id, db);
+  if (!task) throw new TaskNotFoundError(id);
+  return task;
+}
+
+export async function listTasks(shop: string, db: PrismaClient = defaultPrisma): Promise<Task[]> {
+  return db.task.findMany({ where: { shop }, orderBy: [{ name: "asc" }, { createdAt: "asc" }] });
+}
+
+/** Replaces the task's configuration and bumps its version. */
+export async function updateTask(
+  shop: string,
+  id: string,
+  input: TaskInput,
+  db: PrismaClient = defaultPrisma,
+): Promise<Task> {
+  await requireTask(shop, id, db);
+  return db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
+}
+
+export async function setTaskEnabled(
+  shop: string,
+  id: string,
+  enabled: boolean,
+  db: PrismaClient = defaultPrisma,
+): Promise<Task> {
+  await requireTask(shop, id, db);
+  return db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
+}
+
+export async function deleteTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<void> {
+  const { count } = await db.task.deleteMany({ where: { id, shop } });
+  if (count === 0) throw new TaskNotFoundError(id);
+}
+
+/** Creates the task, or replaces the configuration of the shop's task with the same name. */
+export async function upsertTaskByName(
+  shop: string,
+  input: TaskInput,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; replaced: boolean }> {
+  const existing = await db.task.findFirst({ where: { shop, name: input.name.trim() }, orderBy: { createdAt: "asc" } });
+  if (existing) return { task: await updateTask(shop, existing.id, input, db), replaced: true };
+  return { task: await createTask(shop, input, db), replaced: false };
+}
+
+/** Enabled tasks of the shop subscribed to `topic`, each with its matching subscription. */
+export async function findSubscribedTasks(
+  shop: string,
+  topic: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; subscription: Subscription }[]> {
+  const candidates = await db.task.findMany({
+    where: { shop, enabled: true, subscriptions: { contains: topic } },
+    orderBy: { createdAt: "asc" },
+  });
+  const found: { task: Task; subscription: Subscription }[] = [];
+  for (const task of candidates) {
+    const subscription = subscriptionFor(task.subscriptions, topic);
+    if (subscription) found.push({ task, subscription });
+  }
+  return found;
+}
+
+/** The task's stored options as an object. */
+export function taskOptions(task: Pick<Task, "options">): Record<string, unknown> {
+  try {
+    const value = parseJsonExact(task.options);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The stored task as the task module's draft (for export, preview and the editor). */
+export function taskToDraft(task: Task): TaskDraft {
+  const parse = (text: string, fallback: unknown) => {
+    try {
+      return parseJsonExact(text);
+    } catch {
+      return fallback;
+    }
+  };
+  const extra = parse(task.extra, {});
+  const previews = parse(task.previewEventDefinitions, []);
+  return {
+    name: task.name,
+    subscriptions: task.subscriptions.split(/\r?\n/).filter((l) => l.trim() !== ""),
+    subscriptionsTemplate: task.subscriptionsTemplate,
+    script: task.script,
+    options: taskOptions(task),
+    docs: task.docs,
+    performActionRunsInSequence: task.performActionRunsInSequence,
+    haltActionRunSequenceOnError: task.haltActionRunSequenceOnError,
+    previewEventDefinitions: Array.isArray(previews) ? (previews as PreviewEventDefinition[]) : [],
+    extra:
+      typeof extra === "object" && extra !== null && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {},
+  };
+}
+
+export function draftToInput(draft: TaskDraft): TaskInput {
+  return {
+    name: draft.name,
+    subscriptions: draft.subscriptions,
+    subscriptionsTemplate: draft.subscriptionsTemplate,
+    script: draft.script,
+    options: draft.options,
+    docs: draft.docs,
+    performActionRunsInSequence: draft.performActionRunsInSequence,
+    haltActionRunSequenceOnError: draft.haltActionRunSequenceOnError,
+    previewEventDefinitions: draft.previewEventDefinitions,
+    extra: draft.extra,
+  };
+}
+
+/** Imports Mechanic task JSON; a task with the same name in the shop is replaced (version bumped). */
+export async function importTaskJson(
+  shop: string,
+  text: string,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; replaced: boolean }> {
+  const parsed = parseTaskJson(text);
+  if (!parsed.ok) throw new TaskValidationError(parsed.errors.join("; "));
+  return upsertTaskByName(shop, draftToInput(parsed.draft), db);
+}
+
+/** The shop's task as Mechanic task JSON text. */
+export async function exportTaskJson(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<string> {
+  return stringifyTaskJson(taskToDraft(await requireTask(shop, id, db)));
+}

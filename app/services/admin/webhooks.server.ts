@@ -1,0 +1,35 @@
+// Read-only webhook queries for the screens. Every query is scoped by shop; deleted webhooks are hidden.
+import prisma from "~/db.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function listWebhooksWithCounts(shop: string, now = new Date()) {
+  const since = new Date(now.getTime() - DAY_MS);
+  const [webhooks, counts] = await Promise.all([
+    prisma.webhook.findMany({
+      where: { shop, deletedAt: null },
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      select: { id: true, name: true, topic: true, enabled: true, lastReceivedAt: true, createdAt: true },
+    }),
+    prisma.event.groupBy({
+      by: ["webhookId"],
+      where: { shop, createdAt: { gte: since }, webhookId: { not: null } },
+      _count: { _all: true },
+    }),
+  ]);
+  const byWebhook = new Map(counts.map((row) => [row.webhookId, row._count._all]));
+  return webhooks.map((webhook) => ({ ...webhook, eventsLastDay: byWebhook.get(webhook.id) ?? 0 }));
+}
+
+export async function findWebhookForShop(shop: string, id: string) {
+  return prisma.webhook.findFirst({ where: { id, shop, deletedAt: null } });
+}
+
+export async function recentEventsOfWebhook(shop: string, webhookId: string, limit = 10) {
+  return prisma.event.findMany({
+    where: { shop, webhookId },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, topic: true, status: true, createdAt: true, requestId: true },
+  });
+}

@@ -1,0 +1,27 @@
+// Second half of `npm run build` (after Remix's build of the app): compiles the two production
+// processes to plain JavaScript, so `npm start` and `npm run worker` run `node` on the output and
+// production needs no TypeScript runner.
+//   app/web-server.ts -> build/web-server.js   (node:http in front of build/server/index.js)
+//   workers/index.ts  -> build/worker.js
+// Packages stay external (loaded from node_modules at run time); the app's own modules are bundled.
+import { build } from "esbuild";
+
+const entries = { "web-server": "app/web-server.ts", worker: "workers/index.ts" };
+
+await build({
+  entryPoints: entries,
+  outdir: "build",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  tsconfig: "tsconfig.json",
+  sourcemap: true,
+  logLevel: "warning",
+});
+console.log(
+  `built ${Object.keys(entries)
+    .map((name) => `build/${name}.js`)
+    .join(" and ")}`,
+);

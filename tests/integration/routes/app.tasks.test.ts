@@ -1,0 +1,234 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { SHOP_A, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
+import prisma from "~/db.server";
+import { createTask } from "~/data/tasks.server";
+import * as index from "~/routes/app.tasks._index";
+import * as create from "~/routes/app.tasks.new";
+import * as edit from "~/routes/app.tasks.$id";
+import type { TaskFormState } from "~/domain/tasks/task-form";
+
+const ECHO = '{% action "echo", event.data %}';
+
+function form(state: Partial<TaskFormState>): string {
+  return JSON.stringify({
+    name: "",
+    subscriptions: "",
+    script: "",
+    options: {},
+    performActionRunsInSequence: false,
+    haltActionRunSequenceOnError: false,
+    enabled: true,
+    ...state,
+  });
+}
+
+describe("Task screens", () => {
+  beforeAll(async () => {
+    await seedSession(SHOP_A);
+  });
+
+  it("creates a task from the editor and shows its action preview sentence", async () => {
+    const result = await call(
+      create.action,
+      postRequest(SHOP_A, "/app/tasks/new", {
+        intent: "save",
+        payload: form({ name: "Webhook test", subscriptions: "user/webhook/test", script: ECHO }),
+      }),
+    );
+    expect(statusOf(result)).toBe(302);
+    const id = (result as Response).headers.get("Location")!.match(/tasks\/([0-9a-f-]{36})/)![1]!;
+    const row = await prisma.task.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({
+      shop: SHOP_A,
+      name: "Webhook test",
+      subscriptions: "user/webhook/test",
+      script: ECHO,
+      enabled: true,
+    });
+    const page = asData(await call(edit.loader, getRequest(SHOP_A, `/app/tasks/${id}`), { id }));
+    expect(page.sentence).toMatch(/^When user\/webhook\/test is triggered… Echo/);
+    expect(JSON.parse(page.exportJson)).toMatchObject({
+      name: "Webhook test",
+      script: ECHO,
+      subscriptions: ["user/webhook/test"],
+    });
+  });
+
+  it("refuses bad subscriptions and invalid options with field errors, and stores nothing", async () => {
+    const before = await prisma.task.count();
+    const result = asData(
+      await call(
+        create.action,
+        postRequest(SHOP_A, "/app/tasks/new", {
+          intent: "save",
+          payload: form({
+            name: "Bad",
+            subscriptions: "user/webhook/test\nUser/Foo/bar\nuser/x/y+3.fortnights",
+            script: "{{ options.days__number_required }} {{ options.email__email }}",
+            options: { days__number_required: "soon", email__email: "not-an-email" },
+          }),
+        }),
+      ),
+    );
+    if (!("errors" in result) || result.ok) throw new Error("expected errors");
+    expect(result.errors.subscriptions).toContain("Line 2");
+    expect(result.errors.subscriptions).toContain("Line 3");
+    expect(result.errors.options?.days__number_required).toBe("Days must be a number");
+    expect(result.errors.options?.email__email).toBe("Email must be an email address");
+    expect(await prisma.task.count()).toBe(before);
+  });
+
+  it("stores typed option values from the generated form", async () => {
+    const task = await createTask(SHOP_A, {
+      name: "Options",
+      subscriptions: "user/a/b",
+      script: "{{ options.days__number }}{{ options.on__boolean }}{{ options.tags__array }}",
+    });
+    const result = asData(
+      await call(
+        edit.action,
+        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
+          intent: "save",
+          payload: form({
+            name: "Options",
+            subscriptions: "user/a/b",
+            script: task.script,
+            options: { days__number: "3", on__boolean: true, tags__array: "vip\nwholesale" },
+          }),
+        }),
+        { id: task.id },
+      ),
+    );
+    expect(result).toMatchObject({ ok: true });
+    const row = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
+    expect(JSON.parse(row.options)).toEqual({ days__number: 3, on__boolean: true, tags__array: ["vip", "wholesale"] });
+    expect(row.version).toBe(2);
+  });
+
+  it("dry run renders with event.preview and performs nothing", async () => {
+    const task = await createTask(SHOP_A, { name: "Dry", subscriptions: "user/dry/run", script: ECHO });
+    const actionRunsBefore = await prisma.actionRun.count();
+    const result = asData(
+      await call(
+        edit.action,
+        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
+          intent: "dry-run",
+          payload: JSON.stringify({
+            ...JSON.parse(
+              form({
+                name: "Dry",
+                subscriptions: "user/dry/run",
+                script:
+                  '{% log event.preview %}{% action "echo", event.data %}{% if event.data.bad %}{% error "bad input" %}{% endif %}',
+              }),
+            ),
+            topic: "user/dry/run",
+            dataJson: '{"customer_id": 12345678901234567890, "bad": true}',
+          }),
+        }),
+        { id: task.id },
+      ),
+    );
+    if (!("result" in result) || !result.result.ok) throw new Error(`dry run failed: ${JSON.stringify(result)}`);
+    expect(result.result.actions).toHaveLength(1);
+    expect(result.result.actions[0]!.type).toBe("echo");
+    expect(result.result.actions[0]!.options).toContain("12345678901234567890");
+    expect(result.result.logs).toEqual(["true"]);
+    expect(result.result.errors).toContain("bad input");
+    expect(await prisma.actionRun.count()).toBe(actionRunsBefore);
+
+    const malformed = asData(
+      await call(
+        edit.action,
+        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
+          intent: "dry-run",
+          payload: JSON.stringify({ ...JSON.parse(form({ script: ECHO })), dataJson: "{nope" }),
+        }),
+        { id: task.id },
+      ),
+    );
+    expect("result" in malformed && !malformed.result.ok && malformed.result.error).toContain("not valid JSON");
+  });
+
+  it("imports Mechanic task JSON, replacing a task with the same name, and lists it", async () => {
+    const json = JSON.stringify({
+      name: "Imported",
+      script: ECHO,
+      subscriptions: ["user/imported/test"],
+      options: {},
+      online_store_javascript: null,
+      some_future_key: { kept: true },
+    });
+    const first = await call(index.action, postRequest(SHOP_A, "/app/tasks", { intent: "import", json }));
+    expect(statusOf(first)).toBe(302);
+    const second = await call(
+      index.action,
+      postRequest(SHOP_A, "/app/tasks", {
+        intent: "import",
+        json: json.replace("user/imported/test", "user/imported/again"),
+      }),
+    );
+    expect((second as Response).headers.get("Location")).toContain("replaced=1");
+    const rows = await prisma.task.findMany({ where: { shop: SHOP_A, name: "Imported" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.subscriptions).toBe("user/imported/again");
+    expect(JSON.parse(rows[0]!.extra)).toMatchObject({ some_future_key: { kept: true } });
+    const bad = asData(
+      await call(index.action, postRequest(SHOP_A, "/app/tasks", { intent: "import", json: "{not json" })),
+    );
+    expect(bad.ok).toBe(false);
+    expect(bad.errors[0]).toContain("not valid JSON");
+    const list = asData(await call(index.loader, getRequest(SHOP_A, "/app/tasks")));
+    expect(list.tasks.find((t) => t.name === "Imported")?.topics).toEqual(["user/imported/again"]);
+  });
+
+  it("disables, enables and deletes", async () => {
+    const task = await createTask(SHOP_A, { name: "Toggle", subscriptions: "user/t/t", script: ECHO });
+    await call(edit.action, postRequest(SHOP_A, `/app/tasks/${task.id}`, { intent: "disable" }), { id: task.id });
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).enabled).toBe(false);
+    await call(edit.action, postRequest(SHOP_A, `/app/tasks/${task.id}`, { intent: "enable" }), { id: task.id });
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).enabled).toBe(true);
+    expect(
+      statusOf(
+        await call(edit.action, postRequest(SHOP_A, `/app/tasks/${task.id}`, { intent: "delete" }), { id: task.id }),
+      ),
+    ).toBe(302);
+    expect(await prisma.task.findUnique({ where: { id: task.id } })).toBeNull();
+    expect(statusOf(await call(edit.loader, getRequest(SHOP_A, `/app/tasks/${task.id}`), { id: task.id }))).toBe(404);
+  });
+
+  it("starts from a template with the topic from the URL, and previews the sentence of unsaved edits", async () => {
+    const page = asData(
+      await call(create.loader, getRequest(SHOP_A, "/app/tasks/new?template=echo&topic=user/from/url")),
+    );
+    expect(page.templates.map((t) => t.id)).toEqual(["echo", "customer-metafield", "forward-to-url"]);
+    expect(page.initial.script).toContain('{% action "echo", event.data %}');
+    expect(page.initial.subscriptions).toBe("user/from/url");
+    expect(page.sentence).toBe("When user/from/url is triggered… Echo");
+
+    const metafield = asData(
+      await call(create.loader, getRequest(SHOP_A, "/app/tasks/new?template=customer-metafield")),
+    );
+    expect(metafield.initial.options).toMatchObject({
+      metafield_namespace__required: "hookline",
+      metafield_type__required: "json",
+    });
+
+    const live = asData(
+      await call(
+        create.action,
+        postRequest(SHOP_A, "/app/tasks/new", {
+          intent: "sentence",
+          payload: form({
+            subscriptions: "user/a/b\nuser/c/d+1.hour",
+            script: '{% action "http", url: "https://example.com" %}{% action "echo", 1 %}',
+          }),
+        }),
+      ),
+    );
+    expect(live).toEqual({
+      intent: "sentence",
+      sentence: "When user/a/b or user/c/d (after 1 hour) is triggered… HTTP request, Echo",
+    });
+  });
+});

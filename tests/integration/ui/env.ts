@@ -1,7 +1,0 @@
-// Imported first by the UI integration tests: the Shopify app module reads these when it is imported.
-// Real credentials-shaped values, not local mode: sessions are seeded so no token exchange happens.
-process.env.SHOPIFY_API_KEY = "ui-test-api-key";
-process.env.SHOPIFY_API_SECRET = "ui-test-api-secret";
-process.env.SHOPIFY_APP_URL ??= "http://localhost:3999";
-process.env.SCOPES = "read_customers,write_customers";
-delete process.env.LOCAL_STORE_URL;
