@@ -3,12 +3,14 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "~/config.server";
 import { SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
 import { shopifyDelivery, statusOf } from "../../support/shopify-webhook";
 
 const SECRET = "test-secret-for-compliance";
 process.env.SHOPIFY_API_KEY = "test-api-key";
 process.env.SHOPIFY_API_SECRET = SECRET;
+loadConfig();
 
 let prisma: typeof import("~/db.server").default;
 let onShopInstalled: typeof import("~/data/shops.server").onShopInstalled;

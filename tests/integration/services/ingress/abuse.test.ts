@@ -4,6 +4,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "~/config.server";
 import { closeQueues } from "~/queue.server";
 import { handleIngressNode, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { MULTIPART_LIMITS } from "~/domain/ingress/multipart";
@@ -133,6 +134,7 @@ describe("multipart limits", () => {
     expect(body.byteLength).toBeGreaterThan(1_000_000);
     expect(body.byteLength).toBeLessThanOrEqual(1024 * 1024 * 1.2);
     process.env.INGRESS_BODY_LIMIT_BYTES = String(2 * 1024 * 1024);
+    loadConfig();
     try {
       const response = await post(webhook.id, { body, contentType });
       expect(response.status).toBe(413);
@@ -141,6 +143,7 @@ describe("multipart limits", () => {
       );
     } finally {
       delete process.env.INGRESS_BODY_LIMIT_BYTES;
+      loadConfig();
     }
     expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
