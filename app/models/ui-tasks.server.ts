@@ -3,7 +3,7 @@
 import prisma from "../db.server";
 import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "./tasks.server";
 import { coerceOptions, discoverOptionKeys } from "../domain/tasks/options";
-import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
+import { parseJson, stringifyJson } from "../domain/json";
 import { parseSubscriptions } from "../domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "../ui/task-form";
 import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "../components/TaskEditor";
@@ -173,7 +173,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     eventId = event.id;
     createdAt = event.createdAt.toISOString();
     try {
-      data = parseJsonExact(event.data);
+      data = parseJson(event.data);
     } catch {
       data = event.data;
     }
@@ -181,7 +181,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     const text = (input.dataJson ?? "").trim();
     if (text !== "") {
       try {
-        data = parseJsonExact(text);
+        data = parseJson(text);
       } catch (error) {
         return {
           ok: false,
@@ -318,7 +318,7 @@ async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDra
     let data: unknown = null;
     if (recent) {
       try {
-        data = parseJsonExact(recent.data);
+        data = parseJson(recent.data);
       } catch {
         data = recent.data;
       }

@@ -8,7 +8,7 @@ import { authenticate } from "../shopify.server";
 import { childEvents, getEventDetail } from "../models/ui-activity.server";
 import { replayEvent, retryFailedRuns } from "../models/ui-event-actions.server";
 import { rollUpStatus } from "../ui/status";
-import { parseJsonOr, prettyJson } from "../ui/json";
+import { parseJsonOr, prettyJson } from "../domain/json";
 import { absoluteTime, formatDuration, relativeTime } from "../ui/time";
 import { StatusBadge } from "../components/StatusBadge";
 import { CodeBlock } from "../components/CodeBlock";

@@ -5,7 +5,7 @@ import { registerFilters } from "./filters";
 import { rubyOperators } from "./operators";
 import { registerTags } from "./tags";
 import { attachState, createRenderState, type RenderState } from "./state";
-import { LiquidFloat, toLiquidString } from "./values";
+import { FloatNumber, toLiquidString } from "./values";
 
 export interface RenderLimits {
   /** liquidjs renderLimit: total render time, checked between template nodes. */
@@ -68,7 +68,7 @@ function applyRubyLiterals(root: unknown, liquid: Liquid): void {
     const token = node as { kind?: number; content?: unknown; getText?: () => string };
     if (token.kind === TokenKind.Number && typeof token.content === "number" && typeof token.getText === "function") {
       const text = token.getText();
-      if (/[.eE]/.test(text)) token.content = new LiquidFloat(token.content);
+      if (/[.eE]/.test(text)) token.content = new FloatNumber(token.content);
       // Integer literals beyond 2^53 stay exact, to compare with 64-bit ids from event data.
       else if (!Number.isSafeInteger(token.content) && /^[-+]?\d+$/.test(text)) token.content = BigInt(text);
       continue;
@@ -79,7 +79,7 @@ function applyRubyLiterals(root: unknown, liquid: Liquid): void {
       token.content = token.getText().slice(1, -1);
       continue;
     }
-    if (node instanceof LiquidFloat) continue;
+    if (node instanceof FloatNumber) continue;
     for (const key of Object.keys(node)) {
       if (key === "liquid" || key === "input" || key === "opTrie" || key === "literalTrie") continue;
       const child = (node as Record<string, unknown>)[key];

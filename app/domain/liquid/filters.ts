@@ -3,7 +3,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { Drop, type Context, type Liquid } from "liquidjs";
 import { parse as parseGraphql, type DocumentNode } from "graphql";
-import { serializeJson, parseJson } from "./json";
+import { parseJson } from "~/domain/json";
+import { serializeJson } from "./output";
 import {
   advance,
   applyBoundary,
@@ -18,7 +19,7 @@ import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./o
 import { stateOf } from "./state";
 import {
   BinaryString,
-  LiquidFloat,
+  FloatNumber,
   asNumeric,
   bytesOf,
   textOrBinary,
@@ -69,11 +70,11 @@ function arithmetic(
   right: unknown,
   intOp: (a: bigint, b: bigint) => bigint,
   floatOp: (a: number, b: number) => number,
-): number | bigint | LiquidFloat {
+): number | bigint | FloatNumber {
   const a = toNumeric(left);
   const b = toNumeric(right);
   if (a.kind === "int" && b.kind === "int") return normalizeInt(intOp(a.value, b.value));
-  return new LiquidFloat(floatOp(Number(a.value), Number(b.value)));
+  return new FloatNumber(floatOp(Number(a.value), Number(b.value)));
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -139,7 +140,7 @@ const mathFilters = {
     const digits = digitsArg === undefined ? 0 : Number(toNumeric(digitsArg).value);
     if (n.kind === "int") return fromNumeric(n);
     if (digits <= 0) return roundTo(n, (x) => rubyRound(x, 0));
-    return new LiquidFloat(rubyRound(n.value, digits));
+    return new FloatNumber(rubyRound(n.value, digits));
   },
   at_least: (v: unknown, floor: unknown) => {
     const a = toNumeric(v);
@@ -415,7 +416,7 @@ function groupBy(this: FilterThis, input: unknown, key: unknown): Record<string,
   return out;
 }
 
-function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | LiquidFloat {
+function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | FloatNumber {
   let total: NumericValue = { kind: "int", value: 0n };
   for (const item of toArray(input)) {
     const raw = key === undefined ? item : property(item, key);
@@ -652,7 +653,7 @@ async function shopifyFilter(this: FilterThis, input: unknown, ...args: unknown[
   const plainVariables = variables ? (parseJson(serializeJson(variables)) as Record<string, unknown>) : undefined;
   const result = await state.shopifyQuery(query, plainVariables);
   // Re-parse so the result behaves like any other Liquid data (floats, 64-bit ids).
-  return parseJson(serializeJson(result), { boxFloats: true });
+  return parseJson(serializeJson(result));
 }
 
 // ---------------------------------------------------------------- dates
@@ -677,7 +678,7 @@ function dateFilter(this: FilterThis, input: unknown, ...args: unknown[]): unkno
   const timeZone = keywords.has("tz") ? resolveTimeZone(toLiquidString(keywords.get("tz"))) : state.timeZone;
   const value = unwrap(input);
   // Mechanic: zoneless input is read in the shop's zone, then shown in tz: (if given).
-  let instant = parseDateInput(value instanceof LiquidFloat ? value.value : value, state.timeZone, Date.now());
+  let instant = parseDateInput(value instanceof FloatNumber ? value.value : value, state.timeZone, Date.now());
   if (instant === null) return input;
   for (const boundary of BOUNDARIES) {
     const option = keywords.get(boundary);
@@ -779,7 +780,7 @@ export function registerFilters(liquid: Liquid): void {
       const text = toLiquidString(value);
       charge(this.context, text.length);
       try {
-        return parseJson(text, { boxFloats: true });
+        return parseJson(text);
       } catch (error) {
         if (isLiquidTruthy(keywords.get("silent") ?? false)) return null;
         throw new Error(`parse_json: ${(error as Error).message}`);
@@ -794,7 +795,7 @@ export function registerFilters(liquid: Liquid): void {
         .filter(Boolean)
         .map((line, index) => {
           try {
-            return parseJson(line, { boxFloats: true });
+            return parseJson(line);
           } catch (error) {
             throw new Error(`parse_jsonl: line ${index + 1}: ${(error as Error).message}`);
           }

@@ -2,7 +2,7 @@
 // hashes compare by value, and ordering a string against a number is an error (as in Liquid),
 // while ordering against nil is simply false.
 import { toValue, toValueSync, type Operators } from "liquidjs";
-import { LiquidFloat, asNumeric, isPlainObject, rubyClassName, rubyInspect, unwrap, type NumericValue } from "./values";
+import { FloatNumber, asNumeric, isPlainObject, rubyClassName, rubyInspect, unwrap, type NumericValue } from "./values";
 
 interface Comparable {
   equals(value: unknown): unknown;
@@ -99,7 +99,7 @@ export function liquidContains(left: unknown, right: unknown): boolean {
   if (typeof l === "string") {
     const r = unwrap(right);
     if (r === null || r === undefined) return false;
-    return l.includes(r instanceof LiquidFloat ? r.toString() : String(r));
+    return l.includes(r instanceof FloatNumber ? r.toString() : String(r));
   }
   if (Array.isArray(l)) return l.some((item) => liquidEquals(item, right));
   if (isPlainObject(l)) {
@@ -110,7 +110,7 @@ export function liquidContains(left: unknown, right: unknown): boolean {
 }
 
 export function isLiquidTruthy(value: unknown): boolean {
-  const plain = value instanceof LiquidFloat ? value : toValue(value);
+  const plain = value instanceof FloatNumber ? value : toValue(value);
   return plain !== false && plain !== null && plain !== undefined;
 }
 

@@ -19,7 +19,8 @@ import {
   type Tokenizer,
   type ValueToken,
 } from "liquidjs";
-import { parseJson, serializeJson } from "./json";
+import { parseJson } from "~/domain/json";
+import { serializeJson } from "./output";
 import { liquidEquals } from "./operators";
 import { stateOf } from "./state";
 import { isPlainObject, normalizeInt, toLiquidString, unwrap, asNumeric } from "./values";

@@ -1,6 +1,7 @@
 // Task options, as Mechanic does them: keys are discovered from `options.<key>` references in the
 // code, in order of first reference, and the key's suffix flags describe the form field and its
 // validation, e.g. `options.days__number_required`, `options.color__select_o1_red_o2_blue`.
+import { numberValue } from "~/domain/json";
 
 export type OptionType =
   | "text"
@@ -194,7 +195,7 @@ export function validateOptionValue(
   switch (description.type) {
     case "number":
     case "range": {
-      const number = typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : NaN;
+      const number = numberValue(value) ?? NaN;
       if (!Number.isFinite(number)) return `${label} must be a number`;
       if (description.range) {
         const { min, max, step } = description.range;

@@ -1,7 +1,7 @@
 // Mechanic's task JSON (as exported by Mechanic and stored in its public task library) to and
 // from Hookline's TaskDraft. Keys Hookline does not use (online_store_javascript, …) and keys it
 // does not know are kept in `extra`, so an import followed by an export loses nothing.
-import { parseJson, serializeJson } from "~/domain/liquid/json";
+import { parseJson, stringifyJson } from "~/domain/json";
 import { isPlainObject } from "~/domain/liquid/values";
 import { OPTION_KEY_PATTERN } from "./options";
 import { parseSubscriptions } from "./subscriptions";
@@ -231,5 +231,5 @@ export function taskDraftToJson(draft: TaskDraft): Record<string, unknown> {
 
 /** Pretty-printed task JSON text, safe for 64-bit integers. */
 export function stringifyTaskJson(draft: TaskDraft): string {
-  return `${serializeJson(taskDraftToJson(draft), { space: 2 })}\n`;
+  return `${stringifyJson(taskDraftToJson(draft), 2)}\n`;
 }

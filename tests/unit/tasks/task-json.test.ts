@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseJson } from "~/domain/liquid/json";
+import { parseJson } from "~/domain/json";
 import { parseTaskJson, stringifyTaskJson, taskDraftFromJson, taskDraftToJson } from "~/domain/tasks/task-json";
 
 const libraryTaskText = readFileSync(new URL("./fixtures/tag-customers-by-email-domain.json", import.meta.url), "utf8");
