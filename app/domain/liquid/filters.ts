@@ -18,18 +18,26 @@ import {
 import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
 import { stateOf } from "./state";
 import {
+  abs,
+  applyOperation,
+  atLeast,
+  atMost,
+  ceil,
+  floor,
+  round,
+  sumNumbers,
+  toRubyNumber,
+  type RubyNumber,
+} from "./numbers";
+import {
   BinaryString,
   FloatNumber,
-  asNumeric,
   bytesOf,
   textOrBinary,
-  fromNumeric,
   isPlainObject,
-  normalizeInt,
   toLiquidString,
   toNumeric,
   unwrap,
-  type NumericValue,
 } from "./values";
 
 interface FilterThis {
@@ -63,110 +71,21 @@ function charge(context: Context, size: number): void {
   context.memoryLimit.use(size);
 }
 
-// ---------------------------------------------------------------- math (Ruby Integer/Float)
-
-function arithmetic(
-  left: unknown,
-  right: unknown,
-  intOp: (a: bigint, b: bigint) => bigint,
-  floatOp: (a: number, b: number) => number,
-): number | bigint | FloatNumber {
-  const a = toNumeric(left);
-  const b = toNumeric(right);
-  if (a.kind === "int" && b.kind === "int") return normalizeInt(intOp(a.value, b.value));
-  return new FloatNumber(floatOp(Number(a.value), Number(b.value)));
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error("divided by 0");
-  const quotient = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? quotient - 1n : quotient;
-}
-
-function floorMod(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error("divided by 0");
-  const remainder = a % b;
-  return remainder !== 0n && remainder < 0n !== b < 0n ? remainder + b : remainder;
-}
-
-function rubyRound(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const scaled = Math.abs(value) * factor;
-  // Ruby rounds half away from zero; Number.EPSILON guards 1.005-style representation errors.
-  const rounded = Math.round(scaled + Number.EPSILON * scaled) / factor;
-  return value < 0 ? -rounded : rounded;
-}
+// ---------------------------------------------------------------- math (numbers.ts)
 
 const mathFilters = {
-  plus: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a + b,
-      (a, b) => a + b,
-    ),
-  minus: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a - b,
-      (a, b) => a - b,
-    ),
-  times: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a * b,
-      (a, b) => a * b,
-    ),
-  divided_by: (l: unknown, r: unknown) => arithmetic(l, r, floorDiv, (a, b) => a / b),
-  modulo: (l: unknown, r: unknown) =>
-    arithmetic(l, r, floorMod, (a, b) => {
-      const remainder = a % b;
-      return remainder !== 0 && remainder < 0 !== b < 0 ? remainder + b : remainder;
-    }),
-  abs: (v: unknown) => {
-    const n = toNumeric(v);
-    return fromNumeric(
-      n.kind === "int"
-        ? { kind: "int", value: n.value < 0n ? -n.value : n.value }
-        : { kind: "float", value: Math.abs(n.value) },
-    );
-  },
-  ceil: (v: unknown) => roundTo(toNumeric(v), Math.ceil),
-  floor: (v: unknown) => roundTo(toNumeric(v), Math.floor),
-  round: (v: unknown, digitsArg?: unknown) => {
-    const n = toNumeric(v);
-    const digits = digitsArg === undefined ? 0 : Number(toNumeric(digitsArg).value);
-    if (n.kind === "int") return fromNumeric(n);
-    if (digits <= 0) return roundTo(n, (x) => rubyRound(x, 0));
-    return new FloatNumber(rubyRound(n.value, digits));
-  },
-  at_least: (v: unknown, floor: unknown) => {
-    const a = toNumeric(v);
-    const b = toNumeric(floor);
-    return fromNumeric(compareNumbers(a, b) < 0 ? b : a);
-  },
-  at_most: (v: unknown, ceiling: unknown) => {
-    const a = toNumeric(v);
-    const b = toNumeric(ceiling);
-    return fromNumeric(compareNumbers(a, b) > 0 ? b : a);
-  },
+  plus: (l: unknown, r: unknown) => applyOperation(l, r, "+"),
+  minus: (l: unknown, r: unknown) => applyOperation(l, r, "-"),
+  times: (l: unknown, r: unknown) => applyOperation(l, r, "*"),
+  divided_by: (l: unknown, r: unknown) => applyOperation(l, r, "/"),
+  modulo: (l: unknown, r: unknown) => applyOperation(l, r, "%"),
+  abs: (v: unknown) => abs(v),
+  ceil: (v: unknown) => ceil(v),
+  floor: (v: unknown) => floor(v),
+  round: (v: unknown, digits?: unknown) => round(v, digits),
+  at_least: (v: unknown, minimum: unknown) => atLeast(v, minimum),
+  at_most: (v: unknown, maximum: unknown) => atMost(v, maximum),
 };
-
-function roundTo(n: NumericValue, fn: (x: number) => number): number | bigint {
-  if (n.kind === "int") return normalizeInt(n.value);
-  const result = fn(n.value);
-  if (!Number.isFinite(result)) throw new Error(`${n.value} cannot be converted to an integer`);
-  return Number.isSafeInteger(result) ? result : BigInt(result);
-}
-
-function compareNumbers(a: NumericValue, b: NumericValue): number {
-  if (a.kind === "int" && b.kind === "int") return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  const x = Number(a.value);
-  const y = Number(b.value);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 // ---------------------------------------------------------------- strings, encodings, digests
 
@@ -416,18 +335,15 @@ function groupBy(this: FilterThis, input: unknown, key: unknown): Record<string,
   return out;
 }
 
+/** Mechanic's sum: the numbers of an array (or of a property), exactly (numbers.ts). */
 function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | FloatNumber {
-  let total: NumericValue = { kind: "int", value: 0n };
+  const numbers: RubyNumber[] = [];
   for (const item of toArray(input)) {
-    const raw = key === undefined ? item : property(item, key);
-    const numeric = asNumeric(raw) ?? (typeof unwrap(raw) === "string" ? toNumeric(raw) : null);
-    if (!numeric) continue;
-    total =
-      total.kind === "int" && numeric.kind === "int"
-        ? { kind: "int", value: total.value + numeric.value }
-        : { kind: "float", value: Number(total.value) + Number(numeric.value) };
+    const raw = unwrap(key === undefined ? item : property(item, key));
+    if (raw === null || raw === undefined) continue;
+    numbers.push(toRubyNumber(raw));
   }
-  return fromNumeric(total);
+  return sumNumbers(numbers);
 }
 
 function inGroupsOf(this: FilterThis, input: unknown, sizeArg: unknown, ...rest: unknown[]): unknown[][] {
@@ -903,7 +819,10 @@ export function registerFilters(liquid: Liquid): void {
     parse_csv: parseCsv,
     csv: toCsv,
     // liquidjs's to_integer is Number(); Ruby's to_i truncates and keeps big integers exact.
-    to_integer: (value: unknown) => roundTo(toNumeric(value), Math.trunc),
+    to_integer: (value: unknown) => {
+      const number = toRubyNumber(value);
+      return typeof number === "object" ? floor(number.trunc().toString()) : number;
+    },
   };
   for (const [name, handler] of Object.entries(filters)) {
     liquid.registerFilter(name, function (this: FilterThis, ...args: unknown[]) {
