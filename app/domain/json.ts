@@ -63,13 +63,13 @@ export function numberValue(value: unknown): number | null {
   return null;
 }
 
-/** Ruby's Float#to_s: 3.0 -> "3.0", 1e20 -> "1.0e+20", 1.5e-5 -> "1.5e-05". */
+/** Ruby's Float#to_s: 3.0 -> "3.0", 1e20 -> "1.0e+20", 1.5e-5 -> "1.5e-05" (16+ integer digits or below 1e-4 use an exponent). */
 export function rubyFloatString(value: number): string {
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
   if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e16 || magnitude < 1e-4) {
+  if (magnitude >= 1e15 || magnitude < 1e-4) {
     const [mantissa, exponent] = value.toExponential().split("e");
     const fullMantissa = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
     const sign = exponent.startsWith("-") ? "-" : "+";

@@ -6,6 +6,17 @@ import { parse as parseGraphql, type DocumentNode } from "graphql";
 import { parseJson } from "~/domain/json";
 import { serializeJson } from "./output";
 import {
+  charge,
+  property,
+  registerFilterSet,
+  RUBY_FILTER_ARITY,
+  splitArgs,
+  toArray,
+  type FilterFunction,
+  type FilterThis,
+} from "./filter-args";
+import { cgiEscape, standardFilters } from "./standard-filters";
+import {
   advance,
   applyBoundary,
   iso8601,
@@ -15,7 +26,7 @@ import {
   fromWallTime,
   type Boundary,
 } from "./dates";
-import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
+import { liquidEquals, isLiquidTruthy } from "./operators";
 import { stateOf } from "./state";
 import {
   abs,
@@ -40,37 +51,6 @@ import {
   unwrap,
 } from "./values";
 
-interface FilterThis {
-  context: Context;
-  token?: { args?: unknown[] };
-}
-
-type KeywordArg = [string, unknown];
-
-/** liquidjs passes `name: value` filter arguments as [name, value] pairs after the positional ones. */
-function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Map<string, unknown> } {
-  const positional: unknown[] = [];
-  const keywords = new Map<string, unknown>();
-  for (const arg of args) {
-    if (isKeywordPair(arg)) {
-      keywords.set((arg as KeywordArg)[0], unwrap((arg as KeywordArg)[1]));
-    } else positional.push(arg);
-  }
-  return { positional, keywords };
-}
-
-// Filter.render passes keyword pairs as fresh [name, value] arrays, which look like a positional
-// array value. The registration wrapper reads the filter token (which knows which arguments were
-// written `name: value`) and marks those pairs here.
-const keywordPairs = new WeakSet<object>();
-function isKeywordPair(arg: unknown): boolean {
-  return typeof arg === "object" && arg !== null && keywordPairs.has(arg);
-}
-
-function charge(context: Context, size: number): void {
-  context.memoryLimit.use(size);
-}
-
 // ---------------------------------------------------------------- math (numbers.ts)
 
 const mathFilters = {
@@ -88,18 +68,6 @@ const mathFilters = {
 };
 
 // ---------------------------------------------------------------- strings, encodings, digests
-
-function cgiEscape(text: string): string {
-  // Ruby's CGI.escape: everything but *-._ and alphanumerics is percent-encoded; space is '+'.
-  return Array.from(new TextEncoder().encode(text))
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      if (/[A-Za-z0-9*\-._]/.test(char)) return char;
-      if (char === " ") return "+";
-      return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    })
-    .join("");
-}
 
 function cgiUnescape(text: string): string {
   const bytes: number[] = [];
@@ -244,67 +212,6 @@ export class MatchDrop extends Drop {
 
 // ---------------------------------------------------------------- arrays and hashes
 
-function toArray(value: unknown): unknown[] {
-  const plain = unwrap(value);
-  if (plain === null || plain === undefined) return [];
-  if (Array.isArray(plain)) return plain;
-  return [plain];
-}
-
-/** Property lookup on an item, like Liquid's item[property] (supports dotted paths). */
-function property(item: unknown, key: unknown): unknown {
-  const plain = unwrap(item);
-  const name = toLiquidString(key);
-  if (plain === null || plain === undefined || typeof plain !== "object") return undefined;
-  let current: unknown = plain;
-  for (const segment of name in (plain as object) ? [name] : name.split(".")) {
-    const container = unwrap(current);
-    if (container === null || container === undefined || typeof container !== "object") return undefined;
-    if (container instanceof Drop) current = (container as unknown as Record<string, unknown>)[segment];
-    else
-      current = Object.prototype.hasOwnProperty.call(container, segment)
-        ? (container as Record<string, unknown>)[segment]
-        : undefined;
-  }
-  return current;
-}
-
-const WHERE_OPERATORS = new Set(["==", "!=", ">", "<", ">=", "<=", "contains"]);
-
-function whereMatches(value: unknown, operator: string, expected: unknown): boolean {
-  switch (operator) {
-    case "==":
-      return liquidEquals(value, expected);
-    case "!=":
-      return !liquidEquals(value, expected);
-    case "contains":
-      return liquidContains(value, expected);
-    default:
-      try {
-        return liquidCompare(value, expected, operator as ">" | "<" | ">=" | "<=");
-      } catch {
-        return false;
-      }
-  }
-}
-
-function where(this: FilterThis, input: unknown, key: unknown, ...rest: unknown[]): unknown[] {
-  const items = toArray(input);
-  charge(this.context, items.length);
-  if (rest.length === 0) return items.filter((item) => isLiquidTruthy(property(item, key)));
-  if (rest.length >= 2) {
-    const operator = toLiquidString(rest[0]);
-    if (!WHERE_OPERATORS.has(operator)) throw new Error(`where: unknown operator ${JSON.stringify(operator)}`);
-    return items.filter((item) => whereMatches(property(item, key), operator, rest[1]));
-  }
-  return items.filter((item) => {
-    const value = property(item, key);
-    // Shopify: matching an array property checks membership.
-    if (Array.isArray(unwrap(value))) return liquidContains(value, rest[0]);
-    return liquidEquals(value, rest[0]);
-  });
-}
-
 function hashKey(value: unknown): string {
   const plain = unwrap(value);
   if (plain === null || plain === undefined) return "";
@@ -380,54 +287,12 @@ function inGroups(this: FilterThis, input: unknown, countArg: unknown, ...rest: 
   return groups;
 }
 
-function slice(input: unknown, ...args: unknown[]): unknown {
-  const value = unwrap(input);
-  if (isPlainObject(value)) {
-    const keys = args.map(toLiquidString);
-    return Object.fromEntries(Object.entries(value).filter(([key]) => keys.includes(key)));
-  }
-  const start = Number(toNumeric(args[0]).value);
-  const length = args.length > 1 ? Number(toNumeric(args[1]).value) : 1;
-  if (Array.isArray(value)) {
-    const from = start < 0 ? value.length + start : start;
-    if (from < 0 || from > value.length) return null;
-    if (args.length < 2) return value[from];
-    return value.slice(from, from + length);
-  }
-  const text = Array.from(toLiquidString(value));
-  const from = start < 0 ? text.length + start : start;
-  if (from < 0) return "";
-  return text.slice(from, from + length).join("");
-}
-
 function except(input: unknown, ...keys: unknown[]): unknown {
   const value = unwrap(input);
   if (Array.isArray(value)) return value.filter((item) => !keys.some((key) => liquidEquals(item, key)));
   if (!isPlainObject(value)) return value;
   const names = keys.map(toLiquidString);
   return Object.fromEntries(Object.entries(value).filter(([key]) => !names.includes(key)));
-}
-
-function compact(input: unknown, key?: unknown): unknown {
-  const value = unwrap(input);
-  if (isPlainObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value).filter(([, item]) => unwrap(item) !== null && unwrap(item) !== undefined),
-    );
-  }
-  return toArray(value).filter((item) => {
-    const target = key === undefined ? item : property(item, key);
-    const plain = unwrap(target);
-    return plain !== null && plain !== undefined;
-  });
-}
-
-function size(input: unknown): number {
-  const value = unwrap(input);
-  if (typeof value === "string") return Array.from(value).length;
-  if (Array.isArray(value)) return value.length;
-  if (isPlainObject(value)) return Object.keys(value).length;
-  return 0;
 }
 
 function naturalCompare(a: string, b: string): number {
@@ -675,9 +540,8 @@ function parseDate(this: FilterThis, input: unknown, formatArg: unknown): string
 // ---------------------------------------------------------------- registration
 
 export function registerFilters(liquid: Liquid): void {
-  const filters: Record<string, (this: FilterThis, ...args: any[]) => unknown> = {
+  const filters: Record<string, FilterFunction> = {
     ...mathFilters,
-    size,
     escape: escapeHtml,
     h: escapeHtml,
     escape_once: escapeOnce,
@@ -766,7 +630,6 @@ export function registerFilters(liquid: Liquid): void {
     hmac_sha512(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
       return hmac("sha512", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
     },
-    url_encode: (value: unknown) => cgiEscape(toLiquidString(value)),
     url_escape: (value: unknown) => cgiEscape(toLiquidString(value)),
     url_decode: (value: unknown) => cgiUnescape(toLiquidString(value)),
     unindent,
@@ -790,7 +653,6 @@ export function registerFilters(liquid: Liquid): void {
       }
       return results;
     },
-    where,
     index_by: indexBy,
     group_by: groupBy,
     sum,
@@ -806,9 +668,7 @@ export function registerFilters(liquid: Liquid): void {
     },
     push: (value: unknown, ...items: unknown[]) => [...toArray(value), ...items],
     unshift: (value: unknown, ...items: unknown[]) => [...items, ...toArray(value)],
-    compact,
     except,
-    slice,
     sort_naturally: (value: unknown, key?: unknown) =>
       [...toArray(value)].sort((a, b) =>
         naturalCompare(
@@ -824,15 +684,13 @@ export function registerFilters(liquid: Liquid): void {
       return typeof number === "object" ? floor(number.trunc().toString()) : number;
     },
   };
-  for (const [name, handler] of Object.entries(filters)) {
-    liquid.registerFilter(name, function (this: FilterThis, ...args: unknown[]) {
-      const tokenArgs = this.token?.args ?? [];
-      // args[0] is the filtered value; args[i + 1] corresponds to tokenArgs[i].
-      tokenArgs.forEach((tokenArg, index) => {
-        const runtime = args[index + 1];
-        if (Array.isArray(tokenArg) && Array.isArray(runtime)) keywordPairs.add(runtime);
-      });
-      return handler.apply(this, args);
-    } as never);
+  // liquidjs's own filters that Ruby Liquid also has get Ruby's argument-count check.
+  const builtins: Record<string, FilterFunction> = {};
+  for (const name of Object.keys(RUBY_FILTER_ARITY)) {
+    const builtin = (liquid.filters as Record<string, FilterFunction | undefined>)[name];
+    if (builtin && !(name in standardFilters) && !(name in filters)) builtins[name] = builtin;
   }
+  registerFilterSet(liquid, builtins);
+  registerFilterSet(liquid, standardFilters);
+  registerFilterSet(liquid, filters);
 }

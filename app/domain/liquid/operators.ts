@@ -72,8 +72,9 @@ export function liquidCompare(left: unknown, right: unknown, operator: Order): b
   }
   const l = unwrap(left);
   const r = unwrap(right);
-  // Ruby Liquid: nil does not respond to <, so the condition is simply false.
-  if (l === null || l === undefined || r === null || r === undefined) return false;
+  // Ruby Liquid compares only when both sides respond to the operator (numbers and strings);
+  // nil, arrays, hashes and booleans make the condition simply false.
+  if (!isOrderable(l) || !isOrderable(r)) return false;
   let order: number;
   const ln = asNumeric(l);
   const rn = asNumeric(r);
@@ -91,6 +92,10 @@ export function liquidCompare(left: unknown, right: unknown, operator: Order): b
     case ">=":
       return order >= 0;
   }
+}
+
+function isOrderable(value: unknown): boolean {
+  return typeof value === "string" || asNumeric(value) !== null;
 }
 
 export function liquidContains(left: unknown, right: unknown): boolean {
@@ -117,6 +122,7 @@ export function isLiquidTruthy(value: unknown): boolean {
 export const rubyOperators: Operators = {
   "==": (l: unknown, r: unknown) => liquidEquals(l, r),
   "!=": (l: unknown, r: unknown) => !liquidEquals(l, r),
+  "<>": (l: unknown, r: unknown) => !liquidEquals(l, r),
   ">": (l: unknown, r: unknown) => liquidCompare(l, r, ">"),
   "<": (l: unknown, r: unknown) => liquidCompare(l, r, "<"),
   ">=": (l: unknown, r: unknown) => liquidCompare(l, r, ">="),

@@ -159,7 +159,8 @@ describe("strings", () => {
 describe("arrays and hashes", () => {
   it.each([
     [`{{ variants | where: "vendor", "x" | map: "sku" | join: "," }}`, "ONE,THREE"],
-    [`{{ variants | where: "tags", "b" | map: "sku" | join: "," }}`, "ONE,TWO"],
+    // Ruby Liquid compares the property with ==: an array property does not match one of its items.
+    [`{{ variants | where: "tags", "b" | map: "sku" | join: "," }}`, ""],
     [`{{ variants | where: "price", ">=", 10 | map: "sku" | join: "," }}`, "TWO,THREE"],
     [`{{ variants | where: "price", "<", 10 | map: "sku" | join: "," }}`, "ONE"],
     [`{{ variants | where: "vendor", "!=", "x" | map: "sku" | join: "," }}`, "TWO"],
