@@ -55,7 +55,7 @@ const MECHANIC_CASES: Record<string, string> = {
   "metafield template": TASK_TEMPLATES.find((t) => t.id === "customer-metafield")!.draft.script,
   "action per line item": `{%- for item in event.data.line_items -%}
 {%- assign tags = item.tags | join: ", " -%}
-{% action "shopify" %}{"query": "mutation { tagsAdd(id: {{ item.id | json }}, tags: {{ tags | json }}) { userErrors { message } } }"}{% endaction %}
+{% action "shopify" %}mutation { tagsAdd(id: {{ item.id | json }}, tags: {{ tags | json }}) { userErrors { message } } }{% endaction %}
 {%- endfor -%}{% log count: event.data.line_items.size %}`,
 };
 

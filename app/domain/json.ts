@@ -217,6 +217,11 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
     scanText(text, maxDepth);
     return parseExact(text);
   }
+  return exactValue(text, value, maxDepth);
+}
+
+/** JSON.parse's value when it kept everything the text says; else the text parsed exactly. */
+function exactValue(text: string, value: unknown, maxDepth: number): unknown {
   const facts = inspect(value, maxDepth);
   if (facts === CLEAN) return value;
   if (facts === HAS_WHOLE_NUMBERS && !(WHOLE_FLOAT_HINT.test(text) && scanText(text, maxDepth))) return value;
@@ -234,11 +239,24 @@ function parseExact(text: string): unknown {
   }
 }
 
-/** Parses JSON text, or returns `fallback` when it is absent or not JSON. */
-export function parseJsonOr<T>(text: string | null | undefined, fallback: T): T {
-  if (text === null || text === undefined || text === "") return fallback;
+// What JSON text can start with; anything else (a GraphQL document, plain words) is not JSON,
+// known without the cost of a failing JSON.parse.
+const JSON_START = /^\s*[[{"\-0-9tfn]/;
+
+/**
+ * Parses JSON text, or returns `fallback` when it is absent, not JSON or too deep. Cheap when the
+ * text is not JSON (no error message is built), for bodies that may be JSON or plain text.
+ */
+export function parseJsonOr<T>(text: string | null | undefined, fallback: T, options: ParseJsonOptions = {}): T {
+  if (text === null || text === undefined || !JSON_START.test(text)) return fallback;
+  let value: unknown;
   try {
-    return parseJson(text) as T;
+    value = JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+  try {
+    return exactValue(text, value, options.maxDepth ?? MAX_JSON_DEPTH) as T;
   } catch {
     return fallback;
   }

@@ -160,8 +160,74 @@ function decimalOperation(a: Decimal, b: Decimal, operation: Operation): Decimal
   }
 }
 
+// ---------------------------------------------------------------- fast exact path
+//
+// Most money math is small decimals: 19.99 is 1999 hundredths. As a scaled integer (m, s) with
+// |m| < 2^53 the sum, difference and product are exact in doubles, and m / 10^s is the double
+// nearest to the exact decimal (one correctly rounded IEEE division), which is what BigDecimal#to_f
+// gives. Anything else (exponents, long digit strings, overflow) goes through decimal.js.
+
+interface Scaled {
+  m: number;
+  s: number;
+  decimal: boolean;
+}
+
+const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+function scaledFromText(text: string, decimal: boolean): Scaled | null {
+  const point = text.indexOf(".");
+  const digits = point < 0 ? text : text.slice(0, point) + text.slice(point + 1);
+  if (digits.length > 16) return null;
+  const m = Number(digits);
+  if (!Number.isSafeInteger(m)) return null;
+  return { m, s: point < 0 ? 0 : text.length - point - 1, decimal };
+}
+
+function scaledOf(input: unknown): Scaled | null {
+  let value = input;
+  if (value instanceof FloatNumber) value = value.value;
+  if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) return { m: value, s: 0, decimal: input instanceof FloatNumber };
+    if (!Number.isFinite(value)) return null;
+    const text = String(value); // the shortest text, as Ruby's Float#to_s gives BigDecimal
+    return text.includes("e") ? null : scaledFromText(text, true);
+  }
+  if (typeof value === "string") {
+    const stripped = value.includes(" ") || value.includes("\t") ? value.replace(STRIP, "") : value;
+    if (DECIMAL_STRING.test(stripped)) return scaledFromText(stripped, true);
+  }
+  return null;
+}
+
+function scaledOperation(a: Scaled, b: Scaled, operation: "+" | "-" | "*"): number | FloatNumber | null {
+  let m: number;
+  let s: number;
+  if (operation === "*") {
+    m = a.m * b.m;
+    s = a.s + b.s;
+  } else {
+    s = Math.max(a.s, b.s);
+    if (s > 22) return null;
+    const x = a.m * POWERS[s - a.s];
+    const y = b.m * POWERS[s - b.s];
+    m = operation === "+" ? x + y : x - y;
+  }
+  if (!Number.isSafeInteger(m) || s > 22) return null;
+  const value = s === 0 ? m : m / POWERS[s];
+  return Number.isInteger(value) ? new FloatNumber(value + 0) : value;
+}
+
 /** Ruby Liquid's apply_operation: `to_number(input).send(op, to_number(operand))`. */
 export function applyOperation(input: unknown, operand: unknown, operation: Operation): number | bigint | FloatNumber {
+  if (operation === "+" || operation === "-" || operation === "*") {
+    const x = scaledOf(unwrap(input));
+    const y = x && scaledOf(unwrap(operand));
+    if (x && y && (x.decimal || y.decimal)) {
+      const result = scaledOperation(x, y, operation);
+      if (result !== null) return result;
+    }
+  }
   const a = toRubyNumber(input);
   const b = toRubyNumber(operand);
   if (!isDecimal(a) && !isDecimal(b)) return integerOperation(a, b, operation);

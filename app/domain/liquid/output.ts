@@ -17,6 +17,16 @@ export interface SerializeOptions {
 
 /** Liquid's JSON writer: exact numbers (app/domain/json.ts); Drops are their values, else null. */
 export function serializeJson(value: unknown, options: SerializeOptions = {}): string {
+  // Scalars (most `| json` calls) without the writer's machinery.
+  if (typeof value === "string") {
+    const text = JSON.stringify(value);
+    options.charge?.(text.length);
+    return text;
+  }
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value === null || value === undefined) return "null";
   try {
     return writeJson(value, { ...options, unwrap: plainDrop, maxDepth: MAX_OUTPUT_DEPTH, rubyFloats: true });
   } catch (error) {

@@ -21,7 +21,7 @@ import {
   type Tokenizer,
   type ValueToken,
 } from "liquidjs";
-import { parseJson } from "~/domain/json";
+import { parseJson, parseJsonOr } from "~/domain/json";
 import { serializeJson } from "./output";
 import { liquidEquals } from "./operators";
 import { stateOf } from "./state";
@@ -144,13 +144,10 @@ class ActionTag extends Tag {
         if (object[CONTROL_PERFORM_EVENT] !== undefined) control[CONTROL_PERFORM_EVENT] = object[CONTROL_PERFORM_EVENT];
       } else {
         type = positional[0];
-        try {
-          options = body === "" ? null : parseJson(body);
-        } catch (error) {
-          // The shopify action takes a raw GraphQL document as its body.
-          if (toLiquidString(type) === "shopify") options = body;
-          else throw new Error(`action body is not valid JSON: ${(error as Error).message}`);
-        }
+        // The shopify action takes a raw GraphQL document as its body.
+        if (body === "") options = null;
+        else if (toLiquidString(type) === "shopify") options = parseJsonOr(body, body);
+        else options = parseBodyJson(body, "action");
       }
     } else {
       const namedKeys = Object.keys(named);
@@ -201,11 +198,7 @@ function makeMessageTag(kind: "log" | "error") {
       let value: unknown;
       if (this.templates) {
         const body = (yield* renderBody(this.liquid, this.templates, ctx)).trim();
-        try {
-          value = parseJson(body);
-        } catch {
-          value = body;
-        }
+        value = parseJsonOr(body, body);
       } else if (this.args.length === 1 && this.args[0].name === null) {
         value = yield* evaluate(this.args[0], ctx);
       } else {
