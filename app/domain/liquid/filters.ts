@@ -15,7 +15,8 @@ import {
   type FilterFunction,
   type FilterThis,
 } from "./filter-args";
-import { cgiEscape, standardFilters } from "./standard-filters";
+import { standardFilters } from "./standard-filters";
+import { forceUtf8, mechanicFilters } from "./mechanic-filters";
 import {
   advance,
   applyBoundary,
@@ -109,12 +110,14 @@ function base64Encode(value: unknown, context: Context, urlSafe = false): string
   return urlSafe ? encoded.replace(/\+/g, "-").replace(/\//g, "_") : encoded;
 }
 
-function base64Decode(value: unknown, context: Context, urlSafe = false): string | BinaryString {
+function base64Decode(value: unknown, context: Context, urlSafe = false, args: unknown[] = []): string | BinaryString {
   const text = toLiquidString(value).trim();
   charge(context, text.length);
   const normalized = urlSafe ? text.replace(/-/g, "+").replace(/_/g, "/") : text;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized.replace(/\s/g, ""))) throw new Error("invalid base64");
-  return textOrBinary(Buffer.from(normalized, "base64"));
+  const bytes = Buffer.from(normalized, "base64");
+  // Mechanic's force_utf8: false keeps the bytes (e.g. gzip data for gunzip) even when they read as text.
+  return forceUtf8(args) ? textOrBinary(bytes) : new BinaryString(bytes);
 }
 
 // CGI.escapeHTML, as Shopify's escape: note &quot; (liquidjs writes &#34;).
@@ -295,10 +298,6 @@ function except(input: unknown, ...keys: unknown[]): unknown {
   return Object.fromEntries(Object.entries(value).filter(([key]) => !names.includes(key)));
 }
 
-function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true, sensitivity: "base" });
-}
-
 // ---------------------------------------------------------------- CSV
 
 function parseCsv(this: FilterThis, input: unknown, ...args: unknown[]): unknown[] {
@@ -383,9 +382,10 @@ function graphqlValue(value: unknown, depth = 0): string {
   return serializeJson(plain);
 }
 
+/** A hash as `key: value, ...` (inside a field's parentheses); any other value as a GraphQL value. */
 function graphqlArguments(input: unknown, depth = 0): string {
   const plain = unwrap(input);
-  if (!isPlainObject(plain)) throw new Error("graphql_arguments: expected a hash");
+  if (!isPlainObject(plain)) return graphqlValue(plain, depth);
   return Object.entries(plain)
     .map(([key, item]) => {
       if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key))
@@ -591,11 +591,11 @@ export function registerFilters(liquid: Liquid): void {
     base64(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context);
     },
-    base64_decode(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context);
+    base64_decode(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, false, args);
     },
-    decode_base64(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context);
+    decode_base64(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, false, args);
     },
     base64_url_safe_encode(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context, true);
@@ -603,11 +603,11 @@ export function registerFilters(liquid: Liquid): void {
     base64url(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context, true);
     },
-    base64_url_safe_decode(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context, true);
+    base64_url_safe_decode(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, true, args);
     },
-    decode_base64url(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context, true);
+    decode_base64url(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, true, args);
     },
     md5(this: FilterThis, value: unknown) {
       return digest("md5", value, this.context);
@@ -630,7 +630,6 @@ export function registerFilters(liquid: Liquid): void {
     hmac_sha512(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
       return hmac("sha512", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
     },
-    url_escape: (value: unknown) => cgiEscape(toLiquidString(value)),
     url_decode: (value: unknown) => cgiUnescape(toLiquidString(value)),
     unindent,
     handleize,
@@ -669,13 +668,6 @@ export function registerFilters(liquid: Liquid): void {
     push: (value: unknown, ...items: unknown[]) => [...toArray(value), ...items],
     unshift: (value: unknown, ...items: unknown[]) => [...items, ...toArray(value)],
     except,
-    sort_naturally: (value: unknown, key?: unknown) =>
-      [...toArray(value)].sort((a, b) =>
-        naturalCompare(
-          toLiquidString(key === undefined ? a : property(a, key)),
-          toLiquidString(key === undefined ? b : property(b, key)),
-        ),
-      ),
     parse_csv: parseCsv,
     csv: toCsv,
     // liquidjs's to_integer is Number(); Ruby's to_i truncates and keeps big integers exact.
@@ -692,5 +684,6 @@ export function registerFilters(liquid: Liquid): void {
   }
   registerFilterSet(liquid, builtins);
   registerFilterSet(liquid, standardFilters);
+  registerFilterSet(liquid, mechanicFilters);
   registerFilterSet(liquid, filters);
 }

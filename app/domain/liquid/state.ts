@@ -12,6 +12,8 @@ export interface RenderState {
   shopifyQuery?: ShopifyQueryFn;
   /** Scopes declared with {% permissions %}, in order. */
   permissions: string[];
+  /** What the money filters need to know about the shop. */
+  shop: { currency: string; moneyFormat?: string; moneyWithCurrencyFormat?: string };
   /** Number of `shopify` filter calls made in this render. */
   shopifyCalls: number;
   maxShopifyCalls: number;
@@ -24,6 +26,7 @@ export function createRenderState(partial: Partial<RenderState> = {}): RenderSta
     timeZone: "UTC",
     preview: false,
     permissions: [],
+    shop: { currency: "USD" },
     shopifyCalls: 0,
     maxShopifyCalls: 50,
     ...partial,

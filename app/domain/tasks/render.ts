@@ -7,6 +7,7 @@ import { defaultEngine, LiquidScriptError, type LiquidEngine, type RenderLimits 
 import { interpretOutput } from "~/domain/liquid/output";
 import { resolveTimeZone } from "~/domain/liquid/dates";
 import { isPlainObject } from "~/domain/liquid/values";
+import { convertOptionValues } from "./options";
 
 export interface TaskEvent {
   id: string;
@@ -150,7 +151,19 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       timeZone = "UTC";
     }
     const limits = engineLimits(input.limits);
-    const state = { timeZone, preview, shopifyQuery: preview ? undefined : input.shopifyQuery };
+    const state = {
+      timeZone,
+      preview,
+      shopifyQuery: preview ? undefined : input.shopifyQuery,
+      shop: {
+        currency: typeof input.shop?.currency === "string" && input.shop.currency ? input.shop.currency : "USD",
+        moneyFormat: typeof input.shop?.money_format === "string" ? input.shop.money_format : undefined,
+        moneyWithCurrencyFormat:
+          typeof input.shop?.money_with_currency_format === "string"
+            ? input.shop.money_with_currency_format
+            : undefined,
+      },
+    };
     const event = eventForLiquid(input.event, preview);
     const baseScope: Record<string, unknown> = {
       event,
@@ -164,7 +177,9 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
 
     // Mechanic renders text option values as Liquid before the script.
     const options: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(isPlainObject(input.options) ? input.options : {})) {
+    // Values as their flags declare them (a "5" given for `__number` is 5), then Liquid in text.
+    const declared = convertOptionValues(isPlainObject(input.options) ? input.options : {});
+    for (const [key, value] of Object.entries(declared)) {
       if (typeof value === "string" && looksLikeLiquid(value)) {
         try {
           options[key] = (await engine.render(value, { ...baseScope, options: {} }, { state, limits })).output;

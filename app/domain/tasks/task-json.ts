@@ -3,8 +3,8 @@
 // does not know are kept in `extra`, so an import followed by an export loses nothing.
 import { parseJson, stringifyJson } from "~/domain/json";
 import { isPlainObject } from "~/domain/liquid/values";
-import { OPTION_KEY_PATTERN } from "./options";
-import { parseSubscriptions } from "./subscriptions";
+import { convertOptionValues, OPTION_KEY_PATTERN } from "./options";
+import { mergeRepeatedSubscriptions, parseSubscriptions } from "./subscriptions";
 
 export interface PreviewEventDefinition {
   description: string;
@@ -106,7 +106,9 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
     if (!Array.isArray(value.subscriptions) || !value.subscriptions.every((item) => typeof item === "string")) {
       errors.push('"subscriptions" must be an array of topic strings');
     } else {
-      subscriptions = value.subscriptions.map((item: string) => item.trim()).filter(Boolean);
+      subscriptions = mergeRepeatedSubscriptions(
+        value.subscriptions.map((item: string) => item.trim()).filter(Boolean),
+      );
       for (const problem of parseSubscriptions(subscriptions).errors)
         errors.push(`"subscriptions" entry ${problem.line}: ${problem.message}`);
     }
@@ -116,7 +118,7 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
   if (value.options !== undefined && value.options !== null) {
     if (!isPlainObject(value.options)) errors.push(`"options" must be an object, not ${describeType(value.options)}`);
     else {
-      options = value.options;
+      options = convertOptionValues(value.options);
       for (const key of Object.keys(options)) {
         if (!OPTION_KEY_PATTERN.test(key))
           errors.push(

@@ -42,6 +42,17 @@ describe("renderTask: numbers from JSON keep their type", () => {
   });
 });
 
+describe("renderTask: options as their flags declare them", () => {
+  it('converts values before the script sees them (a "5" for __number is 5)', async () => {
+    const script = `{% assign doubled = options.days__number | times: 2 %}{% log days: options.days__number, doubled: doubled, qty: options.qty__keyval_number, on: options.on__boolean %}`;
+    const result = await renderTask(
+      input(script, { options: { days__number: "5", qty__keyval_number: { A: "2" }, on__boolean: "false" } }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.logs).toEqual([{ days: 5, doubled: 10, qty: { A: 2 }, on: false }]);
+  });
+});
+
 describe("renderTask: actions", () => {
   it("renders the Echo tutorial action with the event data, 64-bit ids intact", async () => {
     const result = await renderTask(input('{% action "echo", event.data %}'));

@@ -114,3 +114,32 @@ describe("validation", () => {
     expect(!result.ok && result.errors).toEqual(['"script" is longer than 1000000 characters']);
   });
 });
+
+describe("importing what the library contains", () => {
+  it("merges a repeated subscription and converts option values by their flags", () => {
+    const result = taskDraftFromJson({
+      name: "Bundles",
+      script: "{{ options.qty__keyval_number_required }}{{ options.days__number }}",
+      subscriptions: [
+        "shopify/orders/create",
+        "mechanic/user/trigger",
+        "shopify/orders/create",
+        "shopify/orders/paid+1.day",
+        "shopify/orders/paid+24.hours",
+      ],
+      options: { qty__keyval_number_required: { "BUNDLE-A": "1", "BUNDLE-B": 2 }, days__number: "3" },
+      some_future_key: { kept: true },
+    });
+    if (!result.ok) throw new Error(result.errors.join("; "));
+    expect(result.draft.subscriptions).toEqual([
+      "shopify/orders/create",
+      "mechanic/user/trigger",
+      "shopify/orders/paid+1.day",
+    ]);
+    expect(result.draft.options).toEqual({
+      qty__keyval_number_required: { "BUNDLE-A": 1, "BUNDLE-B": 2 },
+      days__number: 3,
+    });
+    expect(result.draft.extra).toEqual({ some_future_key: { kept: true } });
+  });
+});
