@@ -16,6 +16,7 @@ import {
   type FilterThis,
 } from "./filter-args";
 import { standardFilters } from "./standard-filters";
+import { compileUserRegex, type RegexMatch } from "./regex";
 import { forceUtf8, mechanicFilters } from "./mechanic-filters";
 import {
   advance,
@@ -153,54 +154,16 @@ function handleize(value: unknown): string {
     .replace(/^-+|-+$/g, "");
 }
 
-// Ruby regex -> JS regex, for the common differences seen in tasks.
-function rubyRegex(pattern: string, global: boolean): RegExp {
-  const posix: Record<string, string> = {
-    alpha: "a-zA-Z",
-    digit: "0-9",
-    alnum: "a-zA-Z0-9",
-    upper: "A-Z",
-    lower: "a-z",
-    space: "\\s",
-    punct: "!-\\/:-@\\[-`{-~",
-    word: "\\w",
-    xdigit: "0-9A-Fa-f",
-  };
-  let source = pattern
-    .replace(/\[:(\w+):\]/g, (match, name: string) => posix[name] ?? match)
-    .replace(/\\A/g, "^")
-    .replace(/\\[zZ]/g, "$")
-    .replace(/\\h/g, "[0-9a-fA-F]");
-  let flags = global ? "gu" : "u";
-  const inline = /^\(\?([imx]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    if (inline[1].includes("i")) flags += "i";
-    if (inline[1].includes("m")) flags += "s";
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    try {
-      return new RegExp(source, flags.replace("u", ""));
-    } catch (error) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
-    }
-  }
-}
-
 /** Ruby MatchData: prints as the matched text, with captures and named_captures lookups. */
 export class MatchDrop extends Drop {
   readonly captures: (string | null)[];
   readonly named_captures: Record<string, string | null>;
-  constructor(
-    private readonly text: string,
-    match: RegExpExecArray,
-  ) {
+  private readonly text: string;
+  constructor(match: RegexMatch) {
     super();
-    this.captures = match.slice(1).map((item) => item ?? null);
-    this.named_captures = { ...(match.groups ?? {}) } as Record<string, string | null>;
-    for (const key of Object.keys(this.named_captures)) this.named_captures[key] ??= null;
+    this.text = match.text;
+    this.captures = match.captures;
+    this.named_captures = match.named;
   }
   valueOf(): string {
     return this.text;
@@ -639,16 +602,22 @@ export function registerFilters(liquid: Liquid): void {
     match(this: FilterThis, value: unknown, pattern: unknown) {
       const text = toLiquidString(value);
       charge(this.context, text.length);
-      const found = rubyRegex(toLiquidString(pattern), false).exec(text);
-      return found ? new MatchDrop(found[0], found) : null;
+      const found = compileUserRegex(toLiquidString(pattern)).exec(text);
+      return found ? new MatchDrop(found) : null;
     },
     scan(this: FilterThis, value: unknown, pattern: unknown) {
       const text = toLiquidString(value);
       charge(this.context, text.length);
+      const regex = compileUserRegex(toLiquidString(pattern));
       const results: MatchDrop[] = [];
-      for (const found of text.matchAll(rubyRegex(toLiquidString(pattern), true))) {
-        results.push(new MatchDrop(found[0], found as RegExpExecArray));
-        if (found[0] === "" && results.length > text.length) break;
+      let position = 0;
+      while (position <= text.length) {
+        const found = regex.exec(text, position);
+        if (!found) break;
+        results.push(new MatchDrop(found));
+        charge(this.context, found.text.length + 1);
+        // An empty match moves on by one character, as Ruby's scan does.
+        position = found.end > found.index ? found.end : found.end + (text.codePointAt(found.end)! > 0xffff ? 2 : 1);
       }
       return results;
     },
