@@ -54,6 +54,8 @@ export interface InterpretedOutput {
   actions: OutputAction[];
   logs: unknown[];
   errors: string[];
+  /** The errors that error objects ({% error %}) rendered: the task's own, not script problems. */
+  errorObjects: string[];
 }
 
 const PERFORM_EVENT = "__perform_event";
@@ -87,7 +89,7 @@ function readAction(value: unknown, index: number): OutputAction | string {
 }
 
 export function interpretOutput(output: string): InterpretedOutput {
-  const result: InterpretedOutput = { actions: [], logs: [], errors: [] };
+  const result: InterpretedOutput = { actions: [], logs: [], errors: [], errorObjects: [] };
   const stream = parseJsonStream(output);
   stream.values.forEach((object, index) => {
     if (!isPlainObject(object)) {
@@ -103,8 +105,10 @@ export function interpretOutput(output: string): InterpretedOutput {
     }
     const [key] = keys;
     if (key === "log") result.logs.push(object.log);
-    else if (key === "error") result.errors.push(errorText(object.error));
-    else {
+    else if (key === "error") {
+      result.errors.push(errorText(object.error));
+      result.errorObjects.push(errorText(object.error));
+    } else {
       const action = readAction(object.action, index);
       if (typeof action === "string") result.errors.push(action);
       else result.actions.push(action);

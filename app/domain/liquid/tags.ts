@@ -58,11 +58,38 @@ function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): P
       tokenizer.readFilter();
       tokenizer.skipBlank();
     }
-    const source = input.slice(begin, tokenizer.p);
+    let source = input.slice(begin, tokenizer.p);
+    const cut = nextMappedArgument(source);
+    if (cut >= 0) {
+      source = source.slice(0, cut);
+      tokenizer.p = begin + cut;
+    }
     args.push({ name, value: new Value(source, liquid) });
     tokenizer.skipBlank();
     if (tokenizer.peek() === ",") tokenizer.advance();
   }
+}
+
+/**
+ * Where, in a value with filters, a `, name:` starts the next mapped argument of the tag (as
+ * Mechanic reads `{% log a: x | times: 2, b: y %}`); -1 when it does not. Filter keyword arguments
+ * therefore cannot be used inside mapped tag arguments (assign the value first).
+ */
+function nextMappedArgument(source: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  let filtered = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (quote) {
+      if (char === quote) quote = null;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "(" || char === "[") depth++;
+    else if (char === ")" || char === "]") depth--;
+    else if (depth === 0 && char === "|") filtered = true;
+    else if (depth === 0 && filtered && char === "," && /^,\s*[A-Za-z_][\w-]*\s*:(?!:)/.test(source.slice(i))) return i;
+  }
+  return -1;
 }
 
 function readBlock(tagName: string, token: TagToken, remainTokens: TopLevelToken[], parser: Parser): Template[] {

@@ -40,7 +40,10 @@ export interface RenderedAction {
 export interface RenderResult {
   actions: RenderedAction[];
   logs: unknown[];
+  /** Every error: script problems (syntax, runtime, limits) and the task's error objects. */
   errors: string[];
+  /** The errors the task rendered as error objects ({% error %}), also in `errors`. */
+  errorObjects: string[];
   permissions: string[];
   durationMs: number;
 }
@@ -128,11 +131,13 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
   const errors: string[] = [];
   const logs: unknown[] = [];
   const actions: RenderedAction[] = [];
+  const errorObjects: string[] = [];
   let permissions: string[] = [];
   const finish = (): RenderResult => ({
     actions,
     logs,
     errors,
+    errorObjects,
     permissions,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
   });
@@ -206,6 +211,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       logs.push(...partial.logs);
       actions.push(...partial.actions);
       errors.push(...partial.errors.filter((message) => !message.startsWith("Output is not valid JSON")));
+      errorObjects.push(...partial.errorObjects);
       errors.push(error.message);
       permissions = error.state?.permissions ?? [];
       return finish();
@@ -214,6 +220,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
     actions.push(...interpreted.actions);
     logs.push(...interpreted.logs);
     errors.push(...interpreted.errors);
+    errorObjects.push(...interpreted.errorObjects);
     return finish();
   } catch (error) {
     // A bug in our code must still not take down the worker: report it on the task run.
