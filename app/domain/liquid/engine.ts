@@ -4,9 +4,10 @@ import { Context, Liquid, TokenKind, toPromise, type Template } from "liquidjs";
 import { registerFilters } from "./filters";
 import { rubyOperators } from "./operators";
 import { registerTags } from "./tags";
-import { attachState, createRenderState, type RenderState } from "./state";
+import { attachState, createRenderState, stateOf, type RenderState } from "./state";
 import { BinaryString, FloatNumber, isPlainObject, toLiquidString } from "./values";
 import { first, last, size } from "./standard-filters";
+import { resourceProperty } from "./shopify-objects";
 
 export interface RenderLimits {
   /** liquidjs renderLimit: total render time, checked between template nodes. */
@@ -62,6 +63,15 @@ class RubyContext extends Context {
       return undefined;
     }
     if (obj instanceof FloatNumber) return undefined;
+    if (
+      (key === "reload" || key === "metafields") &&
+      isPlainObject(obj) &&
+      !Object.prototype.hasOwnProperty.call(obj, key)
+    ) {
+      const objects = stateOf(this).objects;
+      const found = objects ? resourceProperty(objects, obj, key) : undefined;
+      if (found !== undefined) return found;
+    }
     if (key === "first" && isPlainObject(obj) && !Object.prototype.hasOwnProperty.call(obj, "first")) return first(obj);
     return super.readProperty(obj as Parameters<Context["readProperty"]>[0], key as string);
   }

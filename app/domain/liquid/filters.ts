@@ -390,9 +390,10 @@ async function shopifyFilter(this: FilterThis, input: unknown, ...args: unknown[
   }
   // Preview never talks to the store; tasks stub data with `if event.preview`.
   if (state.preview || !state.shopifyQuery) return null;
-  state.shopifyCalls += 1;
-  if (state.shopifyCalls > state.maxShopifyCalls) {
-    throw new Error(`shopify: more than ${state.maxShopifyCalls} queries in one task run`);
+  try {
+    state.spendQuery();
+  } catch (error) {
+    throw new Error(`shopify: ${(error as Error).message}`);
   }
   const plainVariables = variables ? (parseJson(serializeJson(variables)) as Record<string, unknown>) : undefined;
   const result = await state.shopifyQuery(query, plainVariables);

@@ -375,7 +375,13 @@ function* evalCollection(token: ValueToken, ctx: Context): Generator<unknown, un
     for (let i = low; i <= high; i++) items.push(i);
     return items;
   }
-  const value = unwrap(yield evalToken(token, ctx));
+  const raw = yield evalToken(token, ctx);
+  // Lists that load lazily (a resource's metafields).
+  if (raw instanceof Drop && typeof (raw as { toList?: unknown }).toList === "function")
+    return (yield (raw as unknown as { toList(): Promise<unknown[]> }).toList()) as unknown[];
+  if (raw instanceof Drop && typeof (raw as unknown as Iterable<unknown>)[Symbol.iterator] === "function")
+    return Array.from(raw as unknown as Iterable<unknown>);
+  const value = unwrap(raw);
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return value === "" ? [] : [value];

@@ -1,7 +1,7 @@
 // Preview a task without effects: render its script with `event.preview` true, no cache and no
 // Shopify API, and report the actions it would perform. Used by the CLI and the UI.
 import { defaultEngine, type LiquidEngine } from "~/domain/liquid/engine";
-import { renderTask, type RenderResult, type ShopInfo, type TaskEvent } from "./render";
+import { renderTask, type RenderInput, type RenderResult, type ShopInfo, type TaskEvent } from "./render";
 import { parseSubscriptions } from "./subscriptions";
 import type { TaskDraft } from "./task-json";
 
@@ -20,6 +20,8 @@ export interface PreviewOptions {
   event?: PreviewEventInput;
   shop: ShopInfo;
   taskId?: string;
+  /** Admin GraphQL for lookups (shop.customers[id], .reload, metafields); the shopify filter stays off in preview. */
+  shopifyQuery?: RenderInput["shopifyQuery"];
   /** Clock for created_at (tests). */
   now?: () => Date;
   engine?: LiquidEngine;
@@ -91,6 +93,7 @@ export async function previewTask(draft: TaskDraft, options: PreviewOptions): Pr
         shop: options.shop,
         task: { id: options.taskId ?? "preview", name: draft.name },
         preview: true,
+        shopifyQuery: options.shopifyQuery,
       },
       options.engine ?? defaultEngine,
     );

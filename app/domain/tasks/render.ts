@@ -8,6 +8,7 @@ import { interpretOutput } from "~/domain/liquid/output";
 import { resolveTimeZone } from "~/domain/liquid/dates";
 import { isPlainObject } from "~/domain/liquid/values";
 import { convertOptionValues } from "./options";
+import { ShopDrop, ShopifyObjects } from "~/domain/liquid/shopify-objects";
 
 export interface TaskEvent {
   id: string;
@@ -55,7 +56,13 @@ export interface RenderInput {
   shop: ShopInfo;
   task: { id: string; name: string };
   cache?: { get(key: string): Promise<unknown> };
+  /**
+   * Admin GraphQL, read-only. The `shopify` filter uses it on live runs only (Mechanic: previews
+   * cannot query); lookups (shop.customers[id], .reload, metafields) also in preview.
+   */
   shopifyQuery?: (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
+  /** Admin API queries one task run may make (filter and lookups together); default 50. */
+  maxShopifyQueries?: number;
   preview?: boolean;
   templateCacheKey?: string;
   limits?: Partial<{
@@ -156,7 +163,17 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       timeZone = "UTC";
     }
     const limits = engineLimits(input.limits);
+    // One budget and one cache of looked-up resources for the whole run (options and script).
+    const maxQueries = input.maxShopifyQueries ?? 50;
+    let queries = 0;
+    const spendQuery = () => {
+      queries += 1;
+      if (queries > maxQueries) throw new Error(`more than ${maxQueries} Shopify queries in one task run`);
+    };
+    const objects = new ShopifyObjects({ query: input.shopifyQuery, spend: spendQuery });
     const state = {
+      spendQuery,
+      objects,
       timeZone,
       preview,
       shopifyQuery: preview ? undefined : input.shopifyQuery,
@@ -172,7 +189,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
     const event = eventForLiquid(input.event, preview);
     const baseScope: Record<string, unknown> = {
       event,
-      shop: input.shop,
+      shop: new ShopDrop(isPlainObject(input.shop) ? input.shop : {}, objects),
       task: { id: input.task?.id ?? null, name: input.task?.name ?? null },
       cache: new CacheDrop(preview ? null : (input.cache ?? null)),
     };
