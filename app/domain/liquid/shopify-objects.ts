@@ -326,6 +326,35 @@ export class ShopifyObjects {
 
 // ---------------------------------------------------------------- Liquid objects
 
+/** Mechanic's REST collection scopes (shop.orders.paid, shop.products.published...): listings. */
+const SCOPES = new Set([
+  "any",
+  "open",
+  "closed",
+  "cancelled",
+  "authorized",
+  "pending",
+  "paid",
+  "partially_paid",
+  "refunded",
+  "partially_refunded",
+  "voided",
+  "unpaid",
+  "shipped",
+  "partial",
+  "unshipped",
+  "fulfilled",
+  "unfulfilled",
+  "published",
+  "unpublished",
+  "invoice_sent",
+  "completed",
+  "count",
+  "size",
+  "first",
+  "last",
+]);
+
 /** A resource id as written in a lookup (12345, "12345", a gid) -> its gid, or null. */
 function gidFor(kind: ResourceKind, key: unknown): string | null {
   const value = unwrap(key);
@@ -349,8 +378,10 @@ export class ResourceCollectionDrop extends Drop {
     const gid = gidFor(this.kind, key);
     const what = `shop.${this.name}[${JSON.stringify(toLiquidString(unwrap(key)))}]`;
     if (gid) return this.objects.resource(this.kind, gid, what);
-    const text = toLiquidString(unwrap(key));
+    const text = toLiquidString(unwrap(key)).trim();
     if (this.kind === "customer" && text.includes("@")) return this.objects.customerByEmail(text, what);
+    // A lookup by nothing (a nil or blank id) finds nothing, as in Mechanic.
+    if (!SCOPES.has(text)) return null;
     throw new Error(
       `shop.${this.name}.${text} is not available: look ${this.name} up by id (shop.${this.name}[12345]), or query lists with the shopify filter`,
     );
