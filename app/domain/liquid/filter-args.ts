@@ -167,13 +167,11 @@ export const RUBY_FILTER_ARITY: Record<string, [number, number]> = {
 };
 
 /** Ruby counts the input and folds all `name: value` arguments into one trailing hash. */
-function checkArity(name: string, args: unknown[]): void {
-  const arity = RUBY_FILTER_ARITY[name];
-  if (!arity) return;
+function checkArity(name: string, arity: [number, number], args: unknown[]): void {
   let given = 0;
   let keywords = false;
-  for (const arg of args) {
-    if (isKeywordPair(arg)) keywords = true;
+  for (let i = 1; i < args.length; i++) {
+    if (isKeywordPair(args[i])) keywords = true;
     else given++;
   }
   if (keywords) given++;
@@ -187,14 +185,16 @@ function checkArity(name: string, args: unknown[]): void {
 /** Registers filters; each call marks its keyword arguments and checks Ruby's argument counts. */
 export function registerFilterSet(liquid: Liquid, filters: Record<string, FilterFunction>): void {
   for (const [name, handler] of Object.entries(filters)) {
+    const arity = RUBY_FILTER_ARITY[name];
     liquid.registerFilter(name, function (this: FilterThis, ...args: unknown[]) {
-      const tokenArgs = this.token?.args ?? [];
+      const tokenArgs = this.token?.args;
       // args[0] is the filtered value; args[i + 1] corresponds to tokenArgs[i].
-      for (let index = 0; index < tokenArgs.length; index++) {
-        const runtime = args[index + 1];
-        if (Array.isArray(tokenArgs[index]) && Array.isArray(runtime)) keywordPairs.add(runtime);
-      }
-      checkArity(name, args.slice(1));
+      if (tokenArgs)
+        for (let index = 0; index < tokenArgs.length; index++) {
+          const runtime = args[index + 1];
+          if (Array.isArray(tokenArgs[index]) && Array.isArray(runtime)) keywordPairs.add(runtime);
+        }
+      if (arity) checkArity(name, arity, args);
       return handler.apply(this, args);
     } as never);
   }

@@ -263,8 +263,29 @@ export function abs(input: unknown): number | bigint | FloatNumber {
   return typeof value === "bigint" ? normalizeInteger(value < 0n ? -value : value) : Math.abs(value);
 }
 
+/** round for a small decimal (m / 10^s) to 0 <= digits < s places, half away from zero, exactly. */
+function roundScaled(x: Scaled, digits: number): number | FloatNumber | null {
+  if (digits < 0 || digits >= x.s || x.s > 22) return null;
+  const unit = POWERS[x.s - digits];
+  const magnitude = Math.abs(x.m);
+  const remainder = magnitude % unit;
+  let kept = (magnitude - remainder) / unit;
+  if (remainder * 2 >= unit) kept += 1;
+  const signed = x.m < 0 ? -kept : kept;
+  const value = digits === 0 ? signed : signed / POWERS[digits];
+  return Number.isInteger(value) ? new FloatNumber(value + 0) : value;
+}
+
 /** Ruby Liquid's round: half away from zero; negative digits round to tens, hundreds... */
 export function round(input: unknown, digitsInput: unknown = 0): number | bigint | FloatNumber {
+  if (typeof digitsInput === "number" && digitsInput > 0 && Number.isInteger(digitsInput)) {
+    const x = scaledOf(unwrap(input));
+    if (x && x.decimal) {
+      const fast = roundScaled(x, digitsInput);
+      if (fast !== null) return fast;
+      if (x.s <= digitsInput) return x.s === 0 ? new FloatNumber(x.m) : x.m / POWERS[x.s];
+    }
+  }
   const value = toRubyNumber(input);
   const digitsNumber = toRubyNumber(digitsInput);
   const digits = isDecimal(digitsNumber) ? digitsNumber.trunc().toNumber() : Number(digitsNumber);
