@@ -197,18 +197,29 @@ function exactNumber(token: string): unknown {
   return Number.isInteger(value) ? new FloatNumber(value) : value;
 }
 
-// Object keys such as "__proto__" must become plain own properties, never prototypes.
-function keepOwnKeys(_key: string, value: unknown): unknown {
-  return value;
-}
-
 /**
  * Parses JSON text. Integers beyond 2^53 become BigInt, whole-valued floats FloatNumber.
  * Duplicate keys keep the last value (like JSON.parse). Throws JsonSyntaxError (JsonDepthError
  * for nesting deeper than the limit).
  */
+// A number token of 16+ digits (after ":", "[" or ","): JSON.parse would round it, so the text
+// goes straight to the exact parser. (A string that looks like this only costs the slower parse.)
+const LONG_NUMBER = /[:[,]\s*-?\d{16}/;
+
 export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  if (LONG_NUMBER.test(text)) {
+    let exact: unknown;
+    try {
+      exact = parseExact(text);
+    } catch (error) {
+      // Nesting deep enough to exhaust the stack is refused as too deep, like any other.
+      if (error instanceof JsonSyntaxError && /call stack/i.test(error.message)) throw new JsonDepthError(maxDepth);
+      throw error;
+    }
+    inspect(exact, maxDepth);
+    return exact;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -230,7 +241,8 @@ function exactValue(text: string, value: unknown, maxDepth: number): unknown {
 
 function parseExact(text: string): unknown {
   try {
-    return losslessParse(text, keepOwnKeys, {
+    // lossless-json stores a "__proto__" key as an own property, like JSON.parse (no reviver needed).
+    return losslessParse(text, null, {
       parseNumber: exactNumber,
       onDuplicateKey: ({ newValue }) => newValue,
     });

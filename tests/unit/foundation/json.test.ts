@@ -132,3 +132,13 @@ describe("prettyJson", () => {
     expect(prettyJson(null)).toBe("");
   });
 });
+
+describe("parseJson: long integers and depth together", () => {
+  it("refuses deep nesting in text that also holds a 64-bit integer", () => {
+    const deep = `{"id":820982911946154508,"x":${nested(MAX_JSON_DEPTH + 1)}}`;
+    expect(() => parseJson(deep)).toThrow(JsonDepthError);
+    const veryDeep = `{"id":820982911946154508,"x":${nested(200_000)}}`;
+    expect(() => parseJson(veryDeep)).toThrow(JsonDepthError);
+    expect(parseJson(`{"id":820982911946154508,"x":${nested(10)}}`)).toMatchObject({ id: 820982911946154508n });
+  });
+});
