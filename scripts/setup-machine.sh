@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what Hookline needs on a Debian machine, only where missing:
-# Redis (required), PostgreSQL (tests and production), Chromium (end-to-end tests).
+# Redis (required), PostgreSQL (tests and production), Chromium (end-to-end tests), and Ruby with
+# Debian's ruby-liquid (Shopify's reference Liquid, for regenerating the conformance fixtures only).
 # Safe to run again. Needs root or sudo for apt.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Shopify's reference Liquid, only for `npm run liquid:fixtures` (conformance fixtures); never at run time.
+command -v ruby >/dev/null 2>&1 || need+=(ruby)
+compgen -G '/usr/share/rubygems-integration/all/gems/liquid-*' >/dev/null || need+=(ruby-liquid)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup-machine: installing ${need[*]}"
   $SUDO apt-get update -qq

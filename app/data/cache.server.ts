@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { CacheValueError, type CacheStore } from "~/domain/actions/cache";
-import { parseJsonExact } from "~/domain/actions/json";
+import { parseJson } from "~/domain/json";
 
 const MAX_CAS_TRIES = 200;
 
@@ -21,7 +21,7 @@ export async function getCacheValue(
 ): Promise<unknown> {
   const row = await db.cacheEntry.findUnique({ where: { shop_key: { shop, key } } });
   if (!row || row.expiresAt.getTime() <= now.getTime()) return undefined;
-  return parseJsonExact(row.value);
+  return parseJson(row.value);
 }
 
 /** Deletes expired rows of every shop; returns how many went. */

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, Task } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { parseJsonExact, toJsonText } from "~/domain/actions/json";
+import { parseJson, stringifyJson } from "~/domain/json";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import {
   parseTaskJson,
@@ -87,12 +87,12 @@ function toRow(input: TaskInput) {
     subscriptions: normalizeSubscriptions(input.subscriptions),
     subscriptionsTemplate: input.subscriptionsTemplate ?? null,
     script: input.script,
-    options: toJsonText(input.options ?? {}),
+    options: stringifyJson(input.options ?? {}),
     docs: input.docs ?? null,
     performActionRunsInSequence: input.performActionRunsInSequence ?? false,
     haltActionRunSequenceOnError: input.haltActionRunSequenceOnError ?? false,
-    previewEventDefinitions: toJsonText(input.previewEventDefinitions ?? []),
-    extra: toJsonText(input.extra ?? {}),
+    previewEventDefinitions: stringifyJson(input.previewEventDefinitions ?? []),
+    extra: stringifyJson(input.extra ?? {}),
     ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
   };
 }
@@ -173,7 +173,7 @@ export async function findSubscribedTasks(
 /** The task's stored options as an object. */
 export function taskOptions(task: Pick<Task, "options">): Record<string, unknown> {
   try {
-    const value = parseJsonExact(task.options);
+    const value = parseJson(task.options);
     return typeof value === "object" && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : {};
@@ -186,7 +186,7 @@ export function taskOptions(task: Pick<Task, "options">): Record<string, unknown
 export function taskToDraft(task: Task): TaskDraft {
   const parse = (text: string, fallback: unknown) => {
     try {
-      return parseJsonExact(text);
+      return parseJson(text);
     } catch {
       return fallback;
     }

@@ -12,7 +12,7 @@ import { config } from "../config.server";
 import { constraintKind, sqlDriver, type SqlValue } from "../sql-driver.server";
 import { getEventsQueue } from "../queue.server";
 import { timeOrderedUuid } from "../domain/ids";
-import { parseJsonExact, stringifyJson } from "../domain/ingress/json";
+import { parseJson, stringifyJson } from "../domain/json";
 
 export interface NewEvent {
   /** A fixed id makes creation idempotent (the same id is never created twice). */
@@ -232,7 +232,7 @@ function summarize(row: Omit<Event, "rawBody">): EventSummary {
 /** Stored event data (JSON text, 64-bit integers as BigInt). Unreadable text is returned as is. */
 export function parseEventData(text: string): unknown {
   try {
-    return parseJsonExact(text);
+    return parseJson(text);
   } catch {
     return text;
   }

@@ -8,7 +8,7 @@ import { authenticate } from "~/services/shopify/app.server";
 import { childEvents, getEventDetail } from "~/services/admin/activity.server";
 import { replayEvent, retryFailedRuns } from "~/services/admin/event-actions.server";
 import { rollUpStatus } from "~/domain/runs/display-status";
-import { parseJsonOr } from "../ui/json";
+import { parseJsonOr } from "~/domain/json";
 import { displayEntry, displayJson, displayNote, joinWithin, type JsonDisplay } from "~/domain/json-display";
 import { absoluteTime, formatDuration, relativeTime } from "~/components/time";
 import { StatusBadge } from "../components/StatusBadge";
@@ -22,7 +22,7 @@ function notFound(): never {
   throw new Response("Event not found", { status: 404 });
 }
 
-/** A block of stored JSON as the page shows it: bounded in size and depth (app/ui/json-display.ts). */
+/** A block of stored JSON as the page shows it: bounded in size and depth (app/domain/json-display.ts). */
 function shown(display: JsonDisplay) {
   return { text: display.text, note: displayNote(display), shortened: display.truncated || display.flattened };
 }

@@ -2,7 +2,7 @@
 // (perform the failed runs of the same event again), plus a readable summary of an event's runs.
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { parseJsonExact } from "~/domain/actions/json";
+import { parseJson } from "~/domain/json";
 
 export class EventNotFoundError extends Error {
   constructor(id: string) {
@@ -30,7 +30,7 @@ export interface ManualDeps {
 function parseOr(text: string | null, fallback: unknown): unknown {
   if (text === null) return fallback;
   try {
-    return parseJsonExact(text);
+    return parseJson(text);
   } catch {
     return fallback;
   }

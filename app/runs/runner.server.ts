@@ -17,7 +17,7 @@ import { timeOrderedUuid } from "~/domain/ids";
 import type { AddressPolicy } from "~/domain/actions/address-policy";
 import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
 import { MAX_EVENT_DEPTH, type NewEventSpec } from "~/domain/actions/event";
-import { parseJsonExact, toJsonText } from "~/domain/actions/json";
+import { parseJson, stringifyJson } from "~/domain/json";
 import type { AdminGraphqlFn } from "~/domain/actions/shopify";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError, isPlainObject } from "~/domain/actions/types";
@@ -82,7 +82,7 @@ const TERMINAL = new Set(["succeeded", "failed", "skipped"]);
 function parseStored(text: string | null | undefined, fallback: unknown = null): unknown {
   if (text === null || text === undefined) return fallback;
   try {
-    return parseJsonExact(text);
+    return parseJson(text);
   } catch {
     return fallback;
   }
@@ -203,8 +203,8 @@ export function createRunner(deps: RunnerDeps) {
         taskRunId: taskRun.id,
         position,
         type: action.type,
-        options: toJsonText(storedOptions(action)),
-        meta: action.meta === null || action.meta === undefined ? null : toJsonText(action.meta),
+        options: stringifyJson(storedOptions(action)),
+        meta: action.meta === null || action.meta === undefined ? null : stringifyJson(action.meta),
         status: "pending",
         attempts: 0,
         nextAttemptAt: null,
@@ -217,9 +217,9 @@ export function createRunner(deps: RunnerDeps) {
         {
           status,
           taskVersion: task.version,
-          actions: toJsonText(fields.actions ?? []),
-          logs: toJsonText(fields.logs ?? []),
-          errors: toJsonText(fields.errors),
+          actions: stringifyJson(fields.actions ?? []),
+          logs: stringifyJson(fields.logs ?? []),
+          errors: stringifyJson(fields.errors),
           finishedAt,
         },
         rows,
@@ -259,7 +259,7 @@ export function createRunner(deps: RunnerDeps) {
       // that produced them would repeat itself until the depth limit; fail it at the first repeat.
       if (event.topic === ACTIONS_PERFORM_TOPIC && event.parentId) {
         const previous = await store.renderedActions(event.parentId, task.id);
-        if (previous !== null && previous === toJsonText(result.actions)) {
+        if (previous !== null && previous === stringifyJson(result.actions)) {
           await finish("failed", { actions: result.actions, logs: result.logs, errors: [LOOP_GUARD_MESSAGE] }, []);
           return null;
         }
@@ -426,7 +426,7 @@ export function createRunner(deps: RunnerDeps) {
         status: "succeeded",
         attempts: claimedAttempt,
         nextAttemptAt: null,
-        result: toJsonText(outcome.result),
+        result: stringifyJson(outcome.result),
         error: null,
       });
       await emitFollowUp(actionRun, options, task, event, {
@@ -455,7 +455,7 @@ export function createRunner(deps: RunnerDeps) {
           attempts: countedAttempts,
           nextAttemptAt: at,
           error: `${outcome.error} (attempt ${countedAttempts} of ${MAX_ATTEMPTS}; next at ${at.toISOString()})`,
-          result: outcome.result === undefined ? null : toJsonText(outcome.result),
+          result: outcome.result === undefined ? null : stringifyJson(outcome.result),
         });
         await deps.scheduleTaskRun(actionRun.taskRunId, at);
         return "retrying";
@@ -468,7 +468,7 @@ export function createRunner(deps: RunnerDeps) {
       attempts: claimedAttempt,
       nextAttemptAt: null,
       error,
-      result: outcome.result === undefined ? null : toJsonText(outcome.result),
+      result: outcome.result === undefined ? null : stringifyJson(outcome.result),
     });
     await emitFollowUp(actionRun, options, task, event, {
       ok: false,

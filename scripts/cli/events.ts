@@ -1,6 +1,6 @@
 // `hookline events ...`: show an event with its runs, replay it as a new event, retry its failures.
 import type { Command } from "commander";
-import { stringify } from "lossless-json";
+import { stringifyJson } from "../../app/domain/json";
 import prisma from "../../app/db.server";
 import { createRunnerEvent, enqueueEvent } from "../../app/runs/events.server";
 import {
@@ -53,7 +53,7 @@ export function registerEvents(program: Command): void {
       run(async (id: string, opts: { json?: boolean }) => {
         const event = await describeEvent(id);
         if (opts.json) {
-          console.log(stringify(event, null, 2));
+          console.log(stringifyJson(event, 2));
           return;
         }
         console.log(
@@ -63,16 +63,16 @@ export function registerEvents(program: Command): void {
           `  created ${iso(event.createdAt)}  started ${iso(event.startedAt)}  finished ${iso(event.finishedAt)}`,
         );
         if (event.error) console.log(`  error: ${event.error}`);
-        console.log(`  data: ${stringify(event.data)}`);
+        console.log(`  data: ${stringifyJson(event.data)}`);
         if (!event.taskRuns.length) console.log("  no task runs (no enabled task subscribes to this topic)");
         for (const taskRun of event.taskRuns) {
           console.log(
             `  task run ${taskRun.id}  ${taskRun.status}  "${taskRun.taskName}"  run at ${iso(taskRun.runAt)}`,
           );
           for (const e of taskRun.errors as unknown[])
-            console.log(`    error: ${typeof e === "string" ? e : stringify(e)}`);
+            console.log(`    error: ${typeof e === "string" ? e : stringifyJson(e)}`);
           for (const l of taskRun.logs as unknown[])
-            console.log(`    log: ${typeof l === "string" ? l : stringify(l)}`);
+            console.log(`    log: ${typeof l === "string" ? l : stringifyJson(l)}`);
           for (const a of taskRun.actionRuns) {
             console.log(
               `    action ${a.position + 1} ${a.type}  ${a.status}  attempts ${a.attempts}${a.durationMs !== null ? `  ${a.durationMs} ms` : ""}`,

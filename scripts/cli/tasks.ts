@@ -1,9 +1,9 @@
 // `hookline tasks ...`: import, export, list and preview tasks (Mechanic's task JSON format).
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { stringify } from "lossless-json";
+import { parseJson, stringifyJson } from "../../app/domain/json";
 import prisma from "../../app/db.server";
-import { parseJsonExact } from "../../app/domain/actions/json";
+
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";
 import {
@@ -133,7 +133,7 @@ export function registerTasks(program: Command): void {
         if (opts.event) {
           let value: unknown;
           try {
-            value = parseJsonExact(readText(opts.event));
+            value = parseJson(readText(opts.event));
           } catch (error) {
             throw new CliInputError(`event file is not valid JSON: ${(error as Error).message}`);
           }
@@ -157,13 +157,13 @@ export function registerTasks(program: Command): void {
             logs: p.result.logs,
             errors: p.result.errors,
           }));
-          console.log(stringify(out, null, 2));
+          console.log(stringifyJson(out, 2));
         } else {
           for (const p of previews) {
             console.log(`When ${p.event.topic} is triggered (${p.description}):`);
             if (!p.result.actions.length) console.log("  no actions");
-            for (const a of p.result.actions) console.log(`  action ${a.type}: ${stringify(a.options)}`);
-            for (const l of p.result.logs) console.log(`  log: ${typeof l === "string" ? l : stringify(l)}`);
+            for (const a of p.result.actions) console.log(`  action ${a.type}: ${stringifyJson(a.options)}`);
+            for (const l of p.result.logs) console.log(`  log: ${typeof l === "string" ? l : stringifyJson(l)}`);
             for (const e of p.result.errors) console.log(`  error: ${e}`);
           }
         }

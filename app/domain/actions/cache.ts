@@ -2,7 +2,7 @@
 // Positional form ["set", "k", v] / ["setex", "k", ttl, v] / ["incrby", "k", n] ... and object
 // form { "set": { "key": "k", "value": v, "ttl": 600 } }. Keys /^[a-z0-9_:\-./]+$/i, values JSON
 // up to 256 KB, TTL 60 days by default and at most, reset by every command; missing keys count as 0.
-import { toJsonText } from "./json";
+import { FloatNumber, stringifyJson } from "~/domain/json";
 import {
   describeError,
   isPlainObject,
@@ -44,7 +44,12 @@ function checkKey(key: unknown): string | { error: string } {
 
 function checkTtl(ttl: unknown): number | { error: string } {
   if (ttl === undefined || ttl === null) return CACHE_MAX_TTL_SECONDS;
-  const n = typeof ttl === "string" && /^\d+$/.test(ttl) ? Number(ttl) : typeof ttl === "bigint" ? Number(ttl) : ttl;
+  const n =
+    typeof ttl === "string" && /^\d+$/.test(ttl)
+      ? Number(ttl)
+      : typeof ttl === "bigint" || ttl instanceof FloatNumber
+        ? Number(ttl)
+        : ttl;
   if (typeof n !== "number" || !Number.isInteger(n) || n <= 0)
     return { error: `cache ttl must be a positive whole number of seconds (got ${JSON.stringify(String(ttl))})` };
   return Math.min(n, CACHE_MAX_TTL_SECONDS);
@@ -58,7 +63,7 @@ function checkAmount(amount: unknown): bigint | { error: string } {
 }
 
 function checkValue(value: unknown): string | { error: string } {
-  const text = toJsonText(value === undefined ? null : value);
+  const text = stringifyJson(value === undefined ? null : value);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > CACHE_MAX_VALUE_BYTES)
     return { error: `cache value is ${bytes} bytes as JSON; the limit is ${CACHE_MAX_VALUE_BYTES} (256 KB)` };

@@ -8,6 +8,7 @@ import {
   describeError,
   type ActionOutcome,
 } from "./types";
+import { FloatNumber } from "~/domain/json";
 
 export const MAX_EVENT_DEPTH = 5;
 const USER_TOPIC = /^user\/[a-z0-9_]+\/[a-z0-9_]+$/;
@@ -37,7 +38,7 @@ export function parseEventOptions(options: unknown, now: Date): NewEventSpec | {
   const rawRunAt = options.run_at;
   if (rawRunAt !== undefined && rawRunAt !== null && rawRunAt !== "") {
     const parsed =
-      typeof rawRunAt === "number" || typeof rawRunAt === "bigint"
+      typeof rawRunAt === "number" || typeof rawRunAt === "bigint" || rawRunAt instanceof FloatNumber
         ? new Date(Number(rawRunAt) * 1000)
         : typeof rawRunAt === "string" && /^\d+(\.\d+)?$/.test(rawRunAt.trim())
           ? new Date(Number(rawRunAt) * 1000)

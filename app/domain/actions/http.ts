@@ -10,7 +10,7 @@ import https from "node:https";
 import dns from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { refusalReason, type AddressPolicy } from "./address-policy";
-import { parseJsonExact, toJsonText } from "./json";
+import { FloatNumber, parseJson, stringifyJson } from "~/domain/json";
 import {
   describeError,
   isPlainObject,
@@ -107,7 +107,11 @@ export function parseHttpOptions(options: unknown): HttpRequestSpec | { error: s
         return { error: `http action header name is not valid: ${JSON.stringify(name)}` };
       const values = Array.isArray(value) ? value : [value];
       const texts = values.map((v) =>
-        typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null,
+        typeof v === "string"
+          ? v
+          : typeof v === "number" || typeof v === "boolean" || v instanceof FloatNumber
+            ? String(v)
+            : null,
       );
       if (texts.some((t) => t === null || /[\r\n\0]/.test(t)))
         return { error: `http action header ${name} must be text without line breaks` };
@@ -125,7 +129,7 @@ export function parseHttpOptions(options: unknown): HttpRequestSpec | { error: s
       if (contentType.startsWith("application/x-www-form-urlencoded") && isPlainObject(raw)) {
         body = Buffer.from(formEncode(raw), "utf8");
       } else {
-        body = Buffer.from(toJsonText(raw), "utf8");
+        body = Buffer.from(stringifyJson(raw), "utf8");
         if (!headers["content-type"]) headers["content-type"] = "application/json";
       }
     }
@@ -258,7 +262,7 @@ function decodeBody(bytes: Buffer, headers: Record<string, string[]>, truncated:
   const text = bytes.toString("utf8");
   if (!truncated && /[/+]json\b/.test(contentType)) {
     try {
-      return parseJsonExact(text);
+      return parseJson(text);
     } catch {
       return text; // a server that says JSON but sends something else: keep what it sent
     }

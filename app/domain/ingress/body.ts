@@ -1,7 +1,7 @@
 // Turns a received request (already read, within the size limit) into event data.
 // "auto" mode follows Mechanic: body params merged over query params, no wrapper; then query
 // params alone; then the raw body string; then null. "full" mode hands the task the whole request.
-import { jsonErrorReason, parseJsonExact } from "./json";
+import { jsonErrorReason, MAX_REQUEST_JSON_DEPTH, parseJson } from "~/domain/json";
 import { isEmptyParams, ParamsError, parseNestedQuery, type ParamObject } from "./params";
 import { MultipartError, MultipartLimitError, parseMultipart } from "./multipart";
 
@@ -73,7 +73,7 @@ async function parseBody(kind: BodyKind, request: ReceivedRequest, text: string)
       case "json":
         if (text.trim() === "") return { ok: true, kind: "json", empty: true, value: null };
         try {
-          return { ok: true, kind: "json", empty: false, value: parseJsonExact(text) };
+          return { ok: true, kind: "json", empty: false, value: parseJson(text, { maxDepth: MAX_REQUEST_JSON_DEPTH }) };
         } catch (error) {
           return { ok: false, status: 400, message: `Malformed JSON body: ${jsonErrorReason(error)}` };
         }

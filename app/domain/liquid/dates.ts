@@ -370,9 +370,6 @@ export function strftime(epochMs: number, format: string, timeZone: string): str
         case "s":
           piece = str(String(Math.floor(epochMs / 1000)));
           break;
-        case "Q":
-          piece = str(String(epochMs));
-          break;
         case "U":
           piece = num(Math.floor((dayOfYear - 1 - weekday + 7) / 7), 2);
           break;

@@ -4,8 +4,10 @@ import { Context, Liquid, TokenKind, toPromise, type Template } from "liquidjs";
 import { registerFilters } from "./filters";
 import { rubyOperators } from "./operators";
 import { registerTags } from "./tags";
-import { attachState, createRenderState, type RenderState } from "./state";
-import { LiquidFloat, toLiquidString } from "./values";
+import { attachState, createRenderState, stateOf, type RenderState } from "./state";
+import { BinaryString, FloatNumber, isPlainObject, toLiquidString } from "./values";
+import { first, last, size } from "./standard-filters";
+import { resourceProperty } from "./shopify-objects";
 
 export interface RenderLimits {
   /** liquidjs renderLimit: total render time, checked between template nodes. */
@@ -43,6 +45,38 @@ export class LiquidScriptError extends Error {
   }
 }
 
+/**
+ * Property lookups as Ruby Liquid does them: a string has only size, first and last (in
+ * characters; first/last as Mechanic's Rails has them), a hash's `first` is its first [key, value]
+ * pair, and the insides of boxed numbers and bytes are not properties.
+ */
+class RubyContext extends Context {
+  readProperty(
+    obj: Parameters<Context["readProperty"]>[0] | unknown,
+    key: Parameters<Context["readProperty"]>[1],
+  ): unknown {
+    if (typeof obj === "string" || obj instanceof BinaryString) {
+      const text = String(obj);
+      if (key === "size") return size(obj);
+      if (key === "first") return first(text);
+      if (key === "last") return last(text);
+      return undefined;
+    }
+    if (obj instanceof FloatNumber) return undefined;
+    if (
+      (key === "reload" || key === "metafields") &&
+      isPlainObject(obj) &&
+      !Object.prototype.hasOwnProperty.call(obj, key)
+    ) {
+      const objects = stateOf(this).objects;
+      const found = objects ? resourceProperty(objects, obj, key) : undefined;
+      if (found !== undefined) return found;
+    }
+    if (key === "first" && isPlainObject(obj) && !Object.prototype.hasOwnProperty.call(obj, "first")) return first(obj);
+    return super.readProperty(obj as Parameters<Context["readProperty"]>[0], key as string);
+  }
+}
+
 class LimitedEmitter {
   buffer = "";
   constructor(private readonly maxLength: number) {}
@@ -68,18 +102,33 @@ function applyRubyLiterals(root: unknown, liquid: Liquid): void {
     const token = node as { kind?: number; content?: unknown; getText?: () => string };
     if (token.kind === TokenKind.Number && typeof token.content === "number" && typeof token.getText === "function") {
       const text = token.getText();
-      if (/[.eE]/.test(text)) token.content = new LiquidFloat(token.content);
+      if (/[.eE]/.test(text)) token.content = new FloatNumber(token.content);
       // Integer literals beyond 2^53 stay exact, to compare with 64-bit ids from event data.
       else if (!Number.isSafeInteger(token.content) && /^[-+]?\d+$/.test(text)) token.content = BigInt(text);
       continue;
     }
     // Ruby Liquid string literals have no escape sequences: "\n" is a backslash and an n (which is
-    // why Mechanic offers `newline`). liquidjs would decode them; restore the raw text.
+    // why Mechanic offers `newline`). liquidjs would decode them; restore the raw text. A quote
+    // inside (liquidjs reads \" as one) ends a Ruby string early: that is a syntax error there.
     if (token.kind === TokenKind.Quoted && typeof token.content === "string" && typeof token.getText === "function") {
-      token.content = token.getText().slice(1, -1);
+      const text = token.getText();
+      const raw = text.slice(1, -1);
+      if (raw.includes(text[0])) throw new Error(`unexpected character \\ in ${text}`);
+      token.content = raw;
       continue;
     }
-    if (node instanceof LiquidFloat) continue;
+    if (token.kind === TokenKind.Range && typeof token.getText === "function" && token.getText().includes("..."))
+      throw new Error(`invalid range ${token.getText()}`);
+    const expression = node as { postfix?: unknown[] };
+    if (Array.isArray(expression.postfix)) checkExpression(expression.postfix);
+    const output = node as { token?: { kind?: number; content?: unknown }; value?: unknown };
+    if (
+      output.token?.kind === TokenKind.Output &&
+      typeof output.token.content === "string" &&
+      /\|\s*$/.test(output.token.content)
+    )
+      throw new Error(`expected a filter name after "|" in {{${output.token.content}}}`);
+    if (node instanceof FloatNumber) continue;
     for (const key of Object.keys(node)) {
       if (key === "liquid" || key === "input" || key === "opTrie" || key === "literalTrie") continue;
       const child = (node as Record<string, unknown>)[key];
@@ -88,10 +137,25 @@ function applyRubyLiterals(root: unknown, liquid: Liquid): void {
   }
 }
 
+/** An expression is operands joined by binary operators: `{{ "a" "b" }}` is a syntax error in Ruby. */
+function checkExpression(postfix: unknown[]): void {
+  let operands = 0;
+  for (const token of postfix) {
+    const kind = (token as { kind?: number }).kind;
+    if (kind === TokenKind.Operator) {
+      if ((token as { operator?: string }).operator !== "not") operands--;
+    } else operands++;
+  }
+  if (postfix.length > 0 && operands !== 1) {
+    const text = postfix.map((token) => (token as { getText?: () => string }).getText?.() ?? "").join(" ");
+    throw new Error(`unexpected value in expression: ${text}`);
+  }
+}
+
 // Ruby Liquid stops at 100 nested blocks. liquidjs parses blocks recursively and, thousands of
 // levels deep, can exhaust the stack or memory, so deep scripts are refused before parsing.
 export const MAX_NESTING_DEPTH = 100;
-const BLOCK_TAGS = new Set(["if", "unless", "for", "case", "capture", "tablerow"]);
+const BLOCK_TAGS = new Set(["if", "unless", "for", "case", "capture", "tablerow", "ifchanged"]);
 const MECHANIC_BLOCK_TAGS = new Set(["action", "log", "error"]);
 
 /** Whether an action/log/error tag with these arguments opens a block (see tags.ts). */
@@ -202,7 +266,11 @@ export class LiquidEngine {
     } catch (error) {
       throw new LiquidScriptError(describeError(error).replace(/^Liquid error: /, "Liquid syntax error: "), "parse");
     }
-    applyRubyLiterals(templates, this.liquid);
+    try {
+      applyRubyLiterals(templates, this.liquid);
+    } catch (error) {
+      throw new LiquidScriptError(`Liquid syntax error: ${(error as Error).message}`, "parse");
+    }
     if (cacheKey) {
       this.cache.set(cacheKey, { source, templates });
       while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
@@ -215,7 +283,7 @@ export class LiquidEngine {
     const limits = { ...this.limits, ...options.limits };
     const templates = this.parse(source, options.cacheKey, limits.parseLimit);
     const state = createRenderState(options.state);
-    const context = new Context(
+    const context = new RubyContext(
       scope,
       this.liquid.options,
       {

@@ -3,7 +3,21 @@
 import { createHash, createHmac } from "node:crypto";
 import { Drop, type Context, type Liquid } from "liquidjs";
 import { parse as parseGraphql, type DocumentNode } from "graphql";
-import { serializeJson, parseJson } from "./json";
+import { parseJson } from "~/domain/json";
+import { serializeJson } from "./output";
+import {
+  charge,
+  property,
+  registerFilterSet,
+  RUBY_FILTER_ARITY,
+  splitArgs,
+  toArray,
+  type FilterFunction,
+  type FilterThis,
+} from "./filter-args";
+import { standardFilters } from "./standard-filters";
+import { compileUserRegex, type RegexMatch } from "./regex";
+import { forceUtf8, mechanicFilters } from "./mechanic-filters";
 import {
   advance,
   applyBoundary,
@@ -14,172 +28,48 @@ import {
   fromWallTime,
   type Boundary,
 } from "./dates";
-import { liquidCompare, liquidContains, liquidEquals, isLiquidTruthy } from "./operators";
+import { liquidEquals, isLiquidTruthy } from "./operators";
 import { stateOf } from "./state";
 import {
+  abs,
+  applyOperation,
+  atLeast,
+  atMost,
+  ceil,
+  floor,
+  round,
+  sumNumbers,
+  toRubyNumber,
+  type RubyNumber,
+} from "./numbers";
+import {
   BinaryString,
-  LiquidFloat,
-  asNumeric,
+  FloatNumber,
   bytesOf,
   textOrBinary,
-  fromNumeric,
   isPlainObject,
-  normalizeInt,
   toLiquidString,
   toNumeric,
   unwrap,
-  type NumericValue,
 } from "./values";
 
-interface FilterThis {
-  context: Context;
-  token?: { args?: unknown[] };
-}
-
-type KeywordArg = [string, unknown];
-
-/** liquidjs passes `name: value` filter arguments as [name, value] pairs after the positional ones. */
-function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Map<string, unknown> } {
-  const positional: unknown[] = [];
-  const keywords = new Map<string, unknown>();
-  for (const arg of args) {
-    if (isKeywordPair(arg)) {
-      keywords.set((arg as KeywordArg)[0], unwrap((arg as KeywordArg)[1]));
-    } else positional.push(arg);
-  }
-  return { positional, keywords };
-}
-
-// Filter.render passes keyword pairs as fresh [name, value] arrays, which look like a positional
-// array value. The registration wrapper reads the filter token (which knows which arguments were
-// written `name: value`) and marks those pairs here.
-const keywordPairs = new WeakSet<object>();
-function isKeywordPair(arg: unknown): boolean {
-  return typeof arg === "object" && arg !== null && keywordPairs.has(arg);
-}
-
-function charge(context: Context, size: number): void {
-  context.memoryLimit.use(size);
-}
-
-// ---------------------------------------------------------------- math (Ruby Integer/Float)
-
-function arithmetic(
-  left: unknown,
-  right: unknown,
-  intOp: (a: bigint, b: bigint) => bigint,
-  floatOp: (a: number, b: number) => number,
-): number | bigint | LiquidFloat {
-  const a = toNumeric(left);
-  const b = toNumeric(right);
-  if (a.kind === "int" && b.kind === "int") return normalizeInt(intOp(a.value, b.value));
-  return new LiquidFloat(floatOp(Number(a.value), Number(b.value)));
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error("divided by 0");
-  const quotient = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? quotient - 1n : quotient;
-}
-
-function floorMod(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error("divided by 0");
-  const remainder = a % b;
-  return remainder !== 0n && remainder < 0n !== b < 0n ? remainder + b : remainder;
-}
-
-function rubyRound(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const scaled = Math.abs(value) * factor;
-  // Ruby rounds half away from zero; Number.EPSILON guards 1.005-style representation errors.
-  const rounded = Math.round(scaled + Number.EPSILON * scaled) / factor;
-  return value < 0 ? -rounded : rounded;
-}
+// ---------------------------------------------------------------- math (numbers.ts)
 
 const mathFilters = {
-  plus: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a + b,
-      (a, b) => a + b,
-    ),
-  minus: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a - b,
-      (a, b) => a - b,
-    ),
-  times: (l: unknown, r: unknown) =>
-    arithmetic(
-      l,
-      r,
-      (a, b) => a * b,
-      (a, b) => a * b,
-    ),
-  divided_by: (l: unknown, r: unknown) => arithmetic(l, r, floorDiv, (a, b) => a / b),
-  modulo: (l: unknown, r: unknown) =>
-    arithmetic(l, r, floorMod, (a, b) => {
-      const remainder = a % b;
-      return remainder !== 0 && remainder < 0 !== b < 0 ? remainder + b : remainder;
-    }),
-  abs: (v: unknown) => {
-    const n = toNumeric(v);
-    return fromNumeric(
-      n.kind === "int"
-        ? { kind: "int", value: n.value < 0n ? -n.value : n.value }
-        : { kind: "float", value: Math.abs(n.value) },
-    );
-  },
-  ceil: (v: unknown) => roundTo(toNumeric(v), Math.ceil),
-  floor: (v: unknown) => roundTo(toNumeric(v), Math.floor),
-  round: (v: unknown, digitsArg?: unknown) => {
-    const n = toNumeric(v);
-    const digits = digitsArg === undefined ? 0 : Number(toNumeric(digitsArg).value);
-    if (n.kind === "int") return fromNumeric(n);
-    if (digits <= 0) return roundTo(n, (x) => rubyRound(x, 0));
-    return new LiquidFloat(rubyRound(n.value, digits));
-  },
-  at_least: (v: unknown, floor: unknown) => {
-    const a = toNumeric(v);
-    const b = toNumeric(floor);
-    return fromNumeric(compareNumbers(a, b) < 0 ? b : a);
-  },
-  at_most: (v: unknown, ceiling: unknown) => {
-    const a = toNumeric(v);
-    const b = toNumeric(ceiling);
-    return fromNumeric(compareNumbers(a, b) > 0 ? b : a);
-  },
+  plus: (l: unknown, r: unknown) => applyOperation(l, r, "+"),
+  minus: (l: unknown, r: unknown) => applyOperation(l, r, "-"),
+  times: (l: unknown, r: unknown) => applyOperation(l, r, "*"),
+  divided_by: (l: unknown, r: unknown) => applyOperation(l, r, "/"),
+  modulo: (l: unknown, r: unknown) => applyOperation(l, r, "%"),
+  abs: (v: unknown) => abs(v),
+  ceil: (v: unknown) => ceil(v),
+  floor: (v: unknown) => floor(v),
+  round: (v: unknown, digits?: unknown) => round(v, digits),
+  at_least: (v: unknown, minimum: unknown) => atLeast(v, minimum),
+  at_most: (v: unknown, maximum: unknown) => atMost(v, maximum),
 };
 
-function roundTo(n: NumericValue, fn: (x: number) => number): number | bigint {
-  if (n.kind === "int") return normalizeInt(n.value);
-  const result = fn(n.value);
-  if (!Number.isFinite(result)) throw new Error(`${n.value} cannot be converted to an integer`);
-  return Number.isSafeInteger(result) ? result : BigInt(result);
-}
-
-function compareNumbers(a: NumericValue, b: NumericValue): number {
-  if (a.kind === "int" && b.kind === "int") return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  const x = Number(a.value);
-  const y = Number(b.value);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 // ---------------------------------------------------------------- strings, encodings, digests
-
-function cgiEscape(text: string): string {
-  // Ruby's CGI.escape: everything but *-._ and alphanumerics is percent-encoded; space is '+'.
-  return Array.from(new TextEncoder().encode(text))
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      if (/[A-Za-z0-9*\-._]/.test(char)) return char;
-      if (char === " ") return "+";
-      return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    })
-    .join("");
-}
 
 function cgiUnescape(text: string): string {
   const bytes: number[] = [];
@@ -221,12 +111,14 @@ function base64Encode(value: unknown, context: Context, urlSafe = false): string
   return urlSafe ? encoded.replace(/\+/g, "-").replace(/\//g, "_") : encoded;
 }
 
-function base64Decode(value: unknown, context: Context, urlSafe = false): string | BinaryString {
+function base64Decode(value: unknown, context: Context, urlSafe = false, args: unknown[] = []): string | BinaryString {
   const text = toLiquidString(value).trim();
   charge(context, text.length);
   const normalized = urlSafe ? text.replace(/-/g, "+").replace(/_/g, "/") : text;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized.replace(/\s/g, ""))) throw new Error("invalid base64");
-  return textOrBinary(Buffer.from(normalized, "base64"));
+  const bytes = Buffer.from(normalized, "base64");
+  // Mechanic's force_utf8: false keeps the bytes (e.g. gzip data for gunzip) even when they read as text.
+  return forceUtf8(args) ? textOrBinary(bytes) : new BinaryString(bytes);
 }
 
 // CGI.escapeHTML, as Shopify's escape: note &quot; (liquidjs writes &#34;).
@@ -262,54 +154,16 @@ function handleize(value: unknown): string {
     .replace(/^-+|-+$/g, "");
 }
 
-// Ruby regex -> JS regex, for the common differences seen in tasks.
-function rubyRegex(pattern: string, global: boolean): RegExp {
-  const posix: Record<string, string> = {
-    alpha: "a-zA-Z",
-    digit: "0-9",
-    alnum: "a-zA-Z0-9",
-    upper: "A-Z",
-    lower: "a-z",
-    space: "\\s",
-    punct: "!-\\/:-@\\[-`{-~",
-    word: "\\w",
-    xdigit: "0-9A-Fa-f",
-  };
-  let source = pattern
-    .replace(/\[:(\w+):\]/g, (match, name: string) => posix[name] ?? match)
-    .replace(/\\A/g, "^")
-    .replace(/\\[zZ]/g, "$")
-    .replace(/\\h/g, "[0-9a-fA-F]");
-  let flags = global ? "gu" : "u";
-  const inline = /^\(\?([imx]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    if (inline[1].includes("i")) flags += "i";
-    if (inline[1].includes("m")) flags += "s";
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    try {
-      return new RegExp(source, flags.replace("u", ""));
-    } catch (error) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
-    }
-  }
-}
-
 /** Ruby MatchData: prints as the matched text, with captures and named_captures lookups. */
 export class MatchDrop extends Drop {
   readonly captures: (string | null)[];
   readonly named_captures: Record<string, string | null>;
-  constructor(
-    private readonly text: string,
-    match: RegExpExecArray,
-  ) {
+  private readonly text: string;
+  constructor(match: RegexMatch) {
     super();
-    this.captures = match.slice(1).map((item) => item ?? null);
-    this.named_captures = { ...(match.groups ?? {}) } as Record<string, string | null>;
-    for (const key of Object.keys(this.named_captures)) this.named_captures[key] ??= null;
+    this.text = match.text;
+    this.captures = match.captures;
+    this.named_captures = match.named;
   }
   valueOf(): string {
     return this.text;
@@ -323,67 +177,6 @@ export class MatchDrop extends Drop {
 }
 
 // ---------------------------------------------------------------- arrays and hashes
-
-function toArray(value: unknown): unknown[] {
-  const plain = unwrap(value);
-  if (plain === null || plain === undefined) return [];
-  if (Array.isArray(plain)) return plain;
-  return [plain];
-}
-
-/** Property lookup on an item, like Liquid's item[property] (supports dotted paths). */
-function property(item: unknown, key: unknown): unknown {
-  const plain = unwrap(item);
-  const name = toLiquidString(key);
-  if (plain === null || plain === undefined || typeof plain !== "object") return undefined;
-  let current: unknown = plain;
-  for (const segment of name in (plain as object) ? [name] : name.split(".")) {
-    const container = unwrap(current);
-    if (container === null || container === undefined || typeof container !== "object") return undefined;
-    if (container instanceof Drop) current = (container as unknown as Record<string, unknown>)[segment];
-    else
-      current = Object.prototype.hasOwnProperty.call(container, segment)
-        ? (container as Record<string, unknown>)[segment]
-        : undefined;
-  }
-  return current;
-}
-
-const WHERE_OPERATORS = new Set(["==", "!=", ">", "<", ">=", "<=", "contains"]);
-
-function whereMatches(value: unknown, operator: string, expected: unknown): boolean {
-  switch (operator) {
-    case "==":
-      return liquidEquals(value, expected);
-    case "!=":
-      return !liquidEquals(value, expected);
-    case "contains":
-      return liquidContains(value, expected);
-    default:
-      try {
-        return liquidCompare(value, expected, operator as ">" | "<" | ">=" | "<=");
-      } catch {
-        return false;
-      }
-  }
-}
-
-function where(this: FilterThis, input: unknown, key: unknown, ...rest: unknown[]): unknown[] {
-  const items = toArray(input);
-  charge(this.context, items.length);
-  if (rest.length === 0) return items.filter((item) => isLiquidTruthy(property(item, key)));
-  if (rest.length >= 2) {
-    const operator = toLiquidString(rest[0]);
-    if (!WHERE_OPERATORS.has(operator)) throw new Error(`where: unknown operator ${JSON.stringify(operator)}`);
-    return items.filter((item) => whereMatches(property(item, key), operator, rest[1]));
-  }
-  return items.filter((item) => {
-    const value = property(item, key);
-    // Shopify: matching an array property checks membership.
-    if (Array.isArray(unwrap(value))) return liquidContains(value, rest[0]);
-    return liquidEquals(value, rest[0]);
-  });
-}
 
 function hashKey(value: unknown): string {
   const plain = unwrap(value);
@@ -415,18 +208,15 @@ function groupBy(this: FilterThis, input: unknown, key: unknown): Record<string,
   return out;
 }
 
-function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | LiquidFloat {
-  let total: NumericValue = { kind: "int", value: 0n };
+/** Mechanic's sum: the numbers of an array (or of a property), exactly (numbers.ts). */
+function sum(this: FilterThis, input: unknown, key?: unknown): number | bigint | FloatNumber {
+  const numbers: RubyNumber[] = [];
   for (const item of toArray(input)) {
-    const raw = key === undefined ? item : property(item, key);
-    const numeric = asNumeric(raw) ?? (typeof unwrap(raw) === "string" ? toNumeric(raw) : null);
-    if (!numeric) continue;
-    total =
-      total.kind === "int" && numeric.kind === "int"
-        ? { kind: "int", value: total.value + numeric.value }
-        : { kind: "float", value: Number(total.value) + Number(numeric.value) };
+    const raw = unwrap(key === undefined ? item : property(item, key));
+    if (raw === null || raw === undefined) continue;
+    numbers.push(toRubyNumber(raw));
   }
-  return fromNumeric(total);
+  return sumNumbers(numbers);
 }
 
 function inGroupsOf(this: FilterThis, input: unknown, sizeArg: unknown, ...rest: unknown[]): unknown[][] {
@@ -463,58 +253,12 @@ function inGroups(this: FilterThis, input: unknown, countArg: unknown, ...rest: 
   return groups;
 }
 
-function slice(input: unknown, ...args: unknown[]): unknown {
-  const value = unwrap(input);
-  if (isPlainObject(value)) {
-    const keys = args.map(toLiquidString);
-    return Object.fromEntries(Object.entries(value).filter(([key]) => keys.includes(key)));
-  }
-  const start = Number(toNumeric(args[0]).value);
-  const length = args.length > 1 ? Number(toNumeric(args[1]).value) : 1;
-  if (Array.isArray(value)) {
-    const from = start < 0 ? value.length + start : start;
-    if (from < 0 || from > value.length) return null;
-    if (args.length < 2) return value[from];
-    return value.slice(from, from + length);
-  }
-  const text = Array.from(toLiquidString(value));
-  const from = start < 0 ? text.length + start : start;
-  if (from < 0) return "";
-  return text.slice(from, from + length).join("");
-}
-
 function except(input: unknown, ...keys: unknown[]): unknown {
   const value = unwrap(input);
   if (Array.isArray(value)) return value.filter((item) => !keys.some((key) => liquidEquals(item, key)));
   if (!isPlainObject(value)) return value;
   const names = keys.map(toLiquidString);
   return Object.fromEntries(Object.entries(value).filter(([key]) => !names.includes(key)));
-}
-
-function compact(input: unknown, key?: unknown): unknown {
-  const value = unwrap(input);
-  if (isPlainObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value).filter(([, item]) => unwrap(item) !== null && unwrap(item) !== undefined),
-    );
-  }
-  return toArray(value).filter((item) => {
-    const target = key === undefined ? item : property(item, key);
-    const plain = unwrap(target);
-    return plain !== null && plain !== undefined;
-  });
-}
-
-function size(input: unknown): number {
-  const value = unwrap(input);
-  if (typeof value === "string") return Array.from(value).length;
-  if (Array.isArray(value)) return value.length;
-  if (isPlainObject(value)) return Object.keys(value).length;
-  return 0;
-}
-
-function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true, sensitivity: "base" });
 }
 
 // ---------------------------------------------------------------- CSV
@@ -601,9 +345,10 @@ function graphqlValue(value: unknown, depth = 0): string {
   return serializeJson(plain);
 }
 
+/** A hash as `key: value, ...` (inside a field's parentheses); any other value as a GraphQL value. */
 function graphqlArguments(input: unknown, depth = 0): string {
   const plain = unwrap(input);
-  if (!isPlainObject(plain)) throw new Error("graphql_arguments: expected a hash");
+  if (!isPlainObject(plain)) return graphqlValue(plain, depth);
   return Object.entries(plain)
     .map(([key, item]) => {
       if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(key))
@@ -645,14 +390,15 @@ async function shopifyFilter(this: FilterThis, input: unknown, ...args: unknown[
   }
   // Preview never talks to the store; tasks stub data with `if event.preview`.
   if (state.preview || !state.shopifyQuery) return null;
-  state.shopifyCalls += 1;
-  if (state.shopifyCalls > state.maxShopifyCalls) {
-    throw new Error(`shopify: more than ${state.maxShopifyCalls} queries in one task run`);
+  try {
+    state.spendQuery();
+  } catch (error) {
+    throw new Error(`shopify: ${(error as Error).message}`);
   }
   const plainVariables = variables ? (parseJson(serializeJson(variables)) as Record<string, unknown>) : undefined;
   const result = await state.shopifyQuery(query, plainVariables);
   // Re-parse so the result behaves like any other Liquid data (floats, 64-bit ids).
-  return parseJson(serializeJson(result), { boxFloats: true });
+  return parseJson(serializeJson(result));
 }
 
 // ---------------------------------------------------------------- dates
@@ -677,7 +423,7 @@ function dateFilter(this: FilterThis, input: unknown, ...args: unknown[]): unkno
   const timeZone = keywords.has("tz") ? resolveTimeZone(toLiquidString(keywords.get("tz"))) : state.timeZone;
   const value = unwrap(input);
   // Mechanic: zoneless input is read in the shop's zone, then shown in tz: (if given).
-  let instant = parseDateInput(value instanceof LiquidFloat ? value.value : value, state.timeZone, Date.now());
+  let instant = parseDateInput(value instanceof FloatNumber ? value.value : value, state.timeZone, Date.now());
   if (instant === null) return input;
   for (const boundary of BOUNDARIES) {
     const option = keywords.get(boundary);
@@ -758,9 +504,8 @@ function parseDate(this: FilterThis, input: unknown, formatArg: unknown): string
 // ---------------------------------------------------------------- registration
 
 export function registerFilters(liquid: Liquid): void {
-  const filters: Record<string, (this: FilterThis, ...args: any[]) => unknown> = {
+  const filters: Record<string, FilterFunction> = {
     ...mathFilters,
-    size,
     escape: escapeHtml,
     h: escapeHtml,
     escape_once: escapeOnce,
@@ -779,7 +524,7 @@ export function registerFilters(liquid: Liquid): void {
       const text = toLiquidString(value);
       charge(this.context, text.length);
       try {
-        return parseJson(text, { boxFloats: true });
+        return parseJson(text);
       } catch (error) {
         if (isLiquidTruthy(keywords.get("silent") ?? false)) return null;
         throw new Error(`parse_json: ${(error as Error).message}`);
@@ -794,7 +539,7 @@ export function registerFilters(liquid: Liquid): void {
         .filter(Boolean)
         .map((line, index) => {
           try {
-            return parseJson(line, { boxFloats: true });
+            return parseJson(line);
           } catch (error) {
             throw new Error(`parse_jsonl: line ${index + 1}: ${(error as Error).message}`);
           }
@@ -810,11 +555,11 @@ export function registerFilters(liquid: Liquid): void {
     base64(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context);
     },
-    base64_decode(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context);
+    base64_decode(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, false, args);
     },
-    decode_base64(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context);
+    decode_base64(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, false, args);
     },
     base64_url_safe_encode(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context, true);
@@ -822,11 +567,11 @@ export function registerFilters(liquid: Liquid): void {
     base64url(this: FilterThis, value: unknown) {
       return base64Encode(value, this.context, true);
     },
-    base64_url_safe_decode(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context, true);
+    base64_url_safe_decode(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, true, args);
     },
-    decode_base64url(this: FilterThis, value: unknown) {
-      return base64Decode(value, this.context, true);
+    decode_base64url(this: FilterThis, value: unknown, ...args: unknown[]) {
+      return base64Decode(value, this.context, true, args);
     },
     md5(this: FilterThis, value: unknown) {
       return digest("md5", value, this.context);
@@ -849,8 +594,6 @@ export function registerFilters(liquid: Liquid): void {
     hmac_sha512(this: FilterThis, value: unknown, key: unknown, ...rest: unknown[]) {
       return hmac("sha512", value, key, this.context, isLiquidTruthy(splitArgs(rest).keywords.get("binary") ?? false));
     },
-    url_encode: (value: unknown) => cgiEscape(toLiquidString(value)),
-    url_escape: (value: unknown) => cgiEscape(toLiquidString(value)),
     url_decode: (value: unknown) => cgiUnescape(toLiquidString(value)),
     unindent,
     handleize,
@@ -860,20 +603,25 @@ export function registerFilters(liquid: Liquid): void {
     match(this: FilterThis, value: unknown, pattern: unknown) {
       const text = toLiquidString(value);
       charge(this.context, text.length);
-      const found = rubyRegex(toLiquidString(pattern), false).exec(text);
-      return found ? new MatchDrop(found[0], found) : null;
+      const found = compileUserRegex(toLiquidString(pattern)).exec(text);
+      return found ? new MatchDrop(found) : null;
     },
     scan(this: FilterThis, value: unknown, pattern: unknown) {
       const text = toLiquidString(value);
       charge(this.context, text.length);
+      const regex = compileUserRegex(toLiquidString(pattern));
       const results: MatchDrop[] = [];
-      for (const found of text.matchAll(rubyRegex(toLiquidString(pattern), true))) {
-        results.push(new MatchDrop(found[0], found as RegExpExecArray));
-        if (found[0] === "" && results.length > text.length) break;
+      let position = 0;
+      while (position <= text.length) {
+        const found = regex.exec(text, position);
+        if (!found) break;
+        results.push(new MatchDrop(found));
+        charge(this.context, found.text.length + 1);
+        // An empty match moves on by one character, as Ruby's scan does.
+        position = found.end > found.index ? found.end : found.end + (text.codePointAt(found.end)! > 0xffff ? 2 : 1);
       }
       return results;
     },
-    where,
     index_by: indexBy,
     group_by: groupBy,
     sum,
@@ -889,30 +637,23 @@ export function registerFilters(liquid: Liquid): void {
     },
     push: (value: unknown, ...items: unknown[]) => [...toArray(value), ...items],
     unshift: (value: unknown, ...items: unknown[]) => [...items, ...toArray(value)],
-    compact,
     except,
-    slice,
-    sort_naturally: (value: unknown, key?: unknown) =>
-      [...toArray(value)].sort((a, b) =>
-        naturalCompare(
-          toLiquidString(key === undefined ? a : property(a, key)),
-          toLiquidString(key === undefined ? b : property(b, key)),
-        ),
-      ),
     parse_csv: parseCsv,
     csv: toCsv,
     // liquidjs's to_integer is Number(); Ruby's to_i truncates and keeps big integers exact.
-    to_integer: (value: unknown) => roundTo(toNumeric(value), Math.trunc),
+    to_integer: (value: unknown) => {
+      const number = toRubyNumber(value);
+      return typeof number === "object" ? floor(number.trunc().toString()) : number;
+    },
   };
-  for (const [name, handler] of Object.entries(filters)) {
-    liquid.registerFilter(name, function (this: FilterThis, ...args: unknown[]) {
-      const tokenArgs = this.token?.args ?? [];
-      // args[0] is the filtered value; args[i + 1] corresponds to tokenArgs[i].
-      tokenArgs.forEach((tokenArg, index) => {
-        const runtime = args[index + 1];
-        if (Array.isArray(tokenArg) && Array.isArray(runtime)) keywordPairs.add(runtime);
-      });
-      return handler.apply(this, args);
-    } as never);
+  // liquidjs's own filters that Ruby Liquid also has get Ruby's argument-count check.
+  const builtins: Record<string, FilterFunction> = {};
+  for (const name of Object.keys(RUBY_FILTER_ARITY)) {
+    const builtin = (liquid.filters as Record<string, FilterFunction | undefined>)[name];
+    if (builtin && !(name in standardFilters) && !(name in filters)) builtins[name] = builtin;
   }
+  registerFilterSet(liquid, builtins);
+  registerFilterSet(liquid, standardFilters);
+  registerFilterSet(liquid, mechanicFilters);
+  registerFilterSet(liquid, filters);
 }

@@ -2,7 +2,7 @@
 // hashes compare by value, and ordering a string against a number is an error (as in Liquid),
 // while ordering against nil is simply false.
 import { toValue, toValueSync, type Operators } from "liquidjs";
-import { LiquidFloat, asNumeric, isPlainObject, rubyClassName, rubyInspect, unwrap, type NumericValue } from "./values";
+import { FloatNumber, asNumeric, isPlainObject, rubyClassName, rubyInspect, unwrap, type NumericValue } from "./values";
 
 interface Comparable {
   equals(value: unknown): unknown;
@@ -72,8 +72,9 @@ export function liquidCompare(left: unknown, right: unknown, operator: Order): b
   }
   const l = unwrap(left);
   const r = unwrap(right);
-  // Ruby Liquid: nil does not respond to <, so the condition is simply false.
-  if (l === null || l === undefined || r === null || r === undefined) return false;
+  // Ruby Liquid compares only when both sides respond to the operator (numbers and strings);
+  // nil, arrays, hashes and booleans make the condition simply false.
+  if (!isOrderable(l) || !isOrderable(r)) return false;
   let order: number;
   const ln = asNumeric(l);
   const rn = asNumeric(r);
@@ -93,13 +94,17 @@ export function liquidCompare(left: unknown, right: unknown, operator: Order): b
   }
 }
 
+function isOrderable(value: unknown): boolean {
+  return typeof value === "string" || asNumeric(value) !== null;
+}
+
 export function liquidContains(left: unknown, right: unknown): boolean {
   const l = unwrap(left);
   if (l === null || l === undefined) return false;
   if (typeof l === "string") {
     const r = unwrap(right);
     if (r === null || r === undefined) return false;
-    return l.includes(r instanceof LiquidFloat ? r.toString() : String(r));
+    return l.includes(r instanceof FloatNumber ? r.toString() : String(r));
   }
   if (Array.isArray(l)) return l.some((item) => liquidEquals(item, right));
   if (isPlainObject(l)) {
@@ -110,13 +115,14 @@ export function liquidContains(left: unknown, right: unknown): boolean {
 }
 
 export function isLiquidTruthy(value: unknown): boolean {
-  const plain = value instanceof LiquidFloat ? value : toValue(value);
+  const plain = value instanceof FloatNumber ? value : toValue(value);
   return plain !== false && plain !== null && plain !== undefined;
 }
 
 export const rubyOperators: Operators = {
   "==": (l: unknown, r: unknown) => liquidEquals(l, r),
   "!=": (l: unknown, r: unknown) => !liquidEquals(l, r),
+  "<>": (l: unknown, r: unknown) => !liquidEquals(l, r),
   ">": (l: unknown, r: unknown) => liquidCompare(l, r, ">"),
   "<": (l: unknown, r: unknown) => liquidCompare(l, r, "<"),
   ">=": (l: unknown, r: unknown) => liquidCompare(l, r, ">="),

@@ -2,6 +2,7 @@
 // query function, recorded permissions). It lives in the liquidjs Context's registers, which
 // templates cannot reach.
 import type { Context } from "liquidjs";
+import type { ShopifyObjects } from "./shopify-objects";
 
 export type ShopifyQueryFn = (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
 
@@ -12,22 +13,35 @@ export interface RenderState {
   shopifyQuery?: ShopifyQueryFn;
   /** Scopes declared with {% permissions %}, in order. */
   permissions: string[];
+  /** What the money filters need to know about the shop. */
+  shop: { currency: string; moneyFormat?: string; moneyWithCurrencyFormat?: string };
   /** Number of `shopify` filter calls made in this render. */
   shopifyCalls: number;
   maxShopifyCalls: number;
+  /** Counts one Admin API query against the run's budget (the filter's and the lookups'). */
+  spendQuery: () => void;
+  /** Shopify resources looked up by the task (shop.customers[id], .reload, metafields). */
+  objects?: ShopifyObjects;
 }
 
 const REGISTER = "hookline:state";
 
 export function createRenderState(partial: Partial<RenderState> = {}): RenderState {
-  return {
+  const state: RenderState = {
     timeZone: "UTC",
     preview: false,
     permissions: [],
+    shop: { currency: "USD" },
     shopifyCalls: 0,
     maxShopifyCalls: 50,
+    spendQuery: () => {
+      state.shopifyCalls += 1;
+      if (state.shopifyCalls > state.maxShopifyCalls)
+        throw new Error(`more than ${state.maxShopifyCalls} Shopify queries in one task run`);
+    },
     ...partial,
   };
+  return state;
 }
 
 export function attachState(context: Context, state: RenderState): void {

@@ -3,10 +3,12 @@
 // object into the output, exactly as Mechanic does; the output is then read as a JSON stream.
 // include/render/layout are replaced: task code has no file system.
 import {
+  Drop,
   Tag,
   TablerowTag,
-  CaseTag,
+  ForTag,
   CaptureTag,
+  TokenKind,
   Value,
   evalToken,
   type Context,
@@ -19,10 +21,13 @@ import {
   type Tokenizer,
   type ValueToken,
 } from "liquidjs";
-import { parseJson, serializeJson } from "./json";
+import { parseJson, parseJsonOr } from "~/domain/json";
+import { serializeJson } from "./output";
 import { liquidEquals } from "./operators";
 import { stateOf } from "./state";
 import { isPlainObject, normalizeInt, toLiquidString, unwrap, asNumeric } from "./values";
+import { toInteger } from "./filter-args";
+import { toRubyNumber } from "./numbers";
 
 interface ParsedArg {
   name: string | null;
@@ -53,11 +58,38 @@ function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): P
       tokenizer.readFilter();
       tokenizer.skipBlank();
     }
-    const source = input.slice(begin, tokenizer.p);
+    let source = input.slice(begin, tokenizer.p);
+    const cut = nextMappedArgument(source);
+    if (cut >= 0) {
+      source = source.slice(0, cut);
+      tokenizer.p = begin + cut;
+    }
     args.push({ name, value: new Value(source, liquid) });
     tokenizer.skipBlank();
     if (tokenizer.peek() === ",") tokenizer.advance();
   }
+}
+
+/**
+ * Where, in a value with filters, a `, name:` starts the next mapped argument of the tag (as
+ * Mechanic reads `{% log a: x | times: 2, b: y %}`); -1 when it does not. Filter keyword arguments
+ * therefore cannot be used inside mapped tag arguments (assign the value first).
+ */
+function nextMappedArgument(source: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  let filtered = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (quote) {
+      if (char === quote) quote = null;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "(" || char === "[") depth++;
+    else if (char === ")" || char === "]") depth--;
+    else if (depth === 0 && char === "|") filtered = true;
+    else if (depth === 0 && filtered && char === "," && /^,\s*[A-Za-z_][\w-]*\s*:(?!:)/.test(source.slice(i))) return i;
+  }
+  return -1;
 }
 
 function readBlock(tagName: string, token: TagToken, remainTokens: TopLevelToken[], parser: Parser): Template[] {
@@ -139,13 +171,10 @@ class ActionTag extends Tag {
         if (object[CONTROL_PERFORM_EVENT] !== undefined) control[CONTROL_PERFORM_EVENT] = object[CONTROL_PERFORM_EVENT];
       } else {
         type = positional[0];
-        try {
-          options = body === "" ? null : parseJson(body);
-        } catch (error) {
-          // The shopify action takes a raw GraphQL document as its body.
-          if (toLiquidString(type) === "shopify") options = body;
-          else throw new Error(`action body is not valid JSON: ${(error as Error).message}`);
-        }
+        // The shopify action takes a raw GraphQL document as its body.
+        if (body === "") options = null;
+        else if (toLiquidString(type) === "shopify") options = parseJsonOr(body, body);
+        else options = parseBodyJson(body, "action");
       }
     } else {
       const namedKeys = Object.keys(named);
@@ -196,11 +225,7 @@ function makeMessageTag(kind: "log" | "error") {
       let value: unknown;
       if (this.templates) {
         const body = (yield* renderBody(this.liquid, this.templates, ctx)).trim();
-        try {
-          value = parseJson(body);
-        } catch {
-          value = body;
-        }
+        value = parseJsonOr(body, body);
       } else if (this.args.length === 1 && this.args[0].name === null) {
         value = yield* evaluate(this.args[0], ctx);
       } else {
@@ -266,6 +291,8 @@ class MechanicAssignTag extends Tag {
     const tokenizer = this.tokenizer;
     this.key = tokenizer.readIdentifier().content;
     tokenizer.assert(this.key, "expected variable name");
+    // Ruby's assign takes names of word characters and dashes (no "?").
+    tokenizer.assert(/^[\w-]+$/.test(this.key), `invalid variable name "${this.key}" in assign`);
     while (true) {
       tokenizer.skipBlank();
       if (tokenizer.peek() === "[") {
@@ -335,40 +362,315 @@ function setByValue(container: unknown, keys: unknown[], value: unknown, label: 
   throw new Error(`cannot assign ${describe}: ${label} is ${kind}, not an array or hash`);
 }
 
-/** Shopify's tablerow prints newlines after the first row's <tr> and after every </tr>. */
-class ShopifyTablerowTag extends TablerowTag {
-  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
-    let wroteRow = false;
-    const proxy: Emitter = {
-      write(html: unknown) {
-        if (html === '<tr class="row1">') {
-          wroteRow = true;
-          emitter.write('<tr class="row1">\n');
-        } else if (html === "</tr>") emitter.write("</tr>\n");
-        else emitter.write(html);
-      },
-    } as Emitter;
-    yield* super.render(ctx, proxy) as Generator<unknown, void, unknown>;
-    if (!wroteRow) emitter.write('<tr class="row1">\n</tr>\n');
+// ---------------------------------------------------------------- Ruby Liquid's loops and case
+
+/** A collection as Ruby's for/tablerow see it; ranges use Ruby's to_i on their bounds. */
+function* evalCollection(token: ValueToken, ctx: Context): Generator<unknown, unknown[] | null, unknown> {
+  if (token.kind === TokenKind.Range) {
+    const range = token as unknown as { lhs: ValueToken; rhs: ValueToken };
+    const low = rangeBound(yield evalToken(range.lhs, ctx));
+    const high = rangeBound(yield evalToken(range.rhs, ctx));
+    ctx.memoryLimit.use(Math.max(0, high - low + 1));
+    const items: number[] = [];
+    for (let i = low; i <= high; i++) items.push(i);
+    return items;
+  }
+  const raw = yield evalToken(token, ctx);
+  // Lists that load lazily (a resource's metafields).
+  if (raw instanceof Drop && typeof (raw as { toList?: unknown }).toList === "function")
+    return (yield (raw as unknown as { toList(): Promise<unknown[]> }).toList()) as unknown[];
+  if (raw instanceof Drop && typeof (raw as unknown as Iterable<unknown>)[Symbol.iterator] === "function")
+    return Array.from(raw as unknown as Iterable<unknown>);
+  const value = unwrap(raw);
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return value === "" ? [] : [value];
+  if (isPlainObject(value)) return Object.keys(value).map((key) => [key, value[key]]);
+  return [];
+}
+
+function rangeBound(value: unknown): number {
+  const number = toRubyNumber(value);
+  const whole = typeof number === "object" ? number.trunc().toNumber() : Number(number);
+  if (!Number.isSafeInteger(whole)) throw new Error("range bound out of range");
+  return whole;
+}
+
+/** Ruby's ForloopDrop: index, rindex, first, last, length, name and the enclosing loop. */
+class RubyForloopDrop extends Drop {
+  #index = 0;
+  constructor(
+    readonly name: string,
+    readonly length: number,
+    readonly parentloop: RubyForloopDrop | null,
+  ) {
+    super();
+  }
+  static advance(loop: RubyForloopDrop): void {
+    loop.#index++;
+  }
+  index(): number {
+    return this.#index + 1;
+  }
+  index0(): number {
+    return this.#index;
+  }
+  rindex(): number {
+    return this.length - this.#index;
+  }
+  rindex0(): number {
+    return this.length - this.#index - 1;
+  }
+  first(): boolean {
+    return this.#index === 0;
+  }
+  last(): boolean {
+    return this.#index === this.length - 1;
+  }
+  toString(): string {
+    return "Liquid::ForloopDrop";
+  }
+  valueOf(): string {
+    return this.toString();
   }
 }
 
-/** case/when compares like `==` (so `when 1.0` matches 1, and 64-bit ids compare exactly). */
-class RubyCaseTag extends CaseTag {
+const FOR_STACK = "hookline:for-stack";
+const FOR_OFFSETS = "hookline:for-offsets";
+
+/** for as Ruby Liquid 5: offset/limit/reversed, `else` when the slice is empty, parentloop. */
+class RubyForTag extends ForTag {
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
-    const target = yield this.value.value(ctx, false);
-    for (const branch of this.branches) {
-      for (const valueToken of branch.values) {
-        const value = yield evalToken(valueToken, ctx, false);
-        if (liquidEquals(target, value)) {
-          yield this.liquid.renderer.renderTemplates(branch.templates, ctx, emitter);
-          return;
-        }
+    const self = this as unknown as {
+      variable: string;
+      collection: ValueToken;
+      hash: { hash: Record<string, ValueToken | undefined> };
+      templates: Template[];
+      elseTemplates: Template[];
+    };
+    const r = this.liquid.renderer;
+    const name = `${self.variable}-${self.collection.getText()}`;
+    const offsets = ctx.getRegister(FOR_OFFSETS, {}) as Record<string, number>;
+    const attributes = self.hash.hash;
+    let from = 0;
+    if ("offset" in attributes) {
+      const token = attributes.offset;
+      if (token && token.getText() === "continue") from = offsets[name] ?? 0;
+      else {
+        const value = token ? unwrap(yield evalToken(token, ctx)) : null;
+        from = value === null || value === undefined ? 0 : toInteger(value);
       }
     }
-    yield this.liquid.renderer.renderTemplates(this.elseTemplates, ctx, emitter);
+    const collection = (yield* evalCollection(self.collection, ctx)) ?? [];
+    let to: number | undefined;
+    if ("limit" in attributes && attributes.limit) {
+      const value = unwrap(yield evalToken(attributes.limit, ctx));
+      if (value !== null && value !== undefined) to = toInteger(value) + from;
+    }
+    const segment = collection.slice(Math.max(0, from), to === undefined ? undefined : Math.max(0, to));
+    if ("reversed" in attributes) segment.reverse();
+    offsets[name] = from + segment.length;
+    if (segment.length === 0) {
+      yield r.renderTemplates(self.elseTemplates, ctx, emitter);
+      return;
+    }
+    const stack = ctx.getRegister(FOR_STACK, []) as RubyForloopDrop[];
+    const forloop = new RubyForloopDrop(name, segment.length, stack[stack.length - 1] ?? null);
+    stack.push(forloop);
+    const scope: Record<string, unknown> = Object.create(null);
+    scope.forloop = forloop;
+    ctx.push(scope);
+    try {
+      for (const item of segment) {
+        scope[self.variable] = item;
+        ctx.continueCalled = ctx.breakCalled = false;
+        yield r.renderTemplates(self.templates, ctx, emitter);
+        if (ctx.breakCalled) break;
+        RubyForloopDrop.advance(forloop);
+      }
+    } finally {
+      ctx.continueCalled = ctx.breakCalled = false;
+      ctx.pop();
+      stack.pop();
+    }
   }
 }
+
+/** Ruby's TablerowloopDrop. */
+class TablerowloopDrop extends Drop {
+  #index = 0;
+  #row = 1;
+  #col = 1;
+  constructor(
+    readonly length: number,
+    private readonly cols: number,
+  ) {
+    super();
+  }
+  static advance(loop: TablerowloopDrop): void {
+    loop.#index++;
+    if (loop.#col === loop.cols) {
+      loop.#col = 1;
+      loop.#row++;
+    } else loop.#col++;
+  }
+  col(): number {
+    return this.#col;
+  }
+  col0(): number {
+    return this.#col - 1;
+  }
+  col_first(): boolean {
+    return this.#col === 1;
+  }
+  col_last(): boolean {
+    return this.#col === this.cols;
+  }
+  row(): number {
+    return this.#row;
+  }
+  index(): number {
+    return this.#index + 1;
+  }
+  index0(): number {
+    return this.#index;
+  }
+  rindex(): number {
+    return this.length - this.#index;
+  }
+  rindex0(): number {
+    return this.length - this.#index - 1;
+  }
+  first(): boolean {
+    return this.#index === 0;
+  }
+  last(): boolean {
+    return this.#index === this.length - 1;
+  }
+}
+
+/** Integer#to_i-like reading of tablerow's cols/limit/offset (nil is 0, "x" is 0). */
+function toI(value: unknown): number {
+  const number = toRubyNumber(value);
+  return typeof number === "object" ? number.trunc().toNumber() : Number(number);
+}
+
+/** tablerow exactly as Ruby Liquid 5 writes it (rows, newlines, cols from to_i). */
+class RubyTablerowTag extends TablerowTag {
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const self = this as unknown as {
+      variable: string;
+      collection: ValueToken;
+      args: { render(ctx: Context): unknown; hash: Record<string, ValueToken | undefined> };
+      templates: Template[];
+    };
+    const collection = yield* evalCollection(self.collection, ctx);
+    if (collection === null) return;
+    const attributes = self.args.hash;
+    const read = function* (key: string): Generator<unknown, unknown, unknown> {
+      const token = attributes[key];
+      return token ? unwrap(yield evalToken(token, ctx)) : undefined;
+    };
+    const from = "offset" in attributes ? toI(yield* read("offset")) : 0;
+    const to = "limit" in attributes ? from + toI(yield* read("limit")) : undefined;
+    const items = collection.slice(Math.max(0, from), to === undefined ? undefined : Math.max(0, to));
+    const cols = toI(yield* read("cols"));
+    emitter.write('<tr class="row1">\n');
+    const loop = new TablerowloopDrop(items.length, cols);
+    const scope: Record<string, unknown> = Object.create(null);
+    scope.tablerowloop = loop;
+    ctx.push(scope);
+    try {
+      for (const item of items) {
+        scope[self.variable] = item;
+        emitter.write(`<td class="col${loop.col()}">`);
+        yield this.liquid.renderer.renderTemplates(self.templates, ctx, emitter);
+        emitter.write("</td>");
+        if (loop.col_last() && !loop.last()) emitter.write(`</tr>\n<tr class="row${loop.row() + 1}">`);
+        TablerowloopDrop.advance(loop);
+      }
+    } finally {
+      ctx.pop();
+    }
+    emitter.write("</tr>\n");
+  }
+}
+
+type CaseBlock = { kind: "when"; value: ValueToken; templates: Template[] } | { kind: "else"; templates: Template[] };
+
+/**
+ * case as Ruby Liquid 5: every `when` value is its own condition (compared like `==`), all
+ * matching ones render, in order; an `else` renders when no `when` before it matched.
+ */
+class RubyCaseTag extends Tag {
+  private readonly value: Value;
+  private readonly blocks: CaseBlock[] = [];
+
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
+    super(token, remainTokens, liquid);
+    this.value = new Value(this.tokenizer.readFilteredValue(), liquid);
+    let current: Template[] | null = null;
+    const stream = parser
+      .parseStream(remainTokens)
+      .on("tag:when", (tag: TagToken) => {
+        const templates: Template[] = [];
+        const tokenizer = tag.tokenizer;
+        while (!tokenizer.end()) {
+          this.blocks.push({ kind: "when", value: tokenizer.readValueOrThrow(), templates });
+          tokenizer.skipBlank();
+          if (tokenizer.peek() === ",") tokenizer.readTo(",");
+          else tokenizer.readTo("or");
+        }
+        current = templates;
+      })
+      .on("tag:else", () => {
+        const templates: Template[] = [];
+        this.blocks.push({ kind: "else", templates });
+        current = templates;
+      })
+      .on("tag:endcase", () => stream.stop())
+      .on("template", (template: Template) => {
+        current?.push(template);
+      })
+      .on("end", () => {
+        throw new Error(`tag ${token.getText()} not closed`);
+      });
+    stream.start();
+  }
+
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const target = yield this.value.value(ctx, false);
+    let renderElse = true;
+    for (const block of this.blocks) {
+      if (block.kind === "else") {
+        if (renderElse) yield this.liquid.renderer.renderTemplates(block.templates, ctx, emitter);
+        continue;
+      }
+      const value = yield evalToken(block.value, ctx, false);
+      if (liquidEquals(target, value)) {
+        renderElse = false;
+        yield this.liquid.renderer.renderTemplates(block.templates, ctx, emitter);
+      }
+    }
+  }
+}
+
+/** ifchanged: prints its body only when it differs from the last time it was printed. */
+class IfchangedTag extends Tag {
+  private readonly templates: Template[];
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
+    super(token, remainTokens, liquid);
+    this.templates = readBlock("ifchanged", token, remainTokens, parser);
+  }
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const body = yield* renderBody(this.liquid, this.templates, ctx);
+    if (body !== ctx.getRegister(IFCHANGED)) {
+      ctx.setRegister(IFCHANGED, body);
+      emitter.write(body);
+    }
+  }
+}
+const IFCHANGED = "hookline:ifchanged";
 
 /** capture writes values the way {{ }} prints them (Ruby-style hashes, 3.0 floats). */
 class RubyCaptureTag extends CaptureTag {
@@ -400,8 +702,10 @@ export function registerTags(liquid: Liquid): void {
   liquid.registerTag("error", makeMessageTag("error"));
   liquid.registerTag("permissions", PermissionsTag);
   liquid.registerTag("assign", MechanicAssignTag);
-  liquid.registerTag("tablerow", ShopifyTablerowTag);
+  liquid.registerTag("for", RubyForTag);
+  liquid.registerTag("tablerow", RubyTablerowTag);
   liquid.registerTag("case", RubyCaseTag);
+  liquid.registerTag("ifchanged", IfchangedTag);
   liquid.registerTag("capture", RubyCaptureTag);
   for (const name of ["include", "render", "layout"]) liquid.registerTag(name, unsupported(name));
 }

@@ -3,25 +3,15 @@
 // Shopify's Liquid runs on Ruby, which has distinct Integer and Float types: `6.0 | divided_by: 2`
 // is `3.0`, `7 | divided_by: 2` is `3`. JavaScript has one number type, so:
 // - integers are JS numbers (when safe) or BigInt (event data beyond 2^53, parsed by the ingress);
-// - floats are LiquidFloat boxes when they must print as floats ("3.0"); a non-integer JS number
-//   is also treated as a float (it prints the same either way).
-// LiquidFloat is deliberately not a liquidjs Drop: liquidjs unwraps Drops with valueOf() before
-// printing, which would print 3 instead of 3.0. Arithmetic on a LiquidFloat still works through
+// - floats are FloatNumber boxes (app/domain/json.ts) when they must print as floats ("3.0"); a
+//   non-integer JS number is also treated as a float (it prints the same either way).
+// FloatNumber is deliberately not a liquidjs Drop: liquidjs unwraps Drops with valueOf() before
+// printing, which would print 3 instead of 3.0. Arithmetic on a FloatNumber still works through
 // valueOf(), and printing goes through toString().
 import { Drop, toValue } from "liquidjs";
+import { FloatNumber, rubyFloatString } from "~/domain/json";
 
-export class LiquidFloat {
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toString(): string {
-    return rubyFloatString(this.value);
-  }
-  toJSON(): number {
-    return this.value;
-  }
-}
+export { FloatNumber, rubyFloatString };
 
 /**
  * Raw bytes that are not UTF-8 text (a binary HMAC digest, a decoded binary secret). Ruby strings
@@ -54,23 +44,6 @@ export function textOrBinary(bytes: Buffer): string | BinaryString {
   return Buffer.from(text, "utf8").equals(bytes) ? text : new BinaryString(bytes);
 }
 
-/** Ruby's Float#to_s: 3.0 -> "3.0", 1e20 -> "1.0e+20", 1.5e-5 -> "1.5e-05". */
-export function rubyFloatString(value: number): string {
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
-  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e16 || magnitude < 1e-4) {
-    const [mantissa, exponent] = value.toExponential().split("e");
-    const fullMantissa = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
-    const sign = exponent.startsWith("-") ? "-" : "+";
-    const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
-    return `${fullMantissa}e${sign}${digits}`;
-  }
-  const text = String(value);
-  return text.includes(".") ? text : `${text}.0`;
-}
-
 export type NumericValue = { kind: "int"; value: bigint } | { kind: "float"; value: number };
 
 const INT_PATTERN = /^\s*[-+]?\d+\s*$/;
@@ -79,7 +52,7 @@ const FLOAT_PATTERN = /^\s*[-+]?\d+\.\d+\s*$/;
 /** Classify a value as a Ruby Integer or Float, or null when it is not numeric. */
 export function asNumeric(input: unknown): NumericValue | null {
   const value = unwrap(input);
-  if (value instanceof LiquidFloat) return { kind: "float", value: value.value };
+  if (value instanceof FloatNumber) return { kind: "float", value: value.value };
   if (typeof value === "bigint") return { kind: "int", value };
   if (typeof value === "number") {
     if (Number.isInteger(value)) return { kind: "int", value: BigInt(value) };
@@ -106,8 +79,8 @@ export function toNumeric(input: unknown): NumericValue {
 }
 
 /** Back to the JS representation: safe integers as numbers, others as BigInt, floats boxed. */
-export function fromNumeric(numeric: NumericValue): number | bigint | LiquidFloat {
-  if (numeric.kind === "float") return new LiquidFloat(numeric.value);
+export function fromNumeric(numeric: NumericValue): number | bigint | FloatNumber {
+  if (numeric.kind === "float") return new FloatNumber(numeric.value);
   return normalizeInt(numeric.value);
 }
 
@@ -121,7 +94,7 @@ export function numericToNumber(numeric: NumericValue): number {
 
 /** Unwrap liquidjs Drops (nil/empty/blank literals, custom drops) to their plain values. */
 export function unwrap(value: unknown): unknown {
-  if (value instanceof LiquidFloat || value instanceof BinaryString) return value;
+  if (value instanceof FloatNumber || value instanceof BinaryString) return value;
   return toValue(value);
 }
 
@@ -129,7 +102,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (value === null || typeof value !== "object") return false;
   if (
     Array.isArray(value) ||
-    value instanceof LiquidFloat ||
+    value instanceof FloatNumber ||
     value instanceof BinaryString ||
     value instanceof Drop ||
     value instanceof Date
@@ -157,7 +130,7 @@ export function toLiquidString(input: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(toLiquidString).join("");
-  if (value instanceof LiquidFloat || value instanceof BinaryString) return value.toString();
+  if (value instanceof FloatNumber || value instanceof BinaryString) return value.toString();
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : rubyFloatString(value);
   if (isPlainObject(value)) return rubyInspect(value);
   return String(value);
@@ -175,25 +148,4 @@ export function rubyInspect(input: unknown): string {
       .join(", ")}}`;
   }
   return toLiquidString(value);
-}
-
-/** Convert Liquid values into plain JSON-compatible values (BigInt kept; floats unboxed). */
-export function toPlain(input: unknown, depth = 0): unknown {
-  if (depth > 200) throw new Error("value nested too deeply");
-  const value = unwrap(input);
-  if (value instanceof LiquidFloat) return value.value;
-  if (value instanceof BinaryString) return value.toString();
-  if (value === undefined) return null;
-  if (Array.isArray(value)) return value.map((item) => toPlain(item, depth + 1));
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined || typeof item === "function") continue;
-      out[key] = toPlain(item, depth + 1);
-    }
-    return out;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) return null;
-  return value;
 }

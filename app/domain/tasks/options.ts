@@ -1,6 +1,7 @@
 // Task options, as Mechanic does them: keys are discovered from `options.<key>` references in the
 // code, in order of first reference, and the key's suffix flags describe the form field and its
 // validation, e.g. `options.days__number_required`, `options.color__select_o1_red_o2_blue`.
+import { numberValue } from "~/domain/json";
 
 export type OptionType =
   | "text"
@@ -36,6 +37,8 @@ export interface OptionDescription {
   choices?: OptionChoice[];
   range?: { min: number; max: number; step: number };
   picker?: { resource: "product" | "variant" | "collection"; multiple: boolean };
+  /** For array and keyval options: the type of each value (`__keyval_number`, `__array_email`). */
+  itemType?: "text" | "number" | "email" | "multiline";
   secret: boolean;
   global: boolean;
   userform: boolean;
@@ -108,11 +111,16 @@ export function describeOption(key: string): OptionDescription {
     else if (word === "futureonly") description.futureonly = true;
   };
 
+  // Type words combine: a container with the type of its values (`keyval_number`, `array_email`),
+  // `code_multiline` is code; otherwise the last one wins.
+  const typeWords: OptionType[] = [];
+  let structured = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     if (FLAG_WORDS.has(token)) setFlag(token);
-    else if (TYPE_WORDS[token]) description.type = TYPE_WORDS[token];
+    else if (TYPE_WORDS[token]) typeWords.push(TYPE_WORDS[token]);
     else if (CHOICE_TYPES.has(token)) {
+      structured = true;
       description.type = token as OptionType;
       // o1_value_words_o2_more_words; a trailing flag word (e.g. _required) stays a flag.
       const choices: OptionChoice[] = [];
@@ -131,6 +139,7 @@ export function describeOption(key: string): OptionDescription {
       description.choices = choices;
       i = j - 1;
     } else if (token === "range") {
+      structured = true;
       description.type = "range";
       const range = { min: 0, max: 100, step: 1 };
       let j = i + 1;
@@ -144,12 +153,22 @@ export function describeOption(key: string): OptionDescription {
     } else if (token === "picker") {
       const resource = tokens[i + 1];
       if (resource === "product" || resource === "variant" || resource === "collection") {
+        structured = true;
         description.type = "picker";
         const multiple = tokens[i + 2] === "array";
         description.picker = { resource, multiple };
         i += multiple ? 2 : 1;
       } else description.unknownFlags.push(token);
     } else description.unknownFlags.push(token);
+  }
+  if (!structured && typeWords.length > 0) {
+    const container = typeWords.find((word) => word === "keyval" || word === "array");
+    if (container) {
+      description.type = container;
+      const item = typeWords.find((word) => word === "number" || word === "email" || word === "multiline");
+      description.itemType = (item as OptionDescription["itemType"]) ?? "text";
+    } else if (typeWords.includes("code")) description.type = "code";
+    else description.type = typeWords[typeWords.length - 1];
   }
   return description;
 }
@@ -178,6 +197,19 @@ function isValidCalendarDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
+const ITEM_NOUNS = {
+  text: "text values",
+  multiline: "text values",
+  number: "numbers",
+  email: "email addresses",
+} as const;
+
+function isItemOfType(value: unknown, item: keyof typeof ITEM_NOUNS): boolean {
+  if (item === "number") return Number.isFinite(numberValue(value) ?? NaN);
+  if (item === "email") return typeof value === "string" && EMAIL.test(value.trim());
+  return typeof value === "string";
+}
+
 /** The problem with one value, or null. `today` (YYYY-MM-DD) is for __futureonly. */
 export function validateOptionValue(
   description: OptionDescription,
@@ -194,7 +226,7 @@ export function validateOptionValue(
   switch (description.type) {
     case "number":
     case "range": {
-      const number = typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : NaN;
+      const number = numberValue(value) ?? NaN;
       if (!Number.isFinite(number)) return `${label} must be a number`;
       if (description.range) {
         const { min, max, step } = description.range;
@@ -206,17 +238,21 @@ export function validateOptionValue(
     }
     case "email":
       return typeof value === "string" && EMAIL.test(value.trim()) ? null : `${label} must be an email address`;
-    case "array":
-      return Array.isArray(value) && value.every((item) => typeof item === "string")
+    case "array": {
+      const item = description.itemType ?? "text";
+      return Array.isArray(value) && value.every((entry) => isItemOfType(entry, item))
         ? null
-        : `${label} must be a list of text values`;
-    case "keyval":
+        : `${label} must be a list of ${ITEM_NOUNS[item]}`;
+    }
+    case "keyval": {
+      const item = description.itemType ?? "text";
       return typeof value === "object" &&
         value !== null &&
         !Array.isArray(value) &&
-        Object.values(value).every((item) => typeof item === "string")
+        Object.values(value).every((entry) => isItemOfType(entry, item))
         ? null
-        : `${label} must be a set of keys and text values`;
+        : `${label} must be a set of keys and ${ITEM_NOUNS[item]}`;
+    }
     case "select":
     case "choice": {
       const allowed = (description.choices ?? []).map((choice) => choice.value);
@@ -295,24 +331,23 @@ export function coerceOptionValue(description: OptionDescription, raw: unknown):
       return raw;
     case "number":
     case "range":
-      if (typeof raw === "string") {
-        const text = raw.trim();
-        if (text === "") return null;
-        return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : raw;
-      }
-      return raw;
+      return coerceNumber(raw);
     case "array":
-    case "multiselect":
-      if (typeof raw === "string")
-        return raw
-          .split(/\r?\n/)
-          .map((line) => line.trim())
-          .filter(Boolean);
-      return raw;
+    case "multiselect": {
+      const items =
+        typeof raw === "string"
+          ? raw
+              .split(/\r?\n/)
+              .map((line) => line.trim())
+              .filter(Boolean)
+          : raw;
+      return Array.isArray(items) ? items.map((item) => coerceItem(description.itemType, item)) : items;
+    }
     case "picker":
       if (description.picker?.multiple && typeof raw === "string") return raw.split(/[\s,]+/).filter(Boolean);
       return typeof raw === "string" ? raw.trim() : raw;
-    case "keyval":
+    case "keyval": {
+      let pairs: unknown = raw;
       if (typeof raw === "string") {
         const out: Record<string, string> = {};
         for (const line of raw.split(/\r?\n/)) {
@@ -323,9 +358,19 @@ export function coerceOptionValue(description: OptionDescription, raw: unknown):
           if (key === "__proto__") continue;
           out[key] = line.slice(separator + 1).trim();
         }
-        return out;
+        pairs = out;
       }
-      return raw;
+      if (typeof pairs !== "object" || pairs === null || Array.isArray(pairs)) return pairs;
+      const typed: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(pairs))
+        Object.defineProperty(typed, key, {
+          value: coerceItem(description.itemType, value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      return typed;
+    }
     case "email":
     case "date":
     case "datetime":
@@ -337,6 +382,34 @@ export function coerceOptionValue(description: OptionDescription, raw: unknown):
     default:
       return raw;
   }
+}
+
+function coerceNumber(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  const text = raw.trim();
+  if (text === "") return null;
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : raw;
+}
+
+function coerceItem(item: OptionDescription["itemType"], raw: unknown): unknown {
+  if (item === "number") return coerceNumber(raw);
+  if ((item === "email" || item === "text") && typeof raw === "string") return raw.trim();
+  return raw;
+}
+
+/**
+ * The task's option values converted by their keys' flags (numbers from "5", booleans from
+ * "true", typed keyval and array values), as Mechanic hands them to the task: used on import,
+ * preview and every run, so a value typed as text in a task JSON file behaves as declared.
+ * Values that cannot be converted stay as they are (validation reports them in the editor).
+ */
+export function convertOptionValues(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    const converted = value === undefined ? value : coerceOptionValue(describeOption(key), value);
+    Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 export function coerceOptions(

@@ -1,8 +1,9 @@
 // Preview a task without effects: render its script with `event.preview` true, no cache and no
 // Shopify API, and report the actions it would perform. Used by the CLI and the UI.
 import { defaultEngine, type LiquidEngine } from "~/domain/liquid/engine";
-import { renderTask, type RenderResult, type ShopInfo, type TaskEvent } from "./render";
+import { renderTask, type RenderInput, type RenderResult, type ShopInfo, type TaskEvent } from "./render";
 import { parseSubscriptions } from "./subscriptions";
+import { webhookExample } from "~/domain/shopify/webhook-examples";
 import type { TaskDraft } from "./task-json";
 
 export interface PreviewEventInput {
@@ -20,6 +21,10 @@ export interface PreviewOptions {
   event?: PreviewEventInput;
   shop: ShopInfo;
   taskId?: string;
+  /** Admin GraphQL for lookups (shop.customers[id], .reload, metafields); the shopify filter stays off in preview. */
+  shopifyQuery?: RenderInput["shopifyQuery"];
+  /** The shop's most recent event data per topic, used for topics the task gives no preview data for. */
+  recentEvents?: Record<string, unknown>;
   /** Clock for created_at (tests). */
   now?: () => Date;
   engine?: LiquidEngine;
@@ -47,12 +52,14 @@ export function subscribedTopics(draft: Pick<TaskDraft, "subscriptions">): strin
 }
 
 /**
- * The events a preview renders against: the given event; else the draft's preview event
- * definitions; else one event per subscribed topic with null data.
+ * The events a preview renders against: the given event; else one per preview event definition,
+ * plus one for every subscribed topic no definition covers. An event without data gets the
+ * shop's most recent event data of its topic (`recentEvents`), else Shopify's documented example
+ * payload for shopify/* topics (app/domain/shopify/webhook-examples.ts), else null.
  */
 export function previewEvents(
   draft: TaskDraft,
-  options: Pick<PreviewOptions, "event" | "now">,
+  options: Pick<PreviewOptions, "event" | "now" | "recentEvents">,
 ): { description: string; event: TaskEvent }[] {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const topics = subscribedTopics(draft);
@@ -71,13 +78,35 @@ export function previewEvents(
     };
   };
   if (options.event) return [{ description: "given event", event: build(0, options.event) }];
-  if (draft.previewEventDefinitions?.length) {
-    return draft.previewEventDefinitions.map((definition, index) => ({
-      description: definition.description || `preview event ${index + 1}`,
-      event: build(index, { topic: definition.event_attributes?.topic, data: definition.event_attributes?.data }),
-    }));
+  const sampleData = (topic: string): { data: unknown; note: string } => {
+    const recent = options.recentEvents?.[topic];
+    if (recent !== undefined && recent !== null) return { data: recent, note: "recent event" };
+    const example = webhookExample(topic);
+    return example ? { data: example, note: "example data" } : { data: null, note: "" };
+  };
+  const previews: { description: string; event: TaskEvent }[] = [];
+  const covered = new Set<string>();
+  for (const definition of draft.previewEventDefinitions ?? []) {
+    const topic = definition.event_attributes?.topic ?? fallbackTopic;
+    covered.add(topic);
+    let data = definition.event_attributes?.data;
+    let description = definition.description || `preview event ${previews.length + 1}`;
+    if (data === undefined || data === null) {
+      const sample = sampleData(topic);
+      data = sample.data;
+      if (sample.note && !definition.description) description = `${topic} (${sample.note})`;
+    }
+    previews.push({ description, event: build(previews.length, { topic, data }) });
   }
-  return topics.map((topic, index) => ({ description: topic, event: build(index, { topic }) }));
+  for (const topic of topics) {
+    if (covered.has(topic)) continue;
+    const sample = sampleData(topic);
+    previews.push({
+      description: sample.note ? `${topic} (${sample.note})` : topic,
+      event: build(previews.length, { topic, data: sample.data }),
+    });
+  }
+  return previews;
 }
 
 export async function previewTask(draft: TaskDraft, options: PreviewOptions): Promise<PreviewedEvent[]> {
@@ -91,6 +120,7 @@ export async function previewTask(draft: TaskDraft, options: PreviewOptions): Pr
         shop: options.shop,
         task: { id: options.taskId ?? "preview", name: draft.name },
         preview: true,
+        shopifyQuery: options.shopifyQuery,
       },
       options.engine ?? defaultEngine,
     );

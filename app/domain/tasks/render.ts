@@ -7,6 +7,8 @@ import { defaultEngine, LiquidScriptError, type LiquidEngine, type RenderLimits 
 import { interpretOutput } from "~/domain/liquid/output";
 import { resolveTimeZone } from "~/domain/liquid/dates";
 import { isPlainObject } from "~/domain/liquid/values";
+import { convertOptionValues } from "./options";
+import { ShopDrop, ShopifyObjects } from "~/domain/liquid/shopify-objects";
 
 export interface TaskEvent {
   id: string;
@@ -39,7 +41,10 @@ export interface RenderedAction {
 export interface RenderResult {
   actions: RenderedAction[];
   logs: unknown[];
+  /** Every error: script problems (syntax, runtime, limits) and the task's error objects. */
   errors: string[];
+  /** The errors the task rendered as error objects ({% error %}), also in `errors`. */
+  errorObjects: string[];
   permissions: string[];
   durationMs: number;
 }
@@ -51,7 +56,13 @@ export interface RenderInput {
   shop: ShopInfo;
   task: { id: string; name: string };
   cache?: { get(key: string): Promise<unknown> };
+  /**
+   * Admin GraphQL, read-only. The `shopify` filter uses it on live runs only (Mechanic: previews
+   * cannot query); lookups (shop.customers[id], .reload, metafields) also in preview.
+   */
   shopifyQuery?: (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
+  /** Admin API queries one task run may make (filter and lookups together); default 50. */
+  maxShopifyQueries?: number;
   preview?: boolean;
   templateCacheKey?: string;
   limits?: Partial<{
@@ -127,11 +138,13 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
   const errors: string[] = [];
   const logs: unknown[] = [];
   const actions: RenderedAction[] = [];
+  const errorObjects: string[] = [];
   let permissions: string[] = [];
   const finish = (): RenderResult => ({
     actions,
     logs,
     errors,
+    errorObjects,
     permissions,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
   });
@@ -150,11 +163,33 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       timeZone = "UTC";
     }
     const limits = engineLimits(input.limits);
-    const state = { timeZone, preview, shopifyQuery: preview ? undefined : input.shopifyQuery };
+    // One budget and one cache of looked-up resources for the whole run (options and script).
+    const maxQueries = input.maxShopifyQueries ?? 50;
+    let queries = 0;
+    const spendQuery = () => {
+      queries += 1;
+      if (queries > maxQueries) throw new Error(`more than ${maxQueries} Shopify queries in one task run`);
+    };
+    const objects = new ShopifyObjects({ query: input.shopifyQuery, spend: spendQuery });
+    const state = {
+      spendQuery,
+      objects,
+      timeZone,
+      preview,
+      shopifyQuery: preview ? undefined : input.shopifyQuery,
+      shop: {
+        currency: typeof input.shop?.currency === "string" && input.shop.currency ? input.shop.currency : "USD",
+        moneyFormat: typeof input.shop?.money_format === "string" ? input.shop.money_format : undefined,
+        moneyWithCurrencyFormat:
+          typeof input.shop?.money_with_currency_format === "string"
+            ? input.shop.money_with_currency_format
+            : undefined,
+      },
+    };
     const event = eventForLiquid(input.event, preview);
     const baseScope: Record<string, unknown> = {
       event,
-      shop: input.shop,
+      shop: new ShopDrop(isPlainObject(input.shop) ? input.shop : {}, objects),
       task: { id: input.task?.id ?? null, name: input.task?.name ?? null },
       cache: new CacheDrop(preview ? null : (input.cache ?? null)),
     };
@@ -164,7 +199,9 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
 
     // Mechanic renders text option values as Liquid before the script.
     const options: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(isPlainObject(input.options) ? input.options : {})) {
+    // Values as their flags declare them (a "5" given for `__number` is 5), then Liquid in text.
+    const declared = convertOptionValues(isPlainObject(input.options) ? input.options : {});
+    for (const [key, value] of Object.entries(declared)) {
       if (typeof value === "string" && looksLikeLiquid(value)) {
         try {
           options[key] = (await engine.render(value, { ...baseScope, options: {} }, { state, limits })).output;
@@ -191,6 +228,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       logs.push(...partial.logs);
       actions.push(...partial.actions);
       errors.push(...partial.errors.filter((message) => !message.startsWith("Output is not valid JSON")));
+      errorObjects.push(...partial.errorObjects);
       errors.push(error.message);
       permissions = error.state?.permissions ?? [];
       return finish();
@@ -199,6 +237,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
     actions.push(...interpreted.actions);
     logs.push(...interpreted.logs);
     errors.push(...interpreted.errors);
+    errorObjects.push(...interpreted.errorObjects);
     return finish();
   } catch (error) {
     // A bug in our code must still not take down the worker: report it on the task run.

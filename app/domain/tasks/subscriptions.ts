@@ -156,6 +156,25 @@ export function parseSubscriptions(input: string | string[]): ParsedSubscription
   return { subscriptions, errors };
 }
 
+/**
+ * The lines without repeats of a subscription already listed (same topic and delay, however
+ * written): task JSON from Mechanic's library may list one twice, which means it once.
+ */
+export function mergeRepeatedSubscriptions(lines: string[]): string[] {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const line of lines) {
+    const parsed = parseSubscriptionLine(line);
+    if (parsed !== null && typeof parsed !== "string") {
+      const identity = `${parsed.topic}+${parsed.offsetSeconds}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+    }
+    kept.push(line);
+  }
+  return kept;
+}
+
 export interface RenderedSubscriptions extends ParsedSubscriptions {
   /** The non-blank lines the template produced. */
   lines: string[];

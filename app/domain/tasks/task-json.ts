@@ -1,10 +1,10 @@
 // Mechanic's task JSON (as exported by Mechanic and stored in its public task library) to and
 // from Hookline's TaskDraft. Keys Hookline does not use (online_store_javascript, …) and keys it
 // does not know are kept in `extra`, so an import followed by an export loses nothing.
-import { parseJson, serializeJson } from "~/domain/liquid/json";
+import { parseJson, stringifyJson } from "~/domain/json";
 import { isPlainObject } from "~/domain/liquid/values";
-import { OPTION_KEY_PATTERN } from "./options";
-import { parseSubscriptions } from "./subscriptions";
+import { convertOptionValues, OPTION_KEY_PATTERN } from "./options";
+import { mergeRepeatedSubscriptions, parseSubscriptions } from "./subscriptions";
 import { MAX_NAME_LENGTH, MAX_SCRIPT_LENGTH, taskJsonSizeProblem } from "./rules";
 
 export interface PreviewEventDefinition {
@@ -106,7 +106,9 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
     if (!Array.isArray(value.subscriptions) || !value.subscriptions.every((item) => typeof item === "string")) {
       errors.push('"subscriptions" must be an array of topic strings');
     } else {
-      subscriptions = value.subscriptions.map((item: string) => item.trim()).filter(Boolean);
+      subscriptions = mergeRepeatedSubscriptions(
+        value.subscriptions.map((item: string) => item.trim()).filter(Boolean),
+      );
       for (const problem of parseSubscriptions(subscriptions).errors)
         errors.push(`"subscriptions" entry ${problem.line}: ${problem.message}`);
     }
@@ -116,7 +118,7 @@ export function taskDraftFromJson(value: unknown): TaskJsonResult {
   if (value.options !== undefined && value.options !== null) {
     if (!isPlainObject(value.options)) errors.push(`"options" must be an object, not ${describeType(value.options)}`);
     else {
-      options = value.options;
+      options = convertOptionValues(value.options);
       for (const key of Object.keys(options)) {
         if (!OPTION_KEY_PATTERN.test(key))
           errors.push(
@@ -233,5 +235,5 @@ export function taskDraftToJson(draft: TaskDraft): Record<string, unknown> {
 
 /** Pretty-printed task JSON text, safe for 64-bit integers. */
 export function stringifyTaskJson(draft: TaskDraft): string {
-  return `${serializeJson(taskDraftToJson(draft), { space: 2 })}\n`;
+  return `${stringifyJson(taskDraftToJson(draft), 2)}\n`;
 }

@@ -1,6 +1,6 @@
 // The shop's settings, stored on its Shop row (created on first save if the install hook never ran).
 import prisma from "~/db.server";
-import { parseJsonOr } from "~/ui/json";
+import { parseJsonOr } from "~/domain/json";
 import { DEFAULT_RETENTION_DAYS, type SettingsValues } from "~/domain/shops/settings";
 
 const DEFAULTS = { retentionDays: DEFAULT_RETENTION_DAYS, rateLimitPerMinute: null };

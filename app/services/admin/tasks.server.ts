@@ -3,7 +3,7 @@
 import prisma from "~/db.server";
 import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "~/data/tasks.server";
 import { coerceOptions, discoverOptionKeys } from "~/domain/tasks/options";
-import { parseJsonExact, stringifyJson } from "~/domain/ingress/json";
+import { parseJson, stringifyJson } from "~/domain/json";
 import { displayJson } from "~/domain/json-display";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "~/domain/tasks/task-form";
@@ -168,7 +168,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     eventId = event.id;
     createdAt = event.createdAt.toISOString();
     try {
-      data = parseJsonExact(event.data);
+      data = parseJson(event.data);
     } catch {
       data = event.data;
     }
@@ -176,7 +176,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     const text = (input.dataJson ?? "").trim();
     if (text !== "") {
       try {
-        data = parseJsonExact(text);
+        data = parseJson(text);
       } catch (error) {
         return {
           ok: false,
@@ -205,7 +205,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
   };
 }
 
-/** A dry run's action options or log entry for display, bounded like the event page (app/ui/json-display.ts). */
+/** A dry run's action options or log entry for display, bounded like the event page (app/domain/json-display.ts). */
 function stringify(value: unknown): string {
   try {
     const shown = displayJson(stringifyJson(value));
@@ -314,7 +314,7 @@ async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDra
     let data: unknown = null;
     if (recent) {
       try {
-        data = parseJsonExact(recent.data);
+        data = parseJson(recent.data);
       } catch {
         data = recent.data;
       }

@@ -7,7 +7,7 @@ import { checkOrigin, parseOrigins, validateSettings } from "~/domain/shops/sett
 import { parseWebhookForm } from "~/domain/webhooks/webhook-form";
 import { optionRawValue, parseTaskPayload, subscriptionProblems, subscriptionTopics } from "~/domain/tasks/task-form";
 import { describeOption } from "~/domain/tasks/options";
-import { prettyJson } from "~/ui/json";
+import { prettyJson } from "~/domain/json";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 

@@ -14,7 +14,7 @@ import {
   setWebhookEnabled,
   updateWebhook,
 } from "~/data/webhooks.server";
-import { stringifyJson } from "~/domain/ingress/json";
+import { stringifyJson } from "~/domain/json";
 import { generateSigningSecret, signHmac, signStandard } from "~/domain/ingress/signature";
 import { SHOP, eventsOf, newWebhook, onlyEventOf, post, randomUUID, testQueue, until } from "./helpers";
 
@@ -187,6 +187,15 @@ describe("refusals", () => {
       'Unsupported Content-Type "application/xml"; accepted: application/json, application/*+json, application/x-www-form-urlencoded, multipart/form-data, text/plain (or none)\n',
     );
     expect(response.headers.get("x-request-id")).toMatch(REQUEST_ID);
+    expect(await eventsOf(webhook.id)).toHaveLength(0);
+  });
+
+  it("400 with the reason for JSON nested 5,000 deep (not 503: senders would retry forever)", async () => {
+    const webhook = await newWebhook();
+    const body = "[".repeat(5_000) + "]".repeat(5_000);
+    const response = await post(webhook.id, { body, contentType: "application/json" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe("Malformed JSON body: JSON is nested deeper than 512 levels\n");
     expect(await eventsOf(webhook.id)).toHaveLength(0);
   });
 

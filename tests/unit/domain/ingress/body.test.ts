@@ -7,7 +7,7 @@ import {
   mediaType,
   type ReceivedRequest,
 } from "~/domain/ingress/body";
-import { stringifyJson } from "~/domain/ingress/json";
+import { MAX_REQUEST_JSON_DEPTH, stringifyJson } from "~/domain/json";
 
 const enc = new TextEncoder();
 
@@ -97,6 +97,26 @@ describe("auto mode: JSON", () => {
     expect(result.status).toBe(400);
     expect(result.message).toMatch(/^Malformed JSON body: /);
     expect(result.message).not.toContain("\n");
+  });
+
+  it("refuses JSON nested deeper than the request limit with 400 and the reason", async () => {
+    for (const depth of [MAX_REQUEST_JSON_DEPTH + 1, 5_000, 100_000]) {
+      const body = "[".repeat(depth) + "]".repeat(depth);
+      const result = await buildAutoData(req("application/json", body));
+      expect(result).toEqual({
+        ok: false,
+        status: 400,
+        message: `Malformed JSON body: JSON is nested deeper than ${MAX_REQUEST_JSON_DEPTH} levels`,
+      });
+    }
+    const deepest = "[".repeat(MAX_REQUEST_JSON_DEPTH) + "]".repeat(MAX_REQUEST_JSON_DEPTH);
+    expect((await buildAutoData(req("application/json", deepest))).ok).toBe(true);
+  });
+
+  it("keeps floats floats and huge integers exact (20.0, 1e400-sized integers)", async () => {
+    const huge = `1${"0".repeat(400)}`;
+    const data = await autoData("application/json", `{"total":20.0,"n":${huge},"p":19.99}`);
+    expect(stringifyJson(data)).toBe(`{"total":20.0,"n":${huge},"p":19.99}`);
   });
 
   it("refuses a jQuery-style form body sent as JSON", async () => {

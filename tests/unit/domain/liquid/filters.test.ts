@@ -67,6 +67,16 @@ describe("graphql_arguments", () => {
       'a_string: "yep this is a string", a_more_complex_type: { id: "gid://something/Or?other" }, an_array: [1, 2]',
     );
   });
+  it("renders an array (the library's inventory adjustments) as a GraphQL list value", async () => {
+    const changes = [
+      { delta: 5, inventoryItemId: "gid://shopify/InventoryItem/1" },
+      { delta: -2.0, inventoryItemId: "gid://shopify/InventoryItem/2" },
+    ];
+    expect(await render(`changes: {{ changes | graphql_arguments }}`, { changes })).toBe(
+      'changes: [{ delta: 5, inventoryItemId: "gid://shopify/InventoryItem/1" }, { delta: -2, inventoryItemId: "gid://shopify/InventoryItem/2" }]',
+    );
+    expect(await render(`{{ "x" | graphql_arguments }} {{ 5 | graphql_arguments }}`)).toBe('"x" 5');
+  });
   it("rejects names that are not GraphQL names", async () => {
     expect(await failure(`{{ h | graphql_arguments }}`, { h: { "bad name": 1 } })).toContain("invalid argument name");
   });
@@ -159,7 +169,8 @@ describe("strings", () => {
 describe("arrays and hashes", () => {
   it.each([
     [`{{ variants | where: "vendor", "x" | map: "sku" | join: "," }}`, "ONE,THREE"],
-    [`{{ variants | where: "tags", "b" | map: "sku" | join: "," }}`, "ONE,TWO"],
+    // Ruby Liquid compares the property with ==: an array property does not match one of its items.
+    [`{{ variants | where: "tags", "b" | map: "sku" | join: "," }}`, ""],
     [`{{ variants | where: "price", ">=", 10 | map: "sku" | join: "," }}`, "TWO,THREE"],
     [`{{ variants | where: "price", "<", 10 | map: "sku" | join: "," }}`, "ONE"],
     [`{{ variants | where: "vendor", "!=", "x" | map: "sku" | join: "," }}`, "TWO"],
@@ -191,7 +202,7 @@ describe("arrays and hashes", () => {
     [`{{ h | size }}|{{ h.size }}`, "3|3"],
     [
       `{{ "order #10.b,Order #10.a,Order #2.c,order #2.d" | split: "," | sort_naturally | join: ", " }}`,
-      "Order #2.c, order #2.d, Order #10.a, order #10.b",
+      "Order #2.c, Order #10.a, order #2.d, order #10.b", // as Mechanic's reference shows
     ],
   ])("%s -> %s", async (source, expected) => {
     const scope = {

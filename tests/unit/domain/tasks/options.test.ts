@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { coerceOptions, describeOption, discoverOptionKeys, validateOptions } from "~/domain/tasks/options";
+import {
+  coerceOptions,
+  convertOptionValues,
+  describeOption,
+  discoverOptionKeys,
+  validateOptions,
+} from "~/domain/tasks/options";
 
 describe("discoverOptionKeys", () => {
   it("finds keys in order of first reference, template first, without duplicates", () => {
@@ -155,5 +161,66 @@ describe("coerceOptions", () => {
     });
     expect(values).toEqual({ days__number_required: "soon", flag__boolean: false });
     expect(errors).toEqual({ days__number_required: "Days must be a number" });
+  });
+});
+
+describe("combined flags and conversion by declared type", () => {
+  it("reads a container with the type of its values, and code_multiline as code", () => {
+    expect(describeOption("qty__keyval_number_required")).toMatchObject({
+      type: "keyval",
+      itemType: "number",
+      required: true,
+    });
+    expect(describeOption("keywords__keyval_multiline_required")).toMatchObject({
+      type: "keyval",
+      itemType: "multiline",
+    });
+    expect(describeOption("recipients__email_array_required")).toMatchObject({ type: "array", itemType: "email" });
+    expect(describeOption("ids__array_number")).toMatchObject({ type: "array", itemType: "number" });
+    expect(describeOption("snippet__code_multiline_required")).toMatchObject({ type: "code", required: true });
+    expect(describeOption("to__email_required")).toMatchObject({ type: "email", required: true });
+    expect(describeOption("tags__array")).toMatchObject({ type: "array", itemType: "text" });
+    // Structured types win over the words inside their choices.
+    expect(describeOption("via__multiselect_o1_email_o2_slack_required")).toMatchObject({ type: "multiselect" });
+  });
+
+  it("validates typed values", () => {
+    const keys = ["qty__keyval_number", "to__array_email", "ids__array_number"];
+    expect(
+      validateOptions(keys, {
+        qty__keyval_number: { A: 1, B: 2.5 },
+        to__array_email: ["a@b.co"],
+        ids__array_number: [1],
+      }),
+    ).toEqual({});
+    expect(
+      validateOptions(keys, { qty__keyval_number: { A: "x" }, to__array_email: ["nope"], ids__array_number: ["1"] }),
+    ).toEqual({
+      qty__keyval_number: "Qty must be a set of keys and numbers",
+      to__array_email: "To must be a list of email addresses",
+      ids__array_number: "Ids must be a list of numbers",
+    });
+  });
+
+  it("converts values by their flags (import, preview and runs use this)", () => {
+    expect(
+      convertOptionValues({
+        qty__keyval_number: { A: "1", B: 2 },
+        days__number: "7",
+        on__boolean: "true",
+        ids__array_number: ["1", "2.5"],
+        list__array: "a\nb",
+        note: " kept as written ",
+        odd__number: "seven",
+      }),
+    ).toEqual({
+      qty__keyval_number: { A: 1, B: 2 },
+      days__number: 7,
+      on__boolean: true,
+      ids__array_number: [1, 2.5],
+      list__array: ["a", "b"],
+      note: " kept as written ",
+      odd__number: "seven",
+    });
   });
 });

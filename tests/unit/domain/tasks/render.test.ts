@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseJson, stringifyJson } from "~/domain/json";
 import { renderTask, subjectVariable, type RenderInput, type TaskEvent } from "~/domain/tasks/render";
 
 const shop = {
@@ -25,6 +26,32 @@ function event(overrides: Partial<TaskEvent> = {}): TaskEvent {
 function input(script: string, overrides: Partial<RenderInput> = {}): RenderInput {
   return { script, options: {}, event: event(), shop, task: { id: "task-1", name: "Test task" }, ...overrides };
 }
+
+describe("renderTask: numbers from JSON keep their type", () => {
+  it("prints a posted 20.0 as 20.0, divides it as a float and writes it back as 20.0", async () => {
+    const data = parseJson('{"total":20.0,"count":20,"id":820982911946154508}');
+    const script = `{% capture text %}{{ event.data.total }}|{{ event.data.count }}{% endcapture %}
+{% assign third = event.data.total | divided_by: 3 %}{% assign int_third = event.data.count | divided_by: 3 %}
+{% assign json = event.data | json %}
+{% log total: event.data.total, text: text, third: third, int_third: int_third, json: json %}`;
+    const result = await renderTask(input(script, { event: event({ data }) }));
+    expect(result.errors).toEqual([]);
+    expect(stringifyJson(result.logs)).toBe(
+      '[{"total":20.0,"text":"20.0|20","third":6.666666666666667,"int_third":6,"json":"{\\"total\\":20.0,\\"count\\":20,\\"id\\":820982911946154508}"}]',
+    );
+  });
+});
+
+describe("renderTask: options as their flags declare them", () => {
+  it('converts values before the script sees them (a "5" for __number is 5)', async () => {
+    const script = `{% assign doubled = options.days__number | times: 2 %}{% log days: options.days__number, doubled: doubled, qty: options.qty__keyval_number, on: options.on__boolean %}`;
+    const result = await renderTask(
+      input(script, { options: { days__number: "5", qty__keyval_number: { A: "2" }, on__boolean: "false" } }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.logs).toEqual([{ days: 5, doubled: 10, qty: { A: 2 }, on: false }]);
+  });
+});
 
 describe("renderTask: actions", () => {
   it("renders the Echo tutorial action with the event data, 64-bit ids intact", async () => {

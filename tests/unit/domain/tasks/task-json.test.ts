@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseJson } from "~/domain/liquid/json";
+import { parseJson } from "~/domain/json";
 import { parseTaskJson, stringifyTaskJson, taskDraftFromJson, taskDraftToJson } from "~/domain/tasks/task-json";
 
 const libraryTaskText = readFileSync(new URL("./fixtures/tag-customers-by-email-domain.json", import.meta.url), "utf8");
@@ -120,5 +120,34 @@ describe("validation", () => {
       ok: false,
       errors: [`Task JSON is ${text.length} characters; the limit is 2000000 (2 MB)`],
     });
+  });
+});
+
+describe("importing what the library contains", () => {
+  it("merges a repeated subscription and converts option values by their flags", () => {
+    const result = taskDraftFromJson({
+      name: "Bundles",
+      script: "{{ options.qty__keyval_number_required }}{{ options.days__number }}",
+      subscriptions: [
+        "shopify/orders/create",
+        "mechanic/user/trigger",
+        "shopify/orders/create",
+        "shopify/orders/paid+1.day",
+        "shopify/orders/paid+24.hours",
+      ],
+      options: { qty__keyval_number_required: { "BUNDLE-A": "1", "BUNDLE-B": 2 }, days__number: "3" },
+      some_future_key: { kept: true },
+    });
+    if (!result.ok) throw new Error(result.errors.join("; "));
+    expect(result.draft.subscriptions).toEqual([
+      "shopify/orders/create",
+      "mechanic/user/trigger",
+      "shopify/orders/paid+1.day",
+    ]);
+    expect(result.draft.options).toEqual({
+      qty__keyval_number_required: { "BUNDLE-A": 1, "BUNDLE-B": 2 },
+      days__number: 3,
+    });
+    expect(result.draft.extra).toEqual({ some_future_key: { kept: true } });
   });
 });

@@ -57,13 +57,75 @@ describe("previewTask", () => {
       previewEventDefinitions: [],
       subscriptions: ["user/a/b", "shopify/orders/paid+1.day", "user/a/b+2.hours"],
     };
-    expect(
-      previewEvents(bare, { now: fixedNow }).map((item) => [item.event.topic, item.event.source, item.event.data]),
-    ).toEqual([
-      ["user/a/b", "user", null],
-      ["shopify/orders/paid", "shopify", null],
+    const bareEvents = previewEvents(bare, { now: fixedNow });
+    expect(bareEvents.map((item) => [item.description, item.event.topic, item.event.source])).toEqual([
+      ["user/a/b", "user/a/b", "user"],
+      ["shopify/orders/paid (example data)", "shopify/orders/paid", "shopify"],
     ]);
+    expect(bareEvents[0].event.data).toBeNull();
+    // Shopify's documented order example, marked paid for orders/paid.
+    expect(bareEvents[1].event.data).toMatchObject({
+      id: 820982911946154508n,
+      name: "#9999",
+      financial_status: "paid",
+    });
     expect(previewEvents({ ...bare, subscriptions: [] }, { now: fixedNow })).toEqual([]);
+  });
+
+  it("previews every subscribed topic: definitions, else the shop's recent event, else example data", () => {
+    const draft: TaskDraft = {
+      ...template("echo"),
+      subscriptions: [
+        "mechanic/user/trigger",
+        "shopify/customers/create",
+        "shopify/orders/create",
+        "shopify/unknown_things/create",
+      ],
+      previewEventDefinitions: [
+        { description: "A trigger", event_attributes: { topic: "mechanic/user/trigger", data: { hello: "world" } } },
+      ],
+    };
+    const events = previewEvents(draft, {
+      now: fixedNow,
+      recentEvents: { "shopify/customers/create": { id: 5, email: "recent@example.com" } },
+    });
+    expect(events.map((item) => [item.description, item.event.topic])).toEqual([
+      ["A trigger", "mechanic/user/trigger"],
+      ["shopify/customers/create (recent event)", "shopify/customers/create"],
+      ["shopify/orders/create (example data)", "shopify/orders/create"],
+      ["shopify/unknown_things/create", "shopify/unknown_things/create"],
+    ]);
+    expect(events[1].event.data).toEqual({ id: 5, email: "recent@example.com" });
+    expect(events[3].event.data).toBeNull();
+    // A definition without data (the editor adds one per topic) is filled in too.
+    const withEmpty = previewEvents(
+      {
+        ...draft,
+        previewEventDefinitions: [
+          { description: "", event_attributes: { topic: "shopify/products/update", data: null } },
+        ],
+      },
+      { now: fixedNow },
+    );
+    expect(withEmpty[0]).toMatchObject({ description: "shopify/products/update (example data)" });
+    expect(withEmpty[0].event.data).toMatchObject({ title: "Example T-Shirt" });
+  });
+
+  it("renders a shopify/* task against the example data, with the subject variable", async () => {
+    const draft: TaskDraft = {
+      ...template("echo"),
+      subscriptions: ["shopify/orders/create"],
+      previewEventDefinitions: [],
+      script: `{% action "echo", name: order.name, total: order.total_price, items: order.line_items.size, customer: order.customer.email %}`,
+    };
+    const [preview] = await previewTask(draft, { shop, now: fixedNow });
+    expect(preview.result.errors).toEqual([]);
+    expect(preview.result.actions[0].options).toEqual({
+      name: "#9999",
+      total: "403.00",
+      items: 2,
+      customer: "john@example.com",
+    });
   });
 
   it("previews a real Mechanic library task with its stub data (no Shopify API in preview)", async () => {
