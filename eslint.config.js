@@ -11,37 +11,22 @@ import globals from "globals";
 // config.server.ts (the environment) is read by data access and above, never by the domain. The local
 // development store is a separate program: the app never imports it, and it imports only the domain.
 const LAYERS = {
-  domain: [
-    "app/domain/**",
-    // Not yet moved by other branches (remove once app/runs and app/ui are gone):
-    "app/runs/subscriptions.*",
-    "app/runs/contract.*",
-    "app/ui/**",
-  ],
+  domain: ["app/domain/**"],
   config: ["app/config.server.*"],
-  data: [
-    "app/data/**",
-    // The runner branch moves these into app/data (remove once they are gone):
-    "app/db.server.*",
-    "app/queue.server.*",
-    "app/sql-driver.server.*",
-    "app/sqlite-checkpointer.server.*",
-    "app/models/**",
-  ],
-  services: ["app/services/**", "app/runs/!(subscriptions|contract).*"],
+  data: ["app/data/**"],
+  services: ["app/services/**"],
   web: ["app/routes/**", "app/components/**", "app/root.*", "app/entry.*"],
   localStore: ["app/local-store/**"],
   entries: ["app/web-server.*", "workers/**", "scripts/**", "bench/**"],
 };
 const above = (...names) => names.flatMap((name) => LAYERS[name]);
-const except = (globs, keep) => globs.filter((glob) => !keep.includes(glob));
 
 /** `target` files may not import from `from`; the message says which way the layers point. */
 const zone = (target, from, message) => ({ target, from, message });
 
 const layerZones = [
   zone(
-    except(LAYERS.domain, []),
+    LAYERS.domain,
     above("config", "data", "services", "web", "localStore", "entries"),
     "app/domain is pure: it imports only app/domain (no configuration, data access, services or UI).",
   ),

@@ -114,8 +114,19 @@ export const ENVIRONMENT = {
       .string()
       .trim()
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1 to 100 letters, digits or _ . : -")
-      .default("hookline"),
-    doc: "Redis key prefix of every queue and key (tests use their own)",
+      .optional(),
+    doc: "Redis key prefix of every queue and key; unset, `hookline-<installation id>`, so installations with different databases can share one Redis (decision 0012; tests use their own)",
+    defaultText: "derived from the database",
+  },
+  SQLITE_SYNCHRONOUS: {
+    schema: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((text) => text === "FULL" || text === "NORMAL", "must be FULL or NORMAL")
+      .transform((text) => text as "FULL" | "NORMAL")
+      .default("FULL"),
+    doc: "SQLite only: `FULL` answers 204 once the event is on disk (survives a power loss); `NORMAL` once committed (survives a process crash); decision 0011",
   },
   SHOPIFY_API_KEY: {
     schema: z.string().trim().optional(),
@@ -228,7 +239,10 @@ export interface Config {
   isProduction: boolean;
   databaseUrl: string;
   redisUrl: string;
-  queuePrefix: string;
+  /** HOOKLINE_QUEUE_PREFIX; null: derived from the database's identity (app/data/queues.server.ts). */
+  queuePrefix: string | null;
+  /** SQLite only: FULL syncs the WAL before a grouped commit answers (decision 0011). */
+  sqliteSynchronous: "FULL" | "NORMAL";
   web: { port: number; host: string; hmrPort: number };
   shopify: {
     /** null: not configured (local mode supplies its own). */
@@ -310,7 +324,8 @@ function shape(env: ParsedEnv): Config {
     isProduction,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    queuePrefix: env.HOOKLINE_QUEUE_PREFIX,
+    queuePrefix: env.HOOKLINE_QUEUE_PREFIX || null,
+    sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
     web: { port: env.PORT, host: env.HOST || (isProduction ? "0.0.0.0" : "localhost"), hmrPort: env.HMR_PORT },
     shopify: {
       apiKey: env.SHOPIFY_API_KEY || null,
@@ -449,9 +464,22 @@ export function redisUrl(): string {
   return config().redisUrl;
 }
 
-/** Prefix for every BullMQ queue and Redis key, so test runs and apps can share one Redis. */
-export function queuePrefix(): string {
+/**
+ * The prefix for every BullMQ queue and Redis key when the operator sets one, else null: the
+ * prefix is then derived from the database's identity (queuePrefix() in app/data/queues.server.ts),
+ * so installations with different databases can share one Redis.
+ */
+export function queuePrefixSetting(): string | null {
   return config().queuePrefix;
+}
+
+/**
+ * SQLite only: "FULL" (default) makes every event commit that answers a sender (ingress's 204, an
+ * event created by a task) reach the disk before the answer, so it survives a power loss; "NORMAL"
+ * only a crash of the process. See docs/decisions/0011-sqlite-durability.md.
+ */
+export function sqliteSynchronous(): "FULL" | "NORMAL" {
+  return config().sqliteSynchronous;
 }
 
 export function apiKey(): string {

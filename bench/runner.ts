@@ -1,15 +1,28 @@
-// `npm run bench:runner`: events/s through an Echo task with one worker process
-// (`workers/index.ts`) at a few concurrency settings, enqueue-to-finished p50/p99, next to a
-// baseline measured in the same run: the same BullMQ setup processing no-op jobs. Then the
-// metafield template against the local development store, whose throttle is the expected limit.
+// `npm run bench:runner`: the runner beside BullMQ itself, in the same run.
 //
-// Needs Redis only: it makes its own SQLite database under bench/output/ and its own queue prefix,
-// and stops everything it starts. Bounded: each measured run stops after BENCH_TIMEOUT seconds.
+// 1. Throughput: Echo events/s through the worker (`workers/index.ts`: event -> task run -> echo
+//    action) at a few concurrency settings, with one and with two worker processes, each beside the
+//    same BullMQ setup processing no-op jobs (the baseline); plus the worker's CPU per event beside
+//    the no-op worker's CPU per job (steadier than rates on a shared machine).
+// 2. The metafield template against the local development store (a burst: limited by the store's
+//    cost bucket, as Shopify's would be).
+// 3. End to end: POST /webhook/<id> to the production web server -> ingress -> runner -> the local
+//    store's customer metafield, at a steady 5 events/s (within Shopify's standard cost bucket),
+//    p50/p99 from the request's send until the metafield holds its value; beside it, the store's own
+//    floor (the same metafieldsSet sent straight to the store). Then the resident memory of the web
+//    process and of the worker, beside a bare node:http server and the no-op worker.
+//
+// Needs Redis and a build (`npm run bench:runner` builds first). It makes its own SQLite database
+// under bench/output/ and its own queue prefix, stops everything it starts, and rewrites its section
+// of docs/benchmarks.md (and its summary in the README).
 //   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
-//   BENCH_TIMEOUT=90
+//   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
+//   bench/output/profile/)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { freePort } from "../scripts/lib/free-port";
+import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { percentile } from "./lib/stats";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
@@ -18,8 +31,12 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16")
   .map(Number)
   .filter((n) => n > 0);
 const METAFIELD_EVENTS = Number(process.env.BENCH_METAFIELD_EVENTS || 150);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 30);
+const LATENCY_RATE = 5;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
+const WARMUP = 200; // jobs or events before each measured run
 
 // --- child mode: a BullMQ worker that does nothing (the baseline) ---------------------------
 if (process.argv[2] === "--noop-worker") {
@@ -47,34 +64,34 @@ mkdirSync("bench/output", { recursive: true });
 execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "pipe", env: process.env });
 
 // Imported after the environment is set: these read DATABASE_URL and the prefix when loaded.
-const { default: prisma } = await import("../app/db.server");
+const { default: prisma } = await import("../app/data/db.server");
 const { Queue } = await import("bullmq");
 const { Redis } = await import("ioredis");
 const { createTask, draftToInput } = await import("../app/data/tasks.server");
 const { findTaskTemplate } = await import("../app/domain/tasks/templates");
 const { createLocalStore } = await import("../app/local-store");
-const { LOCAL_SHOP } = await import("../app/config.server");
+const { LOCAL_SHOP, API_VERSION } = await import("../app/config.server");
 
 const children = new Set<ChildProcess>();
+const machine = machineLine();
 
-function startProcess(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+function startProcess(args: string[], env: Record<string, string>, ready = "processing queues"): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let out = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes("processing queues")) {
+      if (out.includes(ready)) {
         clearTimeout(timer);
         resolve(child);
       }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      if (!out.includes("processing queues")) return;
-      process.stderr.write(chunk);
+      onData(chunk);
+      if (out.includes(ready)) process.stderr.write(chunk);
     });
     child.on("exit", (code) => {
       children.delete(child);
@@ -94,8 +111,22 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   children.delete(child);
 }
 
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident memory of a process, in bytes. */
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
 interface RunResult {
   label: string;
+  processes: number;
   concurrency: number;
   count: number;
   done: number;
@@ -103,21 +134,40 @@ interface RunResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Worker CPU (all processes) per event or job, in ms. */
+  cpuPerItemMs: number;
+  /** Resident memory of the (first) worker process after the run. */
+  rss: number;
 }
 
 /** Baseline: BullMQ alone, jobs that do nothing, the same Redis and the same concurrency. */
-async function runBaseline(concurrency: number): Promise<RunResult> {
-  const child = await startProcess(["--import", "tsx", "bench/runner.ts", "--noop-worker"], {
-    WORKER_CONCURRENCY: String(concurrency),
-  });
+async function runBaseline(concurrency: number, processes: number): Promise<RunResult> {
+  const workers = await Promise.all(
+    Array.from({ length: processes }, () =>
+      startProcess(["--import", "tsx", "bench/runner.ts", "--noop-worker"], {
+        WORKER_CONCURRENCY: String(concurrency),
+      }),
+    ),
+  );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });
+  // Warm-up (not measured): the workers' first jobs, as for the runner below.
+  await queue.addBulk(
+    Array.from({ length: WARMUP }, (_, i) => ({
+      name: "noop",
+      data: { n: i },
+      opts: { jobId: `warm-${concurrency}-${processes}-${i}` },
+    })),
+  );
+  while ((await queue.getCompletedCount()) < WARMUP) await new Promise((resolve) => setTimeout(resolve, 50));
+  await queue.clean(0, WARMUP, "completed");
+  const cpuBefore = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0);
   const started = Date.now();
   for (let offset = 0; offset < EVENTS; offset += 500) {
     const batch = Array.from({ length: Math.min(500, EVENTS - offset) }, (_, i) => ({
       name: "noop",
       data: { n: offset + i },
-      opts: { jobId: `noop-${concurrency}-${offset + i}` },
+      opts: { jobId: `noop-${concurrency}-${processes}-${offset + i}` },
     }));
     await queue.addBulk(batch);
   }
@@ -127,6 +177,8 @@ async function runBaseline(concurrency: number): Promise<RunResult> {
     if (done >= EVENTS) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const cpu = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0) - cpuBefore;
+  const rss = rssBytes(workers[0]!.pid!);
   // Completed jobs are kept here (unlike the app's) so their add and finish times can be read.
   const jobs = await queue.getJobs(["completed"], 0, EVENTS);
   const latencies = jobs
@@ -138,9 +190,10 @@ async function runBaseline(concurrency: number): Promise<RunResult> {
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  await stopProcess(child);
+  await Promise.all(workers.map(stopProcess));
   return {
-    label: "BullMQ no-op (baseline)",
+    label: "BullMQ no-op jobs (baseline)",
+    processes,
     concurrency,
     count: EVENTS,
     done,
@@ -148,6 +201,8 @@ async function runBaseline(concurrency: number): Promise<RunResult> {
     perSecond: done / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuPerItemMs: cpu / Math.max(1, done),
+    rss,
   };
 }
 
@@ -157,16 +212,50 @@ async function runEvents(
   shop: string,
   topic: string,
   concurrency: number,
+  processes: number,
   count: number,
   data: (n: number) => unknown,
   env: Record<string, string> = {},
 ): Promise<RunResult> {
-  const child = await startProcess(["--import", "tsx", "workers/index.ts"], {
-    WORKER_CONCURRENCY: String(concurrency),
-    ...env,
-  });
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
+  const workers = await Promise.all(
+    Array.from({ length: processes }, () =>
+      startProcess([...profile, "--import", "tsx", "workers/index.ts"], {
+        WORKER_CONCURRENCY: String(concurrency),
+        ...env,
+      }),
+    ),
+  );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
+  // Warm-up (not measured): the first events compile the template and warm the JIT, and the
+  // worker's start-up sweep (loading Prisma) runs meanwhile.
+  if (count >= 10 * WARMUP) {
+    const warmShop = `warm-${randomUUID().slice(0, 8)}-${shop}`;
+    await prisma.task.createMany({
+      data: (await prisma.task.findMany({ where: { shop } })).map((task) => ({
+        ...task,
+        id: randomUUID(),
+        shop: warmShop,
+      })),
+    });
+    const warm = Array.from({ length: WARMUP }, () => randomUUID());
+    await prisma.event.createMany({
+      data: warm.map((id, i) => ({
+        id,
+        shop: warmShop,
+        topic,
+        source: "user",
+        data: JSON.stringify(data(i)),
+        status: "pending",
+      })),
+    });
+    await queue.addBulk(
+      warm.map((id) => ({ name: "event", data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } })),
+    );
+    while ((await prisma.event.count({ where: { shop: warmShop, status: { in: ["succeeded", "failed"] } } })) < WARMUP)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const ids = Array.from({ length: count }, () => randomUUID());
   // Rows first (committed, as ingress does), then the jobs; the clock starts at the first add.
   for (let offset = 0; offset < count; offset += 500) {
@@ -181,6 +270,7 @@ async function runEvents(
       })),
     });
   }
+  const cpuBefore = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0);
   const started = Date.now();
   const enqueuedAt = new Map<string, number>();
   for (let offset = 0; offset < count; offset += 500) {
@@ -198,6 +288,8 @@ async function runEvents(
     if (done === count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const cpu = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0) - cpuBefore;
+  const rss = rssBytes(workers[0]!.pid!);
   const rows = await prisma.event.findMany({
     where: { shop, finishedAt: { not: null } },
     select: { id: true, finishedAt: true, status: true },
@@ -209,9 +301,10 @@ async function runEvents(
   if (failed) console.error(`  ${failed} of ${count} events failed`);
   await queue.close();
   await connection.quit();
-  await stopProcess(child);
+  await Promise.all(workers.map(stopProcess));
   return {
     label,
+    processes,
     concurrency,
     count,
     done: rows.length,
@@ -219,43 +312,246 @@ async function runEvents(
     perSecond: rows.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuPerItemMs: cpu / Math.max(1, rows.length),
+    rss,
   };
 }
 
 function row(r: RunResult): string {
   const complete = r.done === r.count ? "" : `  (only ${r.done}/${r.count} within ${TIMEOUT_MS / 1000} s)`;
-  return `${r.label.padEnd(34)} c=${String(r.concurrency).padEnd(3)} ${r.perSecond.toFixed(0).padStart(6)} /s   p50 ${String(Math.round(r.p50)).padStart(6)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms${complete}`;
+  return `${r.label.padEnd(36)} ${r.processes}×c=${String(r.concurrency).padEnd(3)} ${r.perSecond.toFixed(0).padStart(6)} /s   p50 ${String(Math.round(r.p50)).padStart(6)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms   CPU ${r.cpuPerItemMs.toFixed(3)} ms each${complete}`;
 }
 
-async function main(): Promise<void> {
-  const results: RunResult[] = [];
-  console.log(
-    `Runner benchmark: ${EVENTS} events per Echo run, one worker process, SQLite (${dbFile}), Redis ${REDIS_URL}`,
-  );
+interface Pair {
+  baseline: RunResult;
+  echo: RunResult;
+}
 
-  for (const concurrency of CONCURRENCIES) {
-    // One shop per run, so each run's events are counted apart.
-    const echoShop = `bench-echo-c${concurrency}.myshopify.com`;
-    await createTask(echoShop, draftToInput(findTaskTemplate("echo")!.draft));
-    const baseline = await runBaseline(concurrency);
+async function throughput(shopFor: (concurrency: number, processes: number) => string): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  const plan = [
+    ...CONCURRENCIES.map((c) => ({ concurrency: c, processes: 1 })),
+    { concurrency: CONCURRENCIES[CONCURRENCIES.length - 1]!, processes: 2 },
+  ];
+  for (const { concurrency, processes } of plan) {
+    const shop = shopFor(concurrency, processes);
+    await createTask(shop, draftToInput(findTaskTemplate("echo")!.draft));
+    const baseline = await runBaseline(concurrency, processes);
     console.log(row(baseline));
     const echo = await runEvents(
       "Echo task (event -> task -> action)",
-      echoShop,
+      shop,
       "user/webhook/test",
       concurrency,
+      processes,
       EVENTS,
       (n) => ({ n, hello: "world" }),
     );
     console.log(row(echo));
-    console.log(`${"".padEnd(34)}       ratio to baseline: ${(echo.perSecond / baseline.perSecond).toFixed(3)}`);
-    results.push(baseline, echo);
+    console.log(
+      `${"".padEnd(44)} ratio to baseline: ${(echo.perSecond / baseline.perSecond).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
+    );
+    pairs.push({ baseline, echo });
   }
+  return pairs;
+}
 
-  // The metafield template against the local store: limited by the store's cost bucket
-  // (1000 points, 50 points/s restore, 10 points per metafieldsSet => ~5 writes/s once drained).
+interface LatencyResult {
+  label: string;
+  sent: number;
+  visible: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Sends `send(n)` at LATENCY_RATE per second for LATENCY_SECONDS and times each from its send until
+ * `visible(n)` holds (polled every 2 ms).
+ */
+async function steadyUntilVisible(
+  label: string,
+  send: (n: number) => Promise<number>,
+  visible: (n: number) => boolean,
+): Promise<LatencyResult> {
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const pending = new Set<number>();
+  const statusProblems: number[] = [];
+  const poll = setInterval(() => {
+    for (const n of pending) {
+      if (visible(n)) {
+        latencies.push(performance.now() - sentAt.get(n)!);
+        pending.delete(n);
+      }
+    }
+  }, 2);
+  const start = performance.now();
+  for (let n = 0; n < total; n++) {
+    const due = start + (n * 1000) / LATENCY_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sentAt.set(n, performance.now());
+    pending.add(n);
+    void send(n).then(
+      (status) => status >= 300 && statusProblems.push(status),
+      () => statusProblems.push(0),
+    );
+  }
+  const deadline = Date.now() + 30_000;
+  while (pending.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  clearInterval(poll);
+  if (statusProblems.length) console.error(`  ${label}: ${statusProblems.length} requests were not answered 2xx`);
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    sent: total,
+    visible: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+interface EndToEnd {
+  app: LatencyResult;
+  floor: LatencyResult;
+  webRss: number;
+  workerRss: number;
+  bareWebRss: number;
+}
+
+/** POST -> metafield visible through the production web server, the worker and the local store. */
+async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: string): Promise<EndToEnd> {
+  const customers = store.state.listCustomers(LOCAL_SHOP);
+  const webhookId = randomUUID();
+  await prisma.webhook.create({
+    data: {
+      id: webhookId,
+      shop: LOCAL_SHOP,
+      name: "Metafield",
+      topic: "user/customer/metafield",
+      rateLimitPerMinute: 100_000,
+    },
+  });
+  const webPort = await freePort();
+  const barePort = await freePort();
+  const env = { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL, HOOKLINE_QUEUE_PREFIX: prefix };
+  const web = await startProcess(
+    ["--import", "tsx", "app/web-server.ts"],
+    {
+      ...env,
+      NODE_ENV: "production",
+      PORT: String(webPort),
+      HOST: "127.0.0.1",
+      SHOPIFY_APP_URL: `http://127.0.0.1:${webPort}`,
+      SHOPIFY_API_KEY: "bench-api-key",
+      SHOPIFY_API_SECRET: "bench-api-secret",
+    },
+    "Hookline listening",
+  );
+  const worker = await startProcess(["--import", "tsx", "workers/index.ts"], { ...env, LOCAL_STORE_URL: storeUrl });
+  const bareWeb = await startProcess(
+    ["--import", "tsx", "bench/lib/baseline-server.ts"],
+    { ...env, PORT: String(barePort) },
+    "listening",
+  );
+
+  const marker = `${runId}`;
+  const valueOf = (n: number) => ({ bench: marker, n });
+  const customerOf = (n: number) => customers[n % customers.length]!;
+  const holdsValue = (n: number, expected: { bench: string; n: number }) => {
+    const metafield = store.state.getMetafield(LOCAL_SHOP, customerOf(n).id, "hookline", "webhook_data");
+    if (!metafield) return false;
+    try {
+      const value = JSON.parse(metafield.value) as { bench?: string; n?: number };
+      return value.bench === expected.bench && value.n === expected.n;
+    } catch {
+      return false;
+    }
+  };
+  const holds = (n: number) => holdsValue(n, valueOf(n));
+  // Warm-up: the first request compiles the task's template and opens the connections.
+  await fetch(`http://127.0.0.1:${webPort}/webhook/${webhookId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ customer_id: customerOf(0).id, value: { warm: true } }),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+
+  const app = await steadyUntilVisible(
+    `POST -> metafield visible, ${LATENCY_RATE}/s`,
+    async (n) => {
+      const response = await fetch(`http://127.0.0.1:${webPort}/webhook/${webhookId}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ customer_id: customerOf(n).id, value: valueOf(n) }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    holds,
+  );
+  // The floor: the same write sent straight to the store (no ingress, queue or render).
+  const token = store.offlineAccessToken(LOCAL_SHOP);
+  const floorMarker = `${runId}-floor`;
+  const floorValueOf = (n: number) => ({ bench: floorMarker, n });
+  const floor = await steadyUntilVisible(
+    `metafieldsSet sent to the store, ${LATENCY_RATE}/s`,
+    async (n) => {
+      const response = await fetch(`${storeUrl}/admin/api/${API_VERSION}/graphql.json`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": token, "x-hookline-shop": LOCAL_SHOP },
+        body: JSON.stringify({
+          query: `mutation M($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { userErrors { message } } }`,
+          variables: {
+            metafields: [
+              {
+                ownerId: `gid://shopify/Customer/${customerOf(n).id}`,
+                namespace: "hookline",
+                key: "webhook_data",
+                type: "json",
+                value: JSON.stringify(floorValueOf(n)),
+              },
+            ],
+          },
+        }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    (n) => holdsValue(n, floorValueOf(n)),
+  );
+  // The bare server gets as many requests as the web process did before its memory is read.
+  for (let n = 0; n < app.sent; n++) {
+    const response = await fetch(`http://127.0.0.1:${barePort}/`, { method: "POST", body: JSON.stringify({ n }) });
+    await response.arrayBuffer();
+  }
+  const result = {
+    app,
+    floor,
+    webRss: rssBytes(web.pid!),
+    workerRss: rssBytes(worker.pid!),
+    bareWebRss: rssBytes(bareWeb.pid!),
+  };
+  await Promise.all([web, worker, bareWeb].map(stopProcess));
+  return result;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync("build/server/index.js")) {
+    console.error("bench:runner: build/server/index.js is missing; run `npm run build` first.");
+    process.exit(1);
+  }
+  console.log(
+    `Runner benchmark: ${EVENTS} events per Echo run, worker processes of workers/index.ts, SQLite (${dbFile}), Redis ${REDIS_URL}`,
+  );
+  // One shop per run, so each run's events are counted apart.
+  const pairs = await throughput((c, p) => `bench-echo-c${c}-p${p}.myshopify.com`);
+
   const store = createLocalStore();
   const storeUrl = await store.listen(0, "127.0.0.1");
+  let metafield!: RunResult;
+  let e2e!: EndToEnd;
   try {
     await prisma.session.create({
       data: {
@@ -269,31 +565,139 @@ async function main(): Promise<void> {
     });
     await createTask(LOCAL_SHOP, draftToInput(findTaskTemplate("customer-metafield")!.draft));
     const customers = store.state.listCustomers(LOCAL_SHOP);
-    const concurrency = CONCURRENCIES[CONCURRENCIES.length - 1];
-    const metafield = await runEvents(
-      "Metafield task (local store)",
+    // A burst, limited by the store's cost bucket (1000 points, 50 points/s restore, 10 points per
+    // metafieldsSet => ~5 writes/s once drained).
+    metafield = await runEvents(
+      "Metafield task (local store), burst",
       LOCAL_SHOP,
       "user/customer/metafield",
-      concurrency,
+      CONCURRENCIES[CONCURRENCIES.length - 1]!,
+      1,
       METAFIELD_EVENTS,
-      (n) => ({ customer_id: customers[n % customers.length].id, value: { n } }),
+      (n) => ({ customer_id: customers[n % customers.length]!.id, value: { n } }),
       { LOCAL_STORE_URL: storeUrl },
     );
     console.log(row(metafield));
-    const throttleLimit = 1000 / 10 + 5 * metafield.seconds; // burst of the bucket + restore
-    console.log(
-      `${"".padEnd(34)}       the store's bucket allows ~${Math.round(throttleLimit)} writes in ${metafield.seconds.toFixed(1)} s (${((metafield.done / Math.max(1, Math.min(metafield.count, throttleLimit))) * 100).toFixed(0)}% of that used)`,
-    );
-    results.push(metafield);
+    // Let the bucket refill before the steady run.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    e2e = await endToEnd(store, storeUrl);
   } finally {
     await store.close();
   }
-
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync(
-    `bench/results/runner-${runId}.json`,
-    JSON.stringify({ at: new Date().toISOString(), events: EVENTS, results }, null, 2),
+  for (const r of [e2e.app, e2e.floor]) {
+    console.log(`${r.label.padEnd(44)} p50 ${fmt.ms(r.p50)}   p99 ${fmt.ms(r.p99)}   (${r.visible}/${r.sent} visible)`);
+  }
+  console.log(
+    `resident memory after the run: web ${fmt.mb(e2e.webRss)} (bare node:http ${fmt.mb(e2e.bareWebRss)}), worker ${fmt.mb(e2e.workerRss)} (no-op BullMQ worker ${fmt.mb(pairs[0]!.baseline.rss)})`,
   );
+  report(pairs, metafield, e2e);
+}
+
+function report(pairs: Pair[], metafield: RunResult, e2e: EndToEnd): void {
+  const single = pairs.filter((p) => p.echo.processes === 1);
+  const double = pairs.find((p) => p.echo.processes === 2)!;
+  const sameConcurrency = single.find((p) => p.echo.concurrency === double.echo.concurrency)!;
+  const ratio = (p: Pair) => p.echo.perSecond / p.baseline.perSecond;
+  const best = Math.max(...single.map(ratio));
+  const gain = double.echo.perSecond / sameConcurrency.echo.perSecond;
+  const baseGain = double.baseline.perSecond / sameConcurrency.baseline.perSecond;
+  const bucket = 1000 / 10 + 5 * metafield.seconds;
+  // CPU per event over CPU per no-op job, at the highest single-process concurrency: steadier than
+  // the rates on a shared machine, and what bounds the rate ratio when both are CPU-bound.
+  const top = single[single.length - 1]!;
+  const cpuFactor = top.echo.cpuPerItemMs / top.baseline.cpuPerItemMs;
+  const met = (ok: boolean) => (ok ? "met" : "not met");
+  const section = `## Runner (\`npm run bench:runner\`)
+
+${machine}
+
+**Throughput.** ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo
+action run), SQLite; rows are committed first and their jobs added in bulk, as ingress would; the clock runs from the
+first add to the last event finished. Baseline: the same BullMQ setup (worker processes, concurrency, Redis) processing
+no-op jobs, measured just before. CPU is the worker processes' user + system time per event (per job for the baseline).
+
+${table(
+  [
+    "worker processes × concurrency",
+    "Echo events/s",
+    "no-op jobs/s",
+    "ratio",
+    "CPU per event",
+    "CPU per no-op job",
+    "Echo enqueue-to-finished p50 / p99",
+  ],
+  pairs.map((p) => [
+    `${p.echo.processes} × ${p.echo.concurrency}`,
+    fmt.int(p.echo.perSecond),
+    fmt.int(p.baseline.perSecond),
+    `**${fmt.ratio(ratio(p))}**`,
+    `${p.echo.cpuPerItemMs.toFixed(2)} ms`,
+    `${p.baseline.cpuPerItemMs.toFixed(2)} ms`,
+    `${fmt.ms(p.echo.p50)} / ${fmt.ms(p.echo.p99)}`,
+  ]),
+)}
+
+Target: at least 0.5 of the no-op rate with one worker process (best here: **${fmt.ratio(best)}**; ${met(best >= 0.5)}). The rates
+swing from run to run on this shared machine; the CPU figures are steadier: an Echo event costs the worker
+${cpuFactor.toFixed(1)}× the CPU of a no-op job (concurrency ${top.echo.concurrency}), which bounds the ratio near ${fmt.ratio(1 / cpuFactor)} when both are CPU-bound.
+A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s (the no-op baseline: ×${baseGain.toFixed(2)}); on two
+cores a second process can add at most ×2, less what Redis and SQLite take from the same cores.
+
+**Metafield template, burst** (${METAFIELD_EVENTS} events at once, concurrency ${metafield.concurrency}): ${fmt.int(metafield.perSecond)} writes/s; the local
+store's cost bucket allows ~${Math.round(bucket)} writes in ${metafield.seconds.toFixed(1)} s (1,000 points, 50 points/s, 10 per \`metafieldsSet\`), and
+${((metafield.done / Math.max(1, Math.min(metafield.count, bucket))) * 100).toFixed(0)}% of that was used: the throttle is the limit, as Shopify's would be.
+
+**End to end** at a steady ${LATENCY_RATE} events/s for ${LATENCY_SECONDS} s (within Shopify's standard bucket): \`POST /webhook/<id>\` to the
+production web server, ingress, the queue, the worker rendering the customer-metafield template, the Admin API call,
+until the local store's customer metafield holds the posted value. Beside it, the store's own floor: the same
+\`metafieldsSet\` sent straight to the store.
+
+${table(
+  ["", "p50", "p99", "visible"],
+  [
+    [
+      `POST -> metafield visible`,
+      fmt.ms(e2e.app.p50),
+      `**${fmt.ms(e2e.app.p99)}**`,
+      `${e2e.app.visible}/${e2e.app.sent}`,
+    ],
+    [
+      `metafieldsSet straight to the store`,
+      fmt.ms(e2e.floor.p50),
+      fmt.ms(e2e.floor.p99),
+      `${e2e.floor.visible}/${e2e.floor.sent}`,
+    ],
+  ],
+)}
+
+Target p99 < 250 ms: ${met(e2e.app.p99 < 250)}.
+
+**Resident memory after the run** (the processes run TypeScript through tsx, as \`npm start\` and \`npm run worker\` do today):
+
+${table(
+  ["process", "RSS", "baseline", "target"],
+  [
+    [
+      "web (`app/web-server.ts`, production build)",
+      `**${fmt.mb(e2e.webRss)}**`,
+      `${fmt.mb(e2e.bareWebRss)} (bare node:http + insert + add)`,
+      `< 250 MB: ${met(e2e.webRss < 250 * 1024 * 1024)}`,
+    ],
+    [
+      "worker (`workers/index.ts`)",
+      `**${fmt.mb(e2e.workerRss)}**`,
+      `${fmt.mb(pairs[0]!.baseline.rss)} (no-op BullMQ worker)`,
+      `< 200 MB: ${met(e2e.workerRss < 200 * 1024 * 1024)}`,
+    ],
+  ],
+)}
+`;
+  const summary = `**Runner** (\`npm run bench:runner\`): up to ${fmt.int(Math.max(...single.map((p) => p.echo.perSecond)))} Echo events/s with one worker process,
+**${fmt.ratio(best)}** of BullMQ's no-op rate in the same run (target 0.5; an Echo event costs the worker ${cpuFactor.toFixed(1)}× the CPU
+of a no-op job); a second worker process ×${gain.toFixed(2)}. POST ->
+customer metafield visible at ${LATENCY_RATE} events/s: p50 ${fmt.ms(e2e.app.p50)}, p99 **${fmt.ms(e2e.app.p99)}** (the store alone:
+${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, worker ${fmt.mb(e2e.workerRss)}.`;
+  writeBenchmarkSection("runner", section, summary);
 }
 
 try {

@@ -9,7 +9,7 @@ const derived =
   source
     .replace(/^\/\/ Source of truth.*\n\/\/ from this file.*\n/m, "")
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    // A second client, so one install can talk to either database (see app/db.server.ts).
+    // A second client, so one install can talk to either database (see app/data/db.server.ts).
     .replace(
       'engineType = "client"',
       'engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgresql"',

@@ -1,17 +1,17 @@
 // The worker process (`npm run worker` runs its build, build/worker.js): processes event jobs and
 // delayed task-run jobs, writes a heartbeat, sweeps for lost work, and on SIGTERM/SIGINT finishes
 // in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line.
-import { loadConfigOrExit, queuePrefix } from "~/config.server";
+import { loadConfigOrExit } from "~/config.server";
 import { checkRedisOrExit } from "~/data/redis-check.server";
-import prisma from "~/db.server";
-import { closeSharedQueues, startWorker } from "~/runs/worker.server";
+import prisma from "~/data/db.server";
+import { closeSharedQueues, startWorker } from "~/services/runner/worker.server";
 
 async function main(): Promise<void> {
   loadConfigOrExit();
   await checkRedisOrExit("worker");
   const worker = await startWorker();
   console.log(
-    `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${queuePrefix()}, concurrency ${worker.concurrency})`,
+    `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
   );
 
   let stopping = false;

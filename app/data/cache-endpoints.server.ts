@@ -4,7 +4,7 @@
 // names which key to expose. Deleting the endpoint makes its URL answer 404.
 import { randomUUID } from "node:crypto";
 import type { CacheEndpoint, PrismaClient } from "@prisma/client";
-import defaultPrisma from "~/db.server";
+import defaultPrisma from "~/data/db.server";
 import { appUrl } from "~/config.server";
 import { CACHE_KEY_PATTERN, CACHE_MAX_KEY_LENGTH } from "~/domain/actions/cache";
 

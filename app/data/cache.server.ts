@@ -2,7 +2,7 @@
 // Writes that depend on the old value (incr/decr) use compare-and-set on the row, so concurrent
 // workers on SQLite or PostgreSQL never lose an increment.
 import type { PrismaClient } from "@prisma/client";
-import defaultPrisma from "~/db.server";
+import defaultPrisma from "~/data/db.server";
 import { CacheValueError, type CacheStore } from "~/domain/actions/cache";
 import { parseJson } from "~/domain/json";
 

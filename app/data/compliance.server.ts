@@ -2,8 +2,8 @@
 // include customer data; redaction deletes it. Matching is exact (app/domain/compliance/customer-match.ts):
 // the database narrows the rows by substring, then each candidate's data is parsed and checked value by
 // value, so customer 12 never takes customer 121's events and bob@example.com never takes jimbob's.
-import prisma from "~/db.server";
-import { parseEventData } from "~/models/events.server";
+import prisma from "~/data/db.server";
+import { parseEventData } from "~/data/events.server";
 import {
   customerIdentity,
   mentionsCustomer,

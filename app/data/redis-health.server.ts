@@ -1,7 +1,7 @@
 // Whether Redis answers, for /health. One client per process, kept open (ioredis reconnects by
 // itself), so a load balancer polling /health does not open a connection per request.
 import type { Redis } from "ioredis";
-import { createRedis } from "~/queue.server";
+import { createRedis } from "~/data/queues.server";
 
 let client: Redis | undefined;
 

@@ -1,14 +1,15 @@
 // Data retention: finished events (with their runs) are deleted after the shop's retention period
 // (Settings, 15 days by default, as Mechanic keeps them); raw bodies and dedupe keys go sooner.
-import prisma from "~/db.server";
-import { purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
+import prisma from "~/data/db.server";
+import { purgeDedupeKeys, purgeRawBodies } from "~/data/events.server";
 import { purgeShopifyDeliveries } from "~/data/shopify-webhook-deliveries.server";
+import { FINISHED_RUN_STATUSES } from "~/domain/runs/status";
 import { DEFAULT_RETENTION_DAYS } from "~/domain/shops/settings";
 
 export { DEFAULT_RETENTION_DAYS };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const FINISHED = ["succeeded", "failed", "skipped"];
+const FINISHED = [...FINISHED_RUN_STATUSES];
 
 /** Deletes finished events older than each shop's retention period; returns how many. */
 export async function purgeExpiredEvents(now = new Date()): Promise<number> {

@@ -7,7 +7,7 @@
 //   claimShopifyDelivery()   before acting: "claimed" the first time, "duplicate" after
 //   releaseShopifyDelivery() when acting failed, so Shopify's retry is handled
 //   purgeShopifyDeliveries() by the retention sweep, after SHOPIFY_DELIVERY_RETENTION_MS
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 
 /**
  * How long ids are remembered: 8 days. Shopify retries a failed delivery for up to 48 hours, and a

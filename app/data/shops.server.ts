@@ -1,5 +1,5 @@
 // Installed shops and their settings.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 
 /**
  * After every authorization (install, reinstall, a new offline session): the shop is installed as of

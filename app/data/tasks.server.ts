@@ -2,7 +2,7 @@
 // the runner uses. Subscriptions are stored one per line; options as a JSON object.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, Task } from "@prisma/client";
-import defaultPrisma from "~/db.server";
+import defaultPrisma from "~/data/db.server";
 import { parseJson, stringifyJson } from "~/domain/json";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import {
@@ -12,7 +12,7 @@ import {
   type TaskDraft,
 } from "~/domain/tasks/task-json";
 import { nameProblem, scriptProblem } from "~/domain/tasks/rules";
-import { subscriptionFor, type Subscription } from "~/runs/subscriptions";
+import { subscriptionFor, type Subscription } from "~/domain/runs/topic-subscription";
 
 /** `field` says which of the editor's fields the message belongs to. */
 export class TaskValidationError extends Error {

@@ -4,7 +4,7 @@
 // keep their webhook; a deleted webhook is never returned and never creates events.
 import { randomUUID } from "node:crypto";
 import type { Webhook } from "@prisma/client";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { appUrl, limits } from "~/config.server";
 import { validateUserTopic } from "~/domain/topics";
 import type { DataMode } from "~/domain/ingress/body";

@@ -2,7 +2,7 @@
 // webhooks?": 200 when it can store events (the database answers), 503 when it cannot. Redis is
 // reported but does not fail the check: ingress stores events without it, and the worker's sweep
 // queues them once Redis is back (docs/decisions/0033).
-import prisma from "../db.server";
+import prisma from "~/data/db.server";
 import { redisAnswers } from "~/data/redis-health.server";
 
 export const loader = async () => {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
-import prisma from "../db.server";
+import prisma from "~/data/db.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleShopifyWebhook(

@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createSqlDriver } from "../../app/sql-driver.server";
+import { createSqlDriver } from "../../app/data/sql.server";
 import { timeOrderedUuid } from "../../app/domain/ids";
 
 const port = Number(process.env.PORT);

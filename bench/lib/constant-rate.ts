@@ -21,7 +21,8 @@ export interface ConstantRateResult {
 export async function constantRate(options: {
   url: string;
   body: string;
-  headers: Record<string, string>;
+  /** Fixed headers, or headers per request (its index), e.g. a fresh idempotency key each. */
+  headers: Record<string, string> | ((n: number) => Record<string, string>);
   rate: number;
   durationSeconds: number;
   /** Keep-alive sockets the generator may open; a request waits for a free one (and that wait counts). */
@@ -30,7 +31,10 @@ export async function constantRate(options: {
   const target = new URL(options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
   const body = Buffer.from(options.body);
-  const headers = { ...options.headers, "content-length": String(body.length) };
+  const headersFor = (n: number) => ({
+    ...(typeof options.headers === "function" ? options.headers(n) : options.headers),
+    "content-length": String(body.length),
+  });
   const intervalMs = 1000 / options.rate;
   const planned = Math.round(options.rate * options.durationSeconds);
   const latencies: number[] = [];
@@ -44,7 +48,7 @@ export async function constantRate(options: {
     const finish = () => {
       if (++settled === planned) resolve();
     };
-    const send = (dueAt: number) => {
+    const send = (dueAt: number, n: number) => {
       const request = http.request(
         {
           agent,
@@ -52,7 +56,7 @@ export async function constantRate(options: {
           port: target.port,
           path: target.pathname + target.search,
           method: "POST",
-          headers,
+          headers: headersFor(n),
         },
         (response) => {
           response.resume();
@@ -73,7 +77,7 @@ export async function constantRate(options: {
     const tick = () => {
       const now = performance.now();
       while (sent < planned && start + sent * intervalMs <= now) {
-        send(start + sent * intervalMs);
+        send(start + sent * intervalMs, sent);
         sent++;
       }
       if (sent < planned) setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));

@@ -1,23 +1,9 @@
 // `hookline events ...`: show an event with its runs, replay it as a new event, retry its failures.
 import type { Command } from "commander";
 import { stringifyJson } from "../../app/domain/json";
-import prisma from "../../app/db.server";
-import { createRunnerEvent, enqueueEvent } from "../../app/runs/events.server";
-import {
-  describeEvent,
-  EventNotFoundError,
-  replayEvent,
-  retryEvent,
-  type ManualDeps,
-} from "../../app/runs/manual.server";
-import { scheduleTaskRun } from "../../app/runs/queues.server";
-import { closeSharedQueues } from "../../app/runs/worker.server";
-
-const deps: ManualDeps = {
-  createEvent: (input) => createRunnerEvent(input),
-  enqueueEvent: (id) => enqueueEvent(id),
-  scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
-};
+import prisma from "../../app/data/db.server";
+import { describeEvent, EventNotFoundError, replayEvent, retryEvent } from "../../app/services/runner/manual.server";
+import { closeSharedQueues } from "../../app/services/runner/worker.server";
 
 function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
   return async (...args: A) => {
@@ -90,7 +76,7 @@ export function registerEvents(program: Command): void {
     .argument("<id>", "event id")
     .action(
       run(async (id: string) => {
-        const created = await replayEvent(id, deps);
+        const created = await replayEvent(id);
         console.log(`replayed ${id} as event ${created.id}`);
       }),
     );
@@ -101,7 +87,7 @@ export function registerEvents(program: Command): void {
     .argument("<id>", "event id")
     .action(
       run(async (id: string) => {
-        const report = await retryEvent(id, deps);
+        const report = await retryEvent(id);
         if (report.requeued) console.log(`event ${id} had not been processed; enqueued it again`);
         else if (report.taskRuns + report.actionRuns === 0) console.log(`event ${id} has nothing failed to retry`);
         else

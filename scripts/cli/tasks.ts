@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parseJson, stringifyJson } from "../../app/domain/json";
-import prisma from "../../app/db.server";
+import prisma from "../../app/data/db.server";
 
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";

@@ -1,7 +1,7 @@
 // `hookline webhooks ...`: create and list inbound webhooks (and manage them) from the shell.
 import type { Command } from "commander";
 import { DEFAULT_DEDUPE_HEADERS, MAX_NAME_LENGTH } from "../../app/domain/webhooks/rules";
-import prisma from "../../app/db.server";
+import prisma from "../../app/data/db.server";
 import {
   createWebhook,
   deleteWebhook,

@@ -1,8 +1,9 @@
 // The checks behind `hookline doctor`.
 import { readdirSync } from "node:fs";
-import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/db.server";
+import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/data/db.server";
 import { defaultLocalStoreUrl, hasShopifyCredentials, localStoreUrl, redisUrl } from "../../app/config.server";
-import { createRedis, heartbeatKey } from "../../app/queue.server";
+import { readForeignJobs } from "../../app/data/heartbeat.server";
+import { createRedis, heartbeatKey, queuePrefix } from "../../app/data/queues.server";
 import { canReachRedis } from "../../app/data/redis-check.server";
 
 export interface Check {
@@ -62,19 +63,39 @@ async function redisChecks(): Promise<Check[]> {
         detail: `cannot reach ${redisUrl()}: webhooks are still stored, tasks wait until it is back (start redis-server or set REDIS_URL)`,
       },
       { name: "worker", ok: false, detail: "Redis unreachable" },
+      { name: "foreign jobs", ok: false, detail: "Redis unreachable" },
+    ];
+  }
+  let prefix: string;
+  try {
+    prefix = await queuePrefix();
+  } catch (error) {
+    const reason = `cannot read the installation id from the database: ${(error as Error).message.split("\n")[0]}`;
+    return [
+      { name: "redis", ok: true, detail: redisUrl() },
+      { name: "worker", ok: false, detail: reason },
+      { name: "foreign jobs", ok: false, detail: reason },
     ];
   }
   const redis = createRedis({ maxRetriesPerRequest: 1 });
   try {
-    const raw = await redis.get(heartbeatKey());
+    const raw = await redis.get(await heartbeatKey());
     const beat = raw ? (JSON.parse(raw) as { pid?: number; at?: string }) : null;
     const age = beat?.at ? Math.round((Date.now() - Date.parse(beat.at)) / 1000) : null;
+    const foreign = await readForeignJobs(redis);
     return [
-      { name: "redis", ok: true, detail: redisUrl() },
+      { name: "redis", ok: true, detail: `${redisUrl()} (queue prefix ${prefix})` },
       {
         name: "worker",
         ok: beat !== null,
         detail: beat ? `heartbeat ${age}s ago (pid ${beat.pid})` : "no heartbeat: start it with npm run worker",
+      },
+      {
+        name: "foreign jobs",
+        ok: foreign === null,
+        detail: foreign
+          ? `${foreign.count} job(s) in the last 24 h for events this database does not hold (last ${foreign.lastAt}, event ${foreign.lastEventId}, worker pid ${foreign.lastPid}): another installation with its own database probably shares the queue prefix ${prefix} on this Redis. Give each its own HOOKLINE_QUEUE_PREFIX, or leave it unset (the default is derived from the database)`
+          : "none: every job found its event in this database",
       },
     ];
   } finally {

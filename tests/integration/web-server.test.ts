@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/node";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createWebhook } from "~/data/webhooks.server";
 import { mintSessionToken } from "~/services/local-mode/session-token.server";
 import { seedOfflineSession } from "../support/offline-session";

@@ -23,7 +23,8 @@ describe("defaults", () => {
       isProduction: false,
       databaseUrl: "file:./prisma/dev.sqlite",
       redisUrl: "redis://127.0.0.1:6379",
-      queuePrefix: "hookline",
+      queuePrefix: null,
+      sqliteSynchronous: "FULL",
       web: { port: 3000, host: "localhost", hmrPort: 64999 },
       shopify: {
         apiKey: null,

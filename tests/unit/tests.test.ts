@@ -7,8 +7,6 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const OTHER_ROOTS = ["docs", "extensions", "workers", "scripts", "tests"];
-// Folders the runner branch creates (it moves app/runs there); remove once merged.
-const COMING = ["app/services/runner"];
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -18,7 +16,7 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const isDir = (path: string) => COMING.includes(path) || (existsSync(path) && statSync(path).isDirectory());
+const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
 /** Where the tested code lives for a test at `relative` (without tests/<kind>/ and .test.ts). */
 function mirrored(relative: string): { module: string; folder: string } {

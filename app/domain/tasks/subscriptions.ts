@@ -20,7 +20,7 @@ export interface ParsedSubscriptions {
   errors: SubscriptionError[];
 }
 
-// Months and years are fixed lengths, as in the runner (app/runs/subscriptions.ts).
+// Months and years are fixed lengths, as in the runner (app/domain/runs/topic-subscription.ts).
 export const OFFSET_UNIT_SECONDS: Record<string, number> = {
   second: 1,
   minute: 60,

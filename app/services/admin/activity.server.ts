@@ -1,5 +1,5 @@
 // Read-only queries for the Home screen and the event detail screen. Every query is scoped by shop.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { rollUpStatus, type RolledUpStatus } from "~/domain/runs/display-status";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

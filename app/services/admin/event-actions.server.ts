@@ -1,16 +1,8 @@
 // "Replay event" and "Retry failed" on the event screen: the runner's own operations
-// (app/runs/manual.server.ts, the same as `hookline events replay|retry`), after checking that the
+// (app/services/runner/manual.server.ts, the same as `hookline events replay|retry`), after checking that the
 // event belongs to the signed-in shop. Both return null for an event the shop does not have.
-import prisma from "~/db.server";
-import { replayEvent as runnerReplay, retryEvent as runnerRetry, type ManualDeps } from "~/runs/manual.server";
-import { createRunnerEvent, enqueueEvent } from "~/runs/events.server";
-import { scheduleTaskRun } from "~/runs/queues.server";
-
-const deps: ManualDeps = {
-  createEvent: (input) => createRunnerEvent(input),
-  enqueueEvent: (id) => enqueueEvent(id),
-  scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
-};
+import prisma from "~/data/db.server";
+import { replayEvent as runnerReplay, retryEvent as runnerRetry } from "~/services/runner/manual.server";
 
 async function ownsEvent(shop: string, eventId: string): Promise<boolean> {
   return (await prisma.event.count({ where: { id: eventId, shop } })) === 1;
@@ -19,7 +11,7 @@ async function ownsEvent(shop: string, eventId: string): Promise<boolean> {
 /** A new event with the same topic and data, whose parent is the original. */
 export async function replayEvent(shop: string, eventId: string): Promise<{ id: string } | null> {
   if (!(await ownsEvent(shop, eventId))) return null;
-  return runnerReplay(eventId, deps);
+  return runnerReplay(eventId);
 }
 
 /** Failed task runs render again; failed (or halted) action runs are performed again. */
@@ -28,6 +20,6 @@ export async function retryFailedRuns(
   eventId: string,
 ): Promise<{ count: number; requeued: boolean } | null> {
   if (!(await ownsEvent(shop, eventId))) return null;
-  const report = await runnerRetry(eventId, deps);
+  const report = await runnerRetry(eventId);
   return { count: report.taskRuns + report.actionRuns, requeued: report.requeued };
 }

@@ -1,6 +1,6 @@
 // The stored JSON behind an event page's blocks, for "Download raw JSON": the page shows at most
 // JSON_DISPLAY_LIMITS of each (app/domain/json-display.ts); this serves the whole text, for one shop.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 
 export type RawPart = "data" | "actions" | "logs" | "errors" | "options" | "result";
 export const RAW_PARTS: readonly RawPart[] = ["data", "actions", "logs", "errors", "options", "result"];

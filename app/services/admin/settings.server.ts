@@ -1,5 +1,5 @@
 // The shop's settings, stored on its Shop row (created on first save if the install hook never ran).
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { parseJsonOr } from "~/domain/json";
 import { DEFAULT_RETENTION_DAYS, type SettingsValues } from "~/domain/shops/settings";
 

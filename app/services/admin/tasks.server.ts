@@ -1,6 +1,6 @@
 // Task screens' server side: the index with recent run counts, saving from the editor's form, and
 // the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "~/data/tasks.server";
 import { coerceOptions, discoverOptionKeys } from "~/domain/tasks/options";
 import { parseJson, stringifyJson } from "~/domain/json";

@@ -1,5 +1,5 @@
 // Read-only webhook queries for the screens. Every query is scoped by shop; deleted webhooks are hidden.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

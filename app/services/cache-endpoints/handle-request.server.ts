@@ -1,7 +1,7 @@
 // The public answer of GET /cache/<id> (Mechanic's cache endpoints): the route only forwards here.
 // The value comes from app/data/cache-endpoints.server.ts; this module decides the HTTP answer.
 import type { PrismaClient } from "@prisma/client";
-import defaultPrisma from "~/db.server";
+import defaultPrisma from "~/data/db.server";
 import { readCacheEndpoint } from "~/data/cache-endpoints.server";
 
 const CORS_HEADERS = {

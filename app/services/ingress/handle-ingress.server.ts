@@ -36,7 +36,8 @@ import {
   noteWebhookReceived,
   type IngressWebhook,
 } from "~/data/webhooks.server";
-import { enqueueEvent, storeEvent } from "~/models/events.server";
+import { storeEvent } from "~/data/events.server";
+import { enqueueEvent } from "~/data/queues.server";
 import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 import { lingerOnClose } from "~/services/http/close-after-answer.server";
 
@@ -142,6 +143,19 @@ function dedupeKeyOf(webhook: IngressWebhook, input: IngressInput): string | nul
   return null;
 }
 
+/**
+ * How long a Standard-Webhooks message id is remembered: a signature is accepted while its
+ * timestamp is within the tolerance either side of now, so one message can be replayed for twice
+ * the tolerance after it is first seen. Remembered even when the webhook's dedupe is off.
+ */
+export const REPLAY_WINDOW_MS = 2 * DEFAULT_TOLERANCE_SECONDS * 1000;
+
+function replayKeyOf(webhook: IngressWebhook, input: IngressInput): string | null {
+  if (webhook.signatureMode !== "standard") return null;
+  const id = input.header("webhook-id")?.trim();
+  return id ? `replay:webhook-id:${id.slice(0, 500)}` : null;
+}
+
 export async function processIngress(input: IngressInput): Promise<IngressOutput> {
   const requestId = timeOrderedUuid();
   const baseHeaders: Record<string, string> = { "X-Request-Id": requestId };
@@ -224,7 +238,10 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   // response) and no event. The status stays 204 so the answer does not reveal the webhook.
   if (!cors.allowed) return { status: 204, headers, body: null };
 
+  // At most one event per key: the dedupe header's value when dedupe is on (24 hours), else a
+  // signed message's id for its replay window. The key is recorded with the event, atomically.
   const dedupeKey = dedupeKeyOf(webhook, input);
+  const replayKey = dedupeKey ? null : replayKeyOf(webhook, input);
   const receivedAt = new Date();
   let stored: Awaited<ReturnType<typeof storeEvent>>;
   try {
@@ -242,7 +259,11 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
         ipHash: ipHash(input.clientIp),
         rawBody: read.body,
       },
-      dedupeKey ? { webhookId: webhook.id, key: dedupeKey } : undefined,
+      dedupeKey
+        ? { webhookId: webhook.id, key: dedupeKey }
+        : replayKey
+          ? { webhookId: webhook.id, key: replayKey, windowMs: REPLAY_WINDOW_MS }
+          : undefined,
     );
   } catch (error) {
     const reason = error instanceof Error ? error.message.trim().split("\n").slice(-1)[0] : String(error);

@@ -1,7 +1,7 @@
 // Admin GraphQL calls on behalf of a shop, outside a merchant's request (worker, ingress, CLI).
 // Uses the shop's stored offline session. Returns the raw HTTP status and parsed body so callers
 // can tell throttling, userErrors and server errors apart.
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { API_VERSION, localStoreUrl } from "~/config.server";
 import { adminRequestTarget } from "~/services/local-mode/admin-requests.server";
 

@@ -5,7 +5,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "~/config.server";
 import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
 import { onShopInstalled } from "~/data/shops.server";

@@ -15,7 +15,7 @@
 // in the handlers: redaction matches exactly, and shop/redact acts only for an uninstalled shop
 // (docs/decisions/0032).
 import { authenticate } from "~/services/shopify/app.server";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import {
   claimShopifyDelivery,
   releaseShopifyDelivery,

@@ -1,7 +1,7 @@
 // Retention: finished events past the shop's period are deleted with their runs; recent or unfinished ones stay.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { purgeExpiredEvents } from "~/data/retention.server";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 // The task and cache models against the real database.
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { CacheValueError } from "~/domain/actions/cache";
 import { cacheStoreFor, getCacheValue, purgeExpiredCache } from "~/data/cache.server";
 import {

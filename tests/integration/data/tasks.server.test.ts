@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createTask, importTaskJson, TaskValidationError } from "~/data/tasks.server";
 import { importTaskJson as importFromScreen } from "~/services/admin/tasks.server";
 import { MAX_SCRIPT_LENGTH, MAX_TASK_JSON_LENGTH } from "~/domain/tasks/rules";

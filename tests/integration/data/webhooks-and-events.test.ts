@@ -1,7 +1,7 @@
 // Webhook and event models against the real database.
 import { afterAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { closeQueues } from "~/queue.server";
+import prisma from "~/data/db.server";
+import { closeQueues } from "~/data/queues.server";
 import {
   createWebhook,
   deleteWebhook,
@@ -13,7 +13,7 @@ import {
   WebhookInputError,
   WebhookNotFoundError,
 } from "~/data/webhooks.server";
-import { createEvent, getEvent, listRecentEvents, purgeDedupeKeys, purgeRawBodies } from "~/models/events.server";
+import { createEvent, getEvent, listRecentEvents, purgeDedupeKeys, purgeRawBodies } from "~/data/events.server";
 import { randomUUID, testQueue } from "../services/ingress/helpers";
 
 const shop = `models-${Date.now()}.myshopify.com`;

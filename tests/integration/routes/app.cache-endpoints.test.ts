@@ -3,7 +3,7 @@
 // shops kept apart.
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { cacheStoreFor } from "~/data/cache.server";
 
 let route: typeof import("~/routes/app.cache-endpoints");

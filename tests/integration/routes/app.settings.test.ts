@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { action, loader } from "~/routes/app.settings";
 
 describe("Settings screen", () => {

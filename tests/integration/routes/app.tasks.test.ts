@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createTask } from "~/data/tasks.server";
 import * as index from "~/routes/app.tasks._index";
 import * as create from "~/routes/app.tasks.new";

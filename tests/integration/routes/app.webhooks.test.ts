@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createWebhook } from "~/data/webhooks.server";
 import * as index from "~/routes/app.webhooks._index";
 import * as create from "~/routes/app.webhooks.new";

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, SHOP_B, asData, call, getRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import * as eventDetail from "~/routes/app.events.$id";
 import * as eventRaw from "~/routes/app.events.$id_.raw";
 import { JSON_DISPLAY_LIMITS } from "~/domain/json-display";

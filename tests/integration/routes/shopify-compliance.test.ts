@@ -12,7 +12,7 @@ process.env.SHOPIFY_API_KEY = "test-api-key";
 process.env.SHOPIFY_API_SECRET = SECRET;
 loadConfig();
 
-let prisma: typeof import("~/db.server").default;
+let prisma: typeof import("~/data/db.server").default;
 let onShopInstalled: typeof import("~/data/shops.server").onShopInstalled;
 let uninstalled: typeof import("~/routes/webhooks.app.uninstalled");
 let scopesUpdate: typeof import("~/routes/webhooks.app.scopes_update");
@@ -22,7 +22,7 @@ let dataRequest: typeof import("~/routes/webhooks.customers.data_request");
 let deliveries: typeof import("~/data/shopify-webhook-deliveries.server");
 
 beforeAll(async () => {
-  prisma = (await import("~/db.server")).default;
+  prisma = (await import("~/data/db.server")).default;
   onShopInstalled = (await import("~/data/shops.server")).onShopInstalled;
   uninstalled = await import("~/routes/webhooks.app.uninstalled");
   scopesUpdate = await import("~/routes/webhooks.app.scopes_update");

@@ -1,6 +1,6 @@
 // Calling the screens' loaders and actions the way App Bridge does: a fetch with a Bearer session token.
 import "./env";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { mintSessionToken } from "~/services/local-mode/session-token.server";
 import { seedOfflineSession } from "../../support/offline-session";
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { SHOP_A, SHOP_B, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { createWebhook } from "~/data/webhooks.server";
 import { createTask } from "~/data/tasks.server";
 import * as home from "~/routes/app._index";

@@ -8,7 +8,7 @@ process.env.SHOPIFY_API_KEY = "test-api-key";
 process.env.SHOPIFY_API_SECRET = SECRET;
 loadConfig();
 
-let prisma: typeof import("~/db.server").default;
+let prisma: typeof import("~/data/db.server").default;
 let uninstalled: typeof import("~/routes/webhooks.app.uninstalled");
 let shopRedact: typeof import("~/routes/webhooks.shop.redact");
 let customersRedact: typeof import("~/routes/webhooks.customers.redact");
@@ -16,7 +16,7 @@ let dataRequest: typeof import("~/routes/webhooks.customers.data_request");
 let scopesUpdate: typeof import("~/routes/webhooks.app.scopes_update");
 
 beforeAll(async () => {
-  prisma = (await import("~/db.server")).default;
+  prisma = (await import("~/data/db.server")).default;
   uninstalled = await import("~/routes/webhooks.app.uninstalled");
   shopRedact = await import("~/routes/webhooks.shop.redact");
   customersRedact = await import("~/routes/webhooks.customers.redact");

@@ -63,7 +63,7 @@ describe("npm run dev", () => {
       doctor = spawnSync("npx", ["tsx", "scripts/hookline.ts", "doctor"], { env, encoding: "utf8" });
     }
     expect(doctor.stdout).not.toContain("FAIL");
-    expect(doctor.stdout.trim().split("\n")).toHaveLength(5);
+    expect(doctor.stdout.trim().split("\n")).toHaveLength(6);
     expect(doctor.status).toBe(0);
   }, 150_000);
 });

@@ -4,12 +4,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { createRedis, EVENTS_QUEUE } from "~/queue.server";
-import { queuePrefix } from "~/config.server";
-import { readAllWorkerHeartbeats, readWorkerHeartbeat } from "~/runs/heartbeat.server";
-import { ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
-import { closeSharedQueues } from "~/runs/worker.server";
+import prisma from "~/data/db.server";
+import { createRedis, EVENTS_QUEUE, queuePrefix } from "~/data/queues.server";
+import { readAllWorkerHeartbeats, readWorkerHeartbeat } from "~/data/heartbeat.server";
+import { ORPHANED_ACTION_MESSAGE } from "~/services/runner/perform-action-runs";
+import { closeSharedQueues } from "~/services/runner/worker.server";
 import {
   countingServer,
   newEvent,
@@ -101,7 +100,7 @@ describe("worker process", () => {
       expect(beat.ageMs).toBeLessThan(15_000);
       expect(Date.parse(beat.startedAt)).toBeLessThanOrEqual(Date.parse(beat.at));
       expect(await readWorkerHeartbeat(redis)).not.toBeNull();
-      expect(await redis.ttl(`${queuePrefix()}:worker-heartbeat`)).toBeGreaterThan(0);
+      expect(await redis.ttl(`${await queuePrefix()}:worker-heartbeat`)).toBeGreaterThan(0);
 
       const shop = uniqueShop("sigterm");
       await newTask(shop, {
@@ -126,7 +125,7 @@ describe("worker process", () => {
 
   it("several worker processes with duplicate jobs never perform an action twice", async () => {
     const server = await countingServer();
-    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: queuePrefix() });
+    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
     try {
       const workers = [spawnWorker({ SWEEP_INTERVAL_MS: "300" }), spawnWorker({ SWEEP_INTERVAL_MS: "300" })];
       await Promise.all(workers.map(waitUntilReady));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { constraintKind, createSqlDriver, type SqlDriver } from "~/sql-driver.server";
+import { constraintKind, createSqlDriver, type SqlDriver } from "~/data/sql.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {
@@ -71,5 +71,66 @@ describe("runGrouped (SQLite group commit)", () => {
     expect(await driver.runGrouped(insert, ["z", 3])).toBe(1);
     const rows = await driver.all(`SELECT COUNT(*) AS n FROM "Item"`, []);
     expect(Number(rows[0]!.n)).toBe(3);
+  });
+});
+
+describe("batchGrouped (all-or-nothing units inside the group commit)", () => {
+  const bump = `UPDATE "Item" SET "n" = "n" + 1 WHERE "id" = ? AND "n" < ?`;
+
+  it("a vetoed unit leaves nothing and resolves false; a failing unit fails alone; the rest commit", async () => {
+    const { driver, file } = await freshDriver();
+    await driver.run(insert, ["capped", 5]);
+    const outcomes = await Promise.allSettled([
+      // Vetoed: the bump changes nothing (n is not < 5), so its insert is undone too.
+      driver.batchGrouped([
+        { sql: bump, params: ["capped", 5], expect: 1 },
+        { sql: insert, params: ["vetoed", 1] },
+      ]),
+      // Kept: both statements.
+      driver.batchGrouped([
+        { sql: bump, params: ["capped", 10], expect: 1 },
+        { sql: insert, params: ["kept", 2] },
+      ]),
+      // Fails on the primary key after its first statement: the first is undone as well.
+      driver.batchGrouped([
+        { sql: insert, params: ["half", 3] },
+        { sql: insert, params: ["kept", 4] },
+      ]),
+      driver.runGrouped(insert, ["single", 6]),
+    ]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value : "rejected"))).toEqual([
+      false,
+      true,
+      "rejected",
+      1,
+    ]);
+    expect(constraintKind((outcomes[2] as PromiseRejectedResult).reason)).toBe("unique");
+
+    const reader = new Database(file, { readonly: true });
+    try {
+      expect(reader.prepare(`SELECT "id", "n" FROM "Item" ORDER BY "id"`).all()).toEqual([
+        { id: "capped", n: 6 },
+        { id: "kept", n: 2 },
+        { id: "single", n: 6 },
+      ]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it("batch outside a group: the same veto, committed on its own", async () => {
+    const { driver } = await freshDriver();
+    await driver.run(insert, ["a", 0]);
+    expect(await driver.batch([{ sql: bump, params: ["a", 0], expect: 1 }])).toBe(false);
+    expect(
+      await driver.batch([
+        { sql: bump, params: ["a", 1], expect: 1 },
+        { sql: insert, params: ["b", 1] },
+      ]),
+    ).toBe(true);
+    expect(await driver.all(`SELECT "id", "n" FROM "Item" ORDER BY "id"`, [])).toEqual([
+      { id: "a", n: 1 },
+      { id: "b", n: 1 },
+    ]);
   });
 });

@@ -5,14 +5,14 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPrismaClient } from "~/db.server";
-import { createSqlDriver, type SqlDriver } from "~/sql-driver.server";
+import { createPrismaClient } from "~/data/db.server";
+import { createSqlDriver, type SqlDriver } from "~/data/sql.server";
 import {
   AUTOCHECKPOINT_PAGES,
   CHECKPOINT_INTERVAL_MS,
   RESTART_PAGES,
   startCheckpointer,
-} from "~/sqlite-checkpointer.server";
+} from "~/data/sqlite-checkpointer.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {

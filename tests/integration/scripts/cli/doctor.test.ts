@@ -1,4 +1,4 @@
-// Without Redis: the web server starts anyway (tests/integration/foundation/production-server.test.ts),
+// Without Redis: the web server starts anyway (tests/integration/web-server.test.ts),
 // and `hookline doctor` says what is down and what that means, in one line, and exits 1.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";

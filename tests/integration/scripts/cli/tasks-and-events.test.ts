@@ -5,11 +5,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { stringifyTaskJson } from "~/domain/tasks/task-json";
 import { cacheStoreFor } from "~/data/cache.server";
-import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import {
   countingServer,
   newEvent,

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 
 const exec = promisify(execFile);
 const SHOP = `cli-${Date.now()}.myshopify.com`;

@@ -3,8 +3,8 @@
 // stores a result, and GET /cache/<uuid> (the real route module) returns it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
-import { closeQueues } from "~/queue.server";
+import prisma from "~/data/db.server";
+import { closeQueues } from "~/data/queues.server";
 import { handleIngress, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { createWebhook } from "~/data/webhooks.server";
 import { cacheStoreFor } from "~/data/cache.server";
@@ -17,7 +17,7 @@ import {
   readCacheEndpoint,
 } from "~/data/cache-endpoints.server";
 import { action, loader } from "~/routes/cache.$id";
-import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { newTask, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "../runner/helpers";
 
 let worker: StartedWorker;

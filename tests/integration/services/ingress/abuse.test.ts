@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "~/config.server";
-import { closeQueues } from "~/queue.server";
+import { closeQueues } from "~/data/queues.server";
 import { handleIngressNode, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { MULTIPART_LIMITS } from "~/domain/ingress/multipart";
 import { eventsOf, newWebhook, post, randomUUID } from "./helpers";

@@ -1,10 +1,10 @@
 // Shared helpers for the ingress integration tests (real database, real Redis).
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { handleIngress, type IngressContext } from "~/services/ingress/handle-ingress.server";
 import { createWebhook, type WebhookInput } from "~/data/webhooks.server";
-import { parseEventData } from "~/models/events.server";
+import { parseEventData } from "~/data/events.server";
 
 export const SHOP = "ingress-test.myshopify.com";
 

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeQueues } from "~/queue.server";
+import { closeQueues } from "~/data/queues.server";
 import { handleIngressNode, matchIngressPath, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { eventsOf, newWebhook, onlyEventOf } from "./helpers";
 

@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Worker, type Queue } from "bullmq";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { loadConfig } from "~/config.server";
-import { closeQueues } from "~/queue.server";
+import { closeQueues } from "~/data/queues.server";
 import { resetIngressState } from "~/services/ingress/handle-ingress.server";
-import { enqueuePendingEvents } from "~/models/events.server";
+import { enqueuePendingEvents } from "~/data/events.server";
 import { freePort } from "../../../../scripts/lib/free-port";
 import { SHOP, eventsOf, newWebhook, post, randomUUID, testQueue, until } from "./helpers";
 

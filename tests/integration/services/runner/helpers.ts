@@ -2,11 +2,11 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { loadConfig } from "~/config.server";
-import { createEvent } from "~/models/events.server";
+import { createEvent } from "~/data/events.server";
 import { createTask, type TaskInput } from "~/data/tasks.server";
-import type { RunnerDeps } from "~/runs/runner.server";
+import type { RunnerDeps } from "~/services/runner/deps";
 
 // Each runner test file gets its own queues (the database is shared by the whole run): jobs other
 // files leave behind are never picked up by this file's workers, and this file's never by theirs.

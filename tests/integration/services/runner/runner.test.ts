@@ -1,17 +1,18 @@
 // The runner end to end in-process: events enqueued through the real ingress model, processed by
 // real BullMQ workers (startWorker) against the real database and Redis.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { parseJson } from "~/domain/json";
 import { createWebhook } from "~/data/webhooks.server";
-import { createEvent } from "~/models/events.server";
+import { createEvent } from "~/data/events.server";
 import { getCacheValue } from "~/data/cache.server";
 import { createTask, draftToInput } from "~/data/tasks.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
-import { LOOP_GUARD_MESSAGE, ORPHANED_ACTION_MESSAGE } from "~/runs/runner.server";
-import { redisThrottleGate } from "~/runs/throttle.server";
-import { createRedis } from "~/queue.server";
-import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
+import { ORPHANED_ACTION_MESSAGE } from "~/services/runner/perform-action-runs";
+import { LOOP_GUARD_MESSAGE } from "~/services/runner/render-task-run";
+import { redisThrottleGate } from "~/data/throttle.server";
+import { createRedis } from "~/data/queues.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import {
   countingServer,
   newEvent,
@@ -162,7 +163,8 @@ describe("task runs", () => {
       return runs.length ? runs : null;
     });
     expect(pending.status).toBe("pending");
-    expect(pending.runAt.getTime() - pending.createdAt.getTime()).toBeGreaterThanOrEqual(1900);
+    const created = await prisma.event.findUniqueOrThrow({ where: { id } });
+    expect(pending.runAt.getTime() - created.createdAt.getTime()).toBe(2000); // the event's time + the offset
     const event = await waitForEventDone(id);
     expect(event.status).toBe("succeeded");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);

@@ -1,12 +1,13 @@
 // The recovery sweep and lost work: rows whose jobs never existed are found and finished.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { enqueueEvent, enqueuePendingEvents } from "~/runs/events.server";
-import { scheduleTaskRun } from "~/runs/queues.server";
-import { sweepOnce } from "~/runs/sweep.server";
-import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
-import { newTask, runsOf, shopGraphql, uniqueShop, waitForEventDone } from "./helpers";
+import prisma from "~/data/db.server";
+import { enqueuePendingEvents } from "~/data/events.server";
+import { Queue } from "bullmq";
+import { createRedis, enqueueEvent, EVENT_JOB, EVENTS_QUEUE, queuePrefix, scheduleTaskRun } from "~/data/queues.server";
+import { sweepOnce } from "~/services/runner/sweep.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
+import { newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
 
 let worker: StartedWorker;
 
@@ -177,5 +178,34 @@ describe("recovery sweep", () => {
     expect(disabledRun.status).toBe("failed");
     expect(JSON.parse(disabledRun.errors!)).toEqual(["task is disabled"]);
     expect(disabledRun.actionRuns).toHaveLength(0);
+  });
+
+  it("replaces an event's failed job, which would otherwise keep its id taken and the event pending for ever", async () => {
+    const shop = uniqueShop("failedjob");
+    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", event.data %}' });
+    const event = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: '{"again":1}',
+        source: "user",
+        status: "pending",
+        createdAt: new Date(Date.now() - 60_000),
+      },
+    });
+    // A job under the event's id that fails (kept, as failed jobs are, under that id).
+    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
+    try {
+      await queue.add(EVENT_JOB, {} as never, { jobId: event.id, removeOnFail: 1000 });
+      await waitFor(async () => (await queue.getJob(event.id))?.failedReason, 15_000, "the job to fail");
+      expect((await prisma.event.findUniqueOrThrow({ where: { id: event.id } })).status).toBe("pending");
+      await sweep();
+      expect((await waitForEventDone(event.id)).status).toBe("succeeded");
+      const [run] = await runsOf(event.id);
+      expect(run!.actionRuns[0]!.result).toBe('{"again":1}');
+    } finally {
+      await queue.close();
+    }
   });
 });

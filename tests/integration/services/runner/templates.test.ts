@@ -3,12 +3,12 @@
 // session), throttling in the store survived, and the Forward to a URL template's signature.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/data/db.server";
 import { LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { draftToInput, createTask } from "~/data/tasks.server";
-import { closeSharedQueues, startWorker, type StartedWorker } from "~/runs/worker.server";
+import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { countingServer, newEvent, runsOf, waitForEventDone } from "./helpers";
 import { seedOfflineSession } from "../../../support/offline-session";
 

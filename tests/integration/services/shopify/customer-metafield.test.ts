@@ -10,7 +10,7 @@ import { seedOfflineSession } from "../../../support/offline-session";
 
 const OTHER_SHOP = "other-store.myshopify.com";
 let store: LocalStore;
-let prisma: typeof import("~/db.server").default;
+let prisma: typeof import("~/data/db.server").default;
 let definitions: typeof import("~/services/shopify/metafield-definition.server");
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
   delete process.env.SHOPIFY_API_KEY;
   delete process.env.SHOPIFY_API_SECRET;
   loadConfig();
-  prisma = (await import("~/db.server")).default;
+  prisma = (await import("~/data/db.server")).default;
   definitions = await import("~/services/shopify/metafield-definition.server");
   await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
 });
@@ -106,7 +106,7 @@ describe("the round trip: webhook -> task -> customer metafield -> storefront bl
     const { createWebhook } = await import("~/data/webhooks.server");
     const { createTask, draftToInput } = await import("~/data/tasks.server");
     const { findTaskTemplate } = await import("~/domain/tasks/templates");
-    const { closeSharedQueues, startWorker } = await import("~/runs/worker.server");
+    const { closeSharedQueues, startWorker } = await import("~/services/runner/worker.server");
     const { waitForEventDone } = await import("../runner/helpers");
 
     const worker = await startWorker({ concurrency: 2, sweepIntervalMs: 1000, log: () => {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { subscriptionFor } from "~/runs/subscriptions";
-import { followUpEventId } from "~/runs/runner.server";
+import { subscriptionFor } from "~/domain/runs/topic-subscription";
+import { followUpEventId } from "~/services/runner/follow-up";
 
 describe("subscriptionFor", () => {
   it("finds the subscription for a topic, exactly, with its offset", () => {

@@ -1,8 +1,12 @@
 // Operator actions on an event: replay (a new event with the same topic and data) and retry
 // (perform the failed runs of the same event again), plus a readable summary of an event's runs.
 import type { PrismaClient } from "@prisma/client";
-import defaultPrisma from "~/db.server";
+import defaultPrisma from "~/data/db.server";
+import { createEvent, existingEventId } from "~/data/events.server";
+import { enqueueEvent, scheduleTaskRun } from "~/data/queues.server";
 import { parseJson } from "~/domain/json";
+import type { ActionRunStatus, EventStatus, TaskRunStatus } from "~/domain/runs/status";
+import type { NewEventInput } from "./deps";
 
 export class EventNotFoundError extends Error {
   constructor(id: string) {
@@ -11,20 +15,21 @@ export class EventNotFoundError extends Error {
   }
 }
 
+/** What the operator actions use; each defaults to the real one (the database, the queues). */
 export interface ManualDeps {
   db?: PrismaClient;
-  createEvent: (input: {
-    shop: string;
-    topic: string;
-    data: unknown;
-    source: string;
-    parentId: string;
-    depth: number;
-    taskIds: string[] | null;
-    runAt: null;
-  }) => Promise<{ id: string }>;
-  enqueueEvent: (eventId: string) => Promise<void>;
-  scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
+  createEvent?: (input: NewEventInput) => Promise<{ id: string }>;
+  enqueueEvent?: (eventId: string) => Promise<unknown>;
+  scheduleTaskRun?: (taskRunId: string, at: Date) => Promise<void>;
+}
+
+function withDefaults(deps: ManualDeps) {
+  return {
+    db: deps.db ?? defaultPrisma,
+    createEvent: deps.createEvent ?? (async (input: NewEventInput) => existingEventId(await createEvent(input))),
+    enqueueEvent: deps.enqueueEvent ?? ((id: string) => enqueueEvent(id)),
+    scheduleTaskRun: deps.scheduleTaskRun ?? scheduleTaskRun,
+  };
 }
 
 function parseOr(text: string | null, fallback: unknown): unknown {
@@ -37,8 +42,9 @@ function parseOr(text: string | null, fallback: unknown): unknown {
 }
 
 /** A new event with the original's shop, topic, data and targeting; source "replay", parent = original. */
-export async function replayEvent(eventId: string, deps: ManualDeps): Promise<{ id: string }> {
-  const db = deps.db ?? defaultPrisma;
+export async function replayEvent(eventId: string, manualDeps: ManualDeps = {}): Promise<{ id: string }> {
+  const deps = withDefaults(manualDeps);
+  const db = deps.db;
   const original = await db.event.findUnique({ where: { id: eventId } });
   if (!original) throw new EventNotFoundError(eventId);
   const taskIds = parseOr(original.taskIds, null);
@@ -66,8 +72,9 @@ export interface RetryReport {
  * failed action runs (and those skipped after a halting failure) run again with their original
  * options, with a fresh set of automatic attempts. Succeeded runs are never touched.
  */
-export async function retryEvent(eventId: string, deps: ManualDeps): Promise<RetryReport> {
-  const db = deps.db ?? defaultPrisma;
+export async function retryEvent(eventId: string, manualDeps: ManualDeps = {}): Promise<RetryReport> {
+  const deps = withDefaults(manualDeps);
+  const db = deps.db;
   const event = await db.event.findUnique({
     where: { id: eventId },
     include: { taskRuns: { include: { actionRuns: true } } },
@@ -84,8 +91,8 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
   for (const taskRun of event.taskRuns) {
     if (taskRun.status === "failed") {
       const { count } = await db.taskRun.updateMany({
-        where: { id: taskRun.id, status: "failed" },
-        data: { status: "pending", runAt: now, startedAt: null, finishedAt: null },
+        where: { id: taskRun.id, status: "failed" satisfies TaskRunStatus },
+        data: { status: "pending" satisfies TaskRunStatus, runAt: now, startedAt: null, finishedAt: null },
       });
       if (count) {
         taskRuns++;
@@ -98,8 +105,8 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
       .map((a) => a.id);
     if (!retryable.length) continue;
     const { count } = await db.actionRun.updateMany({
-      where: { id: { in: retryable }, status: { in: ["failed", "skipped"] } },
-      data: { status: "pending", attempts: 0, nextAttemptAt: null, finishedAt: null },
+      where: { id: { in: retryable }, status: { in: ["failed", "skipped"] satisfies ActionRunStatus[] } },
+      data: { status: "pending" satisfies ActionRunStatus, attempts: 0, nextAttemptAt: null, finishedAt: null },
     });
     if (count) {
       actionRuns += count;
@@ -107,7 +114,10 @@ export async function retryEvent(eventId: string, deps: ManualDeps): Promise<Ret
     }
   }
   if (touched.size) {
-    await db.event.update({ where: { id: event.id }, data: { status: "running", finishedAt: null, error: null } });
+    await db.event.update({
+      where: { id: event.id },
+      data: { status: "running" satisfies EventStatus, finishedAt: null, error: null },
+    });
     for (const taskRunId of touched) await deps.scheduleTaskRun(taskRunId, now);
   }
   return { taskRuns, actionRuns, requeued: false };

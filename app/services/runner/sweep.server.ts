@@ -3,13 +3,19 @@
 // so sweeping from several workers at once is harmless; a short Redis lock keeps it to one.
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
-import { queuePrefix } from "~/config.server";
+import { redisKey } from "~/data/queues.server";
+import {
+  FINISHED_RUN_STATUSES,
+  type ActionRunStatus,
+  type EventStatus,
+  type TaskRunStatus,
+} from "~/domain/runs/status";
 import { purgeExpiredCache } from "~/data/cache.server";
 import { purgeExpiredData } from "~/data/retention.server";
 
 export interface SweepDeps {
   db: PrismaClient;
-  enqueueEvent: (eventId: string) => Promise<void>;
+  enqueueEvent: (eventId: string) => Promise<unknown>;
   /** The ingress module's sweep for pending events without a job (never added, or lost by Redis). */
   enqueuePendingEvents: () => Promise<{ enqueued: number }>;
   scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
@@ -44,7 +50,11 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   // after marking them running but before creating any task run.
   const pending = await deps.enqueuePendingEvents();
   const stuck = await db.event.findMany({
-    where: { status: "running", startedAt: { lt: before(deps.taskLeaseMs + grace) }, taskRuns: { none: {} } },
+    where: {
+      status: "running" satisfies EventStatus,
+      startedAt: { lt: before(deps.taskLeaseMs + grace) },
+      taskRuns: { none: {} },
+    },
     select: { id: true },
     take,
   });
@@ -55,8 +65,8 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   const taskRuns = await db.taskRun.findMany({
     where: {
       OR: [
-        { status: "pending", runAt: { lt: before(grace) } },
-        { status: "running", startedAt: { lt: before(deps.taskLeaseMs) } },
+        { status: "pending" satisfies TaskRunStatus, runAt: { lt: before(grace) } },
+        { status: "running" satisfies TaskRunStatus, startedAt: { lt: before(deps.taskLeaseMs) } },
       ],
     },
     select: { id: true, runAt: true },
@@ -69,11 +79,15 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
   const actionRuns = await db.actionRun.findMany({
     where: {
       OR: [
-        { status: "pending", nextAttemptAt: { lt: before(grace) } },
-        { status: "pending", nextAttemptAt: null, createdAt: { lt: before(grace + deps.taskLeaseMs) } },
-        { status: "running", startedAt: { lt: before(deps.actionLeaseMs) } },
+        { status: "pending" satisfies ActionRunStatus, nextAttemptAt: { lt: before(grace) } },
+        {
+          status: "pending" satisfies ActionRunStatus,
+          nextAttemptAt: null,
+          createdAt: { lt: before(grace + deps.taskLeaseMs) },
+        },
+        { status: "running" satisfies ActionRunStatus, startedAt: { lt: before(deps.actionLeaseMs) } },
       ],
-      taskRun: { status: "succeeded" },
+      taskRun: { status: "succeeded" satisfies TaskRunStatus },
     },
     select: { taskRunId: true },
     distinct: ["taskRunId"],
@@ -84,10 +98,10 @@ export async function sweepOnce(deps: SweepDeps): Promise<SweepReport> {
 
   // Events whose runs are all finished but whose status was never rolled up (a worker died between
   // recording the last outcome and the roll-up).
-  const finished = ["succeeded", "failed", "skipped"];
+  const finished = [...FINISHED_RUN_STATUSES];
   const unrolled = await db.event.findMany({
     where: {
-      status: "running",
+      status: "running" satisfies EventStatus,
       startedAt: { lt: before(grace) },
       taskRuns: { some: {}, every: { status: { in: finished }, actionRuns: { every: { status: { in: finished } } } } },
     },
@@ -110,7 +124,7 @@ export async function sweepIfLeader(
   sweep: () => Promise<SweepReport>,
 ): Promise<SweepReport | null> {
   const acquired = await redis.set(
-    `${queuePrefix()}:sweep-lock`,
+    await redisKey("sweep-lock"),
     String(process.pid),
     "PX",
     Math.max(1000, intervalMs - 500),

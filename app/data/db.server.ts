@@ -5,8 +5,8 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { config } from "./config.server";
-import { AUTOCHECKPOINT_PAGES } from "./sqlite-checkpointer.server";
+import { config } from "~/config.server";
+import { sqlitePragmaScript } from "~/data/sqlite-pragmas";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 
@@ -31,17 +31,14 @@ export function createPrismaClient(url = databaseUrl()): PrismaClient {
 }
 
 /**
- * SQLite in WAL mode with synchronous=NORMAL: readers never block the writer, and a commit survives a
- * process crash without an fsync per transaction (the last commits can be lost on power loss; production
- * runs on PostgreSQL). Checkpoints: see app/sqlite-checkpointer.server.ts. See also
- * docs/decisions/0001-prisma-6-js-engine.md.
+ * Prisma's SQLite connection, with the settings every connection gets (app/data/sqlite-pragmas.ts):
+ * WAL, synchronous=NORMAL (Prisma writes the screens' rows; event commits go through the hot paths'
+ * driver), a 5 s busy timeout. Checkpoints: app/data/sqlite-checkpointer.server.ts.
  */
 class TunedSQLite extends PrismaBetterSQLite3 {
   async connect() {
     const adapter = await super.connect();
-    await adapter.executeScript(
-      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
-    );
+    await adapter.executeScript(sqlitePragmaScript({ synchronous: "NORMAL", busyTimeoutMs: 5000 }));
     return adapter;
   }
 }

@@ -7,12 +7,14 @@
 // recovery sweep) finds the pending row without a job and adds it. Workers claim an event with a
 // conditional update (pending -> running), so a job delivered twice never processes it twice.
 import type { Event } from "@prisma/client";
-import prisma from "../db.server";
-import { config } from "../config.server";
-import { constraintKind, sqlDriver, type SqlValue } from "../sql-driver.server";
-import { getEventsQueue } from "../queue.server";
-import { timeOrderedUuid } from "../domain/ids";
-import { parseJson, stringifyJson } from "../domain/json";
+import prisma from "~/data/db.server";
+import { enqueueEvent, eventJobPending } from "~/data/queues.server";
+import { insertEvent, insertEventOnce, type NewEventRow } from "~/data/hot-sql.server";
+import { constraintKind } from "~/data/sql.server";
+import { config } from "~/config.server";
+import { timeOrderedUuid } from "~/domain/ids";
+import type { EventStatus } from "~/domain/runs/status";
+import { parseJson, stringifyJson } from "~/domain/json";
 
 export interface NewEvent {
   /** A fixed id makes creation idempotent (the same id is never created twice). */
@@ -43,14 +45,8 @@ export type CreateEventResult =
   | { status: "webhook_gone" };
 
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** How long a BullMQ add may take before the event is left to the sweep. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
 
-function prismaCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
-}
-
-function eventRow(input: NewEvent, id: string) {
+function eventRow(input: NewEvent, id: string): NewEventRow {
   return {
     createdAt: new Date(),
     id,
@@ -76,46 +72,51 @@ function eventRow(input: NewEvent, id: string) {
 export type StoreEventResult = { status: "created"; id: string } | Exclude<CreateEventResult, { status: "created" }>;
 
 /**
+ * A key that makes the event's creation happen at most once per webhook within a window: a dedupe
+ * header's value (24 hours), or a signed request's message id (its replay window).
+ */
+export interface DedupeKeyInput {
+  webhookId: string;
+  key: string;
+  /** How long the key stays in force after it is first seen (default DEDUPE_WINDOW_MS). */
+  windowMs?: number;
+}
+
+/**
  * Commits the event and nothing else: its job is the caller's to add (enqueueEvent), and the
  * sweep adds it if the caller never does. Ingress answers between the two, so a slow or dead
  * Redis never delays an answer. With `dedupe`, the key is recorded in the same transaction as the
- * event: a key seen within 24 hours makes this a duplicate and creates nothing.
- * Throws when the database cannot store the event (the caller answers 503).
+ * event, in the same group commit as every other insert: a key in force makes this a duplicate and
+ * creates nothing. Throws when the database cannot store the event (the caller answers 503).
  */
-export async function storeEvent(
-  input: NewEvent,
-  dedupe?: { webhookId: string; key: string },
-): Promise<StoreEventResult> {
+export async function storeEvent(input: NewEvent, dedupe?: DedupeKeyInput): Promise<StoreEventResult> {
   const id = input.id ?? timeOrderedUuid();
-  const data = eventRow(input, id);
+  const row = eventRow(input, id);
   try {
     if (dedupe) {
-      const duplicate = await prisma.$transaction(async (tx) => {
-        const existing = await tx.dedupeKey.findUnique({ where: { webhookId_key: dedupe } });
-        const now = new Date();
-        if (existing && now.getTime() - existing.createdAt.getTime() < DEDUPE_WINDOW_MS) return true;
-        if (existing) await tx.dedupeKey.update({ where: { webhookId_key: dedupe }, data: { createdAt: now } });
-        else await tx.dedupeKey.create({ data: { ...dedupe, createdAt: now } });
-        await tx.event.create({ data });
-        return false;
-      });
-      if (duplicate) return { status: "duplicate", id: null };
+      const now = row.createdAt;
+      const freshSince = new Date(now.getTime() - (dedupe.windowMs ?? DEDUPE_WINDOW_MS));
+      const created = await insertEventOnce(row, { webhookId: dedupe.webhookId, key: dedupe.key, now, freshSince });
+      if (!created) return { status: "duplicate", id: null };
     } else {
-      await insertEvent(data);
+      await insertEvent(row);
     }
   } catch (error) {
     const kind = constraintKind(error);
-    const code = kind === "unique" ? "P2002" : kind === "foreign_key" ? "P2003" : prismaCode(error);
-    // P2002: a concurrent request with the same dedupe key won the race, or the fixed id exists.
-    if (code === "P2002") return { status: "duplicate", id: input.id && !dedupe ? input.id : null };
-    // P2003: the webhook's id changed or it was removed after the lookup; like an unknown id.
-    if (code === "P2003" && input.webhookId) return { status: "webhook_gone" };
+    // The fixed id exists already (a follow-up event created before).
+    if (kind === "unique") return { status: "duplicate", id: input.id && !dedupe ? input.id : null };
+    // The webhook's id changed or it was removed after the lookup; like an unknown id.
+    if (kind === "foreign_key" && input.webhookId) return { status: "webhook_gone" };
     throw error;
   }
   return { status: "created", id };
 }
 
-/** Commits the event (storeEvent), then enqueues it and waits for the enqueue. */
+/**
+ * The one way to create an event and enqueue it: commits it (storeEvent), then adds its job and
+ * waits for the add (false in `enqueued` when Redis refused; the sweep adds it later). Ingress
+ * alone splits the two, to answer between them.
+ */
 export async function createEvent(
   input: NewEvent,
   dedupe?: { webhookId: string; key: string },
@@ -129,51 +130,16 @@ export async function createEvent(
   return stored;
 }
 
-/**
- * The ingress hot path's one insert, in plain SQL on the driver (see app/sql-driver.server.ts):
- * through Prisma it costs about a millisecond of CPU, which capped ingress at a few hundred events/s.
- * Requests arriving together share one commit (runGrouped); each still learns its own outcome.
- */
-async function insertEvent(row: ReturnType<typeof eventRow>): Promise<void> {
-  const columns = Object.keys(row) as (keyof typeof row)[];
-  const values: SqlValue[] = columns.map((column) => row[column]);
-  await sqlDriver().runGrouped(
-    `INSERT INTO "Event" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-    values,
-  );
+/** The id of the event that now exists: created, or a fixed id created before. Throws otherwise. */
+export function existingEventId(result: CreateEventResult): { id: string } {
+  if (result.status === "created") return { id: result.id };
+  if (result.status === "duplicate" && result.id) return { id: result.id };
+  throw new Error(`event was not created (${result.status})`);
 }
 
 async function enqueueIfPending(id: string): Promise<void> {
   const row = await prisma.event.findUnique({ where: { id }, select: { status: true, runAt: true } });
-  if (row?.status === "pending") await enqueueEvent(id, row.runAt);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-function jobOptions(id: string, runAt: Date | null) {
-  const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
-  return { jobId: id, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) };
-}
-
-/**
- * Adds the event's job (a no-op when a job with this id is already queued). Returns false when
- * Redis refused or did not answer in time; the row stays pending and the sweep adds it later.
- */
-export async function enqueueEvent(id: string, runAt: Date | null = null): Promise<boolean> {
-  try {
-    await withTimeout(getEventsQueue().add("event", { eventId: id }, jobOptions(id, runAt)), ENQUEUE_TIMEOUT_MS);
-    return true;
-  } catch {
-    return false; // Redis unavailable: the recovery sweep enqueues it later
-  }
+  if (row?.status === ("pending" satisfies EventStatus)) await enqueueEvent(id, row.runAt);
 }
 
 export interface SweepResult {
@@ -197,7 +163,7 @@ export async function enqueuePendingEvents(
   const result: SweepResult = { enqueued: 0, failed: 0 };
   const pending = await prisma.event.findMany({
     where: {
-      status: "pending",
+      status: "pending" satisfies EventStatus,
       createdAt: { lt: new Date(now.getTime() - (options.pendingAfterMs ?? 5_000)) },
       OR: [{ runAt: null }, { runAt: { lte: now } }],
     },
@@ -205,18 +171,21 @@ export async function enqueuePendingEvents(
     orderBy: { createdAt: "asc" },
     take: options.limit ?? 500,
   });
-  const queue = getEventsQueue();
   for (const event of pending) {
     try {
       // A backlog the workers have not reached yet still has its jobs: leave those alone, so the
-      // count says how many were really missing.
-      if (await withTimeout(queue.getJob(event.id), ENQUEUE_TIMEOUT_MS)) continue;
-      await withTimeout(queue.add("event", { eventId: event.id }, jobOptions(event.id, null)), ENQUEUE_TIMEOUT_MS);
-      result.enqueued++;
+      // count says how many were really missing. A job that failed (kept for inspection) would
+      // block the add forever: it is removed and the event gets a new one.
+      if (await eventJobPending(event.id)) continue;
     } catch {
       result.failed++;
       break; // Redis is down: the rest would fail the same way
     }
+    if (!(await enqueueEvent(event.id))) {
+      result.failed++;
+      break;
+    }
+    result.enqueued++;
   }
   return result;
 }

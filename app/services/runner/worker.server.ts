@@ -3,14 +3,32 @@
 import os from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { config, limits, queuePrefix } from "~/config.server";
-import prisma, { databaseUrl, isPostgresUrl } from "~/db.server";
-import { closeQueues, createRedis, EVENTS_QUEUE } from "~/queue.server";
-import { enqueueEvent, enqueuePendingEvents } from "./events.server";
-import { clearHeartbeat, HEARTBEAT_INTERVAL_MS, writeHeartbeat, type WorkerHeartbeat } from "./heartbeat.server";
-import { closeRunsQueue, RUNS_QUEUE, scheduleTaskRun } from "./queues.server";
-import { createRunStore } from "./run-store.server";
-import { createRunner, type Runner, type RunnerDeps } from "./runner.server";
+import { config, limits } from "~/config.server";
+import prisma, { databaseUrl } from "~/data/db.server";
+import {
+  clearHeartbeat,
+  HEARTBEAT_INTERVAL_MS,
+  recordForeignJob,
+  writeHeartbeat,
+  type WorkerHeartbeat,
+} from "~/data/heartbeat.server";
+import { createSqlRunStore } from "~/data/hot-sql.server";
+import { enqueuePendingEvents } from "~/data/events.server";
+import {
+  closeQueues,
+  createRedis,
+  enqueueEvent,
+  EVENTS_QUEUE,
+  queuePrefix,
+  RUNS_QUEUE,
+  scheduleTaskRun,
+  type EventJob,
+  type TaskRunJob,
+} from "~/data/queues.server";
+import type { RunnerDeps } from "./deps";
+import { fanOutEvent } from "./fan-out-event";
+import { processTaskRun } from "./process-task-run";
+import { rollUpEvent } from "./roll-up";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
 
@@ -25,8 +43,18 @@ export interface WorkerOptions {
   log?: (message: string) => void;
 }
 
+/** The processors bound to this worker's dependencies (tests call them directly). */
+export interface BoundRunner {
+  fanOutEvent(eventId: string): ReturnType<typeof fanOutEvent>;
+  processTaskRun(taskRunId: string): Promise<void>;
+  rollUpEvent(eventId: string): ReturnType<typeof rollUpEvent>;
+}
+
 export interface StartedWorker {
-  runner: Runner;
+  /** The queue prefix this worker serves (HOOKLINE_QUEUE_PREFIX, or derived from the database). */
+  prefix: string;
+  deps: RunnerDeps;
+  runner: BoundRunner;
   concurrency: number;
   /** Finishes in-flight jobs, stops the timers and removes this process's heartbeat. */
   close(): Promise<void>;
@@ -39,14 +67,19 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const sweepIntervalMs = options.sweepIntervalMs ?? config().worker.sweepIntervalMs;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
 
-  await enableWriteAheadLog(log);
+  const prefix = await queuePrefix();
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
-  const store = options.overrides?.store ?? createRunStore();
-  const runner = createRunner(workerRunnerDeps(connection, { log, ...options.overrides, store }));
+  const store = options.overrides?.store ?? createSqlRunStore();
+  const deps = workerRunnerDeps(connection, { log, ...options.overrides, store });
+  const runner: BoundRunner = {
+    fanOutEvent: (id) => fanOutEvent(id, deps),
+    processTaskRun: (id) => processTaskRun(id, deps),
+    rollUpEvent: (id) => rollUpEvent(id, deps),
+  };
   const common = {
     connection,
-    prefix: queuePrefix(),
+    prefix,
     concurrency,
     lockDuration: lockMs,
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
@@ -54,17 +87,29 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   };
   const eventsWorker = new Worker(
     EVENTS_QUEUE,
-    async (job: Job<{ eventId?: string }>) => {
+    async (job: Job<Partial<EventJob>>) => {
       if (typeof job.data?.eventId !== "string") throw new Error(`event job ${job.id} has no eventId`);
-      await runner.processEvent(job.data.eventId);
+      const result = await fanOutEvent(job.data.eventId, deps);
+      if (result === "not-found") await reportForeignJob(job.data.eventId);
     },
     common,
   );
+  // A job for an event this database does not hold: another installation sharing this Redis
+  // prefix enqueued it (its own workers will never see it now; its sweep re-adds it in seconds),
+  // or the event was deleted while its job waited. Never silent: logged and counted for doctor.
+  const reportForeignJob = async (eventId: string) => {
+    log(
+      `WARNING: event ${eventId} is not in this database (${redactUrl(databaseUrl())}); its job on queue prefix "${prefix}" came from another installation sharing this Redis, or the event was deleted. Give each installation its own database and leave HOOKLINE_QUEUE_PREFIX unset (or set a different one). Counted in \`hookline doctor\`.`,
+    );
+    await recordForeignJob(connection, eventId).catch((error: Error) =>
+      log(`could not count a foreign job: ${error.message}`),
+    );
+  };
   const runsWorker = new Worker(
     RUNS_QUEUE,
-    async (job: Job<{ taskRunId?: string }>) => {
+    async (job: Job<Partial<TaskRunJob>>) => {
       if (typeof job.data?.taskRunId !== "string") throw new Error(`task-run job ${job.id} has no taskRunId`);
-      await runner.processTaskRun(job.data.taskRunId);
+      await processTaskRun(job.data.taskRunId, deps);
     },
     common,
   );
@@ -119,6 +164,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   if (sweepTimer) void sweep();
 
   return {
+    prefix,
+    deps,
     runner,
     concurrency,
     async close() {
@@ -132,20 +179,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   };
 }
 
-/**
- * SQLite only: switch the database file to write-ahead logging, so readers do not block the writer
- * when several worker processes (and the web app) share the file. The mode is stored in the file.
- */
-async function enableWriteAheadLog(log: (message: string) => void): Promise<void> {
-  if (isPostgresUrl(databaseUrl())) return;
-  try {
-    await prisma.$queryRawUnsafe("PRAGMA journal_mode=WAL");
-  } catch (error) {
-    log(`could not switch SQLite to WAL mode: ${(error as Error).message}`);
-  }
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
 }
 
 /** Closes the process-wide queues used to enqueue (call once when the process stops). */
-export async function closeSharedQueues(): Promise<void> {
-  await Promise.all([closeQueues(), closeRunsQueue()]);
-}
+export const closeSharedQueues = closeQueues;

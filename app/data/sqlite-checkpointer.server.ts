@@ -17,12 +17,13 @@
 // PASSIVE-only thread gave ~20 ms (one ~20-40 ms event-loop stall every ~1.2 s at the fallback).
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { sqlitePragmas } from "~/data/sqlite-pragmas";
+
+export { AUTOCHECKPOINT_PAGES } from "~/data/sqlite-pragmas";
 
 export const CHECKPOINT_INTERVAL_MS = 100;
 /** The WAL size (pages of 4 KB) past which the thread rewinds the WAL with a RESTART checkpoint. */
 export const RESTART_PAGES = 1_000;
-/** The WAL size (pages of 4 KB) at which a committing connection checkpoints by itself. */
-export const AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * How long the thread waits for the write lock, and then for readers to leave the old WAL, before
  * it gives up until the next tick. Only readers that began after the PASSIVE step can hold it up
@@ -37,8 +38,8 @@ const RESTART_WAIT_MS = 20;
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.betterSqlite3);
-const db = new Database(workerData.file, { timeout: workerData.restartWaitMs });
-db.pragma("synchronous = NORMAL");
+const db = new Database(workerData.file);
+for (const pragma of workerData.pragmas) db.pragma(pragma);
 const timer = setInterval(() => {
   try {
     const [passive] = db.pragma("wal_checkpoint(PASSIVE)");
@@ -71,7 +72,7 @@ export function startCheckpointer(file: string, intervalMs = CHECKPOINT_INTERVAL
         file,
         intervalMs,
         restartPages: RESTART_PAGES,
-        restartWaitMs: RESTART_WAIT_MS,
+        pragmas: sqlitePragmas({ synchronous: "NORMAL", busyTimeoutMs: RESTART_WAIT_MS }),
         betterSqlite3: require.resolve("better-sqlite3"),
       },
     });

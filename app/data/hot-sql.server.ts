@@ -1,0 +1,442 @@
+// The hot paths' SQL, in one module: every statement ingress and the runner run per event goes to
+// the database driver directly (app/data/sql.server.ts), not through Prisma: each
+// Prisma 6 query costs about a millisecond of CPU in its JS query compiler, and an event takes a
+// dozen queries. Everything else (screens, the sweep, the CLI) uses Prisma.
+//
+// The tables and columns are Prisma's: the row types and column lists come from
+// app/data/run-store.ts (Pick<> of Prisma's generated types), and tests/unit/data/hot-sql.server.test.ts
+// checks every column list against the Prisma schema. Values are written in the formats Prisma
+// reads back (SQLite: DateTime as ISO text with +00:00, booleans as 0/1; PostgreSQL: timestamp(3)
+// in UTC).
+import { databaseUrl, isPostgresUrl } from "~/data/db.server";
+import {
+  ACTION_RUN_ROW_COLUMNS,
+  EVENT_ROW_COLUMNS,
+  TASK_ROW_COLUMNS,
+  TASK_RUN_ROW_COLUMNS,
+  type ActionRunRow,
+  type EventRow,
+  type RunStatuses,
+  type RunStore,
+  type TaskRow,
+  type TaskRunRow,
+} from "~/data/run-store";
+import type { ActionRun, Event, TaskRun } from "@prisma/client";
+import { createSqlDriver, sqlDriver, type SqlDriver, type SqlValue } from "~/data/sql.server";
+import { actionRunStatus, eventStatus, taskRunStatus, type EventStatus } from "~/domain/runs/status";
+
+type Raw = Record<string, unknown>;
+
+const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+const maybeDate = (value: unknown): Date | null => (value === null || value === undefined ? null : date(value));
+const bool = (value: unknown): boolean => value === true || value === 1 || value === 1n || value === "1";
+const num = (value: unknown): number => Number(value);
+const str = (value: unknown): string => String(value);
+const maybeStr = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+/** `"a", "b", ...` for a SELECT or INSERT column list. */
+export function columnList(columns: readonly string[]): string {
+  return columns.map((c) => `"${c}"`).join(", ");
+}
+
+const EVENT_COLUMNS = columnList(EVENT_ROW_COLUMNS);
+const TASK_COLUMNS = columnList(TASK_ROW_COLUMNS);
+const TASK_RUN_COLUMNS = columnList(TASK_RUN_ROW_COLUMNS);
+const ACTION_RUN_COLUMNS = columnList(ACTION_RUN_ROW_COLUMNS);
+
+export function toEventRow(r: Raw): EventRow {
+  return {
+    id: str(r.id),
+    shop: str(r.shop),
+    topic: str(r.topic),
+    data: str(r.data),
+    source: str(r.source),
+    parentId: maybeStr(r.parentId),
+    depth: num(r.depth),
+    requestId: maybeStr(r.requestId),
+    status: eventStatus(r.status),
+    taskIds: maybeStr(r.taskIds),
+    runAt: maybeDate(r.runAt),
+    createdAt: date(r.createdAt),
+  };
+}
+export function toTaskRow(r: Raw): TaskRow {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    script: str(r.script),
+    options: str(r.options),
+    subscriptions: str(r.subscriptions),
+    version: num(r.version),
+    enabled: bool(r.enabled),
+    performActionRunsInSequence: bool(r.performActionRunsInSequence),
+    haltActionRunSequenceOnError: bool(r.haltActionRunSequenceOnError),
+  };
+}
+export function toTaskRunRow(r: Raw): TaskRunRow {
+  return {
+    id: str(r.id),
+    eventId: str(r.eventId),
+    taskId: str(r.taskId),
+    status: taskRunStatus(r.status),
+    runAt: date(r.runAt),
+    attempts: num(r.attempts),
+    startedAt: maybeDate(r.startedAt),
+  };
+}
+export function toActionRunRow(r: Raw): ActionRunRow {
+  return {
+    id: str(r.id),
+    taskRunId: str(r.taskRunId),
+    position: num(r.position),
+    type: str(r.type),
+    options: str(r.options),
+    meta: maybeStr(r.meta),
+    status: actionRunStatus(r.status),
+    attempts: num(r.attempts),
+    nextAttemptAt: maybeDate(r.nextAttemptAt),
+    startedAt: maybeDate(r.startedAt),
+    createdAt: date(r.createdAt),
+  };
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => "?").join(", ");
+}
+
+// ------------------------------------------------------------------ ingress
+
+/** The columns a new event is inserted with (the rest take the schema's defaults). */
+export const EVENT_INSERT_COLUMNS = [
+  "id",
+  "shop",
+  "webhookId",
+  "topic",
+  "data",
+  "source",
+  "parentId",
+  "depth",
+  "requestId",
+  "status",
+  "contentType",
+  "bodySize",
+  "userAgent",
+  "ipHash",
+  "rawBody",
+  "taskIds",
+  "runAt",
+  "createdAt",
+] as const satisfies readonly (keyof Event)[];
+export type NewEventRow = Omit<Pick<Event, (typeof EVENT_INSERT_COLUMNS)[number]>, "status"> & {
+  status: Extract<EventStatus, "pending">;
+};
+
+const INSERT_EVENT = `INSERT INTO "Event" (${columnList(EVENT_INSERT_COLUMNS)}) VALUES (${placeholders(EVENT_INSERT_COLUMNS.length)})`;
+
+/**
+ * Inserts an event on the process's shared connection. Requests arriving together share one
+ * commit on SQLite (runGrouped); each still learns its own outcome, after the commit. Through
+ * Prisma this insert cost about a millisecond of CPU, which capped ingress at a few hundred
+ * events/s. Throws the driver's constraint errors (see constraintKind).
+ */
+export async function insertEvent(row: NewEventRow): Promise<void> {
+  await sqlDriver().runGrouped(
+    INSERT_EVENT,
+    EVENT_INSERT_COLUMNS.map((column) => row[column]),
+  );
+}
+
+/** A key that makes an event's creation happen at most once within its window (dedupe, replay). */
+export interface OnceKey {
+  webhookId: string;
+  key: string;
+  /** A key recorded at or after this moment is still in force. */
+  freshSince: Date;
+  now: Date;
+}
+
+// Records the key unless it is in force: a new key is inserted, a stale one refreshed (1 change);
+// a key in force changes nothing (0), which vetoes the event insert in the same batch.
+const CLAIM_ONCE_KEY = `INSERT INTO "DedupeKey" ("webhookId", "key", "createdAt") VALUES (?, ?, ?)
+  ON CONFLICT ("webhookId", "key") DO UPDATE SET "createdAt" = excluded."createdAt"
+  WHERE "DedupeKey"."createdAt" < ?`;
+
+// PostgreSQL: the same as one statement (one round trip, no transaction held across round trips):
+// the event is inserted only if the key's upsert returned a row.
+const INSERT_EVENT_ONCE_POSTGRES = `WITH "claimed" AS (${CLAIM_ONCE_KEY} RETURNING 1)
+  INSERT INTO "Event" (${columnList(EVENT_INSERT_COLUMNS)})
+  SELECT ${placeholders(EVENT_INSERT_COLUMNS.length)} WHERE EXISTS (SELECT 1 FROM "claimed")`;
+
+/**
+ * Inserts the event only if its key is not in force, recording the key atomically with it, in
+ * the same group commit as plain inserts. False when the key was in force (a duplicate: nothing
+ * was written). Concurrent requests with one key: one wins, the others see its key (SQLite: they
+ * are serialized in the group; PostgreSQL: the upsert waits for the winner's row).
+ */
+export async function insertEventOnce(row: NewEventRow, once: OnceKey): Promise<boolean> {
+  const keyParams: SqlValue[] = [once.webhookId, once.key, once.now, once.freshSince];
+  const eventParams = EVENT_INSERT_COLUMNS.map((column) => row[column]);
+  if (isPostgresUrl(databaseUrl())) {
+    return (await sqlDriver().runGrouped(INSERT_EVENT_ONCE_POSTGRES, [...keyParams, ...eventParams])) === 1;
+  }
+  return sqlDriver().batchGrouped([
+    { sql: CLAIM_ONCE_KEY, params: keyParams, expect: 1 },
+    { sql: INSERT_EVENT, params: eventParams },
+  ]);
+}
+
+// ------------------------------------------------------------------ the runner
+
+/** The columns a task run and an action run are inserted with (the rest take the schema's defaults). */
+export const TASK_RUN_INSERT_COLUMNS = [
+  "id",
+  "eventId",
+  "taskId",
+  "taskVersion",
+  "status",
+  "runAt",
+  "attempts",
+  "actions",
+  "logs",
+  "errors",
+  "startedAt",
+  "finishedAt",
+  "createdAt",
+] as const satisfies readonly (keyof TaskRun)[];
+export const ACTION_RUN_INSERT_COLUMNS = [
+  "id",
+  "taskRunId",
+  "position",
+  "type",
+  "options",
+  "meta",
+  "status",
+  "attempts",
+  "createdAt",
+] as const satisfies readonly (keyof ActionRun)[];
+
+const INSERT_TASK_RUN = `INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(TASK_RUN_INSERT_COLUMNS.length)}) ON CONFLICT ("eventId", "taskId") DO NOTHING`;
+type TaskRunInsert = Record<(typeof TASK_RUN_INSERT_COLUMNS)[number], SqlValue>;
+
+/** A new action run's insert (always pending, no attempt yet). */
+function insertActionRun(a: ActionRunRow): { sql: string; params: SqlValue[] } {
+  const row: Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue> = { ...a, status: "pending", attempts: 0 };
+  return { sql: INSERT_ACTION_RUN, params: ACTION_RUN_INSERT_COLUMNS.map((column) => row[column]) };
+}
+
+const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
+
+/** The runner's RunStore on SQLite or PostgreSQL (its own driver, so its own connection/pool). */
+export function createSqlRunStore(url = databaseUrl()): RunStore {
+  // Its own connection. Writes share a commit with the other jobs' writes of the same tick (the
+  // group commit, as ingress's inserts do): an event's half a dozen small writes would otherwise
+  // each append their own copies of the same table and index pages to the WAL. Runner progress is
+  // not fsynced per commit (docs/decisions/0011).
+  const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false });
+  // Substring test without LIKE wildcards (topics contain "_").
+  const contains = isPostgresUrl(url) ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
+
+  return {
+    async getEvent(id) {
+      const [row] = await sql.all(`SELECT ${EVENT_COLUMNS} FROM "Event" WHERE "id" = ?`, [id]);
+      return row ? toEventRow(row) : null;
+    },
+
+    async startEvent(id, now, taskRuns, actionRuns) {
+      return sql.batchGrouped([
+        {
+          sql: `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
+          params: [now, id],
+          expect: 1,
+        },
+        ...taskRuns.map((run) => {
+          const row: TaskRunInsert = run.rendered
+            ? { ...run, ...run.rendered, attempts: 1 }
+            : { ...run, status: "pending", attempts: 0, actions: null, logs: null, errors: null, finishedAt: null };
+          return { sql: INSERT_TASK_RUN, params: TASK_RUN_INSERT_COLUMNS.map((column) => row[column]) };
+        }),
+        ...actionRuns.map(insertActionRun),
+      ]);
+    },
+
+    async markEventOpen(id, now) {
+      await sql.runGrouped(
+        `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
+        [now, id],
+      );
+    },
+
+    async markEventFinished(id, status, error, now) {
+      await sql.runGrouped(`UPDATE "Event" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "id" = ?`, [
+        status,
+        error,
+        now,
+        id,
+      ]);
+    },
+
+    async candidateTasks(shop, topic, targetIds) {
+      if (targetIds && targetIds.length === 0) return [];
+      const params: SqlValue[] = [shop, true, topic];
+      let where = `"shop" = ? AND "enabled" = ? AND ${contains}`;
+      if (targetIds) {
+        where += ` AND "id" IN (${placeholders(targetIds.length)})`;
+        params.push(...targetIds);
+      }
+      const rows = await sql.all(`SELECT ${TASK_COLUMNS} FROM "Task" WHERE ${where} ORDER BY "createdAt" ASC`, params);
+      return rows.map(toTaskRow);
+    },
+
+    async getTask(id) {
+      const [row] = await sql.all(`SELECT ${TASK_COLUMNS} FROM "Task" WHERE "id" = ?`, [id]);
+      return row ? toTaskRow(row) : null;
+    },
+
+    async insertTaskRun(run) {
+      const row: TaskRunInsert = {
+        ...run,
+        status: "pending",
+        attempts: 0,
+        actions: null,
+        logs: null,
+        errors: null,
+        startedAt: null,
+        finishedAt: null,
+      };
+      await sql.runGrouped(
+        INSERT_TASK_RUN,
+        TASK_RUN_INSERT_COLUMNS.map((column) => row[column]),
+      );
+    },
+
+    async listTaskRuns(eventId) {
+      const rows = await sql.all(
+        `SELECT ${TASK_RUN_COLUMNS} FROM "TaskRun" WHERE "eventId" = ? ORDER BY "createdAt" ASC, "id" ASC`,
+        [eventId],
+      );
+      return rows.map(toTaskRunRow);
+    },
+
+    async getTaskRun(id) {
+      const [row] = await sql.all(`SELECT ${TASK_RUN_COLUMNS} FROM "TaskRun" WHERE "id" = ?`, [id]);
+      return row ? toTaskRunRow(row) : null;
+    },
+
+    async renderedActions(eventId, taskId) {
+      const [row] = await sql.all(`SELECT "actions" FROM "TaskRun" WHERE "eventId" = ? AND "taskId" = ? LIMIT 1`, [
+        eventId,
+        taskId,
+      ]);
+      return typeof row?.actions === "string" ? row.actions : null;
+    },
+
+    async claimTaskRun(id, now, staleBefore) {
+      const changes = await sql.runGrouped(
+        `UPDATE "TaskRun" SET "status" = 'running', "startedAt" = ?, "attempts" = "attempts" + 1, "finishedAt" = NULL
+         WHERE "id" = ? AND (("status" = 'pending' AND "runAt" <= ?) OR ("status" = 'running' AND "startedAt" < ?))`,
+        [now, id, now, staleBefore],
+      );
+      return changes === 1;
+    },
+
+    async finishTaskRun(id, claimedAttempt, run, actionRuns) {
+      return sql.batchGrouped([
+        {
+          sql: `UPDATE "TaskRun" SET "status" = ?, "taskVersion" = ?, "actions" = ?, "logs" = ?, "errors" = ?, "finishedAt" = ? WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+          params: [run.status, run.taskVersion, run.actions, run.logs, run.errors, run.finishedAt, id, claimedAttempt],
+          expect: 1,
+        },
+        ...actionRuns.map(insertActionRun),
+      ]);
+    },
+
+    async releaseTaskRun(id, claimedAttempt) {
+      const changes = await sql.runGrouped(
+        `UPDATE "TaskRun" SET "status" = 'pending', "startedAt" = NULL WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+        [id, claimedAttempt],
+      );
+      return changes === 1;
+    },
+
+    async listActionRuns(taskRunId) {
+      const rows = await sql.all(
+        `SELECT ${ACTION_RUN_COLUMNS} FROM "ActionRun" WHERE "taskRunId" = ? ORDER BY "position" ASC`,
+        [taskRunId],
+      );
+      return rows.map(toActionRunRow);
+    },
+
+    async claimActionRun(id, attempts, now) {
+      const changes = await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = 'running', "attempts" = ?, "startedAt" = ?, "nextAttemptAt" = NULL, "finishedAt" = NULL
+         WHERE "id" = ? AND "status" = 'pending' AND "attempts" = ? AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ?)`,
+        [attempts + 1, now, id, attempts, now],
+      );
+      return changes === 1;
+    },
+
+    async recordActionRun(id, claimedAttempt, outcome) {
+      const changes = await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = ?, "attempts" = ?, "nextAttemptAt" = ?, "result" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ?
+         WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+        [
+          outcome.status,
+          outcome.attempts,
+          outcome.nextAttemptAt,
+          outcome.result,
+          outcome.error,
+          outcome.finishedAt,
+          outcome.durationMs,
+          id,
+          claimedAttempt,
+        ],
+      );
+      return changes === 1;
+    },
+
+    async failOrphanedActionRun(id, attempts, message, now) {
+      const changes = await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = 'failed', "error" = ?, "finishedAt" = ?, "nextAttemptAt" = NULL WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+        [message, now, id, attempts],
+      );
+      return changes === 1;
+    },
+
+    async deferActionRun(id, at) {
+      await sql.runGrouped(`UPDATE "ActionRun" SET "nextAttemptAt" = ? WHERE "id" = ? AND "status" = 'pending'`, [
+        at,
+        id,
+      ]);
+    },
+
+    async skipActionRuns(ids, error, now) {
+      if (!ids.length) return;
+      await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = 'skipped', "error" = ?, "finishedAt" = ?, "nextAttemptAt" = NULL WHERE "status" = 'pending' AND "id" IN (${placeholders(ids.length)})`,
+        [error, now, ...ids],
+      );
+    },
+
+    async runStatuses(eventId) {
+      const rows = await sql.all(
+        `SELECT t."id" AS "taskRunId", t."status" AS "taskStatus", a."status" AS "actionStatus"
+         FROM "TaskRun" t LEFT JOIN "ActionRun" a ON a."taskRunId" = t."id" WHERE t."eventId" = ?`,
+        [eventId],
+      );
+      const byRun = new Map<string, RunStatuses>();
+      for (const row of rows) {
+        const id = str(row.taskRunId);
+        let entry = byRun.get(id);
+        if (!entry) {
+          entry = { taskRun: taskRunStatus(row.taskStatus), actionRuns: [] };
+          byRun.set(id, entry);
+        }
+        if (row.actionStatus !== null && row.actionStatus !== undefined)
+          entry.actionRuns.push(actionRunStatus(row.actionStatus));
+      }
+      return [...byRun.values()];
+    },
+
+    close: () => sql.close(),
+  };
+}

@@ -1,0 +1,178 @@
+// The BullMQ queues, in one place: their names, their jobs, the Redis connection they use, and the
+// one enqueue each kind of work has. The database is the source of truth; a job only says "look at
+// this now", so every job may arrive twice or late and every enqueue is safe to repeat.
+//
+//   "events"  job "event"    { eventId }    job id = event id; added after the event's commit
+//                                            (enqueueEvent), delayed until its run_at.
+//   "runs"    job "task-run" { taskRunId }  a delayed look at a task run: a subscription offset,
+//                                            a retry, a throttled shop (scheduleTaskRun); job id
+//                                            tr_<task run id>_<due ms>.
+//
+// Only workers process jobs; the web process and the CLI enqueue. Every key lives under
+// queuePrefix(): HOOKLINE_QUEUE_PREFIX when set, else derived from the database's identity, so
+// installations with different databases never take each other's jobs from one Redis (a job for an
+// event another database holds would be found missing and dropped; see recordForeignJob).
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { queuePrefixSetting, redisUrl } from "~/config.server";
+import { installationId } from "~/data/installation.server";
+
+export const EVENTS_QUEUE = "events";
+export const EVENT_JOB = "event";
+export interface EventJob {
+  eventId: string;
+}
+
+export const RUNS_QUEUE = "runs";
+export const TASK_RUN_JOB = "task-run";
+export interface TaskRunJob {
+  taskRunId: string;
+}
+
+/** How long an enqueue may take before the work is left to the recovery sweep. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+export function createRedis(options: RedisOptions = {}): Redis {
+  return new Redis(redisUrl(), {
+    maxRetriesPerRequest: null, // required by BullMQ workers
+    enableOfflineQueue: true,
+    ...options,
+  });
+}
+
+/** The default prefix for an installation: its id's first 12 hex digits (48 bits). */
+export function defaultQueuePrefix(installId: string): string {
+  return `hookline-${installId.replaceAll("-", "").slice(0, 12)}`;
+}
+
+let prefix: Promise<string> | undefined;
+
+/** This installation's prefix for every queue and Redis key (read from the database once). */
+export function queuePrefix(): Promise<string> {
+  const setting = queuePrefixSetting();
+  if (setting) return Promise.resolve(setting);
+  prefix ??= installationId().then(defaultQueuePrefix, (error: unknown) => {
+    prefix = undefined;
+    throw error;
+  });
+  return prefix;
+}
+
+/** A Redis key of this installation (heartbeats, throttles, locks, counters). */
+export async function redisKey(name: string): Promise<string> {
+  return `${await queuePrefix()}:${name}`;
+}
+
+export function heartbeatKey(): Promise<string> {
+  return redisKey("worker-heartbeat");
+}
+
+const queues = new Map<string, Promise<Queue>>();
+
+/** The process's producer side of a queue. Fails fast when Redis is down: callers must not wait on it. */
+function queue(name: string): Promise<Queue> {
+  let q = queues.get(name);
+  if (!q) {
+    q = queuePrefix().then((queuePrefixValue) => {
+      const connection = createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      connection.on("error", () => {}); // reported by the calls that fail, not as unhandled errors
+      const created = new Queue(name, { connection, prefix: queuePrefixValue });
+      created.on("error", () => {});
+      return created;
+    });
+    q.catch(() => queues.delete(name));
+    queues.set(name, q);
+  }
+  return q;
+}
+
+export function eventsQueue(): Promise<Queue<EventJob>> {
+  return queue(EVENTS_QUEUE) as Promise<Queue<EventJob>>;
+}
+
+export function runsQueue(): Promise<Queue<TaskRunJob>> {
+  return queue(RUNS_QUEUE) as Promise<Queue<TaskRunJob>>;
+}
+
+/** Closes this process's queues (call once when the process stops). */
+export async function closeQueues(): Promise<void> {
+  const open = [...queues.values()];
+  queues.clear();
+  await Promise.all(
+    open.map(async (pending) => {
+      const q = await pending.catch(() => null);
+      if (!q) return;
+      await q.close();
+      await q.disconnect();
+    }),
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+function eventJobOptions(eventId: string, runAt: Date | null): JobsOptions {
+  const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
+  return { jobId: eventId, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) };
+}
+
+/**
+ * Adds the event's job, delayed until `runAt` (a no-op while a job with this id exists). Never
+ * throws: false when Redis refused or did not answer in time, and the event's pending row is then
+ * the recovery sweep's to enqueue (enqueuePendingEvents). Call it only after the event is committed.
+ */
+export async function enqueueEvent(eventId: string, runAt: Date | null = null): Promise<boolean> {
+  try {
+    const queue = await withTimeout(eventsQueue());
+    await withTimeout(queue.add(EVENT_JOB, { eventId }, eventJobOptions(eventId, runAt)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the event has a job that will still be processed (waiting, delayed or active). A job kept
+ * after it failed is removed, so its id can be added again. Throws when Redis is down.
+ */
+export async function eventJobPending(eventId: string): Promise<boolean> {
+  const queue = await withTimeout(eventsQueue());
+  const job = await withTimeout(queue.getJob(eventId));
+  if (!job) return false;
+  if (!job.finishedOn) return true;
+  await withTimeout(job.remove());
+  return false;
+}
+
+export function taskRunJobId(taskRunId: string, at: Date): string {
+  return `tr_${taskRunId}_${at.getTime()}`;
+}
+
+/**
+ * Asks a worker to look at the task run at `at` (now, if `at` is past). Scheduling the same look
+ * twice adds one job. Throws when Redis refuses: the caller's job fails and the sweep re-schedules
+ * due task runs.
+ */
+export async function scheduleTaskRun(taskRunId: string, at: Date): Promise<void> {
+  await (
+    await runsQueue()
+  ).add(
+    TASK_RUN_JOB,
+    { taskRunId },
+    {
+      jobId: taskRunJobId(taskRunId, at),
+      delay: Math.max(0, at.getTime() - Date.now()),
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+      attempts: 3,
+      backoff: { type: "exponential", delay: 1000 },
+    },
+  );
+}

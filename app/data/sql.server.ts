@@ -1,0 +1,351 @@
+// Plain SQL on the database driver (better-sqlite3 or pg), for the hot paths where Prisma is too
+// slow: each Prisma 6 query costs about a millisecond of CPU in its JS query compiler. Used by the
+// runner (app/runs/run-store.server.ts) and by ingress (app/models/events.server.ts); everything
+// else uses Prisma. Tables and columns are Prisma's; values are written in the formats Prisma reads
+// back (SQLite: DateTime as ISO text with +00:00, booleans as 0/1; PostgreSQL: timestamp(3) in UTC).
+import { open } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type BetterSqlite3 from "better-sqlite3";
+import type pg from "pg";
+import { sqliteSynchronous } from "~/config.server";
+import { databaseUrl, isPostgresUrl } from "./db.server";
+import { startCheckpointer } from "./sqlite-checkpointer.server";
+import { sqlitePragmas } from "./sqlite-pragmas";
+
+/** A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). */
+export type SqlValue = string | number | boolean | Date | Uint8Array | null;
+
+/** One SQL dialect: statements use `?` placeholders; PostgreSQL's are numbered on the way out. */
+export interface SqlDriver {
+  all(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
+  run(sql: string, params: SqlValue[]): Promise<number>;
+  /**
+   * Like run, but on SQLite the statements issued in the same tick share one transaction (a group
+   * commit: under load it costs about half as much per row, measured on event inserts). Each
+   * statement still succeeds or fails on its own, and its promise settles after the commit (and,
+   * with durable group commits, after the commit is on disk).
+   * On PostgreSQL the same as run (concurrent statements already overlap there).
+   */
+  runGrouped(sql: string, params: SqlValue[]): Promise<number>;
+  /** runGrouped for a statement that returns rows (`UPDATE ... RETURNING`). */
+  allGrouped(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs the statements in one transaction; a statement whose change count differs from its
+   * `expect` undoes them all and resolves false.
+   */
+  batch(statements: BatchStatement[]): Promise<boolean>;
+  /**
+   * batch, in runGrouped's group commit on SQLite: the statements are all-or-nothing among
+   * themselves (a savepoint inside the group's transaction), and the promise settles after the
+   * group's commit. On PostgreSQL the same as batch.
+   */
+  batchGrouped(statements: BatchStatement[]): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface SqlDriverOptions {
+  /**
+   * SQLite: grouped commits (runGrouped, batchGrouped) settle only once the WAL is on disk, so a
+   * commit that is answered survives a power loss. Default: SQLITE_SYNCHRONOUS is FULL.
+   */
+  durableGroupCommits?: boolean;
+}
+
+export interface BatchStatement {
+  sql: string;
+  params: SqlValue[];
+  expect?: number;
+}
+
+class Veto extends Error {}
+
+/** One caller's work in a group commit: run inside the group's transaction, settled after it. */
+interface GroupedWork {
+  run: () => unknown;
+  resolve: (result: never) => void;
+  reject: (error: unknown) => void;
+}
+
+function sqliteDate(date: Date): string {
+  return `${date.toISOString().slice(0, -1)}+00:00`;
+}
+
+const BUSY_WAIT_LIMIT_MS = 10_000;
+
+/** Retries a statement while another connection holds SQLite's write lock, for up to 10 s. */
+async function withBusyRetry<T>(statement: () => T): Promise<T> {
+  const deadline = Date.now() + BUSY_WAIT_LIMIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return statement();
+    } catch (error) {
+      const busy = (error as { code?: string }).code === "SQLITE_BUSY";
+      if (!busy || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 25)));
+    }
+  }
+}
+
+async function datasync(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * fdatasync of the WAL file, coalesced: a caller waits for a sync that starts after it asked, and
+ * every caller that asks while one runs shares the next one. Runs on libuv's thread pool, so the
+ * event loop never waits for the disk (synchronous=FULL would fsync inside the commit, on the
+ * event loop, ~3-5 ms per commit on this project's disks). After a checkpoint the WAL's frames are
+ * in the database file, which the checkpoint synced before the WAL could be reused.
+ */
+export function walSyncer(
+  file: string,
+  syncOnce: () => Promise<void> = () => datasync(`${file}-wal`),
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const sync = (): Promise<void> => {
+    if (!running) {
+      running = syncOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    const next = () => {
+      queued = null;
+      return sync();
+    };
+    queued ??= running.then(next, next);
+    return queued;
+  };
+  return sync;
+}
+
+function sqliteDriver(file: string, options: SqlDriverOptions): SqlDriver {
+  const require = createRequire(import.meta.url);
+  const Database = require("better-sqlite3") as typeof BetterSqlite3;
+  // No busy timeout: better-sqlite3 would wait synchronously, blocking the event loop, and so the
+  // Prisma connection in the same process could never finish the write transaction it holds.
+  // withBusyRetry waits asynchronously instead.
+  const db = new Database(file, { timeout: 0 });
+  for (const pragma of sqlitePragmas({ synchronous: "NORMAL", busyTimeoutMs: 0 })) db.pragma(pragma);
+  // Checkpoints run in a thread so commits do not stall the event loop copying the WAL back.
+  const releaseCheckpointer = file === ":memory:" ? () => {} : startCheckpointer(file);
+  const syncWal = options.durableGroupCommits && file !== ":memory:" ? walSyncer(file) : null;
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  // The group commit behind runGrouped and batchGrouped: work queued this tick, committed together.
+  let group: GroupedWork[] = [];
+  type Outcome = { value: unknown } | { error: unknown };
+  // One transaction function for every group (creating one per group cost more than its statements).
+  const runGroup = db.transaction((work: GroupedWork[]): Outcome[] => {
+    const outcomes: Outcome[] = [];
+    for (const w of work) {
+      try {
+        outcomes.push({ value: w.run() });
+      } catch (error) {
+        // A constraint failure undoes only its own work (the statement, or the batch's savepoint).
+        // Anything that ended the transaction (disk full, I/O error) fails the whole group:
+        // nothing of it is committed.
+        if (!db.inTransaction) throw error;
+        outcomes.push({ error });
+      }
+    }
+    return outcomes;
+  });
+  const commitGroup = async () => {
+    const work = group;
+    group = [];
+    if (work.length === 1) {
+      // Alone in its tick: its own statement (or batch) commits by itself; no group transaction.
+      const only = work[0]!;
+      try {
+        const value = await withBusyRetry(only.run);
+        if (syncWal) await syncWal();
+        (only.resolve as (value: unknown) => void)(value);
+      } catch (error) {
+        only.reject(error);
+      }
+      return;
+    }
+    let outcomes: Outcome[] = [];
+    try {
+      await withBusyRetry(() => {
+        outcomes = runGroup.immediate(work);
+      });
+      if (syncWal) await syncWal();
+    } catch (error) {
+      // Not committed, or committed but not known to be on disk: the callers answer "retry later".
+      for (const w of work) w.reject(error);
+      return;
+    }
+    work.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if ("error" in outcome) w.reject(outcome.error);
+      else (w.resolve as (value: unknown) => void)(outcome.value);
+    });
+  };
+  const enqueue = <T>(run: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      if (group.length === 0) setImmediate(commitGroup);
+      group.push({ run, resolve: resolve as (result: never) => void, reject });
+    });
+  // The statements of one batch; inside a transaction (the group's) a savepoint, undone on its own.
+  const runBatch = db.transaction((statements: BatchStatement[]) => {
+    for (const s of statements) {
+      const changes = prepare(s.sql).run(...bind(s.params)).changes;
+      if (s.expect !== undefined && changes !== s.expect) throw new Veto();
+    }
+  });
+  /** True when committed (or, in a group, kept); false on a veto. Outside a group: BEGIN IMMEDIATE. */
+  const runBatchVetoable = (statements: BatchStatement[]): boolean => {
+    try {
+      if (db.inTransaction) runBatch(statements);
+      else runBatch.immediate(statements);
+      return true;
+    } catch (error) {
+      if (error instanceof Veto) return false;
+      throw error;
+    }
+  };
+  const bind = (params: SqlValue[]) =>
+    params.map((v) =>
+      v instanceof Date
+        ? sqliteDate(v)
+        : typeof v === "boolean"
+          ? v
+            ? 1
+            : 0
+          : v instanceof Uint8Array && !Buffer.isBuffer(v)
+            ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+            : v,
+    );
+  return {
+    async all(sql, params) {
+      return withBusyRetry(() => prepare(sql).all(...bind(params)) as Record<string, unknown>[]);
+    },
+    async run(sql, params) {
+      return withBusyRetry(() => prepare(sql).run(...bind(params)).changes);
+    },
+    runGrouped(sql, params) {
+      return enqueue(() => prepare(sql).run(...bind(params)).changes);
+    },
+    allGrouped(sql, params) {
+      return enqueue(() => prepare(sql).all(...bind(params)) as Record<string, unknown>[]);
+    },
+    batchGrouped(statements) {
+      return enqueue(() => runBatchVetoable(statements));
+    },
+    async batch(statements) {
+      // Synchronous, so no other job's statement can interleave with the transaction.
+      return withBusyRetry(() => runBatchVetoable(statements));
+    },
+    async close() {
+      releaseCheckpointer();
+      db.close();
+    },
+  };
+}
+
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function postgresDriver(url: string): SqlDriver {
+  const require = createRequire(import.meta.url);
+  const { Pool, types } = require("pg") as typeof pg;
+  const TIMESTAMP_OID = 1114;
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === TIMESTAMP_OID
+          ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) // stored in UTC, as Prisma does
+          : types.getTypeParser(oid, format as "text")) as typeof types.getTypeParser,
+    },
+  });
+  pool.on("error", () => {}); // idle client errors surface on the next query
+  const bind = (params: SqlValue[]) =>
+    params.map((v) =>
+      v instanceof Date
+        ? v.toISOString()
+        : v instanceof Uint8Array && !Buffer.isBuffer(v)
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+          : v,
+    );
+  const batch = async (statements: BatchStatement[]): Promise<boolean> => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      for (const s of statements) {
+        const result = await client.query(numbered(s.sql), bind(s.params));
+        if (s.expect !== undefined && result.rowCount !== s.expect) {
+          await client.query("ROLLBACK");
+          return false;
+        }
+      }
+      await client.query("COMMIT");
+      return true;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    async all(sql, params) {
+      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+    },
+    async run(sql, params) {
+      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
+    },
+    async runGrouped(sql, params) {
+      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
+    },
+    async allGrouped(sql, params) {
+      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+    },
+    batch,
+    batchGrouped: batch,
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export function createSqlDriver(url = databaseUrl(), options: SqlDriverOptions = {}): SqlDriver {
+  if (isPostgresUrl(url)) return postgresDriver(url); // durable at every commit (synchronous_commit = on)
+  const durableGroupCommits = options.durableGroupCommits ?? sqliteSynchronous() === "FULL";
+  return sqliteDriver(url.replace(/^file:/, ""), { durableGroupCommits });
+}
+
+/** Constraint violations, named the same on both databases. */
+export function constraintKind(error: unknown): "unique" | "foreign_key" | null {
+  const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code ?? "") : "";
+  if (code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE")
+    return "unique";
+  if (code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY") return "foreign_key";
+  return null;
+}
+
+let shared: SqlDriver | undefined;
+
+/** One driver per process for DATABASE_URL. */
+export function sqlDriver(): SqlDriver {
+  shared ??= createSqlDriver();
+  return shared;
+}

@@ -1,0 +1,63 @@
+// What the runner's processors need from outside, passed in as one object. Processors are plain
+// functions of (id, deps): the worker wires the real implementations (worker-deps.server.ts), the
+// unit tests an in-memory store and stand-ins (tests/unit/services/runner/support.ts).
+import type { RunStore } from "~/data/run-store";
+import type { ThrottleGate } from "~/data/throttle.server";
+import type { AddressPolicy } from "~/domain/actions/address-policy";
+import type { CacheStore } from "~/domain/actions/cache";
+import type { NewEventSpec } from "~/domain/actions/event";
+import type { RenderInput, RenderResult } from "~/domain/tasks/render";
+
+export type { ThrottleGate };
+export type { RenderedAction, RenderInput, RenderResult, ShopInfo, TaskEvent } from "~/domain/tasks/render";
+
+/** Renders a task's script (app/domain/tasks/render.ts implements it). */
+export type RenderTaskFn = (input: RenderInput) => Promise<RenderResult>;
+
+/** One Admin API GraphQL call for a shop. */
+export type AdminGraphqlFn = (
+  shop: string,
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<{ status: number; body: unknown }>;
+
+/** An event the runner creates: the event action's, or a mechanic/actions/perform follow-up. */
+export interface NewEventInput extends NewEventSpec {
+  shop: string;
+  /** "event_action", "mechanic", "replay", ... */
+  source: string;
+  parentId: string | null;
+  depth: number;
+  /** A fixed id makes creation idempotent (a follow-up event is created at most once per action run). */
+  id?: string;
+}
+
+/** The shop's cache: read by Liquid's `cache` object, written by the cache action. */
+export interface ShopCache {
+  reader: { get(key: string): Promise<unknown> };
+  store: CacheStore;
+}
+
+export interface RunnerDeps {
+  /** Events, tasks, task runs and action runs. */
+  store: RunStore;
+  renderTask: RenderTaskFn;
+  adminGraphql: AdminGraphqlFn;
+  cacheFor: (shop: string) => ShopCache;
+  /** Commits the event and enqueues its job (the one way to create an event). */
+  createEvent: (input: NewEventInput) => Promise<{ id: string }>;
+  /** Asks for the task run to be looked at again at `at` (a delayed job). */
+  scheduleTaskRun: (taskRunId: string, at: Date) => Promise<void>;
+  httpPolicy: AddressPolicy;
+  throttle: ThrottleGate;
+  /** Base of the retry schedule (about 30 s, 1, 2.5 and 5 min at the default 30,000). */
+  retryBaseMs: number;
+  /** An action run "running" longer than this was orphaned by a dead worker. */
+  actionLeaseMs: number;
+  /** A task run "running" (rendering) longer than this was orphaned by a dead worker. */
+  taskLeaseMs: number;
+  httpTimeoutMs?: number;
+  now: () => Date;
+  random?: () => number;
+  log: (message: string) => void;
+}

@@ -1,0 +1,149 @@
+// The job for an event ("events" queue): claim it, create one task run per subscribed enabled
+// task, run those that are due, and roll the event's status up. Safe to repeat: the claim, the
+// unique (event, task) task run and every later claim make a second delivery a no-op.
+import type { EventRow, RunStatuses, StartedTaskRun, TaskRow } from "~/data/run-store";
+import { timeOrderedUuid } from "~/domain/ids";
+import { isFinishedEventStatus } from "~/domain/runs/status";
+import { subscriptionFor } from "~/domain/runs/topic-subscription";
+import type { RunnerDeps } from "./deps";
+import { ACTIONS_PERFORM_TOPIC } from "./follow-up";
+import { performDueActionRuns } from "./perform-action-runs";
+import { advanceTaskRun, known } from "./process-task-run";
+import { renderRun, type RenderedRun } from "./render-task-run";
+import { rollUp, rollUpEvent } from "./roll-up";
+import { RunContext } from "./run-context";
+import { parseStored } from "./stored-json";
+
+/** What became of an event job. */
+export type FanOutResult = "processed" | "finished-before" | "not-found";
+
+export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<FanOutResult> {
+  const event = await deps.store.getEvent(eventId);
+  if (!event) return "not-found";
+  // Already finished (a duplicate delivery). Follow-up work, if any, has its own jobs.
+  if (isFinishedEventStatus(event.status)) return "finished-before";
+
+  const context = new RunContext(deps);
+  // Each task run's statuses after this job, or null where another worker has part of it now.
+  const outcomes =
+    (event.status === "pending" ? await firstDelivery(event, context, deps) : null) ??
+    (await laterDelivery(event, context, deps));
+
+  if (outcomes.every((o): o is RunStatuses => o !== null)) {
+    // Every run's status is known here: roll up without reading them back. Open runs leave the
+    // event running (as the claim made it); their own jobs roll it up when they finish.
+    const rolled = rollUp(outcomes);
+    if (rolled.status !== "running")
+      await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+  } else {
+    await rollUpEvent(eventId, deps);
+  }
+  return "processed";
+}
+
+/** The tasks that receive the event: enabled, of its shop, subscribed to its topic (with the delay). */
+async function subscribers(event: EventRow, deps: RunnerDeps): Promise<{ task: TaskRow; offsetSeconds: number }[]> {
+  const targeted = parseStored(event.taskIds, null);
+  const targetIds = Array.isArray(targeted) ? targeted.filter((id): id is string => typeof id === "string") : null;
+  // Follow-ups of an action go only to the task that performed it (targeted); an untargeted
+  // mechanic/actions/perform event would reach every subscriber, so it reaches none.
+  if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) return [];
+  const candidates = await deps.store.candidateTasks(event.shop, event.topic, targetIds);
+  const found: { task: TaskRow; offsetSeconds: number }[] = [];
+  for (const task of candidates) {
+    const subscription = subscriptionFor(task.subscriptions, event.topic);
+    if (subscription) found.push({ task, offsetSeconds: subscription.offsetSeconds });
+  }
+  return found;
+}
+
+function runAtFor(event: EventRow, offsetSeconds: number): Date {
+  const base = event.runAt && event.runAt.getTime() > event.createdAt.getTime() ? event.runAt : event.createdAt;
+  return new Date(base.getTime() + offsetSeconds * 1000);
+}
+
+/**
+ * The event is pending: nobody has processed it. Its due task runs are rendered first (rendering
+ * has no effects), then the claim (pending -> running), the task runs and their action runs are
+ * stored in one commit. Null when another delivery claimed the event meanwhile: this one's renders
+ * are dropped and the event is carried on from what the other stored.
+ */
+async function firstDelivery(
+  event: EventRow,
+  context: RunContext,
+  deps: RunnerDeps,
+): Promise<(RunStatuses | null)[] | null> {
+  const now = deps.now();
+  const planned: { task: TaskRow; run: StartedTaskRun; rendered: RenderedRun | null }[] = [];
+  for (const { task, offsetSeconds } of await subscribers(event, deps)) {
+    const id = timeOrderedUuid();
+    const runAt = runAtFor(event, offsetSeconds);
+    const due = runAt.getTime() <= now.getTime();
+    const rendered = due ? await renderRun(id, task, event, context, deps) : null;
+    planned.push({
+      task,
+      rendered,
+      run: {
+        id,
+        eventId: event.id,
+        taskId: task.id,
+        taskVersion: task.version,
+        runAt,
+        createdAt: now,
+        rendered: rendered?.run ?? null,
+        startedAt: due ? now : null,
+      },
+    });
+  }
+  const actionRuns = planned.flatMap((p) => p.rendered?.actionRuns ?? []);
+  if (
+    !(await deps.store.startEvent(
+      event.id,
+      now,
+      planned.map((p) => p.run),
+      actionRuns,
+    ))
+  )
+    return null;
+
+  const outcomes: (RunStatuses | null)[] = [];
+  for (const { task, run, rendered } of planned) {
+    if (!rendered) {
+      await deps.scheduleTaskRun(run.id, run.runAt);
+      outcomes.push({ taskRun: "pending", actionRuns: [] });
+    } else if (rendered.run.status === "failed") {
+      outcomes.push({ taskRun: "failed", actionRuns: [] });
+    } else {
+      const claimedEvent: EventRow = { ...event, status: "running" };
+      outcomes.push(
+        known("succeeded", await performDueActionRuns(run.id, task, claimedEvent, deps, rendered.actionRuns)),
+      );
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * A repeated delivery (a re-delivered job, the sweep): creates the task runs an earlier delivery did
+ * not get to (a no-op for those it did) and moves every task run on from where it was left.
+ */
+async function laterDelivery(event: EventRow, context: RunContext, deps: RunnerDeps): Promise<(RunStatuses | null)[]> {
+  const tasks = new Map<string, TaskRow>();
+  for (const { task, offsetSeconds } of await subscribers(event, deps)) {
+    tasks.set(task.id, task);
+    await deps.store.insertTaskRun({
+      id: timeOrderedUuid(),
+      eventId: event.id,
+      taskId: task.id,
+      taskVersion: task.version,
+      runAt: runAtFor(event, offsetSeconds),
+      createdAt: deps.now(),
+    });
+  }
+  const outcomes: (RunStatuses | null)[] = [];
+  for (const taskRun of await deps.store.listTaskRuns(event.id)) {
+    const task = tasks.get(taskRun.taskId) ?? (await deps.store.getTask(taskRun.taskId));
+    outcomes.push(task ? await advanceTaskRun(taskRun, task, event, context, deps) : null);
+  }
+  return outcomes;
+}

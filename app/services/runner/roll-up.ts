@@ -1,0 +1,49 @@
+// An event's status from its runs: running while anything is open, then failed if any run failed,
+// else succeeded.
+import type { RunStatuses } from "~/data/run-store";
+import { isOpenStatus, type EventStatus } from "~/domain/runs/status";
+import type { RunnerDeps } from "./deps";
+
+export interface RolledUp {
+  status: Extract<EventStatus, "running" | "succeeded" | "failed">;
+  /** "1 task run failed, 2 action runs failed", or null. */
+  error: string | null;
+}
+
+/** The pure rule. */
+export function rollUp(runs: RunStatuses[]): RolledUp {
+  let open = 0;
+  let failedTasks = 0;
+  let failedActions = 0;
+  for (const { taskRun, actionRuns } of runs) {
+    if (isOpenStatus(taskRun)) open++;
+    if (taskRun === "failed") failedTasks++;
+    for (const actionRun of actionRuns) {
+      if (isOpenStatus(actionRun)) open++;
+      if (actionRun === "failed") failedActions++;
+    }
+  }
+  if (open > 0) return { status: "running", error: null };
+  if (failedTasks + failedActions === 0) return { status: "succeeded", error: null };
+  const problems = [
+    failedTasks ? `${failedTasks} task run${failedTasks === 1 ? "" : "s"} failed` : "",
+    failedActions ? `${failedActions} action run${failedActions === 1 ? "" : "s"} failed` : "",
+  ].filter(Boolean);
+  return { status: "failed", error: problems.join(", ") };
+}
+
+/** Reads the event's runs and stores its rolled-up status; returns it. */
+export async function rollUpEvent(
+  eventId: string,
+  deps: Pick<RunnerDeps, "store" | "now">,
+): Promise<RolledUp["status"]> {
+  const rolled = rollUp(await deps.store.runStatuses(eventId));
+  if (rolled.status === "running") {
+    // Never overwrite a finished status here: another worker may have finished the last run after
+    // this snapshot was read. Only a manual retry reopens a finished event.
+    await deps.store.markEventOpen(eventId, deps.now());
+  } else {
+    await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+  }
+  return rolled.status;
+}

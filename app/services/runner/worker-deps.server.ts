@@ -1,0 +1,48 @@
+// The runner's real dependencies: the SQL run store, Liquid rendering, the Admin API through the
+// shop's offline session (app/services/shopify/admin-api.server.ts), the database-backed cache, BullMQ for delayed looks and event jobs,
+// Redis for the per-shop throttle.
+import type { Redis } from "ioredis";
+import { config } from "~/config.server";
+import defaultPrisma from "~/data/db.server";
+import { createSqlRunStore } from "~/data/hot-sql.server";
+import { redisThrottleGate } from "~/data/throttle.server";
+import { createEvent, existingEventId } from "~/data/events.server";
+import { scheduleTaskRun } from "~/data/queues.server";
+import { adminGraphql } from "~/services/shopify/admin-api.server";
+import { renderTask } from "~/domain/tasks/render";
+import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
+import type { RunnerDeps } from "./deps";
+
+export const leases = {
+  /** Longer than any action can take (http times out at 30 s). */
+  get actionMs() {
+    return config().worker.actionLeaseMs;
+  },
+  /** Longer than any render can take (2 s limit, plus reads). */
+  get taskMs() {
+    return config().worker.taskLeaseMs;
+  },
+};
+
+export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
+  const now = overrides.now ?? (() => new Date());
+  return {
+    store: overrides.store ?? createSqlRunStore(),
+    renderTask,
+    adminGraphql,
+    cacheFor: (shop) => ({
+      reader: cacheReaderFor(shop, defaultPrisma),
+      store: cacheStoreFor(shop, defaultPrisma, now),
+    }),
+    createEvent: async (input) => existingEventId(await createEvent(input)),
+    scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
+    httpPolicy: config().httpAction,
+    throttle: redisThrottleGate(redis),
+    retryBaseMs: config().worker.retryBaseMs,
+    actionLeaseMs: leases.actionMs,
+    taskLeaseMs: leases.taskMs,
+    now,
+    log: (message) => console.log(`[runner] ${message}`),
+    ...overrides,
+  };
+}

@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "Installation" (
+    "slot" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
