@@ -2,6 +2,7 @@
 // Production refuses LOCAL_STORE_URL (and HTTP_ACTION_ALLOW_PRIVATE) outright: the server does not start.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { freePort } from "../../scripts/lib/free-port";
 
 const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
 
@@ -42,7 +43,7 @@ for (const [name, env] of [
   ],
 ] as const) {
   test(`local-only routes answer 404 with ${name}`, async () => {
-    const port = 3150 + Math.floor(Math.random() * 40);
+    const port = await freePort();
     const server = await startServer(port, env);
     try {
       for (const path of ["/local/login", "/local/session-token", "/local/app-bridge.js"]) {

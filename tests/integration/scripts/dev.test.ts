@@ -4,13 +4,14 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/lib/free-port";
 
-const port = 3200 + Math.floor(Math.random() * 50);
-const storePort = port + 100;
+// Free ports chosen by the OS: a fixed range collided with MariaDB's 3306 and with other checkouts' servers.
+const port = await freePort();
+const storePort = await freePort();
 const env = {
   ...process.env,
   PORT: String(port),
   LOCAL_STORE_PORT: String(storePort),
-  HMR_PORT: String(port + 200),
+  HMR_PORT: String(await freePort()),
   // The local store's mail catcher; 3025 may be taken by a developer's own `npm run dev`.
   LOCAL_STORE_SMTP_PORT: String(await freePort()),
   SHOPIFY_API_KEY: "",
