@@ -7,6 +7,7 @@
 // Every claim is a conditional write that reports whether this caller won: two workers racing for
 // the same row never both proceed.
 import type { ActionRun, Event, Task, TaskRun } from "@prisma/client";
+import type { EventBudgetCounts } from "~/domain/runs/fan-out-limits";
 import type { ActionRunStatus, EventStatus, TaskRunStatus } from "~/domain/runs/status";
 
 type WithStatus<Row, Status> = Omit<Row, "status"> & { status: Status };
@@ -18,6 +19,7 @@ export const EVENT_ROW_COLUMNS = [
   "data",
   "source",
   "parentId",
+  "originId",
   "depth",
   "requestId",
   "status",
@@ -118,6 +120,13 @@ export interface RunStore {
     error: string | null,
     now: Date,
   ): Promise<void>;
+
+  /**
+   * What an action's new event counts against (app/domain/runs/fan-out-limits.ts): events created
+   * from `originId` (every generation), events the shop's actions created since `since`, and the
+   * shop's own rate limit.
+   */
+  eventBudgetCounts(shop: string, originId: string, since: Date): Promise<EventBudgetCounts>;
 
   // ------------------------------------------------------------ tasks
   /**

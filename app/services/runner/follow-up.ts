@@ -7,6 +7,7 @@ import { MAX_EVENT_DEPTH } from "~/domain/actions/event";
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import { subscriptionFor } from "~/domain/runs/topic-subscription";
 import type { RunnerDeps } from "./deps";
+import { createEventWithinBudget } from "./event-budget";
 import { parseStored } from "./stored-json";
 
 export const ACTIONS_PERFORM_TOPIC = "mechanic/actions/perform";
@@ -37,7 +38,7 @@ export async function emitFollowUp(
   task: TaskRow,
   event: EventRow,
   run: FinishedActionRun,
-  deps: Pick<RunnerDeps, "createEvent" | "log">,
+  deps: Pick<RunnerDeps, "store" | "createEvent" | "now" | "fanOut" | "log">,
 ): Promise<void> {
   if (actionRun.type === "echo") return;
   if (isPlainObject(options) && options.__perform_event === false) return;
@@ -68,17 +69,21 @@ export async function emitFollowUp(
     },
   };
   try {
-    await deps.createEvent({
-      id: followUpEventId(actionRun.id, run.attempts),
-      shop: event.shop,
-      topic: ACTIONS_PERFORM_TOPIC,
-      data,
-      source: "mechanic",
-      parentId: event.id,
-      depth: event.depth + 1,
-      taskIds: [task.id],
-      runAt: null,
-    });
+    await createEventWithinBudget(
+      event,
+      {
+        id: followUpEventId(actionRun.id, run.attempts),
+        shop: event.shop,
+        topic: ACTIONS_PERFORM_TOPIC,
+        data,
+        source: "mechanic",
+        parentId: event.id,
+        depth: event.depth + 1,
+        taskIds: [task.id],
+        runAt: null,
+      },
+      deps,
+    );
   } catch (error) {
     deps.log(`action run ${actionRun.id}: could not emit ${ACTIONS_PERFORM_TOPIC}: ${describeError(error)}`);
   }

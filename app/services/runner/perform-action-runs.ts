@@ -8,6 +8,7 @@ import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
+import { createEventWithinBudget } from "./event-budget";
 import { emitFollowUp } from "./follow-up";
 import { parseStored, toJsonText } from "./stored-json";
 
@@ -201,7 +202,8 @@ function performDeps(event: EventRow, deps: RunnerDeps): PerformDeps {
     shopifyGraphql: (query, variables) => deps.adminGraphql(event.shop, query, variables),
     http: { policy: deps.httpPolicy, timeoutMs: deps.httpTimeoutMs },
     cache: deps.cacheFor(event.shop).store,
-    createEvent: (spec) => deps.createEvent({ ...spec, shop: event.shop, source: "event_action", parentId: event.id }),
+    createEvent: (spec) =>
+      createEventWithinBudget(event, { ...spec, shop: event.shop, source: "event_action", parentId: event.id }, deps),
     eventDepth: event.depth,
     now: deps.now,
   };

@@ -39,6 +39,7 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
     httpPolicy: config().httpAction,
     throttle: redisThrottleGate(redis),
     retryBaseMs: config().worker.retryBaseMs,
+    fanOut: { ...config().fanOut, defaultEventsPerMinute: config().ingress.rateLimitPerMinute },
     actionLeaseMs: leases.actionMs,
     taskLeaseMs: leases.taskMs,
     now,

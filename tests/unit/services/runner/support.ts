@@ -122,6 +122,7 @@ export function createHarness(
       data: stringifyJson(input.data),
       source: input.source,
       parentId: input.parentId,
+      originId: input.originId ?? null,
       depth: input.depth,
       requestId: null,
       status: "pending",
