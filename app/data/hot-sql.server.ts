@@ -411,6 +411,14 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
       return changes === 1;
     },
 
+    async requeueOrphanedActionRun(id, attempts) {
+      const changes = await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = 'pending', "nextAttemptAt" = NULL WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+        [id, attempts],
+      );
+      return changes === 1;
+    },
+
     async failOrphanedActionRun(id, attempts, message, now) {
       const changes = await sql.runGrouped(
         `UPDATE "ActionRun" SET "status" = 'failed', "error" = ?, "finishedAt" = ?, "nextAttemptAt" = NULL WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,

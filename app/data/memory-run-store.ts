@@ -280,6 +280,12 @@ export function createMemoryRunStore(): MemoryRunStore {
       Object.assign(run, outcome);
       return true;
     },
+    async requeueOrphanedActionRun(id, attempts) {
+      const run = actionRuns.get(id);
+      if (!run || run.status !== "running" || run.attempts !== attempts) return false;
+      Object.assign(run, { status: "pending", nextAttemptAt: null });
+      return true;
+    },
     async failOrphanedActionRun(id, attempts, message, now) {
       const run = actionRuns.get(id);
       if (!run || run.status !== "running" || run.attempts !== attempts) return false;

@@ -161,6 +161,11 @@ export interface RunStore {
   claimActionRun(id: string, attempts: number, now: Date): Promise<boolean>;
   /** Writes a claimed action run's outcome, if the claim (running, attempts = claimedAttempt) still holds. */
   recordActionRun(id: string, claimedAttempt: number, outcome: ActionRunOutcome): Promise<boolean>;
+  /**
+   * A running exactly-once action run whose worker died -> pending and due, attempts unchanged, so
+   * it is claimed and performed again. True when this caller changed it.
+   */
+  requeueOrphanedActionRun(id: string, attempts: number): Promise<boolean>;
   /** A running action run whose worker died: failed, not retried (at-most-once). */
   failOrphanedActionRun(id: string, attempts: number, message: string, now: Date): Promise<boolean>;
   /** Postpones a pending action run without using an attempt (its shop is throttled). */

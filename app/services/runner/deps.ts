@@ -39,6 +39,8 @@ export interface NewEventInput extends NewEventSpec {
 export interface ShopCache {
   reader: { get(key: string): Promise<unknown> };
   store: CacheStore;
+  /** The store for one cache action run, applying each command at most once per run (decision 0071). */
+  exactlyOnce?: (actionRunId: string) => CacheStore;
 }
 
 export interface RunnerDeps {

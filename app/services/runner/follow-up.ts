@@ -1,8 +1,8 @@
 // Mechanic's mechanic/actions/perform follow-up: after an action run finishes, an event carrying
 // its result goes to the task that rendered it (only if that task subscribes), so the task can
 // react to the result.
-import { createHash } from "node:crypto";
 import type { ActionRunRow, EventRow, TaskRow } from "~/data/run-store";
+import { derivedEventId } from "~/domain/actions/delivery";
 import { MAX_EVENT_DEPTH } from "~/domain/actions/event";
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import { subscriptionFor } from "~/domain/runs/topic-subscription";
@@ -23,8 +23,7 @@ export interface FinishedActionRun {
 
 /** A deterministic UUID-shaped id per action run attempt, so a follow-up event is created once. */
 export function followUpEventId(actionRunId: string, attempt: number): string {
-  const hex = createHash("sha256").update(`${actionRunId}:${attempt}:actions/perform`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedEventId(`${actionRunId}:${attempt}:actions/perform`);
 }
 
 /**
