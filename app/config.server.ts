@@ -203,6 +203,14 @@ export const ENVIRONMENT = {
     schema: wholeNumber(1).default(60_000),
     doc: 'a task run "running" longer than this belonged to a dead worker',
   },
+  TASK_RUN_MAX_ACTIONS: {
+    schema: wholeNumber(1, 100_000).default(1000),
+    doc: "actions one task run may perform; a run rendering more fails and performs none",
+  },
+  EVENT_CHAIN_MAX_EVENTS: {
+    schema: wholeNumber(1, 1_000_000).default(1000),
+    doc: "events that actions may create from one originating event, every generation together",
+  },
   INGRESS_BODY_LIMIT_BYTES: { schema: wholeNumber(1).default(1024 * 1024), doc: "largest accepted webhook body" },
   INGRESS_RATE_LIMIT_PER_MINUTE: {
     schema: wholeNumber(1, 1_000_000).default(600),
@@ -263,6 +271,8 @@ export interface Config {
     /** Multiplies the store's webhook retry delays (1 = Shopify's). */
     webhookTimeScale: number;
   };
+  /** Fan-out bounds (app/domain/runs/fan-out-limits.ts). */
+  fanOut: { maxActionsPerTaskRun: number; maxEventsPerOrigin: number };
   worker: {
     concurrency: number;
     lockMs: number;
@@ -345,6 +355,7 @@ function shape(env: ParsedEnv): Config {
       smtpPort: env.LOCAL_STORE_SMTP_PORT,
       webhookTimeScale: env.LOCAL_STORE_WEBHOOK_TIME_SCALE,
     },
+    fanOut: { maxActionsPerTaskRun: env.TASK_RUN_MAX_ACTIONS, maxEventsPerOrigin: env.EVENT_CHAIN_MAX_EVENTS },
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       lockMs: env.WORKER_LOCK_MS,

@@ -26,6 +26,8 @@ export interface NewEvent {
   source: string;
   webhookId?: string | null;
   parentId?: string | null;
+  /** The originating event of an action-created chain (null for an originating event). */
+  originId?: string | null;
   depth?: number;
   requestId?: string | null;
   contentType?: string | null;
@@ -56,6 +58,7 @@ function eventRow(input: NewEvent, id: string): NewEventRow {
     source: input.source,
     webhookId: input.webhookId ?? null,
     parentId: input.parentId ?? null,
+    originId: input.originId ?? null,
     depth: input.depth ?? 0,
     requestId: input.requestId ?? null,
     status: "pending",
@@ -215,6 +218,7 @@ const WITHOUT_RAW_BODY = {
   data: true,
   source: true,
   parentId: true,
+  originId: true,
   depth: true,
   requestId: true,
   status: true,

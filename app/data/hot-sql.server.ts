@@ -52,6 +52,7 @@ export function toEventRow(r: Raw): EventRow {
     data: str(r.data),
     source: str(r.source),
     parentId: maybeStr(r.parentId),
+    originId: maybeStr(r.originId),
     depth: num(r.depth),
     requestId: maybeStr(r.requestId),
     status: eventStatus(r.status),
@@ -115,6 +116,7 @@ export const EVENT_INSERT_COLUMNS = [
   "data",
   "source",
   "parentId",
+  "originId",
   "depth",
   "requestId",
   "status",
@@ -275,6 +277,21 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
       ]);
     },
 
+    async eventBudgetCounts(shop, originId, since) {
+      const [row] = await sql.all(
+        `SELECT (SELECT count(*) FROM "Event" WHERE "originId" = ?) AS "fromOrigin",
+           (SELECT count(*) FROM "Event" WHERE "shop" = ? AND "createdAt" >= ? AND "originId" IS NOT NULL) AS "fromShopRecently",
+           (SELECT "rateLimitPerMinute" FROM "Shop" WHERE "domain" = ?) AS "shopRatePerMinute"`,
+        [originId, shop, since, shop],
+      );
+      return {
+        fromOrigin: num(row?.fromOrigin ?? 0),
+        fromShopRecently: num(row?.fromShopRecently ?? 0),
+        shopRatePerMinute:
+          row?.shopRatePerMinute === null || row?.shopRatePerMinute === undefined ? null : num(row.shopRatePerMinute),
+      };
+    },
+
     async candidateTasks(shop, topic, targetIds) {
       if (targetIds && targetIds.length === 0) return [];
       const params: SqlValue[] = [shop, true, topic];
@@ -390,6 +407,14 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
           id,
           claimedAttempt,
         ],
+      );
+      return changes === 1;
+    },
+
+    async requeueOrphanedActionRun(id, attempts) {
+      const changes = await sql.runGrouped(
+        `UPDATE "ActionRun" SET "status" = 'pending', "nextAttemptAt" = NULL WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,
+        [id, attempts],
       );
       return changes === 1;
     },

@@ -50,6 +50,8 @@ export interface MemoryRunStore extends RunStore {
   events(): StoredEvent[];
   taskRunsOf(eventId: string): StoredTaskRun[];
   actionRunsOf(taskRunId: string): StoredActionRun[];
+  /** The shop's own rate limit (Settings), null for the app default. */
+  putShopRateLimit(shop: string, perMinute: number | null): void;
   /** Changes a stored row directly (a test setting up a crash's leftovers). */
   patchTaskRun(id: string, fields: Partial<StoredTaskRun>): void;
   patchActionRun(id: string, fields: Partial<StoredActionRun>): void;
@@ -64,6 +66,7 @@ export function createMemoryRunStore(): MemoryRunStore {
   const tasks = new Map<string, StoredTask>();
   const taskRuns = new Map<string, StoredTaskRun>();
   const actionRuns = new Map<string, StoredActionRun>();
+  const shopRates = new Map<string, number | null>();
 
   const toEventRow = (e: StoredEvent): EventRow => ({
     id: e.id,
@@ -72,6 +75,7 @@ export function createMemoryRunStore(): MemoryRunStore {
     data: e.data,
     source: e.source,
     parentId: e.parentId,
+    originId: e.originId,
     depth: e.depth,
     requestId: e.requestId,
     status: e.status,
@@ -159,6 +163,15 @@ export function createMemoryRunStore(): MemoryRunStore {
         });
       }
       return true;
+    },
+    async eventBudgetCounts(shop, originId, since) {
+      let fromOrigin = 0;
+      let fromShopRecently = 0;
+      for (const e of events.values()) {
+        if (e.originId === originId) fromOrigin++;
+        if (e.shop === shop && e.originId !== null && e.createdAt.getTime() >= since.getTime()) fromShopRecently++;
+      }
+      return { fromOrigin, fromShopRecently, shopRatePerMinute: shopRates.get(shop) ?? null };
     },
     async markEventOpen(id, now) {
       const event = events.get(id);
@@ -267,6 +280,12 @@ export function createMemoryRunStore(): MemoryRunStore {
       Object.assign(run, outcome);
       return true;
     },
+    async requeueOrphanedActionRun(id, attempts) {
+      const run = actionRuns.get(id);
+      if (!run || run.status !== "running" || run.attempts !== attempts) return false;
+      Object.assign(run, { status: "pending", nextAttemptAt: null });
+      return true;
+    },
     async failOrphanedActionRun(id, attempts, message, now) {
       const run = actionRuns.get(id);
       if (!run || run.status !== "running" || run.attempts !== attempts) return false;
@@ -296,6 +315,9 @@ export function createMemoryRunStore(): MemoryRunStore {
     async close() {},
 
     // ---------------------------------------------------------- test access
+    putShopRateLimit(shop, perMinute) {
+      shopRates.set(shop, perMinute);
+    },
     putTask(task) {
       tasks.set(task.id, copy(task));
     },

@@ -7,6 +7,7 @@
 // Every claim is a conditional write that reports whether this caller won: two workers racing for
 // the same row never both proceed.
 import type { ActionRun, Event, Task, TaskRun } from "@prisma/client";
+import type { EventBudgetCounts } from "~/domain/runs/fan-out-limits";
 import type { ActionRunStatus, EventStatus, TaskRunStatus } from "~/domain/runs/status";
 
 type WithStatus<Row, Status> = Omit<Row, "status"> & { status: Status };
@@ -18,6 +19,7 @@ export const EVENT_ROW_COLUMNS = [
   "data",
   "source",
   "parentId",
+  "originId",
   "depth",
   "requestId",
   "status",
@@ -119,6 +121,13 @@ export interface RunStore {
     now: Date,
   ): Promise<void>;
 
+  /**
+   * What an action's new event counts against (app/domain/runs/fan-out-limits.ts): events created
+   * from `originId` (every generation), events the shop's actions created since `since`, and the
+   * shop's own rate limit.
+   */
+  eventBudgetCounts(shop: string, originId: string, since: Date): Promise<EventBudgetCounts>;
+
   // ------------------------------------------------------------ tasks
   /**
    * Enabled tasks of the shop whose subscriptions text contains the topic, oldest first, limited
@@ -152,6 +161,11 @@ export interface RunStore {
   claimActionRun(id: string, attempts: number, now: Date): Promise<boolean>;
   /** Writes a claimed action run's outcome, if the claim (running, attempts = claimedAttempt) still holds. */
   recordActionRun(id: string, claimedAttempt: number, outcome: ActionRunOutcome): Promise<boolean>;
+  /**
+   * A running exactly-once action run whose worker died -> pending and due, attempts unchanged, so
+   * it is claimed and performed again. True when this caller changed it.
+   */
+  requeueOrphanedActionRun(id: string, attempts: number): Promise<boolean>;
   /** A running action run whose worker died: failed, not retried (at-most-once). */
   failOrphanedActionRun(id: string, attempts: number, message: string, now: Date): Promise<boolean>;
   /** Postpones a pending action run without using an attempt (its shop is throttled). */

@@ -9,6 +9,7 @@ import {
   type ActionOutcome,
 } from "./types";
 import { FloatNumber } from "~/domain/json";
+import { EventBudgetError } from "~/domain/runs/fan-out-limits";
 
 export const MAX_EVENT_DEPTH = 5;
 const USER_TOPIC = /^user\/[a-z0-9_]+\/[a-z0-9_]+$/;
@@ -85,6 +86,11 @@ export async function performEventAction(
       task_ids: spec.taskIds,
     });
   } catch (error) {
+    if (error instanceof EventBudgetError) {
+      return error.retryAfterMs === null
+        ? permanentFailure(error.message)
+        : transientFailure(error.message, { retryAfterMs: error.retryAfterMs });
+    }
     return transientFailure(`could not create the event: ${describeError(error)}`);
   }
 }

@@ -6,6 +6,7 @@ import type { ThrottleGate } from "~/data/throttle.server";
 import type { AddressPolicy } from "~/domain/actions/address-policy";
 import type { CacheStore } from "~/domain/actions/cache";
 import type { NewEventSpec } from "~/domain/actions/event";
+import type { FanOutLimits } from "~/domain/runs/fan-out-limits";
 import type { RenderInput, RenderResult } from "~/domain/tasks/render";
 
 export type { ThrottleGate };
@@ -27,6 +28,8 @@ export interface NewEventInput extends NewEventSpec {
   /** "event_action", "mechanic", "replay", ... */
   source: string;
   parentId: string | null;
+  /** The chain's originating event (app/domain/runs/fan-out-limits.ts); null for an originating event. */
+  originId?: string | null;
   depth: number;
   /** A fixed id makes creation idempotent (a follow-up event is created at most once per action run). */
   id?: string;
@@ -36,6 +39,8 @@ export interface NewEventInput extends NewEventSpec {
 export interface ShopCache {
   reader: { get(key: string): Promise<unknown> };
   store: CacheStore;
+  /** The store for one cache action run, applying each command at most once per run (decision 0071). */
+  exactlyOnce?: (actionRunId: string) => CacheStore;
 }
 
 export interface RunnerDeps {
@@ -57,6 +62,8 @@ export interface RunnerDeps {
   /** A task run "running" (rendering) longer than this was orphaned by a dead worker. */
   taskLeaseMs: number;
   httpTimeoutMs?: number;
+  /** Actions per task run, events per originating request (default DEFAULT_FAN_OUT_LIMITS). */
+  fanOut?: FanOutLimits;
   now: () => Date;
   random?: () => number;
   log: (message: string) => void;

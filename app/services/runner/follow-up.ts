@@ -1,12 +1,13 @@
 // Mechanic's mechanic/actions/perform follow-up: after an action run finishes, an event carrying
 // its result goes to the task that rendered it (only if that task subscribes), so the task can
 // react to the result.
-import { createHash } from "node:crypto";
 import type { ActionRunRow, EventRow, TaskRow } from "~/data/run-store";
+import { derivedEventId } from "~/domain/actions/delivery";
 import { MAX_EVENT_DEPTH } from "~/domain/actions/event";
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import { subscriptionFor } from "~/domain/runs/topic-subscription";
 import type { RunnerDeps } from "./deps";
+import { createEventWithinBudget } from "./event-budget";
 import { parseStored } from "./stored-json";
 
 export const ACTIONS_PERFORM_TOPIC = "mechanic/actions/perform";
@@ -22,8 +23,7 @@ export interface FinishedActionRun {
 
 /** A deterministic UUID-shaped id per action run attempt, so a follow-up event is created once. */
 export function followUpEventId(actionRunId: string, attempt: number): string {
-  const hex = createHash("sha256").update(`${actionRunId}:${attempt}:actions/perform`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedEventId(`${actionRunId}:${attempt}:actions/perform`);
 }
 
 /**
@@ -37,7 +37,7 @@ export async function emitFollowUp(
   task: TaskRow,
   event: EventRow,
   run: FinishedActionRun,
-  deps: Pick<RunnerDeps, "createEvent" | "log">,
+  deps: Pick<RunnerDeps, "store" | "createEvent" | "now" | "fanOut" | "log">,
 ): Promise<void> {
   if (actionRun.type === "echo") return;
   if (isPlainObject(options) && options.__perform_event === false) return;
@@ -68,17 +68,21 @@ export async function emitFollowUp(
     },
   };
   try {
-    await deps.createEvent({
-      id: followUpEventId(actionRun.id, run.attempts),
-      shop: event.shop,
-      topic: ACTIONS_PERFORM_TOPIC,
-      data,
-      source: "mechanic",
-      parentId: event.id,
-      depth: event.depth + 1,
-      taskIds: [task.id],
-      runAt: null,
-    });
+    await createEventWithinBudget(
+      event,
+      {
+        id: followUpEventId(actionRun.id, run.attempts),
+        shop: event.shop,
+        topic: ACTIONS_PERFORM_TOPIC,
+        data,
+        source: "mechanic",
+        parentId: event.id,
+        depth: event.depth + 1,
+        taskIds: [task.id],
+        runAt: null,
+      },
+      deps,
+    );
   } catch (error) {
     deps.log(`action run ${actionRun.id}: could not emit ${ACTIONS_PERFORM_TOPIC}: ${describeError(error)}`);
   }

@@ -1,18 +1,25 @@
 // Performing a rendered task run's actions: in order, honouring the task's sequencing and
 // halt-on-error settings, the shop's Admin API throttle, retries with backoff, and the lease that
-// tells an action run orphaned by a dead worker (at-most-once: it is failed, never re-performed).
+// tells an action run orphaned by a dead worker: an exactly-once action (cache, event, echo) is
+// performed again and finds what the dead attempt did; any other is failed, never re-performed
+// (at-most-once; docs/decisions/0071).
 import type { ActionRunOutcome, ActionRunRow, EventRow, TaskRow } from "~/data/run-store";
 import type { ActionRunStatus } from "~/domain/runs/status";
 import { performAction, type PerformDeps } from "~/domain/actions";
 import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
+import { eventActionEventId, isExactlyOnce } from "~/domain/actions/delivery";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
+import { createEventWithinBudget } from "./event-budget";
 import { emitFollowUp } from "./follow-up";
 import { parseStored, toJsonText } from "./stored-json";
 
 export const ORPHANED_ACTION_MESSAGE =
   "worker stopped during the action; not retried automatically to avoid a duplicate effect (retry it by hand if it did not happen)";
+
+export const RETRIED_ORPHAN_MESSAGE =
+  "worker stopped during the action; performing it again (exactly-once: an effect already applied is not repeated)";
 
 /** What became of one action run this call tried to perform. */
 export type PerformResult = "succeeded" | "failed" | "retrying" | "lost";
@@ -49,6 +56,27 @@ export async function performDueActionRuns(
       const startedAt = actionRun.startedAt ?? current;
       if (current.getTime() - startedAt.getTime() <= deps.actionLeaseMs) {
         if (inSequence) return statuses; // being performed right now; its performer continues the sequence
+        continue;
+      }
+      if (isExactlyOnce(actionRun.type)) {
+        // Orphaned, and safe to perform again: its effect, if it happened, is found by the retry.
+        if (!(await store.requeueOrphanedActionRun(actionRun.id, actionRun.attempts))) {
+          statuses[index] = null;
+          return statuses;
+        }
+        deps.log(`action run ${actionRun.id}: ${RETRIED_ORPHAN_MESSAGE}`);
+        const outcome = await performActionRun(
+          { ...actionRun, status: "pending", nextAttemptAt: null },
+          task,
+          event,
+          deps,
+        );
+        statuses[index] = outcome === "lost" ? null : outcome === "retrying" ? "pending" : outcome;
+        if (outcome === "lost" || outcome === "retrying") {
+          if (inSequence) return statuses;
+          continue;
+        }
+        if (outcome === "failed" && haltOnError) return halt(index, actionRun.position);
         continue;
       }
       // Orphaned by a worker that died mid-action: at-most-once, so no automatic retry.
@@ -125,7 +153,7 @@ export async function performActionRun(
   const options = parseStored(actionRun.options, null);
   let outcome: ActionOutcome;
   try {
-    outcome = await performAction(actionRun.type, options, performDeps(event, deps));
+    outcome = await performAction(actionRun.type, options, performDeps(actionRun, event, deps));
   } catch (error) {
     // A performer bug must not leave the run claimed forever.
     outcome = { ok: false, error: `action failed unexpectedly: ${describeError(error)}`, retryable: false };
@@ -196,12 +224,25 @@ export async function performActionRun(
   return "failed";
 }
 
-function performDeps(event: EventRow, deps: RunnerDeps): PerformDeps {
+function performDeps(actionRun: ActionRunRow, event: EventRow, deps: RunnerDeps): PerformDeps {
+  const cache = deps.cacheFor(event.shop);
   return {
     shopifyGraphql: (query, variables) => deps.adminGraphql(event.shop, query, variables),
     http: { policy: deps.httpPolicy, timeoutMs: deps.httpTimeoutMs },
-    cache: deps.cacheFor(event.shop).store,
-    createEvent: (spec) => deps.createEvent({ ...spec, shop: event.shop, source: "event_action", parentId: event.id }),
+    cache: cache.exactlyOnce?.(actionRun.id) ?? cache.store,
+    // One event per action run (a fixed id): a retry finds the event its first attempt created.
+    createEvent: (spec) =>
+      createEventWithinBudget(
+        event,
+        {
+          ...spec,
+          id: eventActionEventId(actionRun.id),
+          shop: event.shop,
+          source: "event_action",
+          parentId: event.id,
+        },
+        deps,
+      ),
     eventDepth: event.depth,
     now: deps.now,
   };

@@ -4,6 +4,7 @@
 // and a render that is lost (a dead worker, a busy database, a lost race) is simply done again.
 import type { ActionRunRow, EventRow, FinishedTaskRun, TaskRow, TaskRunRow } from "~/data/run-store";
 import { timeOrderedUuid } from "~/domain/ids";
+import { DEFAULT_FAN_OUT_LIMITS, tooManyActionsProblem } from "~/domain/runs/fan-out-limits";
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import type { RenderedAction, RunnerDeps } from "./deps";
 import { ACTIONS_PERFORM_TOPIC } from "./follow-up";
@@ -78,6 +79,8 @@ export async function renderRun(
   }
   // Any error fails the task run and cancels all of its actions (Mechanic's rule).
   if (result.errors.length) return outcome("failed", result);
+  const tooMany = tooManyActionsProblem(result.actions.length, deps.fanOut ?? DEFAULT_FAN_OUT_LIMITS);
+  if (tooMany) return outcome("failed", { actions: result.actions, logs: result.logs, errors: [tooMany] });
   if (await repeatsItsCause(task, event, result.actions, deps)) {
     return outcome("failed", { actions: result.actions, logs: result.logs, errors: [LOOP_GUARD_MESSAGE] });
   }

@@ -11,6 +11,7 @@ import { scheduleTaskRun } from "~/data/queues.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
 import { renderTask } from "~/domain/tasks/render";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
+import { exactlyOnceCacheStore } from "~/data/cache-once.server";
 import type { RunnerDeps } from "./deps";
 
 export const leases = {
@@ -33,12 +34,14 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
     cacheFor: (shop) => ({
       reader: cacheReaderFor(shop, defaultPrisma),
       store: cacheStoreFor(shop, defaultPrisma, now),
+      exactlyOnce: (actionRunId) => exactlyOnceCacheStore(shop, actionRunId, now),
     }),
     createEvent: async (input) => existingEventId(await createEvent(input)),
     scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
     httpPolicy: config().httpAction,
     throttle: redisThrottleGate(redis),
     retryBaseMs: config().worker.retryBaseMs,
+    fanOut: { ...config().fanOut, defaultEventsPerMinute: config().ingress.rateLimitPerMinute },
     actionLeaseMs: leases.actionMs,
     taskLeaseMs: leases.taskMs,
     now,

@@ -581,7 +581,7 @@ describe("per-shop throttling", () => {
 });
 
 describe("crash recovery inside the runner", () => {
-  it("marks an action run orphaned by a dead worker as failed and does not perform it again", async () => {
+  it("marks an http action run orphaned by a dead worker as failed and does not perform it again; an echo is performed again", async () => {
     const shop = uniqueShop("orphan");
     const task = await newTask(shop, {
       subscriptions: "user/a/b",
@@ -617,8 +617,21 @@ describe("crash recovery inside the runner", () => {
         id: crypto.randomUUID(),
         taskRunId: taskRun.id,
         position: 0,
+        type: "http",
+        options: JSON.stringify({ method: "post", url: "http://127.0.0.1:9/hook" }),
+        status: "running",
+        attempts: 1,
+        startedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    // An exactly-once action (echo) orphaned the same way: performed again (issue 16 item 9).
+    await prisma.actionRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        taskRunId: taskRun.id,
+        position: 2,
         type: "echo",
-        options: "1",
+        options: "3",
         status: "running",
         attempts: 1,
         startedAt: new Date(Date.now() - 60_000),
@@ -638,6 +651,7 @@ describe("crash recovery inside the runner", () => {
     const [run] = await runsOf(event.id);
     expect(run.actionRuns[0]).toMatchObject({ status: "failed", error: ORPHANED_ACTION_MESSAGE, attempts: 1 });
     expect(run.actionRuns[1]).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(run.actionRuns[2]).toMatchObject({ status: "succeeded", attempts: 2, result: "3" });
     expect((await prisma.event.findUnique({ where: { id: event.id } }))!.status).toBe("failed");
   });
 });

@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { MAX_EVENT_DEPTH } from "~/domain/actions/event";
 import { fanOutEvent } from "~/services/runner/fan-out-event";
 import { ACTIONS_PERFORM_TOPIC, followUpEventId } from "~/services/runner/follow-up";
-import { ORPHANED_ACTION_MESSAGE, performActionRun } from "~/services/runner/perform-action-runs";
+import {
+  ORPHANED_ACTION_MESSAGE,
+  performActionRun,
+  RETRIED_ORPHAN_MESSAGE,
+} from "~/services/runner/perform-action-runs";
 import { processTaskRun } from "~/services/runner/process-task-run";
 import { DISABLED_TASK_MESSAGE, LOOP_GUARD_MESSAGE } from "~/services/runner/render-task-run";
 import { rollUp, rollUpEvent } from "~/services/runner/roll-up";
@@ -407,7 +411,7 @@ describe("sequencing and halting", () => {
   });
 });
 
-describe("orphaned action runs (at-most-once)", () => {
+describe("orphaned action runs of effects outside (at-most-once)", () => {
   async function rendered(inSequence: boolean) {
     const h = createHarness();
     h.task({
@@ -420,7 +424,10 @@ describe("orphaned action runs (at-most-once)", () => {
     const run = h.store.taskRunsOf(id)[0]!;
     const [first, second] = h.store.actionRunsOf(run.id);
     // As a worker that died mid-action left them: the first claimed, the second not yet started.
+    // An http action (its effect is outside the app, so at-most-once).
     h.store.patchActionRun(first!.id, {
+      type: "http",
+      options: JSON.stringify({ method: "post", url: "https://orders.example.com/hook" }),
       status: "running",
       attempts: 1,
       startedAt: new Date(h.clock.now),
@@ -711,5 +718,70 @@ describe("roll-up", () => {
     const staleStore = { ...h.store, runStatuses: async () => [{ taskRun: "running" as const, actionRuns: [] }] };
     expect(await rollUpEvent(id, { store: staleStore, now: h.deps.now })).toBe("running");
     expect(h.store.event(id)!.status).toBe("succeeded");
+  });
+});
+
+describe("orphaned action runs of effects inside the app (exactly-once, issue 16 item 9)", () => {
+  /** Renders the task, then leaves its first action as a worker that died performing it would. */
+  async function orphaned(script: string) {
+    const h = createHarness();
+    const task = h.task({ subscriptions: "user/a/b", script });
+    const id = h.event("user/a/b");
+    await h.drain();
+    const run = h.store.taskRunsOf(id)[0]!;
+    const [first] = h.store.actionRunsOf(run.id);
+    return { h, id, run, first: first!, task };
+  }
+
+  it("echo: performed again past the lease and succeeds (attempt 2)", async () => {
+    const { h, id, run, first } = await orphaned('{% action "echo", 1 %}');
+    h.store.patchActionRun(first.id, {
+      status: "running",
+      attempts: 1,
+      startedAt: new Date(h.clock.now),
+      result: null,
+    });
+    h.store.patchTaskRun(run.id, { status: "succeeded" });
+    h.clock.advance(h.deps.actionLeaseMs + 1);
+    await processTaskRun(run.id, h.deps);
+    expect(h.store.actionRunsOf(run.id)[0]).toMatchObject({ status: "succeeded", attempts: 2, result: "1" });
+    expect(h.store.event(id)!.status).toBe("succeeded");
+    expect(h.logs.join("\n")).toContain(RETRIED_ORPHAN_MESSAGE);
+  });
+
+  it("cache incr applied by the dead worker: the retry records it without counting twice", async () => {
+    const { h, run, first } = await orphaned('{% action "cache", "incr", "count" %}');
+    expect(h.cache.get(`${SHOP}\u0000count`)!.valueJson).toBe("1");
+    // The dead worker had applied the increment (and its mark) but not recorded the outcome.
+    h.store.patchActionRun(first.id, {
+      status: "running",
+      attempts: 1,
+      startedAt: new Date(h.clock.now),
+      result: null,
+    });
+    h.clock.advance(h.deps.actionLeaseMs + 1);
+    await processTaskRun(run.id, h.deps);
+    expect(h.cache.get(`${SHOP}\u0000count`)!.valueJson).toBe("1");
+    const [after] = h.store.actionRunsOf(run.id);
+    expect(after).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(json(after!.result)).toMatchObject({ command: "incrby", value: 1 });
+  });
+
+  it("event action: the retry finds the event the dead attempt created (one id per action run)", async () => {
+    const { h, id, run, first } = await orphaned('{% action "event", topic: "user/c/d", data: 7 %}');
+    const children = () => h.store.events().filter((e) => e.parentId === id);
+    expect(children()).toHaveLength(1);
+    h.store.patchActionRun(first.id, {
+      status: "running",
+      attempts: 1,
+      startedAt: new Date(h.clock.now),
+      result: null,
+    });
+    h.clock.advance(h.deps.actionLeaseMs + 1);
+    await processTaskRun(run.id, h.deps);
+    expect(children()).toHaveLength(1);
+    const [after] = h.store.actionRunsOf(run.id);
+    expect(after).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(json(after!.result)).toMatchObject({ event_id: children()[0]!.id });
   });
 });

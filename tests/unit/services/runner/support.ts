@@ -61,6 +61,7 @@ export function createHarness(
   const logs: string[] = [];
   const cache = new Map<string, { valueJson: string; expiresAt: number }>();
   const throttleUntil = new Map<string, number>();
+  const appliedEffects = new Map<string, string>();
   let taskCount = 0;
 
   const adminGraphql: AdminGraphqlFn = async (shop, query, variables) => {
@@ -107,9 +108,33 @@ export function createHarness(
         return next;
       },
     };
+    // The exactly-once store's contract (app/data/cache-once.server.ts does it in one transaction):
+    // an action run's command applies once; a retry gets the outcome recorded the first time.
+    const exactlyOnce = (actionRunId: string): CacheStore => ({
+      async set(k, valueJson, ttlSeconds) {
+        if (appliedEffects.has(actionRunId)) return;
+        await cacheStore.set(k, valueJson, ttlSeconds);
+        appliedEffects.set(actionRunId, "set");
+      },
+      async del(k) {
+        const before = appliedEffects.get(actionRunId);
+        if (before !== undefined) return before === "deleted";
+        const deleted = await cacheStore.del(k);
+        appliedEffects.set(actionRunId, deleted ? "deleted" : "absent");
+        return deleted;
+      },
+      async incrBy(k, by, ttlSeconds) {
+        const before = appliedEffects.get(actionRunId);
+        if (before !== undefined) return BigInt(before);
+        const next = await cacheStore.incrBy(k, by, ttlSeconds);
+        appliedEffects.set(actionRunId, next.toString());
+        return next;
+      },
+    });
     return {
       reader: { get: async (k) => (live(k) ? parseJson(live(k)!.valueJson) : undefined) },
       store: cacheStore,
+      exactlyOnce,
     };
   };
 
@@ -122,6 +147,7 @@ export function createHarness(
       data: stringifyJson(input.data),
       source: input.source,
       parentId: input.parentId,
+      originId: input.originId ?? null,
       depth: input.depth,
       requestId: null,
       status: "pending",
