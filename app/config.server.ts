@@ -186,6 +186,11 @@ export const ENVIRONMENT = {
     secret: true,
   },
   WORKER_CONCURRENCY: { schema: wholeNumber(1, 1000).default(10), doc: "jobs per queue in each worker process" },
+  WORKER_HEALTH_PORT: {
+    schema: port().optional(),
+    doc: "when set, each worker process serves `GET /health` on this port (all interfaces in production, else 127.0.0.1) (heartbeat, Redis, database; 200 or 503) for an orchestrator and `hookline doctor`; one port per worker on a host",
+    defaultText: "(unset: no endpoint)",
+  },
   WORKER_LOCK_MS: { schema: wholeNumber(1).default(30_000), doc: "BullMQ job lock" },
   SWEEP_INTERVAL_MS: {
     schema: wholeNumber(1).default(10_000),
@@ -275,6 +280,8 @@ export interface Config {
   fanOut: { maxActionsPerTaskRun: number; maxEventsPerOrigin: number };
   worker: {
     concurrency: number;
+    /** WORKER_HEALTH_PORT; null: no health endpoint. */
+    healthPort: number | null;
     lockMs: number;
     sweepIntervalMs: number;
     retryBaseMs: number;
@@ -358,6 +365,7 @@ function shape(env: ParsedEnv): Config {
     fanOut: { maxActionsPerTaskRun: env.TASK_RUN_MAX_ACTIONS, maxEventsPerOrigin: env.EVENT_CHAIN_MAX_EVENTS },
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
+      healthPort: env.WORKER_HEALTH_PORT ?? null,
       lockMs: env.WORKER_LOCK_MS,
       sweepIntervalMs: env.SWEEP_INTERVAL_MS,
       retryBaseMs: env.RETRY_BASE_MS,

@@ -9,7 +9,7 @@ import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "~/domain/http/url-path"
 
 // The ingress fast path for app/web-server.ts: /webhook/* answered straight from node:http, skipping
 // Remix routing (entry.server is server-only, so this export never reaches the client bundle).
-export { handleIngressNode } from "~/services/ingress/handle-ingress.server";
+export { handleIngressNode, prepareIngress } from "~/services/ingress/handle-ingress.server";
 
 export const streamTimeout = 5000;
 

@@ -52,10 +52,17 @@ function serveStatic(pathname: string, res: ServerResponse): boolean {
 }
 
 // Events are stored without Redis and the worker's sweep queues them once it is back; /health says so.
-if (!(await canReachRedis())) {
+const redisUp = await canReachRedis();
+if (!redisUp) {
   console.warn(`${redisHelpLine("web")} Starting anyway: webhooks are stored and queued when Redis is back.`);
 }
 const build = await import(resolve("build/server/index.js"));
+// Rate limits shared with the other web processes and their webhook changes, connected before the
+// first request (without Redis, each process limits on its own: docs/decisions/0065).
+const prepareIngress: ((timeoutMs?: number) => Promise<boolean>) | undefined = build.entry?.module?.prepareIngress;
+if (redisUp && prepareIngress && !(await prepareIngress())) {
+  console.warn("Hookline web: Redis did not answer in time; rate limits are per process until it does.");
+}
 const handleRequest = createRequestHandler(build, config.nodeEnv);
 // Inbound webhooks skip Remix routing: the same pipeline as app/routes/webhook.$id.tsx, on node:http directly.
 const handleIngressNode: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined =

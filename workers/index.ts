@@ -1,15 +1,32 @@
 // The worker process (`npm run worker` runs its build, build/worker.js): processes event jobs and
 // delayed task-run jobs, writes a heartbeat, sweeps for lost work, and on SIGTERM/SIGINT finishes
-// in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line.
+// in-flight jobs before exiting 0. If Redis cannot be reached at start it says so in one line. With
+// WORKER_HEALTH_PORT set it serves GET /health there (app/services/runner/worker-health.server.ts).
+import type { Server } from "node:http";
 import { loadConfigOrExit } from "~/config.server";
 import { checkRedisOrExit } from "~/data/redis-check.server";
 import prisma from "~/data/db.server";
 import { closeSharedQueues, startWorker } from "~/services/runner/worker.server";
+import { startWorkerHealthServer } from "~/services/runner/worker-health.server";
 
 async function main(): Promise<void> {
-  loadConfigOrExit();
+  const config = loadConfigOrExit();
   await checkRedisOrExit("worker");
-  const worker = await startWorker();
+  const healthPort = config.worker.healthPort;
+  const worker = await startWorker({ healthPort });
+  let healthServer: Server | undefined;
+  // Every interface in production (an orchestrator probes it from outside), else loopback only.
+  const healthHost = config.isProduction ? "0.0.0.0" : "127.0.0.1";
+  if (healthPort !== null) {
+    try {
+      healthServer = await startWorkerHealthServer(worker.healthProbe, healthPort, healthHost);
+    } catch (error) {
+      console.error(`[worker] cannot serve /health on port ${healthPort}: ${(error as Error).message}`);
+      await worker.close();
+      process.exit(1);
+    }
+    console.log(`[worker] health at http://${healthHost}:${healthPort}/health`);
+  }
   console.log(
     `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
   );
@@ -20,6 +37,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[worker] ${signal}: finishing in-flight jobs`);
     try {
+      healthServer?.close();
       await worker.close();
       await closeSharedQueues();
       await prisma.$disconnect();

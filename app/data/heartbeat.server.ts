@@ -18,6 +18,8 @@ export interface WorkerHeartbeat {
   startedAt: string;
   at: string;
   concurrency: number;
+  /** WORKER_HEALTH_PORT when the worker serves /health (on its host), else absent or null. */
+  healthPort?: number | null;
 }
 
 export interface HeartbeatReading extends WorkerHeartbeat {

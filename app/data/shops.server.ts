@@ -1,5 +1,7 @@
 // Installed shops and their settings.
 import prisma from "~/data/db.server";
+import { ALL_WEBHOOKS } from "~/data/webhook-changes.server";
+import { forgetWebhooks } from "~/data/webhooks.server";
 
 /**
  * After every authorization (install, reinstall, a new offline session): the shop is installed as of
@@ -19,6 +21,7 @@ export async function onShopInstalled(domain: string, scopes: string | null, now
       update: { scopes, authorizedAt: now, uninstalledAt: null },
     }),
   ]);
+  await forgetWebhooks(ALL_WEBHOOKS);
 }
 
 /** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */
@@ -27,6 +30,7 @@ export async function onShopUninstalled(domain: string): Promise<void> {
     prisma.session.deleteMany({ where: { shop: domain } }),
     prisma.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
   ]);
+  await forgetWebhooks(ALL_WEBHOOKS); // every process stops taking its webhooks at once
 }
 
 export async function getShop(domain: string) {

@@ -6,6 +6,12 @@ import { randomUUID } from "node:crypto";
 import type { Webhook } from "@prisma/client";
 import prisma from "~/data/db.server";
 import { appUrl, limits } from "~/config.server";
+import {
+  ALL_WEBHOOKS,
+  publishWebhookChanges,
+  subscribeToWebhookChanges,
+  type WebhookChangeSubscription,
+} from "~/data/webhook-changes.server";
 import { validateUserTopic } from "~/domain/topics";
 import type { DataMode } from "~/domain/ingress/body";
 import type { CorsMode } from "~/domain/ingress/cors";
@@ -174,7 +180,7 @@ export async function updateWebhook(shop: string, id: string, input: WebhookInpu
   const current = await requireWebhook(shop, id);
   const clean = validateWebhookInput(input, false);
   const row = await prisma.webhook.update({ where: { id }, data: { ...clean, ...secretFields(clean, current) } });
-  invalidateWebhookCache(id);
+  await forgetWebhooks([id]);
   return withUrl(row);
 }
 
@@ -191,8 +197,7 @@ export async function regenerateWebhookId(shop: string, id: string): Promise<Web
     // Dedupe keys are not a foreign key; carry them over so a retried delivery stays a duplicate.
     prisma.dedupeKey.updateMany({ where: { webhookId: id }, data: { webhookId: newId } }),
   ]);
-  invalidateWebhookCache(id);
-  invalidateWebhookCache(newId);
+  await forgetWebhooks([id, newId]);
   return withUrl(row);
 }
 
@@ -209,7 +214,7 @@ export async function rotateSigningSecret(shop: string, id: string, newSecret?: 
       signatureSecret: clean.signatureSecret ?? generateSigningSecret(),
     },
   });
-  invalidateWebhookCache(id);
+  await forgetWebhooks([id]);
   return withUrl(row);
 }
 
@@ -217,7 +222,7 @@ export async function rotateSigningSecret(shop: string, id: string, newSecret?: 
 export async function finishSecretRotation(shop: string, id: string): Promise<WebhookWithUrl> {
   await requireWebhook(shop, id);
   const row = await prisma.webhook.update({ where: { id }, data: { signatureSecretOld: null } });
-  invalidateWebhookCache(id);
+  await forgetWebhooks([id]);
   return withUrl(row);
 }
 
@@ -225,7 +230,7 @@ export async function finishSecretRotation(shop: string, id: string): Promise<We
 export async function deleteWebhook(shop: string, id: string): Promise<void> {
   await requireWebhook(shop, id);
   await prisma.webhook.update({ where: { id }, data: { deletedAt: new Date(), enabled: false } });
-  invalidateWebhookCache(id);
+  await forgetWebhooks([id]);
 }
 
 // ------------------------------------------------------------------ ingress lookup
@@ -248,29 +253,63 @@ export interface IngressWebhook {
   shopCorsOrigins: string;
 }
 
+// The TTL bounds staleness only while the change channel is down: changes reach every process's
+// cache through Redis at once (forgetWebhooks, app/data/webhook-changes.server.ts).
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 10_000;
 const ingressCache = new Map<string, { value: IngressWebhook | null; expiresAt: number }>();
+// Bumped by every invalidation: a lookup that started before one does not cache what it read.
+let generation = 0;
+let changes: WebhookChangeSubscription | undefined;
 
 export function invalidateWebhookCache(id?: string): void {
-  if (id === undefined) ingressCache.clear();
+  generation++;
+  if (id === undefined || id === ALL_WEBHOOKS) ingressCache.clear();
   else ingressCache.delete(id);
+}
+
+/** Drops the webhooks from this process's cache and tells every other process to (awaited, bounded, never throws). */
+export async function forgetWebhooks(ids: string[] | typeof ALL_WEBHOOKS): Promise<void> {
+  const list = ids === ALL_WEBHOOKS ? [ALL_WEBHOOKS] : ids.map(canonicalWebhookId);
+  for (const id of list) invalidateWebhookCache(id);
+  await publishWebhookChanges(list);
+}
+
+/**
+ * Starts listening for other processes' webhook changes (once per process; getWebhookForIngress
+ * starts it on first use). The web server awaits it before it listens, so no change is missed.
+ */
+export function listenForWebhookChanges(timeoutMs = 2000): Promise<boolean> {
+  changes ??= subscribeToWebhookChanges((ids) => {
+    for (const id of ids) invalidateWebhookCache(id);
+  });
+  return changes.ready(timeoutMs);
+}
+
+/** Stops listening (tests, shutdown). */
+export async function stopListeningForWebhookChanges(): Promise<void> {
+  const current = changes;
+  changes = undefined;
+  await current?.close();
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The active (enabled, not deleted) webhook for an id, or null. Cached for a few seconds, negative
- * answers included, so floods of unknown ids do not reach the database. Other processes see
- * changes within the TTL; this process sees its own changes at once.
+ * The active (enabled, not deleted) webhook for an id, or null. Cached, negative answers included,
+ * so floods of unknown ids do not reach the database. Every process drops an entry as soon as the
+ * webhook changes anywhere (through Redis); without Redis, other processes see it within the TTL.
  */
 export async function getWebhookForIngress(anyCaseId: string): Promise<IngressWebhook | null> {
   const id = canonicalWebhookId(anyCaseId);
   const now = Date.now();
   const cached = ingressCache.get(id);
   if (cached && cached.expiresAt > now) return cached.value;
+  if (!changes) void listenForWebhookChanges();
+  const startedAt = generation;
   // Not a UUID: cannot exist. Still a cache hit next time, with no database work.
   const value = UUID.test(id) ? await loadIngressWebhook(id) : null;
+  if (generation !== startedAt) return value; // changed while it was read: do not keep it
   if (ingressCache.size >= CACHE_MAX_ENTRIES) {
     const oldest = ingressCache.keys().next().value;
     if (oldest !== undefined) ingressCache.delete(oldest);

@@ -1,9 +1,10 @@
 // The checks behind `hookline doctor`.
 import { readdirSync } from "node:fs";
+import os from "node:os";
 import { createPrismaClient, databaseUrl, isPostgresUrl } from "../../app/data/db.server";
 import { defaultLocalStoreUrl, hasShopifyCredentials, localStoreUrl, redisUrl } from "../../app/config.server";
-import { readForeignJobs } from "../../app/data/heartbeat.server";
-import { createRedis, heartbeatKey, queuePrefix } from "../../app/data/queues.server";
+import { readAllWorkerHeartbeats, readForeignJobs, type HeartbeatReading } from "../../app/data/heartbeat.server";
+import { createRedis, queuePrefix } from "../../app/data/queues.server";
 import { canReachRedis } from "../../app/data/redis-check.server";
 
 export interface Check {
@@ -79,16 +80,18 @@ async function redisChecks(): Promise<Check[]> {
   }
   const redis = createRedis({ maxRetriesPerRequest: 1 });
   try {
-    const raw = await redis.get(await heartbeatKey());
-    const beat = raw ? (JSON.parse(raw) as { pid?: number; at?: string }) : null;
-    const age = beat?.at ? Math.round((Date.now() - Date.parse(beat.at)) / 1000) : null;
+    const beats = await readAllWorkerHeartbeats(redis);
+    const workers = await Promise.all(beats.map(workerLine));
     const foreign = await readForeignJobs(redis);
     return [
       { name: "redis", ok: true, detail: `${redisUrl()} (queue prefix ${prefix})` },
       {
         name: "worker",
-        ok: beat !== null,
-        detail: beat ? `heartbeat ${age}s ago (pid ${beat.pid})` : "no heartbeat: start it with npm run worker",
+        ok: workers.length > 0 && workers.every((w) => w.ok),
+        detail:
+          workers.length > 0
+            ? `${workers.length} worker process(es): ${workers.map((w) => w.text).join("; ")}`
+            : "no heartbeat: start it with npm run worker",
       },
       {
         name: "foreign jobs",
@@ -100,6 +103,26 @@ async function redisChecks(): Promise<Check[]> {
     ];
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * One worker's line: its heartbeat, and for a worker on this host that serves /health
+ * (WORKER_HEALTH_PORT), what its endpoint answers.
+ */
+async function workerLine(beat: HeartbeatReading): Promise<{ ok: boolean; text: string }> {
+  const text = `pid ${beat.pid}@${beat.hostname} heartbeat ${Math.round(beat.ageMs / 1000)}s ago`;
+  if (!beat.healthPort) return { ok: true, text };
+  if (beat.hostname !== os.hostname()) return { ok: true, text: `${text}, /health on port ${beat.healthPort}` };
+  const url = `http://127.0.0.1:${beat.healthPort}/health`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    const body = (await response.json()) as { problems?: string[] };
+    return response.ok
+      ? { ok: true, text: `${text}, ${url} ok` }
+      : { ok: false, text: `${text}, ${url} answered ${response.status}: ${(body.problems ?? []).join(", ")}` };
+  } catch {
+    return { ok: false, text: `${text}, ${url} unreachable` };
   }
 }
 

@@ -1,6 +1,7 @@
 // In-memory token bucket per key (webhook id). Each bucket holds up to `perMinute` tokens and
 // refills at perMinute/60 tokens per second, so a burst of a full minute's allowance is accepted.
-// Per process: with several web processes the effective limit is multiplied by their number.
+// Per process: ingress puts it in front of the shared bucket in Redis
+// (app/data/shared-rate-limit.server.ts), which holds the limit across processes.
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -31,6 +32,12 @@ export class TokenBucketLimiter {
       return { allowed: true };
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
+  }
+
+  /** Gives back the token of a request that was refused after all (by the shared bucket). */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens += 1;
   }
 
   clear(): void {

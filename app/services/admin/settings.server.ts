@@ -1,5 +1,7 @@
 // The shop's settings, stored on its Shop row (created on first save if the install hook never ran).
 import prisma from "~/data/db.server";
+import { ALL_WEBHOOKS } from "~/data/webhook-changes.server";
+import { forgetWebhooks } from "~/data/webhooks.server";
 import { parseJsonOr } from "~/domain/json";
 import { DEFAULT_RETENTION_DAYS, type SettingsValues } from "~/domain/shops/settings";
 
@@ -26,4 +28,6 @@ export async function saveSettings(shop: string, values: SettingsValues): Promis
     rateLimitPerMinute: values.rateLimitPerMinute,
   };
   await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop, ...data }, update: data });
+  // The shop's rate limit and CORS origins are folded into each of its webhooks' cached entries.
+  await forgetWebhooks(ALL_WEBHOOKS);
 }

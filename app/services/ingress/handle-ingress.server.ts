@@ -27,16 +27,17 @@ import {
   type CorsDecision,
 } from "~/domain/ingress/cors";
 import { timeOrderedUuid } from "~/domain/ids";
-import { TokenBucketLimiter } from "~/domain/ingress/rate-limit";
 import { canonicalWebhookId } from "~/domain/ingress/webhook-id";
 import { DEFAULT_HMAC_HEADER, DEFAULT_TOLERANCE_SECONDS, verifySignature } from "~/domain/ingress/signature";
 import {
   effectiveRateLimit,
   getWebhookForIngress,
+  listenForWebhookChanges,
   noteWebhookReceived,
   type IngressWebhook,
 } from "~/data/webhooks.server";
 import { storeEvent } from "~/data/events.server";
+import { SharedRateLimiter } from "~/data/shared-rate-limit.server";
 import { enqueueEvent } from "~/data/queues.server";
 import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 import { lingerOnClose } from "~/services/http/close-after-answer.server";
@@ -71,7 +72,22 @@ export interface IngressOutput {
   closeConnection?: boolean;
 }
 
-const limiter = new TokenBucketLimiter();
+// Created on first use (it opens a Redis connection); shared by every request of this process.
+let limiter: SharedRateLimiter | undefined;
+function rateLimiter(): SharedRateLimiter {
+  limiter ??= new SharedRateLimiter();
+  return limiter;
+}
+
+/**
+ * Connects what ingress shares with the other web processes (rate limits, webhook changes) before
+ * the server takes requests; bounded, and ingress works without them (decisions 0033, 0065).
+ */
+export async function prepareIngress(timeoutMs = 2000): Promise<boolean> {
+  const [rates, changes] = await Promise.all([rateLimiter().ready(timeoutMs), listenForWebhookChanges(timeoutMs)]);
+  return rates && changes;
+}
+
 const adminShopDomains = new ShopDomainsCache();
 let shopDomains = adminShopDomains;
 
@@ -80,7 +96,7 @@ let shopDomains = adminShopDomains;
  * source of shop domains (Shopify is outside this app; tests give their own).
  */
 export function resetIngressState(options: { shopDomains?: ShopDomainsCache } = {}): void {
-  limiter.clear();
+  limiter?.clear();
   shopDomains = options.shopDomains ?? adminShopDomains;
   shopDomains.clear();
 }
@@ -188,7 +204,7 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   // Unknown, disabled or deleted: nothing to do, so nothing is read or parsed.
   if (!webhook) return { status: 204, headers, body: null, closeConnection: true };
 
-  const rate = limiter.take(webhook.id, rateFor(webhook));
+  const rate = await rateLimiter().take(webhook.id, rateFor(webhook));
   if (!rate.allowed) {
     return text(
       429,

@@ -31,6 +31,7 @@ import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
+import { readWorkerHealth, type WorkerHealth, type WorkerHealthProbe } from "./worker-health.server";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -39,6 +40,8 @@ export interface WorkerOptions {
   /** How often to sweep for lost work (default SWEEP_INTERVAL_MS or 10 s); 0 turns it off. */
   sweepIntervalMs?: number;
   heartbeatIntervalMs?: number;
+  /** Announced in the heartbeat (WORKER_HEALTH_PORT), so doctor can ask this worker's /health. */
+  healthPort?: number | null;
   overrides?: Partial<RunnerDeps>;
   log?: (message: string) => void;
 }
@@ -56,6 +59,9 @@ export interface StartedWorker {
   deps: RunnerDeps;
   runner: BoundRunner;
   concurrency: number;
+  /** What /health answers (app/services/runner/worker-health.server.ts). */
+  health(): Promise<WorkerHealth>;
+  healthProbe: WorkerHealthProbe;
   /** Finishes in-flight jobs, stops the timers and removes this process's heartbeat. */
   close(): Promise<void>;
 }
@@ -124,10 +130,27 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     startedAt: new Date().toISOString(),
     at: new Date().toISOString(),
     concurrency,
+    healthPort: options.healthPort ?? null,
   };
+  let lastBeatAt: number | null = null;
   const heartbeat = async () => {
-    beat.at = new Date().toISOString();
-    await writeHeartbeat(connection, beat).catch((error: Error) => log(`heartbeat: ${error.message}`));
+    const at = Date.now();
+    beat.at = new Date(at).toISOString();
+    await writeHeartbeat(connection, beat).then(
+      () => (lastBeatAt = at),
+      (error: Error) => log(`heartbeat: ${error.message}`),
+    );
+  };
+  const healthProbe: WorkerHealthProbe = {
+    pid: process.pid,
+    prefix,
+    concurrency,
+    lastHeartbeatAt: () => lastBeatAt,
+    redisAnswers: async () => (await connection.ping()) === "PONG",
+    databaseAnswers: async () => {
+      await prisma.$queryRawUnsafe("SELECT 1");
+      return true;
+    },
   };
   await heartbeat();
   const heartbeatTimer = setInterval(heartbeat, heartbeatIntervalMs);
@@ -168,6 +191,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     deps,
     runner,
     concurrency,
+    healthProbe,
+    health: () => readWorkerHealth(healthProbe),
     async close() {
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);

@@ -1,7 +1,7 @@
 // The worker as a real process (`node --import tsx workers/index.ts`: the source `npm run worker` runs compiled):
 // start-up without Redis, heartbeat, graceful SIGTERM, several processes without double work, and
 // a SIGKILL in the middle of a run.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
@@ -18,6 +18,7 @@ import {
   waitFor,
   waitForEventDone,
 } from "../services/runner/helpers";
+import { freePort } from "../../../scripts/lib/free-port";
 
 interface Spawned {
   child: ChildProcess;
@@ -122,6 +123,33 @@ describe("worker process", () => {
       await server.close();
     }
   });
+
+  it("with WORKER_HEALTH_PORT: serves /health (heartbeat, Redis, database), announced in its heartbeat for doctor", async () => {
+    const port = await freePort();
+    const worker = spawnWorker({ WORKER_HEALTH_PORT: String(port) });
+    await waitUntilReady(worker);
+    expect(worker.output()).toContain(`health at http://127.0.0.1:${port}/health`);
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(response.status).toBe(200);
+    const health = await response.json();
+    expect(health).toMatchObject({ ok: true, pid: worker.child.pid, redis: "ok", database: "ok", problems: [] });
+    expect(health.heartbeat.ageMs).toBeLessThan(15_000);
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    const beat = await waitFor(
+      async () => (await readAllWorkerHeartbeats(redis)).find((b) => b.pid === worker.child.pid),
+      10_000,
+      "heartbeat",
+    );
+    expect(beat.healthPort).toBe(port);
+    // `hookline doctor` reads the heartbeat and asks the endpoint.
+    const doctor = spawnSync("npx", ["tsx", "scripts/hookline.ts", "doctor"], { encoding: "utf8", timeout: 60_000 });
+    const line = doctor.stdout.split("\n").find((l) => l.includes("worker "));
+    expect(line).toMatch(/^ok {3}worker/);
+    expect(line).toContain(`pid ${worker.child.pid}@`);
+    expect(line).toContain(`http://127.0.0.1:${port}/health ok`);
+    worker.child.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
+  }, 90_000);
 
   it("several worker processes with duplicate jobs never perform an action twice", async () => {
     const server = await countingServer();

@@ -49,3 +49,15 @@ describe("TokenBucketLimiter", () => {
     expect(limiter.take("a", 1).allowed).toBe(true); // forgotten, starts full
   });
 });
+
+describe("TokenBucketLimiter.refund", () => {
+  it("gives back a token taken for a request refused elsewhere (the shared bucket)", () => {
+    const limiter = new TokenBucketLimiter({ now: () => 0 });
+    expect(limiter.take("w", 1).allowed).toBe(true);
+    expect(limiter.take("w", 1).allowed).toBe(false);
+    limiter.refund("w");
+    expect(limiter.take("w", 1).allowed).toBe(true);
+    limiter.refund("unknown"); // no bucket: nothing to give back
+    expect(limiter.size).toBe(1);
+  });
+});

@@ -1,0 +1,92 @@
+// The rate limit shared by web processes: two limiters (as two processes have) on one Redis hold
+// one limit of N in total, a spent limit is refused without asking Redis again, and with Redis
+// unreachable each limiter falls back to its own bucket (fail open, docs/decisions/0065).
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { SharedRateLimiter } from "~/data/shared-rate-limit.server";
+import { freePort } from "../../../scripts/lib/free-port";
+
+const opened: SharedRateLimiter[] = [];
+function limiter(options: ConstructorParameters<typeof SharedRateLimiter>[0] = {}): SharedRateLimiter {
+  const created = new SharedRateLimiter({ keyPrefix: `test-rate-${randomUUID()}`, log: () => {}, ...options });
+  opened.push(created);
+  return created;
+}
+
+afterAll(async () => {
+  await Promise.all(opened.map((l) => l.close()));
+});
+
+describe("SharedRateLimiter", () => {
+  it("two limiters sharing a prefix allow N requests in total, not N each", async () => {
+    const keyPrefix = `test-rate-${randomUUID()}`;
+    const a = limiter({ keyPrefix });
+    const b = limiter({ keyPrefix });
+    expect(await a.ready()).toBe(true);
+    expect(await b.ready()).toBe(true);
+    const key = randomUUID();
+    const decisions = [];
+    for (let i = 0; i < 60; i++) decisions.push(await (i % 2 ? a : b).take(key, 20));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
+    // Retry-After: one token comes back every 3 s at 20 per minute.
+    const refused = decisions.find((d) => !d.allowed);
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    // Another key is untouched.
+    expect(await a.take(randomUUID(), 20)).toEqual({ allowed: true });
+  });
+
+  it("concurrent takes from both limiters still add up to N", async () => {
+    const keyPrefix = `test-rate-${randomUUID()}`;
+    const a = limiter({ keyPrefix });
+    const b = limiter({ keyPrefix });
+    await Promise.all([a.ready(), b.ready()]);
+    const key = randomUUID();
+    const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).take(key, 50)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
+  });
+
+  it("a spent limit is refused locally until its Retry-After, without a Redis call", async () => {
+    const l = limiter();
+    await l.ready();
+    const key = randomUUID();
+    for (let i = 0; i < 3; i++) expect((await l.take(key, 3)).allowed).toBe(true);
+    expect((await l.take(key, 3)).allowed).toBe(false);
+    const calls = l.redisCalls;
+    for (let i = 0; i < 100; i++) expect((await l.take(key, 3)).allowed).toBe(false);
+    expect(l.redisCalls).toBe(calls);
+  });
+
+  it("a limit spent by another process is learned on the first refusal, then refused locally", async () => {
+    const keyPrefix = `test-rate-${randomUUID()}`;
+    const a = limiter({ keyPrefix });
+    const b = limiter({ keyPrefix });
+    await Promise.all([a.ready(), b.ready()]);
+    const key = randomUUID();
+    for (let i = 0; i < 5; i++) expect((await a.take(key, 5)).allowed).toBe(true);
+    const before = b.redisCalls;
+    expect((await b.take(key, 5)).allowed).toBe(false);
+    expect((await b.take(key, 5)).allowed).toBe(false);
+    expect(b.redisCalls).toBe(before + 1);
+  });
+
+  it("with Redis unreachable, each limiter decides on its own (fail open to the local bucket)", async () => {
+    const dead = new Redis({
+      port: await freePort(), // nothing listens there
+      host: "127.0.0.1",
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
+    const logged: string[] = [];
+    const l = limiter({ redis: dead, log: (m) => logged.push(m) });
+    expect(await l.ready(300)).toBe(false);
+    const key = randomUUID();
+    for (let i = 0; i < 4; i++) expect((await l.take(key, 4)).allowed).toBe(true);
+    expect(await l.take(key, 4)).toEqual({ allowed: false, retryAfterSeconds: 15 });
+    expect(l.redisCalls).toBe(0);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain("rate limits are per process until Redis answers again");
+  });
+});
