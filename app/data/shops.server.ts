@@ -1,5 +1,6 @@
 // Installed shops and their settings.
 import prisma from "~/data/db.server";
+import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
 /**
  * After every authorization (install, reinstall, a new offline session): the shop is installed as of
@@ -19,6 +20,7 @@ export async function onShopInstalled(domain: string, scopes: string | null, now
       update: { scopes, authorizedAt: now, uninstalledAt: null },
     }),
   ]);
+  await syncShopSchedulersQuietly(domain); // a reinstalled shop's scheduled tasks tick again
 }
 
 /** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */
@@ -27,6 +29,7 @@ export async function onShopUninstalled(domain: string): Promise<void> {
     prisma.session.deleteMany({ where: { shop: domain } }),
     prisma.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
   ]);
+  await syncShopSchedulersQuietly(domain); // no ticks for an uninstalled shop
 }
 
 export async function getShop(domain: string) {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parseJson, stringifyJson } from "../../app/domain/json";
 import prisma from "../../app/data/db.server";
+import { closeQueues } from "../../app/data/queues.server";
 
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";
@@ -42,6 +43,7 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
         throw error;
       }
     } finally {
+      await closeQueues(); // task writes sync the shop's schedulers (app/data/schedulers.server.ts)
       await prisma.$disconnect();
     }
   };
