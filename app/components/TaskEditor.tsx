@@ -33,19 +33,21 @@ import { CodeEditor } from "./CodeEditor";
 import { CodeBlock } from "./CodeBlock";
 import { absoluteTime } from "./time";
 
-function OptionField({
+/** One option's input (the editor's options form; the Run task user form with `help` = input.<name>). */
+export function OptionField({
   description,
   value,
   error,
   onChange,
+  help = `options.${description.key}`,
 }: {
   description: OptionDescription;
   value: string | boolean | string[] | undefined;
   error?: string;
   onChange: (value: string | boolean | string[]) => void;
+  help?: string;
 }) {
   const label = `${description.label}${description.required ? " (required)" : ""}`;
-  const help = `options.${description.key}`;
   switch (description.type) {
     case "boolean":
       return <Checkbox label={label} checked={value === true} onChange={onChange} helpText={help} error={error} />;

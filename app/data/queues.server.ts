@@ -29,6 +29,15 @@ export interface TaskRunJob {
   taskRunId: string;
 }
 
+export const SCHEDULER_QUEUE = "scheduler";
+export const SCHEDULER_TICK_JOB = "tick";
+/** A job scheduler's template data: whose ticks, which interval, in which time zone. */
+export interface SchedulerTickJob {
+  shop: string;
+  interval: string;
+  timeZone: string;
+}
+
 /** How long an enqueue may take before the work is left to the recovery sweep. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
@@ -94,6 +103,11 @@ export function runsQueue(): Promise<Queue<TaskRunJob>> {
   return queue(RUNS_QUEUE) as Promise<Queue<TaskRunJob>>;
 }
 
+/** The queue holding one BullMQ job scheduler per shop and scheduler interval (app/data/schedulers.server.ts). */
+export function schedulerQueue(): Promise<Queue<SchedulerTickJob>> {
+  return queue(SCHEDULER_QUEUE) as Promise<Queue<SchedulerTickJob>>;
+}
+
 /** Closes this process's queues (call once when the process stops). */
 export async function closeQueues(): Promise<void> {
   const open = [...queues.values()];
@@ -108,7 +122,7 @@ export async function closeQueues(): Promise<void> {
   );
 }
 
-function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),

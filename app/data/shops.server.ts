@@ -2,6 +2,7 @@
 import prisma from "~/data/db.server";
 import { ALL_WEBHOOKS } from "~/data/webhook-changes.server";
 import { forgetWebhooks } from "~/data/webhooks.server";
+import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
 /**
  * After every authorization (install, reinstall, a new offline session): the shop is installed as of
@@ -22,6 +23,7 @@ export async function onShopInstalled(domain: string, scopes: string | null, now
     }),
   ]);
   await forgetWebhooks(ALL_WEBHOOKS);
+  await syncShopSchedulersQuietly(domain); // a reinstalled shop's scheduled tasks tick again
 }
 
 /** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */
@@ -31,6 +33,7 @@ export async function onShopUninstalled(domain: string): Promise<void> {
     prisma.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
   ]);
   await forgetWebhooks(ALL_WEBHOOKS); // every process stops taking its webhooks at once
+  await syncShopSchedulersQuietly(domain); // no ticks for an uninstalled shop
 }
 
 export async function getShop(domain: string) {

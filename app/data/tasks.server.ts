@@ -13,6 +13,7 @@ import {
 } from "~/domain/tasks/task-json";
 import { nameProblem, scriptProblem } from "~/domain/tasks/rules";
 import { subscriptionFor, type Subscription } from "~/domain/runs/topic-subscription";
+import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
 /** `field` says which of the editor's fields the message belongs to. */
 export class TaskValidationError extends Error {
@@ -98,7 +99,9 @@ function toRow(input: TaskInput) {
 }
 
 export async function createTask(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
-  return db.task.create({ data: { id: randomUUID(), shop, ...toRow(input) } });
+  const task = await db.task.create({ data: { id: randomUUID(), shop, ...toRow(input) } });
+  await syncShopSchedulersQuietly(shop, db);
+  return task;
 }
 
 export async function getTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<Task | null> {
@@ -123,7 +126,9 @@ export async function updateTask(
   db: PrismaClient = defaultPrisma,
 ): Promise<Task> {
   await requireTask(shop, id, db);
-  return db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
+  const task = await db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
+  await syncShopSchedulersQuietly(shop, db);
+  return task;
 }
 
 export async function setTaskEnabled(
@@ -133,12 +138,15 @@ export async function setTaskEnabled(
   db: PrismaClient = defaultPrisma,
 ): Promise<Task> {
   await requireTask(shop, id, db);
-  return db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
+  const task = await db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
+  await syncShopSchedulersQuietly(shop, db);
+  return task;
 }
 
 export async function deleteTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<void> {
   const { count } = await db.task.deleteMany({ where: { id, shop } });
   if (count === 0) throw new TaskNotFoundError(id);
+  await syncShopSchedulersQuietly(shop, db);
 }
 
 /** Creates the task, or replaces the configuration of the shop's task with the same name. */

@@ -1,9 +1,9 @@
-// Edit a task: the editor, enable/disable, export as Mechanic task JSON, delete.
+// Edit a task: the editor, Run task (manual-run topics), enable/disable, export as Mechanic task JSON, delete.
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
 import { authenticate } from "~/services/shopify/app.server";
 import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "~/data/tasks.server";
@@ -27,6 +27,10 @@ import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
+import { RunTaskModal, type RunTaskResult } from "../components/RunTaskModal";
+import { manualRunTopics, userFormFields } from "~/domain/tasks/manual-run";
+import { ManualRunError, runTaskManually } from "~/services/runner/run-task.server";
+import { parseJson } from "~/domain/json";
 
 function notFound(): never {
   throw new Response("Task not found", { status: 404 });
@@ -61,8 +65,30 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     saved,
     sentence,
     exportJson: exportTaskJson(task),
+    manualTopics: manualRunTopics(task.subscriptions),
+    userForm: userFormFields(task.script),
   };
 };
+
+async function runFromForm(shop: string, id: string, form: FormData): Promise<RunTaskResult> {
+  let data: unknown = null;
+  try {
+    data = parseJson(String(form.get("data") ?? "null"));
+  } catch {
+    return { intent: "run", ok: false, error: "The run's data is not valid JSON" };
+  }
+  try {
+    const topic = form.get("topic");
+    const { eventId, topic: ran } = await runTaskManually(shop, id, {
+      topic: typeof topic === "string" && topic !== "" ? topic : null,
+      data,
+    });
+    return { intent: "run", ok: true, eventId, topic: ran };
+  } catch (error) {
+    if (error instanceof ManualRunError) return { intent: "run", ok: false, error: error.message };
+    throw error;
+  }
+}
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -75,6 +101,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         if (!(await getTask(session.shop, id))) notFound();
         return await dryRunFromForm(session.shop, form.get("payload"), id);
       }
+      case "run":
+        return await runFromForm(session.shop, id, form);
       case "sentence":
         if (!(await getTask(session.shop, id))) notFound();
         return await sentenceFromForm(session.shop, form.get("payload"));
@@ -119,12 +147,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 // The live sentence and the dry run change nothing: no need to reload the page's data after them.
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
   const intent = formData?.get("intent");
-  if (intent === "sentence" || intent === "dry-run") return false;
+  if (intent === "sentence" || intent === "dry-run" || intent === "run") return false;
   return defaultShouldRevalidate;
 };
 
 export default function EditTask() {
-  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates } = useLoaderData<typeof loader>();
+  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates, manualTopics, userForm } =
+    useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  // The task list's "Run task" links here with ?run=1.
+  const [showRun, setShowRun] = useState(searchParams.get("run") === "1" && manualTopics.length > 0);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -132,7 +164,10 @@ export default function EditTask() {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showExport, setShowExport] = useState(false);
   const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
-  const saveData = actionData && "intent" in actionData && actionData.intent !== "dry-run" ? actionData : undefined;
+  const saveData =
+    actionData && "intent" in actionData && actionData.intent !== "dry-run" && actionData.intent !== "run"
+      ? actionData
+      : undefined;
   useActionToast(saveData && "toast" in saveData ? saveData : undefined);
   useRedirectToast({
     created: "Task created",
@@ -161,6 +196,7 @@ export default function EditTask() {
           submit({ intent: "save", payload: JSON.stringify({ ...state, enabled: task.enabled }) }, { method: "post" }),
       }}
       secondaryActions={[
+        ...(manualTopics.length > 0 ? [{ content: "Run task", onAction: () => setShowRun(true) }] : []),
         task.enabled
           ? { content: "Disable", onAction: () => post("disable"), loading: busy === "disable" }
           : { content: "Enable", onAction: () => post("enable"), loading: busy === "enable" },
@@ -177,6 +213,13 @@ export default function EditTask() {
         recentEvents={recentEvents}
         sentence={sentence}
         taskId={task.id}
+      />
+      <RunTaskModal
+        open={showRun}
+        onClose={() => setShowRun(false)}
+        taskName={task.name}
+        topics={manualTopics}
+        formFields={userForm}
       />
       <ConfirmModal
         open={confirmDelete}

@@ -20,6 +20,7 @@ import { authenticate } from "~/services/shopify/app.server";
 import { importTaskJson, listTasksForIndex } from "~/services/admin/tasks.server";
 import { useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
+import { manualRunTopics } from "~/domain/tasks/manual-run";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -29,6 +30,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       id: t.id,
       name: t.name,
       topics: t.subscriptions.split("\n").filter((line) => line.trim() !== ""),
+      runnable: t.enabled && manualRunTopics(t.subscriptions).length > 0,
       enabled: t.enabled,
       version: t.version,
       runsLastDay: t.runsLastDay,
@@ -101,10 +103,21 @@ export default function Tasks() {
                         </RemixLink>
                         {task.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
                       </InlineStack>
-                      <Text as="span" variant="bodySm" tone={task.failedLastDay > 0 ? "critical" : "subdued"}>
-                        {task.runsLastDay} run{task.runsLastDay === 1 ? "" : "s"} in 24 h
-                        {task.failedLastDay > 0 ? `, ${task.failedLastDay} failed` : ""}
-                      </Text>
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="span" variant="bodySm" tone={task.failedLastDay > 0 ? "critical" : "subdued"}>
+                          {task.runsLastDay} run{task.runsLastDay === 1 ? "" : "s"} in 24 h
+                          {task.failedLastDay > 0 ? `, ${task.failedLastDay} failed` : ""}
+                        </Text>
+                        {task.runnable ? (
+                          <Button
+                            size="slim"
+                            url={`/app/tasks/${task.id}?run=1`}
+                            accessibilityLabel={`Run ${task.name}`}
+                          >
+                            Run task
+                          </Button>
+                        ) : null}
+                      </InlineStack>
                     </InlineStack>
                     <Text as="p" variant="bodySm" tone="subdued">
                       {task.topics.length === 0 ? "No subscriptions" : task.topics.join(", ")}

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parseJson, stringifyJson } from "../../app/domain/json";
 import prisma from "../../app/data/db.server";
+import { closeQueues } from "../../app/data/queues.server";
 
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";
@@ -13,6 +14,7 @@ import {
   TaskNotFoundError,
   TaskValidationError,
 } from "../../app/data/tasks.server";
+import { ManualRunError, runTaskManually } from "../../app/services/runner/run-task.server";
 
 class CliInputError extends Error {}
 
@@ -34,6 +36,7 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
       if (
         error instanceof TaskValidationError ||
         error instanceof TaskNotFoundError ||
+        error instanceof ManualRunError ||
         error instanceof CliInputError
       ) {
         console.error(`hookline: ${error.message}`);
@@ -42,6 +45,7 @@ function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
         throw error;
       }
     } finally {
+      await closeQueues(); // task writes sync the shop's schedulers (app/data/schedulers.server.ts)
       await prisma.$disconnect();
     }
   };
@@ -59,7 +63,7 @@ export function previewEventFromJson(value: unknown): PreviewEventInput {
 }
 
 export function registerTasks(program: Command): void {
-  const tasks = program.command("tasks").description("import, export, list and preview tasks");
+  const tasks = program.command("tasks").description("import, export, list, preview and run tasks");
 
   tasks
     .command("import")
@@ -74,6 +78,36 @@ export function registerTasks(program: Command): void {
           console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
         else
           console.log(`${replaced ? "replaced" : "imported"} task ${task.id} "${task.name}" (version ${task.version})`);
+      }),
+    );
+
+  tasks
+    .command("run")
+    .description(
+      "run a task by hand (mechanic/user/trigger, text or form): creates the event for that task only and prints its id",
+    )
+    .requiredOption("--shop <shop>", "shop domain")
+    .option(
+      "--topic <topic>",
+      "mechanic/user/trigger, mechanic/user/text or mechanic/user/form (default: the task's first)",
+    )
+    .option(
+      "--data <json>",
+      "the event data as JSON: the text for mechanic/user/text, the form's values by name for mechanic/user/form",
+    )
+    .argument("<id>", "task id")
+    .action(
+      run(async (id: string, opts: { shop: string; topic?: string; data?: string }) => {
+        let data: unknown;
+        if (opts.data !== undefined) {
+          try {
+            data = parseJson(opts.data);
+          } catch (error) {
+            throw new CliInputError(`--data is not valid JSON: ${(error as Error).message}`);
+          }
+        }
+        const { eventId } = await runTaskManually(opts.shop, id, { topic: opts.topic ?? null, data });
+        console.log(eventId);
       }),
     );
 

@@ -194,6 +194,8 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       cache: new CacheDrop(preview ? null : (input.cache ?? null)),
     };
     if (input.event.topic === "mechanic/actions/perform") baseScope.action = event.data;
+    // A user form's values are `input.<name>` (Mechanic), as well as event.data.
+    if (input.event.topic === "mechanic/user/form") baseScope.input = isPlainObject(event.data) ? event.data : {};
     const subject = subjectVariable(input.event.topic);
     if (subject && !RESERVED_NAMES.has(subject)) baseScope[subject] = event.data;
 

@@ -1,8 +1,11 @@
 // Task subscriptions: one topic per line, `domain/subject/verb` with an optional `+N.unit` delay
 // (`user/foo/bar+1.hour`, `shopify/orders/paid+2.days`). `user/` topics follow the webhook topic
-// rule; `shopify/` and `mechanic/` topics are the ones Mechanic tasks use.
+// rule; `shopify/` and `mechanic/` topics are the ones Mechanic tasks use. A well-formed topic that
+// Hookline never produces is refused too (app/domain/tasks/producible-topics.ts).
 import { validateUserTopic } from "~/domain/topics";
 import { defaultEngine, type LiquidEngine } from "~/domain/liquid/engine";
+import { SCHEDULER_INTERVALS, schedulerTopic } from "~/domain/scheduler";
+import { unproducibleTopicReason } from "~/domain/tasks/producible-topics";
 
 export interface Subscription {
   topic: string;
@@ -37,22 +40,7 @@ const MECHANIC_TOPICS = new Set([
   "mechanic/errors/action",
   "mechanic/errors/event",
   "mechanic/errors/task",
-  ...[
-    "10min",
-    "15min",
-    "20min",
-    "30min",
-    "hourly",
-    "daily",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "monthly",
-  ].map((when) => `mechanic/scheduler/${when}`),
+  ...SCHEDULER_INTERVALS.map(schedulerTopic),
   "mechanic/user/trigger",
   "mechanic/user/text",
   "mechanic/user/form",
@@ -76,8 +64,16 @@ const THIRD_PARTY_DOMAINS = new Set(["appstle_subscriptions", "judgeme", "locksm
 const SEGMENT = /^[a-z0-9_]+$/;
 const MAX_OFFSET_SECONDS = 100 * 31_536_000;
 
-/** Why `topic` is not a valid subscription topic, or null. */
+/**
+ * Why `topic` cannot be subscribed to, or null: its syntax, then whether Hookline ever produces it
+ * (app/domain/tasks/producible-topics.ts).
+ */
 export function topicProblem(topic: string): string | null {
+  return topicSyntaxProblem(topic) ?? unproducibleTopicReason(topic);
+}
+
+/** Why `topic` is not a well-formed subscription topic, or null. */
+function topicSyntaxProblem(topic: string): string | null {
   const segments = topic.split("/");
   const domain = segments[0];
   if (domain === "user") {

@@ -1,6 +1,7 @@
 // The task editor's form: state shape, subscription checks and option value conversion. Pure, so
 // the browser shows the same messages the server returns.
 import { validateUserTopic } from "~/domain/topics";
+import { unproducibleTopicReason } from "~/domain/tasks/producible-topics";
 import { describeOption, discoverOptionKeys, type OptionDescription } from "~/domain/tasks/options";
 
 /** What the editor posts (as JSON) and keeps while the merchant edits. */
@@ -58,7 +59,7 @@ function lineProblem(line: string): string | null {
   if (unitText !== undefined && !UNITS.has(unitText.replace(/s$/, ""))) {
     return `Unknown delay unit "${unitText}" in "${line}" (use seconds, minutes, hours, days, weeks, months or years)`;
   }
-  return null;
+  return unproducibleTopicReason(topic);
 }
 
 /** What is wrong with each subscription line (empty when all are fine). */

@@ -21,8 +21,10 @@ import {
   EVENTS_QUEUE,
   queuePrefix,
   RUNS_QUEUE,
+  SCHEDULER_QUEUE,
   scheduleTaskRun,
   type EventJob,
+  type SchedulerTickJob,
   type TaskRunJob,
 } from "~/data/queues.server";
 import type { RunnerDeps } from "./deps";
@@ -30,6 +32,7 @@ import { fanOutEvent } from "./fan-out-event";
 import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
+import { handleSchedulerTick, startSchedulers } from "./scheduler.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
 import { readWorkerHealth, type WorkerHealth, type WorkerHealthProbe } from "./worker-health.server";
 
@@ -44,6 +47,10 @@ export interface WorkerOptions {
   healthPort?: number | null;
   overrides?: Partial<RunnerDeps>;
   log?: (message: string) => void;
+  /** Sync every shop's scheduler at start (default true; tests that share Redis may turn it off). */
+  syncSchedulers?: boolean;
+  /** The clock scheduler ticks are read from (default: the runner's); tests move it. */
+  schedulerClock?: () => Date;
 }
 
 /** The processors bound to this worker's dependencies (tests call them directly). */
@@ -119,7 +126,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     },
     common,
   );
-  for (const worker of [eventsWorker, runsWorker]) {
+  // Scheduler ticks: one event per shop, interval and tick (app/services/runner/scheduler-tick.ts).
+  const schedulerWorker = new Worker(
+    SCHEDULER_QUEUE,
+    async (job: Job<Partial<SchedulerTickJob>>) => {
+      const result = await handleSchedulerTick(job.data ?? {}, { ...deps, now: options.schedulerClock ?? deps.now });
+      if ("skipped" in result) log(`scheduler job ${job.id}: ${result.skipped}`);
+    },
+    common,
+  );
+  if (options.syncSchedulers ?? true) {
+    await startSchedulers(deps.adminGraphql, log).catch((error: Error) =>
+      log(`scheduler: could not sync the job schedulers at start: ${error.message}`),
+    );
+  }
+  for (const worker of [eventsWorker, runsWorker, schedulerWorker]) {
     worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(error.message));
   }
@@ -196,7 +217,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     async close() {
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);
-      await Promise.all([eventsWorker.close(), runsWorker.close()]);
+      await Promise.all([eventsWorker.close(), runsWorker.close(), schedulerWorker.close()]);
       await clearHeartbeat(connection, beat).catch(() => {});
       await connection.quit().catch(() => {});
       if (!options.overrides?.store) await store.close();

@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { createTask, importTaskJson, TaskValidationError } from "~/data/tasks.server";
-import { importTaskJson as importFromScreen } from "~/services/admin/tasks.server";
+import { importTaskJson as importFromScreen, saveTaskFromForm } from "~/services/admin/tasks.server";
+import { EMPTY_TASK_FORM } from "~/domain/tasks/task-form";
 import { MAX_SCRIPT_LENGTH, MAX_TASK_JSON_LENGTH } from "~/domain/tasks/rules";
 
 const shop = `rules-${randomUUID().slice(0, 8)}.myshopify.com`;
@@ -65,6 +66,49 @@ describe("task JSON over 2 MB", () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`hookline: ${message}`);
+    expect(await prisma.task.count({ where: { shop } })).toBe(0);
+  });
+});
+
+describe("topics Hookline never produces", () => {
+  const emailTask = JSON.stringify({
+    name: "Forward received email",
+    subscriptions: ["mechanic/user/trigger", "mechanic/emails/received"],
+    script: '{% action "echo" event.data %}',
+  });
+
+  it("are refused by the model, the editor, the app's import and `hookline tasks import`, naming topic and reason", async () => {
+    const model = await refusal(
+      createTask(shop, { name: "Bulk", subscriptions: "mechanic/shopify/bulk_operation", script: "" }),
+    );
+    expect(model.field).toBe("subscriptions");
+    expect(model.message).toContain('Hookline never produces "mechanic/shopify/bulk_operation"');
+
+    const form = await saveTaskFromForm(shop, null, {
+      ...EMPTY_TASK_FORM,
+      name: "Admin link",
+      subscriptions: "user/a/b\nmechanic/user/order",
+      script: "",
+    });
+    expect(form).toMatchObject({ ok: false, errors: { subscriptions: expect.stringContaining("Line 2:") } });
+    expect(JSON.stringify(form)).toContain("admin action links");
+
+    const imported = await importFromScreen(shop, emailTask);
+    expect(imported.ok).toBe(false);
+    expect(JSON.stringify(imported)).toContain('Hookline never produces \\"mechanic/emails/received\\"');
+
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-rules-")), "email.json");
+    writeFileSync(file, emailTask);
+    const cli = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/hookline.ts", "tasks", "import", "--shop", shop, file],
+        { env: process.env, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('Hookline never produces "mechanic/emails/received": Hookline has no inbound email');
     expect(await prisma.task.count({ where: { shop } })).toBe(0);
   });
 });

@@ -20,7 +20,6 @@ describe("parseSubscriptions", () => {
       "mechanic/actions/perform+2.months",
       "user/a/b+1.year",
       "mechanic/user/trigger",
-      "judgeme/review/created",
     ].join("\n");
     const { subscriptions, errors } = parseSubscriptions(text);
     expect(errors).toEqual([]);
@@ -35,7 +34,6 @@ describe("parseSubscriptions", () => {
       { topic: "mechanic/actions/perform", offsetSeconds: 5184000 },
       { topic: "user/a/b", offsetSeconds: 31536000 },
       { topic: "mechanic/user/trigger", offsetSeconds: 0 },
-      { topic: "judgeme/review/created", offsetSeconds: 0 },
     ]);
   });
 

@@ -79,7 +79,7 @@ describe("previewTask", () => {
         "mechanic/user/trigger",
         "shopify/customers/create",
         "shopify/orders/create",
-        "shopify/unknown_things/create",
+        "user/unknown_things/created",
       ],
       previewEventDefinitions: [
         { description: "A trigger", event_attributes: { topic: "mechanic/user/trigger", data: { hello: "world" } } },
@@ -93,7 +93,7 @@ describe("previewTask", () => {
       ["A trigger", "mechanic/user/trigger"],
       ["shopify/customers/create (recent event)", "shopify/customers/create"],
       ["shopify/orders/create (example data)", "shopify/orders/create"],
-      ["shopify/unknown_things/create", "shopify/unknown_things/create"],
+      ["user/unknown_things/created", "user/unknown_things/created"],
     ]);
     expect(events[1].event.data).toEqual({ id: 5, email: "recent@example.com" });
     expect(events[3].event.data).toBeNull();
