@@ -5,11 +5,12 @@ import { loadConfigOrExit } from "~/config.server";
 import { checkRedisOrExit } from "~/data/redis-check.server";
 import prisma from "~/data/db.server";
 import { closeSharedQueues, startWorker } from "~/services/runner/worker.server";
+import { SUBSCRIPTION_SYNC_INTERVAL_MS } from "~/services/shopify/webhook-subscriptions.server";
 
 async function main(): Promise<void> {
   loadConfigOrExit();
   await checkRedisOrExit("worker");
-  const worker = await startWorker();
+  const worker = await startWorker({ subscriptionSyncIntervalMs: SUBSCRIPTION_SYNC_INTERVAL_MS });
   console.log(
     `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
   );

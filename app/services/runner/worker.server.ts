@@ -21,7 +21,9 @@ import {
   EVENTS_QUEUE,
   queuePrefix,
   RUNS_QUEUE,
+  scheduleSubscriptionSync,
   scheduleTaskRun,
+  SHOPIFY_SUBSCRIPTIONS_QUEUE,
   type EventJob,
   type TaskRunJob,
 } from "~/data/queues.server";
@@ -31,6 +33,7 @@ import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
+import { syncAllShopifySubscriptions } from "~/services/shopify/webhook-subscriptions.server";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -39,6 +42,12 @@ export interface WorkerOptions {
   /** How often to sweep for lost work (default SWEEP_INTERVAL_MS or 10 s); 0 turns it off. */
   sweepIntervalMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * How often every installed shop's Shopify webhook subscriptions are reconciled (a BullMQ job
+   * scheduler, one job per interval across all workers); 0 or absent: this worker does not set
+   * the schedule (tests), though it still runs the scheduler's jobs.
+   */
+  subscriptionSyncIntervalMs?: number;
   overrides?: Partial<RunnerDeps>;
   log?: (message: string) => void;
 }
@@ -113,7 +122,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     },
     common,
   );
-  for (const worker of [eventsWorker, runsWorker]) {
+  // Concurrency 1: one shop after the other, never two sync-alls at once in this worker.
+  const subscriptionsWorker = new Worker(
+    SHOPIFY_SUBSCRIPTIONS_QUEUE,
+    async () => {
+      const { shops, failed } = await syncAllShopifySubscriptions();
+      if (failed > 0) log(`shopify subscriptions: ${failed} of ${shops} shop(s) could not be synced (see above)`);
+    },
+    { ...common, concurrency: 1 },
+  );
+  if (options.subscriptionSyncIntervalMs && options.subscriptionSyncIntervalMs > 0) {
+    await scheduleSubscriptionSync(options.subscriptionSyncIntervalMs).catch((error: Error) =>
+      log(`could not schedule the Shopify subscription sync: ${error.message}`),
+    );
+  }
+  for (const worker of [eventsWorker, runsWorker, subscriptionsWorker]) {
     worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(error.message));
   }
@@ -171,7 +194,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     async close() {
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);
-      await Promise.all([eventsWorker.close(), runsWorker.close()]);
+      await Promise.all([eventsWorker.close(), runsWorker.close(), subscriptionsWorker.close()]);
       await clearHeartbeat(connection, beat).catch(() => {});
       await connection.quit().catch(() => {});
       if (!options.overrides?.store) await store.close();

@@ -25,10 +25,9 @@ import {
   shopifyDeliverySeen,
   SHOPIFY_DELIVERY_MAX_AGE_MS,
 } from "~/data/shopify-webhook-deliveries.server";
-import { parseTriggeredAt } from "~/services/shopify/webhook-delivery.server";
+import { parseTriggeredAt, SHOPIFY_EVENTS_PATH } from "~/domain/shopify/deliveries";
 
-/** The path Shopify delivers task topics to (the callback of every subscription Hookline creates). */
-export const SHOPIFY_EVENTS_PATH = "/webhooks/shopify";
+export { SHOPIFY_EVENTS_PATH };
 /** Events created from Shopify deliveries carry this source. */
 export const SHOPIFY_EVENT_SOURCE = "shopify";
 /**
