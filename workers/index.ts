@@ -8,12 +8,13 @@ import { checkRedisOrExit } from "~/data/redis-check.server";
 import prisma from "~/data/db.server";
 import { closeSharedQueues, startWorker } from "~/services/runner/worker.server";
 import { startWorkerHealthServer } from "~/services/runner/worker-health.server";
+import { SUBSCRIPTION_SYNC_INTERVAL_MS } from "~/services/shopify/webhook-subscriptions.server";
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await checkRedisOrExit("worker");
   const healthPort = config.worker.healthPort;
-  const worker = await startWorker({ healthPort });
+  const worker = await startWorker({ healthPort, subscriptionSyncIntervalMs: SUBSCRIPTION_SYNC_INTERVAL_MS });
   let healthServer: Server | undefined;
   // Every interface in production (an orchestrator probes it from outside), else loopback only.
   const healthHost = config.isProduction ? "0.0.0.0" : "127.0.0.1";

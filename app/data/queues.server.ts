@@ -190,3 +190,29 @@ export async function scheduleTaskRun(taskRunId: string, at: Date): Promise<void
     },
   );
 }
+
+// ------------------------------------------------------------------ Shopify webhook subscriptions
+
+/** The worker's periodic reconciliation of every shop's Shopify webhook subscriptions. */
+export const SHOPIFY_SUBSCRIPTIONS_QUEUE = "shopify-subscriptions";
+export const SUBSCRIPTION_SYNC_SCHEDULER = "sync-all-shops";
+export const SUBSCRIPTION_SYNC_JOB = "sync-all";
+
+export function shopifySubscriptionsQueue(): Promise<Queue> {
+  return queue(SHOPIFY_SUBSCRIPTIONS_QUEUE);
+}
+
+/**
+ * One BullMQ job scheduler (whichever worker upserts it; the same id from every worker is one
+ * scheduler): a sync-all job every `everyMs`, the first at once.
+ */
+export async function scheduleSubscriptionSync(everyMs: number): Promise<void> {
+  const q = await withTimeout(shopifySubscriptionsQueue());
+  await withTimeout(
+    q.upsertJobScheduler(
+      SUBSCRIPTION_SYNC_SCHEDULER,
+      { every: everyMs },
+      { name: SUBSCRIPTION_SYNC_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    ),
+  );
+}

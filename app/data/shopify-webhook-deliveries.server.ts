@@ -5,6 +5,7 @@
 // Shopify topics.
 //
 //   claimShopifyDelivery()   before acting: "claimed" the first time, "duplicate" after
+//   shopifyDeliverySeen()    whether an id was recorded (POST /webhooks/shopify records after the event)
 //   releaseShopifyDelivery() when acting failed, so Shopify's retry is handled
 //   purgeShopifyDeliveries() by the retention sweep, after SHOPIFY_DELIVERY_RETENTION_MS
 import prisma from "~/data/db.server";
@@ -46,6 +47,15 @@ export async function claimShopifyDelivery(delivery: ShopifyDelivery, now = new 
     if ((error as { code?: string } | null)?.code === "P2002") return "duplicate";
     throw error;
   }
+}
+
+/** Whether a delivery with this webhook id was recorded (within the retention window). */
+export async function shopifyDeliverySeen(webhookId: string): Promise<boolean> {
+  const row = await prisma.shopifyWebhookDelivery.findUnique({
+    where: { webhookId: webhookId.slice(0, 255) },
+    select: { webhookId: true },
+  });
+  return row !== null;
 }
 
 /** Forgets a claimed delivery whose handling failed, so the retry is handled. */

@@ -13,6 +13,7 @@ import {
   editorContext,
   exportTaskJson,
   saveTaskFromForm,
+  tasksChanged,
   taskSentence,
 } from "~/services/admin/tasks.server";
 import {
@@ -131,9 +132,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       case "enable":
       case "disable":
         await setTaskEnabled(session.shop, id, intent === "enable");
+        tasksChanged(session.shop, `task ${intent}d`);
         return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
       case "delete":
         await deleteTask(session.shop, id);
+        tasksChanged(session.shop, "task deleted");
         return redirect("/app/tasks?deleted=1");
       default:
         throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleShopifyWebhook } from "~/services/shopify/webhook-delivery.server";
 import prisma from "~/data/db.server";
+import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleShopifyWebhook(
@@ -10,6 +11,8 @@ export const action = ({ request }: ActionFunctionArgs) =>
       if (current === null) return;
       if (session) await prisma.session.updateMany({ where: { id: session.id }, data: { scope: current } });
       await prisma.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
+      // A newly granted scope lets the subscriptions waiting for it be created (a revoked one's go).
+      void syncShopifySubscriptionsQuietly(shop, "scopes updated");
     },
     { installScoped: true },
   );

@@ -15,6 +15,7 @@ import {
   TaskValidationError,
 } from "../../app/data/tasks.server";
 import { ManualRunError, runTaskManually } from "../../app/services/runner/run-task.server";
+import { syncShopifySubscriptionsQuietly } from "../../app/services/shopify/webhook-subscriptions.server";
 
 class CliInputError extends Error {}
 
@@ -74,6 +75,8 @@ export function registerTasks(program: Command): void {
     .action(
       run(async (file: string, opts: { shop: string; json?: boolean }) => {
         const { task, replaced } = await importTaskJson(opts.shop, readText(file));
+        // The shop's Shopify subscriptions follow its tasks' topics (what changed goes to stderr; never throws).
+        await syncShopifySubscriptionsQuietly(opts.shop, "task imported", undefined, (line) => console.error(line));
         if (opts.json)
           console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
         else

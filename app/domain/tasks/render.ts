@@ -9,6 +9,7 @@ import { resolveTimeZone } from "~/domain/liquid/dates";
 import { isPlainObject } from "~/domain/liquid/values";
 import { convertOptionValues } from "./options";
 import { ShopDrop, ShopifyObjects } from "~/domain/liquid/shopify-objects";
+import { shopifyTopicByMechanic } from "~/domain/shopify/topics";
 
 export interface TaskEvent {
   id: string;
@@ -105,8 +106,14 @@ function eventForLiquid(event: TaskEvent, preview: boolean, generation = 0): Rec
   return out;
 }
 
-/** shopify/customers/create -> "customer": Mechanic's subject variable for Shopify topics. */
+/**
+ * shopify/customers/create -> "customer": Mechanic's subject variable for Shopify topics, the
+ * catalog's (app/domain/shopify/topics.ts) for the topics Hookline receives, so live runs and
+ * previews name it alike; other shopify/ topics by the same singular rule.
+ */
 export function subjectVariable(topic: string): string | null {
+  const known = shopifyTopicByMechanic(topic);
+  if (known) return known.subject;
   const match = /^shopify\/([a-z_]+)\/[a-z_]+$/.exec(topic);
   if (!match) return null;
   const resource = match[1];

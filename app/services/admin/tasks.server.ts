@@ -18,6 +18,16 @@ import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
+import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
+
+/**
+ * After a task is created, changed, enabled, disabled, deleted or imported: the shop's Shopify
+ * webhook subscriptions follow its enabled tasks' topics. Not awaited: a slow or unreachable
+ * Shopify never delays the merchant's save (the worker's periodic sync repairs a failure).
+ */
+export function tasksChanged(shop: string, reason: string): void {
+  void syncShopifySubscriptionsQuietly(shop, reason);
+}
 
 /** The shipped templates (Echo, customer metafield, forward to a URL) as the editor offers them. */
 function templateChoices(): TaskTemplateChoice[] {
@@ -118,6 +128,7 @@ export async function saveTaskFromForm(
           ? { docs: template.draft.docs, previewEventDefinitions: template.draft.previewEventDefinitions }
           : {}),
       });
+      tasksChanged(shop, "task created");
       return { ok: true, id: task.id, version: task.version };
     }
     const existing = await getTask(shop, id);
@@ -131,6 +142,7 @@ export async function saveTaskFromForm(
       previewEventDefinitions: kept.previewEventDefinitions,
       extra: kept.extra,
     });
+    tasksChanged(shop, "task saved");
     return { ok: true, id: task.id, version: task.version };
   } catch (error) {
     if (error instanceof TaskValidationError) return { ok: false, errors: { [error.field]: error.message } };
@@ -271,6 +283,7 @@ export async function importTaskJson(shop: string, text: string): Promise<Import
   const draft = parsed.draft;
   try {
     const { task, replaced } = await upsertTaskByName(shop, draftToInput(draft));
+    tasksChanged(shop, "task imported");
     return { ok: true, id: task.id, name: task.name, replaced };
   } catch (error) {
     if (error instanceof TaskValidationError) return { ok: false, errors: [error.message] };

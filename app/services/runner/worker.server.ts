@@ -22,7 +22,9 @@ import {
   queuePrefix,
   RUNS_QUEUE,
   SCHEDULER_QUEUE,
+  scheduleSubscriptionSync,
   scheduleTaskRun,
+  SHOPIFY_SUBSCRIPTIONS_QUEUE,
   type EventJob,
   type SchedulerTickJob,
   type TaskRunJob,
@@ -35,6 +37,7 @@ import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { handleSchedulerTick, startSchedulers } from "./scheduler.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
 import { readWorkerHealth, type WorkerHealth, type WorkerHealthProbe } from "./worker-health.server";
+import { syncAllShopifySubscriptions } from "~/services/shopify/webhook-subscriptions.server";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -45,6 +48,12 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   /** Announced in the heartbeat (WORKER_HEALTH_PORT), so doctor can ask this worker's /health. */
   healthPort?: number | null;
+  /**
+   * How often every installed shop's Shopify webhook subscriptions are reconciled (a BullMQ job
+   * scheduler, one job per interval across all workers); 0 or absent: this worker does not set
+   * the schedule (tests), though it still runs the scheduler's jobs.
+   */
+  subscriptionSyncIntervalMs?: number;
   overrides?: Partial<RunnerDeps>;
   log?: (message: string) => void;
   /** Sync every shop's scheduler at start (default true; tests that share Redis may turn it off). */
@@ -140,7 +149,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       log(`scheduler: could not sync the job schedulers at start: ${error.message}`),
     );
   }
-  for (const worker of [eventsWorker, runsWorker, schedulerWorker]) {
+  // Concurrency 1: one shop after the other, never two sync-alls at once in this worker.
+  const subscriptionsWorker = new Worker(
+    SHOPIFY_SUBSCRIPTIONS_QUEUE,
+    async () => {
+      const { shops, failed } = await syncAllShopifySubscriptions();
+      if (failed > 0) log(`shopify subscriptions: ${failed} of ${shops} shop(s) could not be synced (see above)`);
+    },
+    { ...common, concurrency: 1 },
+  );
+  if (options.subscriptionSyncIntervalMs && options.subscriptionSyncIntervalMs > 0) {
+    await scheduleSubscriptionSync(options.subscriptionSyncIntervalMs).catch((error: Error) =>
+      log(`could not schedule the Shopify subscription sync: ${error.message}`),
+    );
+  }
+  for (const worker of [eventsWorker, runsWorker, schedulerWorker, subscriptionsWorker]) {
     worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(error.message));
   }
@@ -217,7 +240,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     async close() {
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);
-      await Promise.all([eventsWorker.close(), runsWorker.close(), schedulerWorker.close()]);
+      await Promise.all([
+        eventsWorker.close(),
+        runsWorker.close(),
+        schedulerWorker.close(),
+        subscriptionsWorker.close(),
+      ]);
       await clearHeartbeat(connection, beat).catch(() => {});
       await connection.quit().catch(() => {});
       if (!options.overrides?.store) await store.close();

@@ -10,6 +10,7 @@ import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "~/config.serve
 import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
 import { onShopInstalled } from "~/data/shops.server";
 import { ensureCustomerMetafieldDefinition } from "~/services/shopify/metafield-definition.server";
+import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
 
 export const apiVersion = ApiVersion.October25;
 
@@ -42,6 +43,9 @@ function createShopifyApp() {
         await ensureCustomerMetafieldDefinition(session.shop).catch((error: unknown) =>
           console.error(`[install] ${error instanceof Error ? error.message : String(error)}`),
         );
+        // Subscriptions for the shop's enabled tasks' Shopify topics (a reinstall brings them back).
+        // Not awaited: opening the app never waits for it; it logs and never throws.
+        void syncShopifySubscriptionsQuietly(session.shop, "install");
       },
     },
   });

@@ -21,7 +21,10 @@ import {
   releaseShopifyDelivery,
   SHOPIFY_DELIVERY_MAX_AGE_MS,
 } from "~/data/shopify-webhook-deliveries.server";
+import { parseTriggeredAt } from "~/domain/shopify/deliveries";
 import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
+
+export { parseTriggeredAt };
 
 export type ShopifyWebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
@@ -36,14 +39,6 @@ export interface ShopifyWebhookOptions {
 
 function answer(status: number, message: string): Response {
   return new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-}
-
-/** X-Shopify-Triggered-At as a Date (Shopify sends up to nanoseconds), or null when absent or unreadable. */
-export function parseTriggeredAt(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const trimmed = value.trim().replace(/(\.\d{3})\d+/, "$1");
-  const time = Date.parse(trimmed);
-  return Number.isFinite(time) ? new Date(time) : null;
 }
 
 /** When the shop was last known to be installed (its latest authorization), or null if never. */

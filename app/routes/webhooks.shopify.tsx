@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { receiveShopifyEvent } from "~/services/shopify/shopify-events.server";
+
+// Every Shopify topic a task subscribes to is delivered here (the subscriptions' callback).
+export const action = ({ request }: ActionFunctionArgs) => receiveShopifyEvent(request);
+export const loader = ({ request }: LoaderFunctionArgs) => receiveShopifyEvent(request);

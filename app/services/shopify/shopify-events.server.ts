@@ -1,0 +1,138 @@
+// POST /webhooks/shopify: Shopify's deliveries for the topics merchants' tasks subscribe to
+// (orders/create, customers/update, customer.tags_added ...), each becoming an event
+// `shopify/<topic>` with the payload as its data (docs/decisions/0045).
+//
+// Order: method -> body (streamed, stops at 2 MiB) -> HMAC (401, nothing stored) -> headers ->
+// topic in the catalog -> age (7 days) -> shop installed -> webhook id seen before? -> commit the
+// event (with the webhook id as a dedupe key, atomically) -> 200, enqueue started but not awaited.
+// Everything ignored is answered 200 with a one-line reason: anything else makes Shopify retry.
+//
+// Why not handleShopifyWebhook (the app's own topics): Shopify's library loads the session and
+// builds an Admin client per delivery, and its claim is written before the handler, so a crash
+// between the two would drop an event that Shopify's retry then finds "already handled". Here the
+// event and its dedupe key commit together; the 8-day delivery record is written after.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { apiSecret } from "~/config.server";
+import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
+import { timeOrderedUuid } from "~/domain/ids";
+import { jsonErrorReason, parseJson, MAX_REQUEST_JSON_DEPTH } from "~/domain/json";
+import { shopifyTopicByShopify } from "~/domain/shopify/topics";
+import { storeEvent } from "~/data/events.server";
+import { enqueueEvent } from "~/data/queues.server";
+import { isShopInstalled } from "~/data/shops.server";
+import {
+  claimShopifyDelivery,
+  shopifyDeliverySeen,
+  SHOPIFY_DELIVERY_MAX_AGE_MS,
+} from "~/data/shopify-webhook-deliveries.server";
+import { parseTriggeredAt, SHOPIFY_EVENTS_PATH } from "~/domain/shopify/deliveries";
+
+export { SHOPIFY_EVENTS_PATH };
+/** Events created from Shopify deliveries carry this source. */
+export const SHOPIFY_EVENT_SOURCE = "shopify";
+/**
+ * The dedupe namespace of Shopify deliveries' webhook ids (DedupeKey.webhookId; no Webhook row
+ * has it). Keys live DEDUPE_WINDOW_MS (24 h), longer than Shopify's retries (8 over 4 hours); the
+ * 8-day ShopifyWebhookDelivery record catches later copies.
+ */
+export const SHOPIFY_DEDUPE_NAMESPACE = "shopify-deliveries";
+
+export interface ShopifyEventsOptions {
+  now?: () => Date;
+}
+
+function answer(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, {
+    status,
+    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+/** Shopify's X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the raw body, keyed by the app secret. */
+export function validShopifyHmac(body: Uint8Array, header: string | null, secret: string): boolean {
+  if (!header || !secret) return false;
+  const expected = createHmac("sha256", secret).update(body).digest();
+  let given: Buffer;
+  try {
+    given = Buffer.from(header.trim(), "base64");
+  } catch {
+    return false;
+  }
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/** Receives one delivery; the Response is what Shopify gets. Never throws. */
+export async function receiveShopifyEvent(request: Request, options: ShopifyEventsOptions = {}): Promise<Response> {
+  if (request.method.toUpperCase() !== "POST") {
+    return answer(405, "Method Not Allowed: Shopify delivers webhooks with POST", { Allow: "POST" });
+  }
+  const read = await readRequestWithin(request, SHOPIFY_WEBHOOK_BODY_LIMIT);
+  if (!read.ok) return answer(413, payloadTooLargeMessage(SHOPIFY_WEBHOOK_BODY_LIMIT), { Connection: "close" });
+
+  const header = (name: string) => request.headers.get(name);
+  if (!validShopifyHmac(read.body, header("x-shopify-hmac-sha256"), apiSecret())) {
+    return answer(401, "Unauthorized: X-Shopify-Hmac-Sha256 does not match the body");
+  }
+
+  const shopifyTopic = header("x-shopify-topic")?.trim() ?? "";
+  const shop = header("x-shopify-shop-domain")?.trim().toLowerCase() ?? "";
+  const webhookId = header("x-shopify-webhook-id")?.trim() ?? "";
+  if (!shopifyTopic || !SHOP_DOMAIN.test(shop) || !webhookId) {
+    return answer(400, "Bad Request: X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required");
+  }
+  const label = `${shopifyTopic} ${webhookId} for ${shop}`;
+  const topic = shopifyTopicByShopify(shopifyTopic);
+  if (!topic) {
+    console.warn(`[shopify events] ignored ${label}: not a topic tasks can subscribe to`);
+    return answer(200, `Ignored: ${shopifyTopic} is not a topic Hookline handles`);
+  }
+  const now = (options.now ?? (() => new Date()))();
+  const triggeredAt = parseTriggeredAt(header("x-shopify-triggered-at"));
+  if (triggeredAt && now.getTime() - triggeredAt.getTime() > SHOPIFY_DELIVERY_MAX_AGE_MS) {
+    console.warn(`[shopify events] ignored ${label}: triggered ${triggeredAt.toISOString()}, over 7 days ago`);
+    return answer(200, "Ignored: the delivery was triggered more than 7 days ago");
+  }
+
+  try {
+    if (!(await isShopInstalled(shop))) {
+      console.warn(`[shopify events] ignored ${label}: the app is not installed on the shop`);
+      return answer(200, "Ignored: the app is not installed on this shop");
+    }
+    if (await shopifyDeliverySeen(webhookId)) return answer(200, "Ignored: this delivery was already handled");
+
+    let data: unknown;
+    try {
+      data = parseJson(new TextDecoder().decode(read.body), { maxDepth: MAX_REQUEST_JSON_DEPTH });
+    } catch (error) {
+      return answer(400, `Bad Request: the body is not JSON (${jsonErrorReason(error)})`);
+    }
+    const stored = await storeEvent(
+      {
+        shop,
+        topic: topic.mechanic,
+        data,
+        source: SHOPIFY_EVENT_SOURCE,
+        requestId: timeOrderedUuid(),
+        contentType: header("content-type"),
+        bodySize: read.body.byteLength,
+        userAgent: header("user-agent")?.slice(0, 500) ?? null,
+        rawBody: read.body,
+      },
+      { webhookId: SHOPIFY_DEDUPE_NAMESPACE, key: `${shop}:${webhookId.slice(0, 255)}` },
+    );
+    if (stored.status !== "created") return answer(200, "Ignored: this delivery was already handled");
+    // Committed: Shopify may have its 200. The job is added without waiting (the recovery sweep
+    // adds it if Redis is down); the 8-day record is written after, and its failure costs nothing
+    // the dedupe key does not already cover for a day.
+    void enqueueEvent(stored.id);
+    await claimShopifyDelivery({ webhookId, shop, topic: shopifyTopic, triggeredAt }, now).catch((error: unknown) =>
+      console.error(`[shopify events] could not record ${label}: ${(error as Error).message}`),
+    );
+    return new Response(null, { status: 200 });
+  } catch (error) {
+    console.error(`[shopify events] could not store ${label}: ${(error as Error).message}`);
+    return answer(503, "Service Unavailable: the event could not be stored; retry later", { "Retry-After": "5" });
+  }
+}
