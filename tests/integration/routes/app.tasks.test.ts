@@ -239,9 +239,9 @@ describe("Task screens", () => {
     const before = await prisma.task.count({ where: { shop: SHOP_A, name: "Broken" } });
     const refused = asData(
       await call(create.action, postRequest(SHOP_A, "/app/tasks/new", { intent: "save", payload: form(state) })),
-    );
+    ) as { ok: boolean; errors: { script?: string }; brokenScript?: unknown };
     expect(refused.ok).toBe(false);
-    expect("brokenScript" in refused && refused.brokenScript).toMatchObject({ line: 2, column: 1 });
+    expect(refused.brokenScript).toMatchObject({ line: 2, column: 1 });
     expect(refused.errors.script).toMatch(
       /^Liquid syntax error: tag \{% if event.data %\} not closed \(line 2, column 1\)/,
     );
@@ -249,7 +249,7 @@ describe("Task screens", () => {
 
     const live = asData(
       await call(create.action, postRequest(SHOP_A, "/app/tasks/new", { intent: "sentence", payload: form(state) })),
-    );
+    ) as { sentence: string | null };
     expect(live.sentence).toBe(
       "The script fails: Liquid syntax error: tag {% if event.data %} not closed (line 2, column 1)",
     );
@@ -283,7 +283,7 @@ describe("Task screens", () => {
         }),
         { id },
       ),
-    );
+    ) as { ok: boolean };
     expect(confirmed.ok).toBe(true);
     expect((await prisma.task.findUniqueOrThrow({ where: { id } })).enabled).toBe(true);
   });
