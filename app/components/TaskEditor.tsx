@@ -20,6 +20,7 @@ import {
 } from "@shopify/polaris";
 import type { OptionDescription } from "~/domain/tasks/options";
 import {
+  isPreviewErrorSentence,
   optionFields,
   optionRawValue,
   subscriptionProblems,
@@ -354,7 +355,9 @@ export function TaskEditor({
                 Action preview
               </Text>
               <p data-testid="action-sentence" style={{ margin: 0 }}>
-                <Text as="span">{shownSentence ?? "Add a subscription and an action to see what this task does."}</Text>
+                <Text as="span" tone={isPreviewErrorSentence(shownSentence) ? "critical" : undefined}>
+                  {shownSentence ?? "Add a subscription and an action to see what this task does."}
+                </Text>
               </p>
             </BlockStack>
           </Card>

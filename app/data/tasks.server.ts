@@ -12,6 +12,12 @@ import {
   type TaskDraft,
 } from "~/domain/tasks/task-json";
 import { nameProblem, scriptProblem } from "~/domain/tasks/rules";
+import {
+  brokenScriptExplanation,
+  importedDisabledWarning,
+  scriptSyntaxError,
+  type ScriptSyntaxError,
+} from "~/domain/tasks/script-check";
 import { subscriptionFor, type Subscription } from "~/domain/runs/topic-subscription";
 import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
@@ -23,6 +29,17 @@ export class TaskValidationError extends Error {
   ) {
     super(message);
     this.name = "TaskValidationError";
+  }
+}
+
+/**
+ * The task would be enabled with a script that does not parse (every event would end in a failed
+ * run). Saving it enabled takes the merchant's confirmation (TaskInput.confirmBrokenScript).
+ */
+export class BrokenScriptError extends TaskValidationError {
+  constructor(readonly syntax: ScriptSyntaxError) {
+    super(brokenScriptExplanation(syntax), "script");
+    this.name = "BrokenScriptError";
   }
 }
 
@@ -47,6 +64,15 @@ export interface TaskInput {
   /** Mechanic task keys Hookline keeps but does not use (shopify_api_version, ...). */
   extra?: Record<string, unknown>;
   enabled?: boolean;
+  /** The merchant saw the script's syntax error and still wants the task enabled. */
+  confirmBrokenScript?: boolean;
+}
+
+/** Refuses an enabled task whose script does not parse, unless the merchant confirmed it. */
+function checkEnabledScript(script: string, enabled: boolean, confirmed = false): void {
+  if (!enabled || confirmed) return;
+  const syntax = scriptSyntaxError(script);
+  if (syntax) throw new BrokenScriptError(syntax);
 }
 
 /** Normalizes and checks subscriptions; returns the stored text (one per line). */
@@ -99,7 +125,9 @@ function toRow(input: TaskInput) {
 }
 
 export async function createTask(shop: string, input: TaskInput, db: PrismaClient = defaultPrisma): Promise<Task> {
-  const task = await db.task.create({ data: { id: randomUUID(), shop, ...toRow(input) } });
+  const row = toRow(input);
+  checkEnabledScript(row.script, input.enabled ?? true, input.confirmBrokenScript);
+  const task = await db.task.create({ data: { id: randomUUID(), shop, ...row } });
   await syncShopSchedulersQuietly(shop, db);
   return task;
 }
@@ -125,8 +153,10 @@ export async function updateTask(
   input: TaskInput,
   db: PrismaClient = defaultPrisma,
 ): Promise<Task> {
-  await requireTask(shop, id, db);
-  const task = await db.task.update({ where: { id }, data: { ...toRow(input), version: { increment: 1 } } });
+  const existing = await requireTask(shop, id, db);
+  const row = toRow(input);
+  checkEnabledScript(row.script, input.enabled ?? existing.enabled, input.confirmBrokenScript);
+  const task = await db.task.update({ where: { id }, data: { ...row, version: { increment: 1 } } });
   await syncShopSchedulersQuietly(shop, db);
   return task;
 }
@@ -137,7 +167,16 @@ export async function setTaskEnabled(
   enabled: boolean,
   db: PrismaClient = defaultPrisma,
 ): Promise<Task> {
-  await requireTask(shop, id, db);
+  const existing = await requireTask(shop, id, db);
+  if (enabled && !existing.enabled) {
+    const syntax = scriptSyntaxError(existing.script);
+    if (syntax) {
+      throw new TaskValidationError(
+        `Not enabled: ${syntax.message}. Fix the script (or open the task and save it enabled).`,
+        "script",
+      );
+    }
+  }
   const task = await db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
   await syncShopSchedulersQuietly(shop, db);
   return task;
@@ -231,15 +270,32 @@ export function draftToInput(draft: TaskDraft): TaskInput {
   };
 }
 
-/** Imports Mechanic task JSON; a task with the same name in the shop is replaced (version bumped). */
+/**
+ * Imports a parsed task (the app's Import and `hookline tasks import`): a task with the same name
+ * in the shop is replaced (version bumped). A script that does not parse is imported disabled, and
+ * `warning` says so (an import cannot ask).
+ */
+export async function importTaskDraft(
+  shop: string,
+  draft: TaskDraft,
+  db: PrismaClient = defaultPrisma,
+): Promise<{ task: Task; replaced: boolean; warning: string | null }> {
+  const syntax = scriptSyntaxError(draft.script);
+  const input = draftToInput(draft);
+  if (syntax) input.enabled = false;
+  const { task, replaced } = await upsertTaskByName(shop, input, db);
+  return { task, replaced, warning: syntax ? importedDisabledWarning(syntax) : null };
+}
+
+/** Imports Mechanic task JSON text (see importTaskDraft). */
 export async function importTaskJson(
   shop: string,
   text: string,
   db: PrismaClient = defaultPrisma,
-): Promise<{ task: Task; replaced: boolean }> {
+): Promise<{ task: Task; replaced: boolean; warning: string | null }> {
   const parsed = parseTaskJson(text);
   if (!parsed.ok) throw new TaskValidationError(parsed.errors.join("; "));
-  return upsertTaskByName(shop, draftToInput(parsed.draft), db);
+  return importTaskDraft(shop, parsed.draft, db);
 }
 
 /** The shop's task as Mechanic task JSON text. */

@@ -4,9 +4,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { Badge, BlockStack, Modal, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Modal, Page, Text } from "@shopify/polaris";
 import { authenticate } from "~/services/shopify/app.server";
-import { deleteTask, getTask, setTaskEnabled, taskOptions, TaskNotFoundError } from "~/data/tasks.server";
+import {
+  deleteTask,
+  getTask,
+  setTaskEnabled,
+  taskOptions,
+  TaskNotFoundError,
+  TaskValidationError,
+} from "~/data/tasks.server";
+import { scriptSyntaxError } from "~/domain/tasks/script-check";
 import {
   dryRunFromForm,
   sentenceFromForm,
@@ -24,6 +32,7 @@ import {
   type TaskFormState,
 } from "~/domain/tasks/task-form";
 import { TaskEditor } from "../components/TaskEditor";
+import { BrokenScriptModal } from "../components/BrokenScriptModal";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { useActionToast, useRedirectToast } from "../components/hooks";
@@ -62,6 +71,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       enabled: task.enabled,
       version: task.version,
       updatedAt: task.updatedAt.toISOString(),
+      syntaxError: scriptSyntaxError(task.script),
     },
     saved,
     sentence,
@@ -124,14 +134,20 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
             intent,
             ok: false as const,
             errors: saved.errors,
-            toast: "Task not saved: fix the highlighted fields",
-            toastError: true,
+            brokenScript: saved.brokenScript ?? null,
+            // A broken script alone is asked about in a modal, not toasted.
+            ...(saved.brokenScript ? {} : { toast: "Task not saved: fix the highlighted fields", toastError: true }),
           };
         return { intent, ok: true as const, toast: `Task saved (version ${saved.version})` };
       }
       case "enable":
       case "disable":
-        await setTaskEnabled(session.shop, id, intent === "enable");
+        try {
+          await setTaskEnabled(session.shop, id, intent === "enable");
+        } catch (error) {
+          if (!(error instanceof TaskValidationError)) throw error;
+          return { intent, ok: false as const, toast: error.message, toastError: true };
+        }
         tasksChanged(session.shop, `task ${intent}d`);
         return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
       case "delete":
@@ -176,6 +192,7 @@ export default function EditTask() {
     created: "Task created",
     imported: "Task imported",
     replaced: "Task imported: it replaced the task with the same name",
+    disabled: "Task imported disabled: its Liquid does not parse",
   });
   // After a successful save (a new version), show what was stored; a failed save keeps the input.
   useEffect(() => {
@@ -185,6 +202,11 @@ export default function EditTask() {
   const errors: TaskFormErrors =
     saveData && saveData.intent === "save" && !saveData.ok && "errors" in saveData ? saveData.errors : {};
   const post = (intent: string) => submit({ intent }, { method: "post" });
+  const save = (next: TaskFormState) => submit({ intent: "save", payload: JSON.stringify(next) }, { method: "post" });
+  const brokenScript =
+    saveData && saveData.intent === "save" && !saveData.ok && "brokenScript" in saveData ? saveData.brokenScript : null;
+  const [asking, setAsking] = useState(false);
+  useEffect(() => setAsking(Boolean(brokenScript)), [brokenScript]);
 
   return (
     <Page
@@ -195,8 +217,7 @@ export default function EditTask() {
       primaryAction={{
         content: "Save task",
         loading: busy === "save",
-        onAction: () =>
-          submit({ intent: "save", payload: JSON.stringify({ ...state, enabled: task.enabled }) }, { method: "post" }),
+        onAction: () => save({ ...state, enabled: task.enabled }),
       }}
       secondaryActions={[
         ...(manualTopics.length > 0 ? [{ content: "Run task", onAction: () => setShowRun(true) }] : []),
@@ -207,6 +228,18 @@ export default function EditTask() {
         { content: "Delete", destructive: true, onAction: () => setConfirmDelete(true) },
       ]}
     >
+      {task.syntaxError && (
+        <Box paddingBlockEnd="400">
+          <Banner tone={task.enabled ? "critical" : "warning"} title="The saved script does not parse">
+            <p data-testid="task-syntax-error">
+              {task.syntaxError.message}.{" "}
+              {task.enabled
+                ? "Every event this task receives ends in a failed run until the script is fixed."
+                : "Fix the script, then enable the task."}
+            </p>
+          </Banner>
+        </Box>
+      )}
       <TaskEditor
         state={state}
         setState={setState}
@@ -223,6 +256,13 @@ export default function EditTask() {
         taskName={task.name}
         topics={manualTopics}
         formFields={userForm}
+      />
+      <BrokenScriptModal
+        error={asking ? brokenScript : null}
+        loading={busy === "save"}
+        onClose={() => setAsking(false)}
+        onSaveDisabled={() => save({ ...state, enabled: false })}
+        onSaveEnabled={() => save({ ...state, enabled: task.enabled, confirmBrokenScript: true })}
       />
       <ConfirmModal
         open={confirmDelete}

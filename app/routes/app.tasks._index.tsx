@@ -47,7 +47,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const result = await importTaskJson(session.shop, text);
   if (!result.ok)
     return { ok: false as const, errors: result.errors, json: text, toast: "Task not imported", toastError: true };
-  return redirect(`/app/tasks/${result.id}?${result.replaced ? "replaced" : "imported"}=1`);
+  // A script that does not parse is imported disabled; the task page says why (its syntax banner).
+  const flag = result.warning ? "disabled" : result.replaced ? "replaced" : "imported";
+  return redirect(`/app/tasks/${result.id}?${flag}=1`);
 };
 
 export default function Tasks() {

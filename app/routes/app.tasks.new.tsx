@@ -4,7 +4,7 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { authenticate } from "~/services/shopify/app.server";
 import { dryRunFromForm, sentenceFromForm, editorContext, saveTaskFromForm } from "~/services/admin/tasks.server";
 import {
@@ -16,6 +16,7 @@ import {
   type TaskFormState,
 } from "~/domain/tasks/task-form";
 import { TaskEditor } from "../components/TaskEditor";
+import { BrokenScriptModal } from "../components/BrokenScriptModal";
 import { useActionToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
@@ -64,8 +65,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       intent: "save" as const,
       ok: false as const,
       errors: saved ? saved.errors : {},
-      toast: "Task not saved: fix the highlighted fields",
-      toastError: true,
+      brokenScript: saved?.brokenScript ?? null,
+      // A broken script alone is asked about in a modal, not toasted.
+      ...(saved?.brokenScript ? {} : { toast: "Task not saved: fix the highlighted fields", toastError: true }),
     };
   }
   return redirect(`/app/tasks/${saved.id}?created=1`);
@@ -93,6 +95,10 @@ function NewTaskForm() {
   const saveData = actionData && actionData.intent === "save" ? actionData : undefined;
   useActionToast(saveData);
   const saving = navigation.state !== "idle" && navigation.formData?.get("intent") === "save";
+  const brokenScript = saveData && !saveData.ok && "brokenScript" in saveData ? saveData.brokenScript : null;
+  const [asking, setAsking] = useState(false);
+  useEffect(() => setAsking(Boolean(brokenScript)), [brokenScript]);
+  const save = (next: TaskFormState) => submit({ intent: "save", payload: JSON.stringify(next) }, { method: "post" });
   return (
     <Page
       title="New task"
@@ -100,7 +106,7 @@ function NewTaskForm() {
       primaryAction={{
         content: "Save task",
         loading: saving,
-        onAction: () => submit({ intent: "save", payload: JSON.stringify(state) }, { method: "post" }),
+        onAction: () => save(state),
       }}
     >
       <TaskEditor
@@ -112,6 +118,16 @@ function NewTaskForm() {
         recentEvents={recentEvents}
         sentence={sentence}
         taskId={null}
+      />
+      <BrokenScriptModal
+        error={asking ? brokenScript : null}
+        loading={saving}
+        onClose={() => setAsking(false)}
+        onSaveDisabled={() => {
+          setState({ ...state, enabled: false });
+          save({ ...state, enabled: false });
+        }}
+        onSaveEnabled={() => save({ ...state, confirmBrokenScript: true })}
       />
     </Page>
   );

@@ -74,13 +74,21 @@ export function registerTasks(program: Command): void {
     .argument("<file>", "task JSON file (- for standard input)")
     .action(
       run(async (file: string, opts: { shop: string; json?: boolean }) => {
-        const { task, replaced } = await importTaskJson(opts.shop, readText(file));
+        const { task, replaced, warning } = await importTaskJson(opts.shop, readText(file));
         // The shop's Shopify subscriptions follow its tasks' topics (what changed goes to stderr; never throws).
         await syncShopifySubscriptionsQuietly(opts.shop, "task imported", undefined, (line) => console.error(line));
         if (opts.json)
-          console.log(JSON.stringify({ id: task.id, name: task.name, version: task.version, replaced }, null, 2));
+          console.log(
+            JSON.stringify(
+              { id: task.id, name: task.name, version: task.version, replaced, enabled: task.enabled, warning },
+              null,
+              2,
+            ),
+          );
         else
           console.log(`${replaced ? "replaced" : "imported"} task ${task.id} "${task.name}" (version ${task.version})`);
+        // A script that does not parse is imported disabled (app/domain/tasks/script-check.ts).
+        if (warning) console.error(`hookline: ${warning}`);
       }),
     );
 

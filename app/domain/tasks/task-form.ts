@@ -16,6 +16,8 @@ export interface TaskFormState {
   enabled: boolean;
   /** The shipped template the script came from, if any (its preview events and docs come along). */
   template?: string | null;
+  /** Set after the merchant confirmed saving an enabled task whose script does not parse. */
+  confirmBrokenScript?: boolean;
 }
 
 export type TaskFormErrors = Partial<Record<"name" | "subscriptions" | "script" | "form", string>> & {
@@ -133,11 +135,24 @@ export function parseTaskPayload(text: unknown): { ok: true; state: TaskFormStat
       haltActionRunSequenceOnError: v.haltActionRunSequenceOnError === true,
       enabled: v.enabled !== false,
       template: typeof v.template === "string" && /^[a-z-]{1,40}$/.test(v.template) ? v.template : null,
+      confirmBrokenScript: v.confirmBrokenScript === true,
     },
   };
 }
 
 // ------------------------------------------------------------------ what the editor and the server exchange
+
+// The live action preview shows a script's error in place of its sentence (never "no actions"),
+// app/services/admin/tasks.server.ts; the editor shows it in the critical tone.
+const PREVIEW_ERROR_PREFIX = "The script fails: ";
+
+export function previewErrorSentence(message: string): string {
+  return `${PREVIEW_ERROR_PREFIX}${message}`;
+}
+
+export function isPreviewErrorSentence(sentence: string | null): boolean {
+  return sentence !== null && sentence.startsWith(PREVIEW_ERROR_PREFIX);
+}
 
 /** A shipped template as the editor offers it. */
 export interface TaskTemplateChoice {

@@ -1,7 +1,17 @@
 // Task screens' server side: the index with recent run counts, saving from the editor's form, and
 // the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
 import prisma from "~/data/db.server";
-import { createTask, getTask, taskOptions, taskToDraft, updateTask, TaskValidationError } from "~/data/tasks.server";
+import {
+  BrokenScriptError,
+  createTask,
+  getTask,
+  importTaskDraft,
+  taskOptions,
+  taskToDraft,
+  updateTask,
+  TaskValidationError,
+} from "~/data/tasks.server";
+import { scriptSyntaxError, type ScriptSyntaxError } from "~/domain/tasks/script-check";
 import { coerceOptions, discoverOptionKeys } from "~/domain/tasks/options";
 import { parseJson, stringifyJson } from "~/domain/json";
 import { displayJson } from "~/domain/json-display";
@@ -9,8 +19,7 @@ import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "~/domain/tasks/task-form";
 import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "~/domain/tasks/task-form";
 import { parseTaskJson, stringifyTaskJson, type TaskDraft } from "~/domain/tasks/task-json";
-import { parseTaskPayload } from "~/domain/tasks/task-form";
-import { draftToInput, upsertTaskByName } from "~/data/tasks.server";
+import { parseTaskPayload, previewErrorSentence } from "~/domain/tasks/task-form";
 import type { Task } from "@prisma/client";
 
 import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
@@ -89,7 +98,10 @@ export async function webhookTopics(shop: string) {
   return rows;
 }
 
-export type SaveResult = { ok: true; id: string; version: number } | { ok: false; errors: TaskFormErrors };
+export type SaveResult =
+  | { ok: true; id: string; version: number }
+  /** brokenScript: the only problem is a script that does not parse; the editor asks before saving it enabled. */
+  | { ok: false; errors: TaskFormErrors; brokenScript?: ScriptSyntaxError };
 
 /** Validates the editor's state (subscriptions and options with their flags) and creates or updates the task. */
 export async function saveTaskFromForm(
@@ -118,6 +130,7 @@ export async function saveTaskFromForm(
     performActionRunsInSequence: state.performActionRunsInSequence,
     haltActionRunSequenceOnError: state.haltActionRunSequenceOnError,
     enabled: state.enabled,
+    confirmBrokenScript: state.confirmBrokenScript === true,
   };
   try {
     if (id === null) {
@@ -145,6 +158,9 @@ export async function saveTaskFromForm(
     tasksChanged(shop, "task saved");
     return { ok: true, id: task.id, version: task.version };
   } catch (error) {
+    if (error instanceof BrokenScriptError) {
+      return { ok: false, errors: { script: error.message }, brokenScript: error.syntax };
+    }
     if (error instanceof TaskValidationError) return { ok: false, errors: { [error.field]: error.message } };
     throw error;
   }
@@ -274,17 +290,17 @@ export function exportTaskJson(task: Task): string {
   return stringifyTaskJson(taskToDraft(task));
 }
 
-export type ImportResult = { ok: true; id: string; name: string; replaced: boolean } | { ok: false; errors: string[] };
+export type ImportResult =
+  { ok: true; id: string; name: string; replaced: boolean; warning: string | null } | { ok: false; errors: string[] };
 
 /** Mechanic task JSON in; a task with the same name is replaced (Mechanic's rule). */
 export async function importTaskJson(shop: string, text: string): Promise<ImportResult> {
   const parsed = parseTaskJson(text);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
-  const draft = parsed.draft;
   try {
-    const { task, replaced } = await upsertTaskByName(shop, draftToInput(draft));
+    const { task, replaced, warning } = await importTaskDraft(shop, parsed.draft);
     tasksChanged(shop, "task imported");
-    return { ok: true, id: task.id, name: task.name, replaced };
+    return { ok: true, id: task.id, name: task.name, replaced, warning };
   } catch (error) {
     if (error instanceof TaskValidationError) return { ok: false, errors: [error.message] };
     throw error;
@@ -344,9 +360,14 @@ async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDra
  */
 export async function sentenceForDraft(shop: string, draft: TaskDraft, taskId?: string): Promise<string> {
   let types: string[] = [];
+  const syntax = scriptSyntaxError(draft.script);
+  if (syntax) return previewErrorSentence(syntax.message);
   if (parseSubscriptions(draft.subscriptions).subscriptions.length > 0 && draft.script.trim() !== "") {
     const previews = await previewTask(await withRecentEvents(shop, draft), { shop: previewShop(shop), taskId });
     types = previews.flatMap((p) => p.result.actions.map((a) => a.type));
+    // A script that fails for every preview event performs nothing: say why rather than "no actions".
+    const firstError = previews.find((p) => p.result.errors.length > 0)?.result.errors[0];
+    if (types.length === 0 && firstError) return previewErrorSentence(firstError);
   }
   return actionSentence(draft.subscriptions, types);
 }

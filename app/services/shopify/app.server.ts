@@ -8,6 +8,8 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "~/data/db.server";
 import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "~/config.server";
 import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
+import { localRoutesEnabled } from "~/services/local-mode/guard.server";
+import { localReauthRedirect } from "~/services/local-mode/reauth.server";
 import { onShopInstalled } from "~/data/shops.server";
 import { ensureCustomerMetafieldDefinition } from "~/services/shopify/metafield-definition.server";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
@@ -60,7 +62,12 @@ export function shopify(): ReturnType<typeof createShopifyApp> {
 
 // The names Shopify's template exports, each reaching the app only when called.
 export const authenticate = {
-  admin: (request: Request) => shopify().authenticate.admin(request),
+  admin: (request: Request) => {
+    // Local mode: a reload or a new tab re-authenticates through /local/login, as Shopify admin would.
+    const reauth = localRoutesEnabled() ? localReauthRedirect(request) : null;
+    if (reauth) throw reauth;
+    return shopify().authenticate.admin(request);
+  },
   webhook: (request: Request) => shopify().authenticate.webhook(request),
 };
 

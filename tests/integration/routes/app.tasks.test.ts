@@ -231,4 +231,73 @@ describe("Task screens", () => {
       sentence: "When user/a/b or user/c/d (after 1 hour) is triggered… HTTP request, Echo",
     });
   });
+
+  // Issue 13, bug 3: broken Liquid is named with its line and column, and saved enabled only when confirmed.
+  it("asks before saving a task with a Liquid syntax error enabled, and previews the error", async () => {
+    const broken = '{% action "echo", event.data %}\n{% if event.data %}\nunclosed';
+    const state = { name: "Broken", subscriptions: "user/broken/test", script: broken };
+    const before = await prisma.task.count({ where: { shop: SHOP_A, name: "Broken" } });
+    const refused = asData(
+      await call(create.action, postRequest(SHOP_A, "/app/tasks/new", { intent: "save", payload: form(state) })),
+    ) as { ok: boolean; errors: { script?: string }; brokenScript?: unknown };
+    expect(refused.ok).toBe(false);
+    expect(refused.brokenScript).toMatchObject({ line: 2, column: 1 });
+    expect(refused.errors.script).toMatch(
+      /^Liquid syntax error: tag \{% if event.data %\} not closed \(line 2, column 1\)/,
+    );
+    expect(await prisma.task.count({ where: { shop: SHOP_A, name: "Broken" } })).toBe(before);
+
+    const live = asData(
+      await call(create.action, postRequest(SHOP_A, "/app/tasks/new", { intent: "sentence", payload: form(state) })),
+    ) as { sentence: string | null };
+    expect(live.sentence).toBe(
+      "The script fails: Liquid syntax error: tag {% if event.data %} not closed (line 2, column 1)",
+    );
+
+    // Saved disabled: no question. Saved enabled with the merchant's confirmation: stored enabled.
+    const disabled = await call(
+      create.action,
+      postRequest(SHOP_A, "/app/tasks/new", { intent: "save", payload: form({ ...state, enabled: false }) }),
+    );
+    expect(statusOf(disabled)).toBe(302);
+    const id = (disabled as Response).headers.get("Location")!.match(/tasks\/([0-9a-f-]{36})/)![1]!;
+    expect((await prisma.task.findUniqueOrThrow({ where: { id } })).enabled).toBe(false);
+    const page = asData(await call(edit.loader, getRequest(SHOP_A, `/app/tasks/${id}`), { id }));
+    expect(page.task.syntaxError).toMatchObject({ line: 2, column: 1 });
+    expect(page.sentence).toMatch(/^The script fails: Liquid syntax error/);
+
+    // Enabling it from the list or the page is refused with the reason.
+    const enable = asData(
+      await call(edit.action, postRequest(SHOP_A, `/app/tasks/${id}`, { intent: "enable" }), { id }),
+    );
+    expect(enable).toMatchObject({ ok: false, toastError: true });
+    expect("toast" in enable && enable.toast).toMatch(/^Not enabled: Liquid syntax error.*\(line 2, column 1\)/);
+    expect((await prisma.task.findUniqueOrThrow({ where: { id } })).enabled).toBe(false);
+
+    const confirmed = asData(
+      await call(
+        edit.action,
+        postRequest(SHOP_A, `/app/tasks/${id}`, {
+          intent: "save",
+          payload: form({ ...state, enabled: true, confirmBrokenScript: true }),
+        }),
+        { id },
+      ),
+    ) as { ok: boolean };
+    expect(confirmed.ok).toBe(true);
+    expect((await prisma.task.findUniqueOrThrow({ where: { id } })).enabled).toBe(true);
+  });
+
+  it("imports a task whose Liquid does not parse disabled, and says so", async () => {
+    const json = JSON.stringify({
+      name: "Broken import",
+      script: "{{ unclosed",
+      subscriptions: ["user/b/i"],
+      options: {},
+    });
+    const result = await call(index.action, postRequest(SHOP_A, "/app/tasks", { intent: "import", json }));
+    expect((result as Response).headers.get("Location")).toMatch(/\?disabled=1$/);
+    const row = await prisma.task.findFirstOrThrow({ where: { shop: SHOP_A, name: "Broken import" } });
+    expect(row.enabled).toBe(false);
+  });
 });

@@ -101,7 +101,17 @@ describe("hookline tasks", () => {
     expect(broken.stderr).toMatch(/^hookline: Task JSON is not valid JSON/);
     const missing = await hookline("tasks", "import", "--shop", shop, join(dir, "nope.json"));
     expect(missing.stderr.trim()).toBe(`hookline: cannot read ${join(dir, "nope.json")}: ENOENT`);
-  }, 60_000);
+
+    // Liquid that does not parse: imported disabled, with the reason (issue 13, bug 3).
+    const liquid = join(dir, "bad-liquid.json");
+    writeFileSync(liquid, stringifyTaskJson({ ...draft, name: "Bad Liquid", script: "line one\n{% if x %}" }));
+    const badLiquid = await hookline("tasks", "import", "--shop", shop, liquid, "--json");
+    expect(badLiquid.code).toBe(0);
+    expect(JSON.parse(badLiquid.stdout)).toMatchObject({ name: "Bad Liquid", enabled: false });
+    expect(badLiquid.stderr.trim()).toBe(
+      "hookline: Imported disabled: Liquid syntax error: tag {% if x %} not closed (line 2, column 1). Fix the script, then enable the task.",
+    );
+  }, 120_000);
 
   it("previews a task file against an event, performing nothing", async () => {
     const file = join(dir, "preview.json");
