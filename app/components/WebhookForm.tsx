@@ -5,6 +5,7 @@ import { BlockStack, Checkbox, ChoiceList, FormLayout, Select, Text, TextField }
 import {
   DEFAULT_DEDUPE_HEADERS_TEXT,
   DEFAULT_SIGNATURE_HEADER,
+  RESPONSE_TIMEOUT_SECONDS,
   topicError,
   type WebhookFormErrors,
 } from "~/domain/webhooks/webhook-form";
@@ -21,6 +22,8 @@ export interface WebhookFormState {
   dedupeEnabled: boolean;
   dedupeHeader: string;
   rateLimitPerMinute: string;
+  responseMode: string;
+  responseTimeoutSeconds: string;
 }
 
 export const EMPTY_WEBHOOK_FORM: WebhookFormState = {
@@ -35,6 +38,8 @@ export const EMPTY_WEBHOOK_FORM: WebhookFormState = {
   dedupeEnabled: false,
   dedupeHeader: "",
   rateLimitPerMinute: "",
+  responseMode: "immediate",
+  responseTimeoutSeconds: String(RESPONSE_TIMEOUT_SECONDS.default),
 };
 
 /** Form state from posted fields (to put the merchant's input back after a failed save). */
@@ -119,6 +124,42 @@ export function WebhookFields({
       />
       {advanced && (
         <BlockStack gap="400">
+          <input type="hidden" name="responseMode" value={state.responseMode} />
+          <ChoiceList
+            title="Response to the sender"
+            choices={[
+              {
+                label: "Answer 204 at once",
+                value: "immediate",
+                helpText: "The request is answered as soon as the event is stored; tasks run afterwards.",
+              },
+              {
+                label: "Wait for a task's response",
+                value: "wait",
+                helpText:
+                  'The sender waits for the first "respond" action of a task subscribed to this topic (202 with a request id if none answers in time).',
+              },
+            ]}
+            selected={[state.responseMode]}
+            onChange={(selected) => set("responseMode")(selected[0] ?? "immediate")}
+            error={errors.responseMode}
+          />
+          {state.responseMode === "wait" ? (
+            <TextField
+              label="Response timeout (seconds)"
+              name="responseTimeoutSeconds"
+              type="number"
+              min={RESPONSE_TIMEOUT_SECONDS.min}
+              max={RESPONSE_TIMEOUT_SECONDS.max}
+              value={state.responseTimeoutSeconds}
+              onChange={set("responseTimeoutSeconds")}
+              autoComplete="off"
+              helpText={`${RESPONSE_TIMEOUT_SECONDS.min} to ${RESPONSE_TIMEOUT_SECONDS.max} seconds. Without a response by then the sender gets 202 and the event still runs.`}
+              error={errors.responseTimeoutSeconds}
+            />
+          ) : (
+            <input type="hidden" name="responseTimeoutSeconds" value={state.responseTimeoutSeconds} />
+          )}
           <input type="hidden" name="corsMode" value={state.corsMode} />
           <ChoiceList
             title="Browser requests (CORS)"

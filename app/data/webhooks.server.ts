@@ -15,6 +15,7 @@ import {
 import { validateUserTopic } from "~/domain/topics";
 import type { DataMode } from "~/domain/ingress/body";
 import type { CorsMode } from "~/domain/ingress/cors";
+import type { ResponseMode } from "~/domain/webhooks/rules";
 import { canonicalWebhookId } from "~/domain/ingress/webhook-id";
 import { generateSigningSecret, type SignatureEncoding, type SignatureMode } from "~/domain/ingress/signature";
 import {
@@ -25,6 +26,9 @@ import {
   nameProblem,
   oneOf,
   rateLimitProblem,
+  RESPONSE_MODES,
+  responseModeOf,
+  responseTimeoutProblem,
   SIGNATURE_ENCODINGS,
   SIGNATURE_MODES,
   signingSecretProblem,
@@ -49,6 +53,10 @@ export interface WebhookInput {
   dedupeHeader?: string | null;
   /** Requests per minute before 429; null uses the shop's default. */
   rateLimitPerMinute?: number | null;
+  /** "immediate" (204 at once) or "wait" (a task's respond action answers; docs/decisions/0075). */
+  responseMode?: ResponseMode;
+  /** Wait mode: seconds before the caller gets 202 (RESPONSE_TIMEOUT_SECONDS). */
+  responseTimeoutSeconds?: number;
 }
 
 /** Field name -> what is wrong with it. */
@@ -125,6 +133,13 @@ export function validateWebhookInput(input: WebhookInput, creating: boolean): We
     const problem = rate === null ? null : rateLimitProblem(rate);
     if (problem) errors.rateLimitPerMinute = problem;
     else clean.rateLimitPerMinute = rate;
+  }
+  if (input.responseMode !== undefined)
+    clean.responseMode = choose(input.responseMode, RESPONSE_MODES, "responseMode", "Response mode");
+  if (input.responseTimeoutSeconds !== undefined) {
+    const problem = responseTimeoutProblem(input.responseTimeoutSeconds);
+    if (problem) errors.responseTimeoutSeconds = problem;
+    else clean.responseTimeoutSeconds = input.responseTimeoutSeconds;
   }
   if (Object.keys(errors).length > 0) throw new WebhookInputError(errors);
   return clean;
@@ -251,6 +266,8 @@ export interface IngressWebhook {
   rateLimitPerMinute: number | null;
   shopRateLimitPerMinute: number | null;
   shopCorsOrigins: string;
+  responseMode: ResponseMode;
+  responseTimeoutSeconds: number;
 }
 
 // The TTL bounds staleness only while the change channel is down: changes reach every process's
@@ -340,6 +357,8 @@ async function loadIngressWebhook(id: string): Promise<IngressWebhook | null> {
     rateLimitPerMinute: row.rateLimitPerMinute,
     shopRateLimitPerMinute: shop?.rateLimitPerMinute ?? null,
     shopCorsOrigins: shop?.corsOrigins ?? "[]",
+    responseMode: responseModeOf(row.responseMode),
+    responseTimeoutSeconds: row.responseTimeoutSeconds,
   };
 }
 

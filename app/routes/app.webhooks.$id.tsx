@@ -68,6 +68,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       dedupeEnabled: webhook.dedupeEnabled,
       dedupeHeader: webhook.dedupeHeader,
       rateLimitPerMinute: webhook.rateLimitPerMinute,
+      responseMode: webhook.responseMode,
+      responseTimeoutSeconds: webhook.responseTimeoutSeconds,
       lastReceivedAt: webhook.lastReceivedAt?.toISOString() ?? null,
       createdAt: webhook.createdAt.toISOString(),
     },
@@ -176,6 +178,8 @@ function stateFromWebhook(w: Loaded["webhook"]): WebhookFormState {
     dedupeEnabled: w.dedupeEnabled,
     dedupeHeader: w.dedupeHeader ?? "",
     rateLimitPerMinute: w.rateLimitPerMinute === null ? "" : String(w.rateLimitPerMinute),
+    responseMode: w.responseMode,
+    responseTimeoutSeconds: String(w.responseTimeoutSeconds),
   };
 }
 
@@ -234,6 +238,8 @@ export default function WebhookDetail() {
     webhook.signatureMode,
     webhook.dedupeEnabled,
     webhook.rateLimitPerMinute,
+    webhook.responseMode,
+    webhook.responseTimeoutSeconds,
   ]);
   useRedirectToast({ created: "Webhook created", regenerated: "New URL generated; the old URL no longer works" });
 

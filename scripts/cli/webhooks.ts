@@ -1,6 +1,11 @@
 // `hookline webhooks ...`: create and list inbound webhooks (and manage them) from the shell.
 import type { Command } from "commander";
-import { DEFAULT_DEDUPE_HEADERS, MAX_NAME_LENGTH } from "../../app/domain/webhooks/rules";
+import {
+  DEFAULT_DEDUPE_HEADERS,
+  MAX_NAME_LENGTH,
+  RESPONSE_MODES,
+  RESPONSE_TIMEOUT_SECONDS,
+} from "../../app/domain/webhooks/rules";
 import prisma from "../../app/data/db.server";
 import {
   createWebhook,
@@ -9,6 +14,7 @@ import {
   listWebhooks,
   regenerateWebhookId,
   setWebhookEnabled,
+  updateWebhook,
   WebhookInputError,
   WebhookNotFoundError,
   type WebhookInput,
@@ -30,6 +36,8 @@ function view(webhook: WebhookWithUrl, showSecret: boolean) {
     ...(webhook.signatureMode !== "none" ? { signatureSecret: showSecret ? webhook.signatureSecret : "(hidden)" } : {}),
     dedupeEnabled: webhook.dedupeEnabled,
     rateLimitPerMinute: webhook.rateLimitPerMinute,
+    responseMode: webhook.responseMode,
+    responseTimeoutSeconds: webhook.responseTimeoutSeconds,
     lastReceivedAt: webhook.lastReceivedAt?.toISOString() ?? null,
     createdAt: webhook.createdAt.toISOString(),
   };
@@ -69,15 +77,38 @@ function positiveInt(value: string): number {
   return n;
 }
 
-export function registerWebhooks(program: Command): void {
-  const webhooks = program.command("webhooks").description("inbound webhooks: URLs that turn POSTs into events");
+/** A whole number of seconds for --response-timeout (the range is checked by the model's rule). */
+function seconds(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  return Number.isInteger(n) ? n : -1;
+}
 
-  webhooks
-    .command("create")
-    .description("create a webhook and print it with its URL")
-    .requiredOption("--shop <shop>", "shop domain, e.g. demo-store.myshopify.com")
-    .requiredOption("--name <name>", `a name for people (at most ${MAX_NAME_LENGTH} characters)`)
-    .requiredOption("--topic <topic>", "event topic, user/<subject>/<verb>")
+type Opts = Record<string, string | boolean | undefined>;
+
+/** The settings options create and update share, read into a WebhookInput (the model validates them). */
+function settingsFrom(opts: Opts): WebhookInput {
+  const input: WebhookInput = {};
+  if (opts.name !== undefined) input.name = opts.name as string;
+  if (opts.topic !== undefined) input.topic = opts.topic as string;
+  if (opts.dataMode !== undefined) input.dataMode = opts.dataMode as WebhookInput["dataMode"];
+  if (opts.cors !== undefined) input.corsMode = opts.cors as WebhookInput["corsMode"];
+  if (opts.signature !== undefined) input.signatureMode = opts.signature as WebhookInput["signatureMode"];
+  if (opts.signatureHeader !== undefined) input.signatureHeader = opts.signatureHeader as string;
+  if (opts.signatureEncoding !== undefined)
+    input.signatureEncoding = opts.signatureEncoding as WebhookInput["signatureEncoding"];
+  if (opts.signatureSecret !== undefined) input.signatureSecret = opts.signatureSecret as string;
+  if (opts.dedupe !== undefined) {
+    input.dedupeEnabled = true;
+    if (typeof opts.dedupe === "string") input.dedupeHeader = opts.dedupe;
+  }
+  if (opts.rateLimit !== undefined) input.rateLimitPerMinute = positiveInt(opts.rateLimit as string);
+  if (opts.response !== undefined) input.responseMode = opts.response as WebhookInput["responseMode"];
+  if (opts.responseTimeout !== undefined) input.responseTimeoutSeconds = seconds(opts.responseTimeout as string);
+  return input;
+}
+
+function settingsOptions(command: Command): Command {
+  return command
     .option("--data-mode <mode>", 'event data mode: "auto" (default) or "full" (the whole request)')
     .option("--cors <mode>", 'browser origins: "any" (default) or "restricted" (the shop\'s storefront origins)')
     .option("--signature <mode>", 'signature verification: "none" (default), "standard" (Standard Webhooks) or "hmac"')
@@ -89,26 +120,48 @@ export function registerWebhooks(program: Command): void {
       `drop repeats of a delivery id header within 24 hours (${DEFAULT_DEDUPE_HEADERS.join(", ")} by default)`,
     )
     .option("--rate-limit <perMinute>", "requests per minute before 429 (default: the shop's setting)")
-    .option("--json", "print JSON")
-    .action(
-      run(async (opts: Record<string, string | boolean | undefined>) => {
-        const input: WebhookInput = { name: opts.name as string, topic: opts.topic as string };
-        if (opts.dataMode !== undefined) input.dataMode = opts.dataMode as WebhookInput["dataMode"];
-        if (opts.cors !== undefined) input.corsMode = opts.cors as WebhookInput["corsMode"];
-        if (opts.signature !== undefined) input.signatureMode = opts.signature as WebhookInput["signatureMode"];
-        if (opts.signatureHeader !== undefined) input.signatureHeader = opts.signatureHeader as string;
-        if (opts.signatureEncoding !== undefined)
-          input.signatureEncoding = opts.signatureEncoding as WebhookInput["signatureEncoding"];
-        if (opts.signatureSecret !== undefined) input.signatureSecret = opts.signatureSecret as string;
-        if (opts.dedupe !== undefined) {
-          input.dedupeEnabled = true;
-          if (typeof opts.dedupe === "string") input.dedupeHeader = opts.dedupe;
-        }
-        if (opts.rateLimit !== undefined) input.rateLimitPerMinute = positiveInt(opts.rateLimit as string);
-        const webhook = await createWebhook(opts.shop as string, input);
-        printOne(webhook, Boolean(opts.json), true);
-      }),
-    );
+    .option(
+      "--response <mode>",
+      `how the sender is answered: ${RESPONSE_MODES.map((m) => `"${m}"`).join(" or ")} (wait: a task's respond action answers)`,
+    )
+    .option(
+      "--response-timeout <seconds>",
+      `wait mode: seconds before the sender gets 202 (${RESPONSE_TIMEOUT_SECONDS.min}-${RESPONSE_TIMEOUT_SECONDS.max}, default ${RESPONSE_TIMEOUT_SECONDS.default})`,
+    )
+    .option("--json", "print JSON");
+}
+
+export function registerWebhooks(program: Command): void {
+  const webhooks = program.command("webhooks").description("inbound webhooks: URLs that turn POSTs into events");
+
+  settingsOptions(
+    webhooks
+      .command("create")
+      .description("create a webhook and print it with its URL")
+      .requiredOption("--shop <shop>", "shop domain, e.g. demo-store.myshopify.com")
+      .requiredOption("--name <name>", `a name for people (at most ${MAX_NAME_LENGTH} characters)`)
+      .requiredOption("--topic <topic>", "event topic, user/<subject>/<verb>"),
+  ).action(
+    run(async (opts: Opts) => {
+      const input = settingsFrom(opts);
+      const webhook = await createWebhook(opts.shop as string, input);
+      printOne(webhook, Boolean(opts.json), true);
+    }),
+  );
+
+  settingsOptions(
+    webhooks
+      .command("update <id>")
+      .description("change a webhook's settings (only the options given)")
+      .requiredOption("--shop <shop>", "shop domain")
+      .option("--name <name>", `a name for people (at most ${MAX_NAME_LENGTH} characters)`)
+      .option("--topic <topic>", "event topic, user/<subject>/<verb>"),
+  ).action(
+    run(async (id: string, opts: Opts) => {
+      const input = settingsFrom(opts);
+      printOne(await updateWebhook(opts.shop as string, id, input), Boolean(opts.json), false);
+    }),
+  );
 
   webhooks
     .command("list")

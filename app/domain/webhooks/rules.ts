@@ -59,3 +59,26 @@ export function rateLimitProblem(rate: number): string | null {
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | null {
   return typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
+
+/**
+ * How a webhook answers a POST (docs/decisions/0075): "immediate" answers 204 once the event is
+ * stored (Mechanic's behaviour); "wait" holds the request until a task's respond action answers it.
+ */
+export const RESPONSE_MODES = ["immediate", "wait"] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+/** Seconds a wait-mode caller waits for a response before a 202 (kept under common 30 s client and proxy timeouts). */
+export const RESPONSE_TIMEOUT_SECONDS = { min: 1, max: 25, default: 10 } as const;
+
+/** What is wrong with a response timeout, or null. */
+export function responseTimeoutProblem(seconds: number): string | null {
+  if (!Number.isInteger(seconds) || seconds < RESPONSE_TIMEOUT_SECONDS.min || seconds > RESPONSE_TIMEOUT_SECONDS.max) {
+    return `Response timeout must be a whole number of seconds from ${RESPONSE_TIMEOUT_SECONDS.min} to ${RESPONSE_TIMEOUT_SECONDS.max}`;
+  }
+  return null;
+}
+
+/** A stored response mode, read safely (anything unknown is the default). */
+export function responseModeOf(value: string | null | undefined): ResponseMode {
+  return value === "wait" ? "wait" : "immediate";
+}

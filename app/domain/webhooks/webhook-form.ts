@@ -8,6 +8,9 @@ import {
   headerNameProblem,
   nameProblem,
   rateLimitProblem,
+  RESPONSE_MODES,
+  RESPONSE_TIMEOUT_SECONDS,
+  responseTimeoutProblem,
   SIGNATURE_ENCODINGS,
   SIGNATURE_MODES,
   signingSecretProblem,
@@ -19,6 +22,8 @@ export {
   DEFAULT_DEDUPE_HEADERS_TEXT,
   DEFAULT_SIGNATURE_HEADER,
   MAX_NAME_LENGTH,
+  RESPONSE_MODES,
+  RESPONSE_TIMEOUT_SECONDS,
   SIGNATURE_ENCODINGS,
   SIGNATURE_MODES,
 } from "./rules";
@@ -27,6 +32,7 @@ export type DataModeValue = (typeof DATA_MODES)[number];
 export type CorsModeValue = (typeof CORS_MODES)[number];
 export type SignatureModeValue = (typeof SIGNATURE_MODES)[number];
 export type SignatureEncodingValue = (typeof SIGNATURE_ENCODINGS)[number];
+export type ResponseModeValue = (typeof RESPONSE_MODES)[number];
 
 export interface WebhookFormValues {
   name: string;
@@ -42,6 +48,8 @@ export interface WebhookFormValues {
   dedupeHeader: string | null;
   /** null: the shop's default from Settings. */
   rateLimitPerMinute: number | null;
+  responseMode: ResponseModeValue;
+  responseTimeoutSeconds: number;
 }
 
 export type WebhookFormField = keyof WebhookFormValues;
@@ -119,7 +127,24 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
     else rateLimitPerMinute = Number(rateText);
   }
 
-  if (Object.keys(errors).length > 0 || !dataMode || !corsMode || !signatureMode || !signatureEncoding) {
+  const responseMode = choice(field(form, "responseMode"), RESPONSE_MODES, "immediate");
+  if (!responseMode) errors.responseMode = 'Response must be "immediate" or "wait"';
+  let responseTimeoutSeconds: number = RESPONSE_TIMEOUT_SECONDS.default;
+  const timeoutText = field(form, "responseTimeoutSeconds").trim();
+  if (timeoutText !== "") {
+    const timeoutProblem = responseTimeoutProblem(/^\d+$/.test(timeoutText) ? Number(timeoutText) : NaN);
+    if (timeoutProblem) errors.responseTimeoutSeconds = timeoutProblem;
+    else responseTimeoutSeconds = Number(timeoutText);
+  }
+
+  if (
+    Object.keys(errors).length > 0 ||
+    !responseMode ||
+    !dataMode ||
+    !corsMode ||
+    !signatureMode ||
+    !signatureEncoding
+  ) {
     return { ok: false, errors };
   }
   return {
@@ -136,6 +161,8 @@ export function parseWebhookForm(form: FormData | URLSearchParams): WebhookFormR
       dedupeEnabled,
       dedupeHeader,
       rateLimitPerMinute,
+      responseMode,
+      responseTimeoutSeconds,
     },
   };
 }

@@ -135,4 +135,42 @@ describe("hookline webhooks", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`hookline: Webhook ${regenerated.id} not found`);
   });
+
+  it("create and update --response wait --response-timeout; show --json prints both; bad values exit 1", async () => {
+    const created = JSON.parse(
+      (
+        await hookline(
+          "create",
+          "--shop",
+          SHOP,
+          "--name",
+          "Quotes",
+          "--topic",
+          "user/quote/requested",
+          "--response",
+          "wait",
+          "--response-timeout",
+          "5",
+          "--json",
+        )
+      ).stdout,
+    );
+    expect(created).toMatchObject({ responseMode: "wait", responseTimeoutSeconds: 5 });
+    const shown = JSON.parse((await hookline("show", created.id, "--shop", SHOP, "--json")).stdout);
+    expect(shown).toMatchObject({ responseMode: "wait", responseTimeoutSeconds: 5 });
+
+    const updated = await hookline("update", created.id, "--shop", SHOP, "--response", "immediate", "--json");
+    expect(updated.code).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ responseMode: "immediate", responseTimeoutSeconds: 5 });
+    const row = await prisma.webhook.findUnique({ where: { id: created.id } });
+    expect(row).toMatchObject({ responseMode: "immediate", responseTimeoutSeconds: 5, name: "Quotes" });
+
+    const tooLong = await hookline("update", created.id, "--shop", SHOP, "--response-timeout", "30");
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr.trim()).toBe("hookline: Response timeout must be a whole number of seconds from 1 to 25");
+    const badMode = await hookline("update", created.id, "--shop", SHOP, "--response", "later");
+    expect(badMode.code).toBe(1);
+    expect(badMode.stderr.trim()).toBe('hookline: Response mode must be "immediate" or "wait"');
+    expect((await prisma.webhook.findUnique({ where: { id: created.id } }))?.responseTimeoutSeconds).toBe(5);
+  }, 180_000);
 });

@@ -5,6 +5,8 @@ import {
   DEFAULT_DEDUPE_HEADERS_TEXT,
   headerNameProblem,
   rateLimitProblem,
+  responseModeOf,
+  responseTimeoutProblem,
   signingSecretProblem,
 } from "~/domain/webhooks/rules";
 import { parseWebhookForm } from "~/domain/webhooks/webhook-form";
@@ -91,5 +93,40 @@ describe("names", () => {
     const long = "x".repeat(256);
     expect(formErrors({ name: long }).name).toBe("Name is 256 characters; the limit is 255");
     expect(modelErrors({ name: long }).name).toBe("Name is 256 characters; the limit is 255");
+  });
+});
+
+describe("response mode", () => {
+  it("is immediate or wait, checked alike by the form and the model", () => {
+    expect(formErrors({ responseMode: "later" }).responseMode).toBe('Response must be "immediate" or "wait"');
+    expect(modelErrors({ responseMode: "later" as never }).responseMode).toBe(
+      'Response mode must be "immediate" or "wait"',
+    );
+    const parsed = parseWebhookForm(
+      new URLSearchParams({
+        name: "Quotes",
+        topic: "user/quote/requested",
+        responseMode: "wait",
+        responseTimeoutSeconds: "5",
+      }),
+    );
+    expect(parsed.ok && parsed.values).toMatchObject({ responseMode: "wait", responseTimeoutSeconds: 5 });
+    // The short create form posts neither: today's behaviour, 10 s ready for a switch to wait.
+    const short = parseWebhookForm(new URLSearchParams({ name: "Quotes", topic: "user/quote/requested" }));
+    expect(short.ok && short.values).toMatchObject({ responseMode: "immediate", responseTimeoutSeconds: 10 });
+    expect(responseModeOf("wait")).toBe("wait");
+    expect(responseModeOf("anything else")).toBe("immediate");
+  });
+
+  it("waits 1 to 25 whole seconds", () => {
+    expect(responseTimeoutProblem(1)).toBeNull();
+    expect(responseTimeoutProblem(25)).toBeNull();
+    for (const bad of [0, 26, 2.5, NaN]) {
+      expect(responseTimeoutProblem(bad)).toBe("Response timeout must be a whole number of seconds from 1 to 25");
+      expect(modelErrors({ responseTimeoutSeconds: bad }).responseTimeoutSeconds).toBe(responseTimeoutProblem(bad));
+    }
+    for (const bad of ["0", "26", "ten", "1.5"]) {
+      expect(formErrors({ responseTimeoutSeconds: bad }).responseTimeoutSeconds).toBe(responseTimeoutProblem(0));
+    }
   });
 });
