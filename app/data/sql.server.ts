@@ -7,6 +7,7 @@ import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
+import type { QueryConfig } from "pg";
 import { sqliteSynchronous } from "~/config.server";
 import { databaseUrl, isPostgresUrl } from "./db.server";
 import { startCheckpointer } from "./sqlite-checkpointer.server";
@@ -268,6 +269,9 @@ function numbered(sql: string): string {
 /** A plain single-row insert (`INSERT INTO t (cols) VALUES (?, ...)`): its head and its row's placeholders. */
 const PLAIN_INSERT = /^(INSERT INTO [^()]+\([^()]+\)) VALUES (\((?:\?, )*\?\))$/s;
 
+/** The most distinct statements a PostgreSQL driver prepares (named) per process. */
+const MAX_NAMED = 200;
+
 /** The most rows one grouped insert carries (PostgreSQL allows 65,535 parameters per statement). */
 export const MAX_GROUPED_ROWS = 500;
 
@@ -314,7 +318,7 @@ function postgresDriver(url: string): SqlDriver {
     try {
       await client.query("BEGIN");
       for (const s of statements) {
-        const result = await client.query(numbered(s.sql), bind(s.params));
+        const result = await client.query(prepared(s.sql, s.params));
         if (s.expect !== undefined && result.rowCount !== s.expect) {
           await client.query("ROLLBACK");
           return false;
@@ -329,7 +333,17 @@ function postgresDriver(url: string): SqlDriver {
       client.release();
     }
   };
-  const run = async (sql: string, params: SqlValue[]) => (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
+  // Named (prepared) statements: PostgreSQL parses and plans each once per connection, and each
+  // call sends only Bind/Execute. The app's statements are a fixed set (IN lists add a few per
+  // length), so the names stay few; past MAX_NAMED, and for multi-row inserts, statements go unnamed.
+  const names = new Map<string, string>();
+  const prepared = (sql: string, params: SqlValue[], name = true): QueryConfig => {
+    const text = numbered(sql);
+    let statement = names.get(sql);
+    if (!statement && name && names.size < MAX_NAMED) names.set(sql, (statement = `hookline_${names.size}`));
+    return statement ? { name: statement, text, values: bind(params) } : { text, values: bind(params) };
+  };
+  const run = async (sql: string, params: SqlValue[]) => (await pool.query(prepared(sql, params))).rowCount ?? 0;
   // Plain inserts issued in one tick, by statement: sent together as one multi-row INSERT.
   const groups = new Map<string, PendingInsert[]>();
   const flush = async (sql: string, work: PendingInsert[]) => {
@@ -338,9 +352,12 @@ function postgresDriver(url: string): SqlDriver {
       return run(sql, only.params).then(only.resolve, only.reject);
     }
     try {
-      await run(
-        multiRowInsert(sql, work.length)!,
-        work.flatMap((w) => w.params),
+      await pool.query(
+        prepared(
+          multiRowInsert(sql, work.length)!,
+          work.flatMap((w) => w.params),
+          false,
+        ),
       );
       for (const w of work) w.resolve(1);
     } catch {
@@ -371,14 +388,14 @@ function postgresDriver(url: string): SqlDriver {
   };
   return {
     async all(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+      return (await pool.query(prepared(sql, params))).rows as Record<string, unknown>[];
     },
     run,
     async runGrouped(sql, params) {
       return isPlainInsert(sql) ? insertGrouped(sql, params) : run(sql, params);
     },
     async allGrouped(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+      return (await pool.query(prepared(sql, params))).rows as Record<string, unknown>[];
     },
     batch,
     batchGrouped: batch,
