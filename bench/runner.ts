@@ -18,6 +18,9 @@
 //   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
+//   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
+//   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
+//   the no-op rate with one worker process).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -57,7 +60,21 @@ if (process.argv[2] === "--noop-worker") {
 const runId = `${Date.now()}`;
 const prefix = `hookline-bench-runner-${runId}`;
 const dbFile = `bench/output/runner-${runId}.sqlite`;
-process.env.DATABASE_URL = `file:./${dbFile}`;
+const ON_POSTGRES = process.env.BENCH_DB === "postgres";
+const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const pgDbName = `hookline_bench_runner_${runId}`;
+if (ON_POSTGRES) {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${pgDbName}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${pgDbName}`;
+  process.env.DATABASE_URL = url.toString();
+} else {
+  process.env.DATABASE_URL = `file:./${dbFile}`;
+}
 process.env.HOOKLINE_QUEUE_PREFIX = prefix;
 process.env.REDIS_URL = REDIS_URL;
 mkdirSync("bench/output", { recursive: true });
@@ -700,8 +717,64 @@ ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, work
   writeBenchmarkSection("runner", section, summary);
 }
 
+/** BENCH_DB=postgres: Echo events beside no-op jobs, on PostgreSQL. */
+async function mainPostgres(): Promise<void> {
+  console.log(
+    `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of workers/index.ts, database ${pgDbName}, Redis ${REDIS_URL}`,
+  );
+  const pairs = await throughput((c, p) => `bench-pg-echo-c${c}-p${p}.myshopify.com`);
+  const single = pairs.filter((p) => p.echo.processes === 1);
+  const ratio = (p: Pair) => p.echo.perSecond / p.baseline.perSecond;
+  const best = single.reduce((a, b) => (ratio(b) > ratio(a) ? b : a));
+  const double = pairs.find((p) => p.echo.processes === 2);
+  const sameConcurrency = double && single.find((p) => p.echo.concurrency === double.echo.concurrency);
+  const gain = double && sameConcurrency ? double.echo.perSecond / sameConcurrency.echo.perSecond : NaN;
+  const section = `## Runner on PostgreSQL (\`BENCH_DB=postgres npm run bench:runner\`)
+
+${machine}
+
+${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo action run), PostgreSQL
+(\`synchronous_commit\` on) on the same machine; rows committed first and their jobs added in bulk, as ingress would;
+the clock runs from the first add to the last event finished. Baseline: the same BullMQ setup processing no-op jobs,
+measured just before.
+
+${table(
+  [
+    "worker processes × concurrency",
+    "Echo events/s",
+    "no-op jobs/s",
+    "ratio",
+    "CPU per event",
+    "CPU per no-op job",
+    "Echo p50 / p99",
+  ],
+  pairs.map((p) => [
+    `${p.echo.processes} × ${p.echo.concurrency}`,
+    fmt.int(p.echo.perSecond),
+    fmt.int(p.baseline.perSecond),
+    `**${fmt.ratio(ratio(p))}**`,
+    `${p.echo.cpuPerItemMs.toFixed(2)} ms`,
+    `${p.baseline.cpuPerItemMs.toFixed(2)} ms`,
+    `${fmt.int(p.echo.p50)} ms / ${fmt.int(p.echo.p99)} ms`,
+  ]),
+)}
+
+Target: at least 0.4 of the no-op rate with one worker process (best here: **${fmt.ratio(ratio(best))}**, concurrency
+${best.echo.concurrency}; ${ratio(best) >= 0.4 ? "met" : "not met"}).${
+    double
+      ? ` A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s.`
+      : ""
+  }
+`;
+  const summary = `**Runner on PostgreSQL** (\`BENCH_DB=postgres\`): up to ${fmt.int(best.echo.perSecond)} Echo events/s with one worker
+process (concurrency ${best.echo.concurrency}), **${fmt.ratio(ratio(best))}** of BullMQ's no-op rate in the same run (target 0.4)${
+    double ? `; a second worker process ×${gain.toFixed(2)}` : ""
+  }.`;
+  writeBenchmarkSection("runner-postgres", section, summary);
+}
+
 try {
-  await main();
+  await (ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
   await prisma.$disconnect();
@@ -714,5 +787,12 @@ try {
   } while (cursor !== "0");
   await cleanup.quit();
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
+  if (ON_POSTGRES) {
+    const { default: pg } = await import("pg");
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${pgDbName} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
 }
 process.exit(0);

@@ -7,6 +7,7 @@ import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
+import type { QueryConfig } from "pg";
 import { sqliteSynchronous } from "~/config.server";
 import { databaseUrl, isPostgresUrl } from "./db.server";
 import { startCheckpointer } from "./sqlite-checkpointer.server";
@@ -24,7 +25,9 @@ export interface SqlDriver {
    * commit: under load it costs about half as much per row, measured on event inserts). Each
    * statement still succeeds or fails on its own, and its promise settles after the commit (and,
    * with durable group commits, after the commit is on disk).
-   * On PostgreSQL the same as run (concurrent statements already overlap there).
+   * On PostgreSQL, identical plain `INSERT ... VALUES (...)` statements issued in the same tick
+   * become one multi-row INSERT (one round trip and one commit for the group; when it fails, each
+   * runs again on its own so each gets its own answer); other statements run as with run.
    */
   runGrouped(sql: string, params: SqlValue[]): Promise<number>;
   /** runGrouped for a statement that returns rows (`UPDATE ... RETURNING`). */
@@ -263,12 +266,36 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** A plain single-row insert (`INSERT INTO t (cols) VALUES (?, ...)`): its head and its row's placeholders. */
+const PLAIN_INSERT = /^(INSERT INTO [^()]+\([^()]+\)) VALUES (\((?:\?, )*\?\))$/s;
+
+/** The most distinct statements a PostgreSQL driver prepares (named) per process. */
+const MAX_NAMED = 200;
+
+/** The most rows one grouped insert carries (PostgreSQL allows 65,535 parameters per statement). */
+export const MAX_GROUPED_ROWS = 500;
+
+/** `INSERT ... VALUES (...)` for `rows` rows of the statement's placeholders, or null when it is not a plain insert. */
+export function multiRowInsert(sql: string, rows: number): string | null {
+  const match = PLAIN_INSERT.exec(sql.trim());
+  if (!match) return null;
+  return `${match[1]} VALUES ${Array.from({ length: rows }, () => match[2]).join(", ")}`;
+}
+
+interface PendingInsert {
+  params: SqlValue[];
+  resolve: (changes: number) => void;
+  reject: (error: unknown) => void;
+}
+
 function postgresDriver(url: string): SqlDriver {
   const require = createRequire(import.meta.url);
   const { Pool, types } = require("pg") as typeof pg;
   const TIMESTAMP_OID = 1114;
   const pool = new Pool({
     connectionString: url,
+    // The web process's ingress and the worker's runner each keep this many statements in flight;
+    // PostgreSQL's max_connections must cover pool size x processes (README, Deploying for real).
     max: 10,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -291,7 +318,7 @@ function postgresDriver(url: string): SqlDriver {
     try {
       await client.query("BEGIN");
       for (const s of statements) {
-        const result = await client.query(numbered(s.sql), bind(s.params));
+        const result = await client.query(prepared(s.sql, s.params));
         if (s.expect !== undefined && result.rowCount !== s.expect) {
           await client.query("ROLLBACK");
           return false;
@@ -306,18 +333,69 @@ function postgresDriver(url: string): SqlDriver {
       client.release();
     }
   };
+  // Named (prepared) statements: PostgreSQL parses and plans each once per connection, and each
+  // call sends only Bind/Execute. The app's statements are a fixed set (IN lists add a few per
+  // length), so the names stay few; past MAX_NAMED, and for multi-row inserts, statements go unnamed.
+  const names = new Map<string, string>();
+  const prepared = (sql: string, params: SqlValue[], name = true): QueryConfig => {
+    const text = numbered(sql);
+    let statement = names.get(sql);
+    if (!statement && name && names.size < MAX_NAMED) names.set(sql, (statement = `hookline_${names.size}`));
+    return statement ? { name: statement, text, values: bind(params) } : { text, values: bind(params) };
+  };
+  const run = async (sql: string, params: SqlValue[]) => (await pool.query(prepared(sql, params))).rowCount ?? 0;
+  // Plain inserts issued in one tick, by statement: sent together as one multi-row INSERT.
+  const groups = new Map<string, PendingInsert[]>();
+  const flush = async (sql: string, work: PendingInsert[]) => {
+    if (work.length === 1) {
+      const only = work[0]!;
+      return run(sql, only.params).then(only.resolve, only.reject);
+    }
+    try {
+      await pool.query(
+        prepared(
+          multiRowInsert(sql, work.length)!,
+          work.flatMap((w) => w.params),
+          false,
+        ),
+      );
+      for (const w of work) w.resolve(1);
+    } catch {
+      // One row's constraint fails the whole statement: each again alone, in order (the first of
+      // two equal keys wins, as in SQLite's group), for its own answer.
+      for (const w of work) await run(sql, w.params).then(w.resolve, w.reject);
+    }
+  };
+  const flushAll = () => {
+    const pending = [...groups];
+    groups.clear();
+    for (const [sql, work] of pending) {
+      for (let i = 0; i < work.length; i += MAX_GROUPED_ROWS) void flush(sql, work.slice(i, i + MAX_GROUPED_ROWS));
+    }
+  };
+  const insertGrouped = (sql: string, params: SqlValue[]) =>
+    new Promise<number>((resolve, reject) => {
+      if (groups.size === 0) setImmediate(flushAll);
+      let work = groups.get(sql);
+      if (!work) groups.set(sql, (work = []));
+      work.push({ params, resolve, reject });
+    });
+  const plainInserts = new Map<string, boolean>();
+  const isPlainInsert = (sql: string) => {
+    let plain = plainInserts.get(sql);
+    if (plain === undefined) plainInserts.set(sql, (plain = multiRowInsert(sql, 1) !== null));
+    return plain;
+  };
   return {
     async all(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+      return (await pool.query(prepared(sql, params))).rows as Record<string, unknown>[];
     },
-    async run(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
-    },
+    run,
     async runGrouped(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rowCount ?? 0;
+      return isPlainInsert(sql) ? insertGrouped(sql, params) : run(sql, params);
     },
     async allGrouped(sql, params) {
-      return (await pool.query(numbered(sql), bind(params))).rows as Record<string, unknown>[];
+      return (await pool.query(prepared(sql, params))).rows as Record<string, unknown>[];
     },
     batch,
     batchGrouped: batch,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { constraintKind, createSqlDriver, type SqlDriver } from "~/data/sql.server";
+import { constraintKind, createSqlDriver, multiRowInsert, type SqlDriver } from "~/data/sql.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {
@@ -132,5 +132,14 @@ describe("batchGrouped (all-or-nothing units inside the group commit)", () => {
       { id: "a", n: 1 },
       { id: "b", n: 1 },
     ]);
+  });
+});
+
+describe("multiRowInsert (PostgreSQL's grouped inserts)", () => {
+  it("repeats a plain insert's row of placeholders, and refuses anything else", () => {
+    expect(multiRowInsert(insert, 3)).toBe(`INSERT INTO "Item" ("id", "n") VALUES (?, ?), (?, ?), (?, ?)`);
+    expect(multiRowInsert(`${insert} ON CONFLICT DO NOTHING`, 2)).toBeNull();
+    expect(multiRowInsert(`UPDATE "Item" SET "n" = ? WHERE "id" = ?`, 2)).toBeNull();
+    expect(multiRowInsert(`INSERT INTO "Item" ("id", "n") SELECT ?, ? WHERE EXISTS (SELECT 1)`, 2)).toBeNull();
   });
 });
