@@ -28,6 +28,9 @@ import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
+import { AccessBanner } from "../components/AccessBanner";
+import { grantedScopes, refreshGrantedScopes } from "~/services/shopify/access.server";
+import { missingAccess } from "~/domain/shopify/task-access";
 
 function notFound(): never {
   throw new Response("Task not found", { status: 404 });
@@ -37,7 +40,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const task = await getTask(session.shop, params.id ?? "");
   if (!task) notFound();
-  const [context, sentence] = await Promise.all([editorContext(session.shop), taskSentence(session.shop, task)]);
+  const [context, sentence, granted] = await Promise.all([
+    editorContext(session.shop),
+    taskSentence(session.shop, task),
+    grantedScopes(session.shop),
+  ]);
   const stored = taskOptions(task);
   const options: TaskFormState["options"] = {};
   for (const d of optionFields(task.script)) options[d.key] = optionRawValue(d, stored[d.key]);
@@ -62,6 +69,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     saved,
     sentence,
     exportJson: exportTaskJson(task),
+    access: missingAccess(task, granted),
   };
 };
 
@@ -106,6 +114,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         await setTaskEnabled(session.shop, id, intent === "enable");
         tasksChanged(session.shop, `task ${intent}d`);
         return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
+      case "access-granted": {
+        // The merchant accepted the scopes request: ask Shopify what is granted now (the
+        // app/scopes_update webhook may still be on its way) and create the waiting subscriptions.
+        const scopes = await refreshGrantedScopes(session.shop);
+        return { intent, ok: true as const, toast: `Access granted (${scopes.length} scopes)` };
+      }
       case "delete":
         await deleteTask(session.shop, id);
         tasksChanged(session.shop, "task deleted");
@@ -127,7 +141,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 };
 
 export default function EditTask() {
-  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates } = useLoaderData<typeof loader>();
+  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates, access } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -171,6 +186,9 @@ export default function EditTask() {
         { content: "Delete", destructive: true, onAction: () => setConfirmDelete(true) },
       ]}
     >
+      {access ? (
+        <AccessBanner access={access} busy={busy === "access-granted"} onGranted={() => post("access-granted")} />
+      ) : null}
       <TaskEditor
         state={state}
         setState={setState}
