@@ -1,7 +1,8 @@
 // `npm run bench:ingress`: ingress throughput and latency of the production server next to a
 // bare node:http baseline doing the same durable work, measured in the same run, and what SQLite
 // durability costs (the app with SQLITE_SYNCHRONOUS=FULL, the default, beside NORMAL), and the
-// dedupe path's latency on SQLite and, when reachable, PostgreSQL.
+// dedupe path's latency on SQLite and, when reachable, PostgreSQL, and Shopify's deliveries to
+// /webhooks/shopify (signed, a fresh X-Shopify-Webhook-Id each) measured the same way.
 //
 // Needs `npm run build` first (build/), Redis, and nothing else: it makes its own SQLite
 // database under bench/output/, starts the servers on 127.0.0.1, runs autocannon with ~1 KB JSON
@@ -16,7 +17,7 @@
 //   steady run at 500 req/s; it writes the "PostgreSQL" section (issue 17's targets: ratio >= 0.8, p99 < 50 ms).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -123,6 +124,43 @@ function measureSteady(
   });
 }
 
+const BENCH_SHOP = "bench.myshopify.com";
+const API_SECRET = process.env.SHOPIFY_API_SECRET || "bench-api-secret";
+
+/** A Shopify delivery of customers/update, signed with the app secret, a fresh webhook id each. */
+function shopifyHeaders(run: string, body: string): (n: number) => Record<string, string> {
+  const hmac = createHmac("sha256", API_SECRET).update(body).digest("base64");
+  return (n) => ({
+    "content-type": "application/json",
+    "x-shopify-hmac-sha256": hmac,
+    "x-shopify-topic": "customers/update",
+    "x-shopify-shop-domain": BENCH_SHOP,
+    "x-shopify-api-version": "2025-10",
+    "x-shopify-webhook-id": `${run}-${n}`,
+  });
+}
+
+/** Throughput of /webhooks/shopify: like measure(), each request with its own webhook id. */
+async function measureShopify(url: string, body: string, options: { duration: number; run: string }) {
+  const headers = shopifyHeaders(options.run, body);
+  let n = 0;
+  const result = await autocannon({
+    url,
+    method: "POST",
+    connections: CONNECTIONS,
+    duration: options.duration,
+    requests: [{ method: "POST", body, setupRequest: (request) => ({ ...request, headers: headers(n++) }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
 /** A fresh Idempotency-Key per request: every request takes the dedupe path and creates an event. */
 function dedupeHeaders(run: string): (n: number) => Record<string, string> {
   return (n) => ({ "content-type": "application/json", "idempotency-key": `${run}-${n}` });
@@ -169,6 +207,12 @@ async function createWebhooks(url: string): Promise<{ plain: string; dedupe: str
     const dedupe = randomUUID();
     await prisma.webhook.create({ data: { ...common, id: plain, name: "Benchmark" } });
     await prisma.webhook.create({ data: { ...common, id: dedupe, name: "Benchmark (dedupe)", dedupeEnabled: true } });
+    // Installed, so its Shopify deliveries are taken (/webhooks/shopify).
+    await prisma.shop.upsert({
+      where: { domain: BENCH_SHOP },
+      create: { domain: BENCH_SHOP, scopes: "read_customers" },
+      update: { uninstalledAt: null },
+    });
     return { plain, dedupe };
   } finally {
     await prisma.$disconnect();
@@ -182,8 +226,8 @@ function appEnv(port: number, extra: Record<string, string>): Record<string, str
     HOST: "127.0.0.1",
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || "bench-api-key",
-    SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || "bench-api-secret",
-    INGRESS_RATE_LIMIT_PER_MINUTE: "1000000",
+    SHOPIFY_API_SECRET: API_SECRET,
+    INGRESS_RATE_LIMIT_PER_MINUTE: "1000000", // the largest the configuration accepts
     ...extra,
   };
 }
@@ -397,6 +441,7 @@ async function main(): Promise<void> {
   const appUrl = `http://127.0.0.1:${appPort}/webhook/${hooks.plain}`;
   const normalUrl = `http://127.0.0.1:${normalPort}/webhook/${hooks.plain}`;
   const baseUrl = `http://127.0.0.1:${basePort}/`;
+  const shopifyUrl = `http://127.0.0.1:${appPort}/webhooks/shopify`;
   console.log(
     `Ingress benchmark: ${Buffer.byteLength(body)}-byte JSON, ${CONNECTIONS} connections, ${DURATION} s per run, SQLite (WAL) ${dbFile}`,
   );
@@ -404,6 +449,7 @@ async function main(): Promise<void> {
   const appRuns: Measured[] = [await measure(appUrl, body, { duration: WARMUP_SECONDS })];
   await measure(normalUrl, body, { duration: WARMUP_SECONDS });
   await measure(baseUrl, body, { duration: WARMUP_SECONDS });
+  const shopifyRuns: Measured[] = [await measureShopify(shopifyUrl, body, { duration: WARMUP_SECONDS, run: "warm" })];
   // Rounds alternate baseline and app, so a noisy minute on a shared machine hits both; the
   // summary takes each figure's median over the rounds.
   const rounds: {
@@ -413,6 +459,8 @@ async function main(): Promise<void> {
     appSteady: Measured;
     normal: Measured;
     normalSteady: Measured;
+    shopify: Measured;
+    shopifySteady: Measured;
   }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const base = await measure(baseUrl, body, { duration: DURATION });
@@ -422,8 +470,11 @@ async function main(): Promise<void> {
     const baseSteady = await measureSteady(baseUrl, body);
     const appSteady = await measureSteady(appUrl, body);
     const normalSteady = await measureSteady(normalUrl, body);
+    const shopify = await measureShopify(shopifyUrl, body, { duration: DURATION, run: `tp${round}` });
+    const shopifySteady = await measureSteady(shopifyUrl, body, { headers: shopifyHeaders(`steady${round}`, body) });
     appRuns.push(appRun, appSteady, normal, normalSteady);
-    rounds.push({ base, baseSteady, app: appRun, appSteady, normal, normalSteady });
+    shopifyRuns.push(shopify, shopifySteady);
+    rounds.push({ base, baseSteady, app: appRun, appSteady, normal, normalSteady, shopify, shopifySteady });
     console.log(`\nround ${round} of ${ROUNDS}`);
     console.log(row("baseline (node:http + insert + add)", base));
     console.log(row("hookline /webhook/:id", appRun));
@@ -431,6 +482,8 @@ async function main(): Promise<void> {
     console.log(row(`baseline, steady ${FIXED_RATE} req/s`, baseSteady));
     console.log(row(`hookline, steady ${FIXED_RATE} req/s`, appSteady));
     console.log(row(`NORMAL, steady ${FIXED_RATE} req/s`, normalSteady));
+    console.log(row("hookline /webhooks/shopify", shopify));
+    console.log(row(`/webhooks/shopify, steady ${FIXED_RATE}`, shopifySteady));
   }
 
   // The dedupe path (the key and the event in one unit of the group commit) beside the plain one.
@@ -456,7 +509,13 @@ async function main(): Promise<void> {
       n: number;
     }
   ).n;
+  const shopifyEvents = (
+    verify.prepare(`SELECT COUNT(*) AS n FROM "Event" WHERE source = 'shopify' AND shop = ?`).get(BENCH_SHOP) as {
+      n: number;
+    }
+  ).n;
   verify.close();
+  const shopify2xx = shopifyRuns.reduce((sum, m) => sum + m.total - m.non2xx - m.errors, 0);
 
   const med = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
   const ratio = med((r) => r.app.rps / r.base.rps);
@@ -464,6 +523,11 @@ async function main(): Promise<void> {
   const p99 = med((r) => r.appSteady.p99);
   const normalP99 = med((r) => r.normalSteady.p99);
   const baseP99 = med((r) => r.baseSteady.p99);
+  const shopifyRatio = med((r) => r.shopify.rps / r.base.rps);
+  const shopifyP99 = med((r) => r.shopifySteady.p99);
+  console.log(
+    `/webhooks/shopify: throughput ratio to the baseline ${shopifyRatio.toFixed(2)}, p99 at a steady ${FIXED_RATE} req/s ${shopifyP99} ms (Shopify waits 5 s); events ${shopifyEvents} for ${shopify2xx} answers 2xx (${shopifyEvents >= shopify2xx ? "every 200 stored" : "MISMATCH: fewer events than 200s"})`,
+  );
   console.log(`\nmedians over ${ROUNDS} rounds`);
   console.log(
     `throughput ratio app/baseline: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"}); with SQLITE_SYNCHRONOUS=NORMAL: ${normalRatio.toFixed(2)}`,
@@ -512,6 +576,8 @@ ${table(
     medianRow(`baseline, steady ${FIXED_RATE.toLocaleString("en-US")} req/s`, (r) => r.baseSteady),
     medianRow(`Hookline, steady ${FIXED_RATE.toLocaleString("en-US")} req/s`, (r) => r.appSteady),
     medianRow(`NORMAL, steady ${FIXED_RATE.toLocaleString("en-US")} req/s`, (r) => r.normalSteady),
+    medianRow("Hookline `/webhooks/shopify`", (r) => r.shopify),
+    medianRow(`\`/webhooks/shopify\`, steady ${FIXED_RATE.toLocaleString("en-US")} req/s`, (r) => r.shopifySteady),
   ],
 )}
 
@@ -519,6 +585,11 @@ Throughput ratio to the baseline: **${fmt.ratio(ratio)}** (target 0.50; ${ratio 
 \`NORMAL\`: ${fmt.ratio(normalRatio)}. p99 at a steady ${FIXED_RATE.toLocaleString("en-US")} req/s: **${fmt.ms(p99)}** (target 20 ms; ${p99 < 20 ? "met" : "not met"}), \`NORMAL\`:
 ${fmt.ms(normalP99)}, the baseline's ${fmt.ms(baseP99)}; per round: ${rounds.map((r) => fmt.ms(r.appSteady.p99)).join(", ")}.
 Events stored: ${appEvents.toLocaleString("en-US")} for ${(answered2xx + dedupe2xx).toLocaleString("en-US")} answers 2xx (${verdict}).
+
+**Shopify deliveries** (\`/webhooks/shopify\`: a signed customers/update, a fresh \`X-Shopify-Webhook-Id\` each,
+so every request checks the HMAC, the shop, the delivery record and commits an event with its dedupe key):
+throughput ratio to the baseline ${fmt.ratio(shopifyRatio)}, p99 at a steady ${FIXED_RATE.toLocaleString("en-US")} req/s ${fmt.ms(shopifyP99)};
+${shopifyEvents.toLocaleString("en-US")} events for ${shopify2xx.toLocaleString("en-US")} answers 2xx.
 
 **Dedupe path** (a fresh \`Idempotency-Key\` per request, so every request records a key and creates an event),
 steady ${DEDUPE_RATE} req/s beside the plain path on the same server:

@@ -12,6 +12,10 @@ import { enqueueEvent, eventJobPending } from "~/data/queues.server";
 import { insertEvent, insertEventOnce, type NewEventRow } from "~/data/hot-sql.server";
 import { constraintKind } from "~/data/sql.server";
 import { config } from "~/config.server";
+import {
+  SHOPIFY_DELIVERY_DEDUPE_NAMESPACE,
+  SHOPIFY_DELIVERY_RETENTION_MS,
+} from "~/data/shopify-webhook-deliveries.server";
 import { timeOrderedUuid } from "~/domain/ids";
 import type { EventStatus } from "~/domain/runs/status";
 import { parseJson, stringifyJson } from "~/domain/json";
@@ -283,6 +287,15 @@ export async function purgeRawBodies(olderThan: Date = new Date(Date.now() - raw
 
 /** Deletes dedupe keys past the 24-hour window; returns how many. */
 export async function purgeDedupeKeys(olderThan: Date = new Date(Date.now() - DEDUPE_WINDOW_MS)): Promise<number> {
-  const { count } = await prisma.dedupeKey.deleteMany({ where: { createdAt: { lt: olderThan } } });
+  // Shopify deliveries' keys live as long as the app's delivery records (8 days, not 24 hours).
+  const shopifyOlderThan = new Date(olderThan.getTime() - (SHOPIFY_DELIVERY_RETENTION_MS - DEDUPE_WINDOW_MS));
+  const { count } = await prisma.dedupeKey.deleteMany({
+    where: {
+      OR: [
+        { webhookId: { not: SHOPIFY_DELIVERY_DEDUPE_NAMESPACE }, createdAt: { lt: olderThan } },
+        { webhookId: SHOPIFY_DELIVERY_DEDUPE_NAMESPACE, createdAt: { lt: shopifyOlderThan } },
+      ],
+    },
+  });
   return count;
 }

@@ -5,7 +5,6 @@
 // Shopify topics.
 //
 //   claimShopifyDelivery()   before acting: "claimed" the first time, "duplicate" after
-//   shopifyDeliverySeen()    whether an id was recorded (POST /webhooks/shopify records after the event)
 //   releaseShopifyDelivery() when acting failed, so Shopify's retry is handled
 //   purgeShopifyDeliveries() by the retention sweep, after SHOPIFY_DELIVERY_RETENTION_MS
 import prisma from "~/data/db.server";
@@ -28,6 +27,14 @@ export interface ShopifyDelivery {
   triggeredAt: Date | null;
 }
 
+/**
+ * POST /webhooks/shopify (deliveries of task topics) does not use the claim: its events are
+ * deduplicated by a DedupeKey in this namespace (key `<shop>:<webhook id>`), inserted atomically with
+ * the event in the ingress's group commit, and kept SHOPIFY_DELIVERY_RETENTION_MS like claims
+ * (purgeDedupeKeys). See docs/decisions/0045.
+ */
+export const SHOPIFY_DELIVERY_DEDUPE_NAMESPACE = "shopify-deliveries";
+
 export type ClaimResult = "claimed" | "duplicate";
 
 /** Records the delivery; "duplicate" when its webhook id was recorded before. */
@@ -47,15 +54,6 @@ export async function claimShopifyDelivery(delivery: ShopifyDelivery, now = new 
     if ((error as { code?: string } | null)?.code === "P2002") return "duplicate";
     throw error;
   }
-}
-
-/** Whether a delivery with this webhook id was recorded (within the retention window). */
-export async function shopifyDeliverySeen(webhookId: string): Promise<boolean> {
-  const row = await prisma.shopifyWebhookDelivery.findUnique({
-    where: { webhookId: webhookId.slice(0, 255) },
-    select: { webhookId: true },
-  });
-  return row !== null;
 }
 
 /** Forgets a claimed delivery whose handling failed, so the retry is handled. */

@@ -41,6 +41,9 @@ import { RunTaskModal, type RunTaskResult } from "../components/RunTaskModal";
 import { manualRunTopics, userFormFields } from "~/domain/tasks/manual-run";
 import { ManualRunError, runTaskManually } from "~/services/runner/run-task.server";
 import { parseJson } from "~/domain/json";
+import { AccessBanner } from "../components/AccessBanner";
+import { grantedScopes, refreshGrantedScopes } from "~/services/shopify/access.server";
+import { missingAccess } from "~/domain/shopify/task-access";
 
 function notFound(): never {
   throw new Response("Task not found", { status: 404 });
@@ -50,7 +53,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const task = await getTask(session.shop, params.id ?? "");
   if (!task) notFound();
-  const [context, sentence] = await Promise.all([editorContext(session.shop), taskSentence(session.shop, task)]);
+  const [context, sentence, granted] = await Promise.all([
+    editorContext(session.shop),
+    taskSentence(session.shop, task),
+    grantedScopes(session.shop),
+  ]);
   const stored = taskOptions(task);
   const options: TaskFormState["options"] = {};
   for (const d of optionFields(task.script)) options[d.key] = optionRawValue(d, stored[d.key]);
@@ -78,6 +85,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     exportJson: exportTaskJson(task),
     manualTopics: manualRunTopics(task.subscriptions),
     userForm: userFormFields(task.script),
+    access: missingAccess(task, granted),
   };
 };
 
@@ -150,6 +158,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         }
         tasksChanged(session.shop, `task ${intent}d`);
         return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
+      case "access-granted": {
+        // The merchant accepted the scopes request: ask Shopify what is granted now (the
+        // app/scopes_update webhook may still be on its way) and create the waiting subscriptions.
+        const scopes = await refreshGrantedScopes(session.shop);
+        return { intent, ok: true as const, toast: `Access granted (${scopes.length} scopes)` };
+      }
       case "delete":
         await deleteTask(session.shop, id);
         tasksChanged(session.shop, "task deleted");
@@ -171,7 +185,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 };
 
 export default function EditTask() {
-  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates, manualTopics, userForm } =
+  const { task, saved, sentence, exportJson, webhookTopics, recentEvents, templates, manualTopics, userForm, access } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   // The task list's "Run task" links here with ?run=1.
@@ -240,6 +254,9 @@ export default function EditTask() {
           </Banner>
         </Box>
       )}
+      {access ? (
+        <AccessBanner access={access} busy={busy === "access-granted"} onGranted={() => post("access-granted")} />
+      ) : null}
       <TaskEditor
         state={state}
         setState={setState}

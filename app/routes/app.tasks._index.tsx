@@ -35,6 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       version: t.version,
       runsLastDay: t.runsLastDay,
       failedLastDay: t.failedLastDay,
+      needsAccess: t.needsAccess,
     })),
   };
 };
@@ -104,6 +105,11 @@ export default function Tasks() {
                           {task.name}
                         </RemixLink>
                         {task.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
+                        {task.needsAccess ? (
+                          <RemixLink to={`/app/tasks/${task.id}`} data-testid="needs-access">
+                            <Badge tone="warning">{task.needsAccess}</Badge>
+                          </RemixLink>
+                        ) : null}
                       </InlineStack>
                       <InlineStack gap="200" blockAlign="center">
                         <Text as="span" variant="bodySm" tone={task.failedLastDay > 0 ? "critical" : "subdued"}>

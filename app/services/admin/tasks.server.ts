@@ -28,6 +28,8 @@ import { previewTask } from "~/domain/tasks/preview";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
+import { grantedScopes } from "~/services/shopify/access.server";
+import { missingAccess } from "~/domain/shopify/task-access";
 
 /**
  * After a task is created, changed, enabled, disabled, deleted or imported: the shop's Shopify
@@ -66,22 +68,33 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function listTasksForIndex(shop: string, now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
-  const [tasks, runCounts] = await Promise.all([
+  const [tasks, runCounts, granted] = await Promise.all([
     prisma.task.findMany({
       where: { shop },
       orderBy: [{ name: "asc" }, { createdAt: "asc" }],
-      select: { id: true, name: true, subscriptions: true, enabled: true, version: true, updatedAt: true },
+      select: {
+        id: true,
+        name: true,
+        subscriptions: true,
+        script: true,
+        enabled: true,
+        version: true,
+        updatedAt: true,
+      },
     }),
     prisma.taskRun.groupBy({
       by: ["taskId", "status"],
       where: { createdAt: { gte: since }, task: { shop } },
       _count: { _all: true },
     }),
+    grantedScopes(shop),
   ]);
-  return tasks.map((task) => {
+  return tasks.map(({ script, ...task }) => {
     const rows = runCounts.filter((r) => r.taskId === task.id);
     return {
       ...task,
+      /** "Needs access to orders", or null when the shop has granted what the task needs. */
+      needsAccess: missingAccess({ subscriptions: task.subscriptions, script }, granted)?.message ?? null,
       runsLastDay: rows.reduce((sum, r) => sum + r._count._all, 0),
       failedLastDay: rows.filter((r) => r.status === "failed").reduce((sum, r) => sum + r._count._all, 0),
     };

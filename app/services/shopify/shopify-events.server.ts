@@ -3,14 +3,15 @@
 // `shopify/<topic>` with the payload as its data (docs/decisions/0045).
 //
 // Order: method -> body (streamed, stops at 2 MiB) -> HMAC (401, nothing stored) -> headers ->
-// topic in the catalog -> age (7 days) -> shop installed -> webhook id seen before? -> commit the
-// event (with the webhook id as a dedupe key, atomically) -> 200, enqueue started but not awaited.
+// topic in the catalog -> age (7 days) -> shop installed -> commit the event with the webhook id
+// as its dedupe key, atomically, in the ingress's group commit -> 200, enqueue not awaited.
 // Everything ignored is answered 200 with a one-line reason: anything else makes Shopify retry.
 //
 // Why not handleShopifyWebhook (the app's own topics): Shopify's library loads the session and
-// builds an Admin client per delivery, and its claim is written before the handler, so a crash
-// between the two would drop an event that Shopify's retry then finds "already handled". Here the
-// event and its dedupe key commit together; the 8-day delivery record is written after.
+// builds an Admin client per delivery, and its claim is a write of its own before the handler (a
+// crash between the two would drop an event that Shopify's retry then finds "already handled", and
+// each write outside the group commit costs a disk flush). Here the event and its dedupe key
+// commit together, in the same group commit as every other event.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { apiSecret } from "~/config.server";
 import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
@@ -21,9 +22,9 @@ import { storeEvent } from "~/data/events.server";
 import { enqueueEvent } from "~/data/queues.server";
 import { isShopInstalled } from "~/data/shops.server";
 import {
-  claimShopifyDelivery,
-  shopifyDeliverySeen,
+  SHOPIFY_DELIVERY_DEDUPE_NAMESPACE,
   SHOPIFY_DELIVERY_MAX_AGE_MS,
+  SHOPIFY_DELIVERY_RETENTION_MS,
 } from "~/data/shopify-webhook-deliveries.server";
 import { parseTriggeredAt, SHOPIFY_EVENTS_PATH } from "~/domain/shopify/deliveries";
 
@@ -31,11 +32,10 @@ export { SHOPIFY_EVENTS_PATH };
 /** Events created from Shopify deliveries carry this source. */
 export const SHOPIFY_EVENT_SOURCE = "shopify";
 /**
- * The dedupe namespace of Shopify deliveries' webhook ids (DedupeKey.webhookId; no Webhook row
- * has it). Keys live DEDUPE_WINDOW_MS (24 h), longer than Shopify's retries (8 over 4 hours); the
- * 8-day ShopifyWebhookDelivery record catches later copies.
+ * Deliveries are deduplicated by a key in this namespace (DedupeKey.webhookId; no Webhook row has
+ * it), `<shop>:<X-Shopify-Webhook-Id>`, kept 8 days (longer than the 7-day acceptance window).
  */
-export const SHOPIFY_DEDUPE_NAMESPACE = "shopify-deliveries";
+export const SHOPIFY_DEDUPE_NAMESPACE = SHOPIFY_DELIVERY_DEDUPE_NAMESPACE;
 
 export interface ShopifyEventsOptions {
   now?: () => Date;
@@ -100,8 +100,6 @@ export async function receiveShopifyEvent(request: Request, options: ShopifyEven
       console.warn(`[shopify events] ignored ${label}: the app is not installed on the shop`);
       return answer(200, "Ignored: the app is not installed on this shop");
     }
-    if (await shopifyDeliverySeen(webhookId)) return answer(200, "Ignored: this delivery was already handled");
-
     let data: unknown;
     try {
       data = parseJson(new TextDecoder().decode(read.body), { maxDepth: MAX_REQUEST_JSON_DEPTH });
@@ -120,16 +118,16 @@ export async function receiveShopifyEvent(request: Request, options: ShopifyEven
         userAgent: header("user-agent")?.slice(0, 500) ?? null,
         rawBody: read.body,
       },
-      { webhookId: SHOPIFY_DEDUPE_NAMESPACE, key: `${shop}:${webhookId.slice(0, 255)}` },
+      {
+        webhookId: SHOPIFY_DEDUPE_NAMESPACE,
+        key: `${shop}:${webhookId.slice(0, 255)}`,
+        windowMs: SHOPIFY_DELIVERY_RETENTION_MS,
+      },
     );
     if (stored.status !== "created") return answer(200, "Ignored: this delivery was already handled");
     // Committed: Shopify may have its 200. The job is added without waiting (the recovery sweep
-    // adds it if Redis is down); the 8-day record is written after, and its failure costs nothing
-    // the dedupe key does not already cover for a day.
+    // adds it if Redis is down).
     void enqueueEvent(stored.id);
-    await claimShopifyDelivery({ webhookId, shop, topic: shopifyTopic, triggeredAt }, now).catch((error: unknown) =>
-      console.error(`[shopify events] could not record ${label}: ${(error as Error).message}`),
-    );
     return new Response(null, { status: 200 });
   } catch (error) {
     console.error(`[shopify events] could not store ${label}: ${(error as Error).message}`);

@@ -87,10 +87,11 @@ describe("POST /webhooks/shopify", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ topic: "shopify/customers/update", source: "shopify", status: "pending" });
     expect(JSON.parse(rows[0]!.data)).toEqual(CUSTOMER);
-    expect(await prisma.shopifyWebhookDelivery.findUnique({ where: { webhookId } })).toMatchObject({
-      shop,
-      topic: "customers/update",
-    });
+    expect(
+      await prisma.dedupeKey.findUnique({
+        where: { webhookId_key: { webhookId: events.SHOPIFY_DEDUPE_NAMESPACE, key: `${shop}:${webhookId}` } },
+      }),
+    ).not.toBeNull();
   });
 
   it("names dotted topics the Mechanic way: customer.tags_added -> shopify/customer/tags_added", async () => {
@@ -120,7 +121,7 @@ describe("POST /webhooks/shopify", () => {
     });
     expect((await route.action({ request: tampered, params: {}, context: {} })).status).toBe(401);
     expect(await eventsOf(shop)).toHaveLength(0);
-    expect(await prisma.shopifyWebhookDelivery.count({ where: { shop } })).toBe(0);
+    expect(await prisma.dedupeKey.count({ where: { key: { startsWith: `${shop}:` } } })).toBe(0);
   });
 
   it("makes one event of a delivery sent twice, one after the other or at once", async () => {
@@ -139,6 +140,17 @@ describe("POST /webhooks/shopify", () => {
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     expect((await eventsOf(shop)).map((row) => JSON.parse(row.data).id)).toEqual([1, 2]);
+
+    // Two days later (past the 24-hour purge of other keys) Shopify's copy is still recognised.
+    await prisma.dedupeKey.updateMany({
+      where: { key: `${shop}:${webhookId}` },
+      data: { createdAt: new Date(Date.now() - 2 * 24 * 3600 * 1000) },
+    });
+    const { purgeDedupeKeys } = await import("~/data/events.server");
+    await purgeDedupeKeys();
+    const later = await deliver("orders/create", shop, { id: 1 }, { secret: LOCAL_API_SECRET, webhookId });
+    expect(await later.text()).toMatch(/already handled/);
+    expect(await eventsOf(shop)).toHaveLength(2);
   });
 
   it("ignores uninstalled and unknown shops (200, nothing stored)", async () => {
