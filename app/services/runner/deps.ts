@@ -7,6 +7,7 @@ import type { AddressPolicy } from "~/domain/actions/address-policy";
 import type { CacheStore } from "~/domain/actions/cache";
 import type { NewEventSpec } from "~/domain/actions/event";
 import type { RenderInput, RenderResult } from "~/domain/tasks/render";
+import type { ClaimAnswerFn } from "./respond";
 
 export type { ThrottleGate };
 export type { RenderedAction, RenderInput, RenderResult, ShopInfo, TaskEvent } from "~/domain/tasks/render";
@@ -57,6 +58,11 @@ export interface RunnerDeps {
   /** A task run "running" (rendering) longer than this was orphaned by a dead worker. */
   taskLeaseMs: number;
   httpTimeoutMs?: number;
+  /**
+   * Claims and publishes the answer of a wait-mode request (Redis); without it, respond actions are
+   * recorded as not delivered and nobody is told when an event finishes.
+   */
+  claimAnswer?: ClaimAnswerFn;
   now: () => Date;
   random?: () => number;
   log: (message: string) => void;

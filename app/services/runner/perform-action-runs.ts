@@ -9,6 +9,7 @@ import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
 import { emitFollowUp } from "./follow-up";
+import { deliverResponseFor } from "./respond";
 import { parseStored, toJsonText } from "./stored-json";
 
 export const ORPHANED_ACTION_MESSAGE =
@@ -203,6 +204,7 @@ function performDeps(event: EventRow, deps: RunnerDeps): PerformDeps {
     cache: deps.cacheFor(event.shop).store,
     createEvent: (spec) => deps.createEvent({ ...spec, shop: event.shop, source: "event_action", parentId: event.id }),
     eventDepth: event.depth,
+    respond: deliverResponseFor(event, deps),
     now: deps.now,
   };
 }
