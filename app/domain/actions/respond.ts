@@ -150,9 +150,25 @@ export async function performRespond(options: unknown, deliver: DeliverResponse 
   });
 }
 
-/** What a task would send, for previews and dry runs (nothing is delivered). */
-export function previewRespond(
-  options: unknown,
-): { response: HttpResponseSpec; strippedHeaders: string[] } | { error: string } {
-  return checkRespondOptions(options);
+/** Longest body shown in a preview (the action run records the whole body). */
+const PREVIEW_BODY_CHARS = 2_000;
+
+/**
+ * What the caller would get from a respond action, as text for previews, dry runs and
+ * `hookline tasks preview` (nothing is delivered): the status line, the headers and the body, or
+ * why the action would fail.
+ */
+export function describeResponse(options: unknown): string {
+  const checked = checkRespondOptions(options);
+  if ("error" in checked) return `the action would fail: ${checked.error}`;
+  const { status, headers, body } = checked.response;
+  const lines = [`HTTP ${status}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  if (checked.strippedHeaders.length) lines.push(`(not sent: ${checked.strippedHeaders.join(", ")})`);
+  if (body !== "") {
+    lines.push(
+      "",
+      body.length > PREVIEW_BODY_CHARS ? `${body.slice(0, PREVIEW_BODY_CHARS)}... (${body.length} characters)` : body,
+    );
+  }
+  return lines.join("\n");
 }
