@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   await checkRedisOrExit("worker");
   const worker = await startWorker();
   console.log(
-    `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
+    `[worker] pid ${process.pid} processing queues "events", "respond" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
   );
 
   let stopping = false;
