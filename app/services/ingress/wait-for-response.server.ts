@@ -54,8 +54,13 @@ export function waitingRequests(): number {
 
 /** Whether a task could respond within the wait: enabled, subscribed to the topic, no delay. */
 async function canRespondNow(shop: string, topic: string): Promise<boolean> {
-  const texts = await subscriptionsMentioning(shop, topic);
-  return texts.some((text) => subscriptionFor(text, topic)?.offsetSeconds === 0);
+  try {
+    const texts = await subscriptionsMentioning(shop, topic);
+    return texts.some((text) => subscriptionFor(text, topic)?.offsetSeconds === 0);
+  } catch {
+    // Unknown (a busy database): wait as if a task could answer; the store below reports real trouble.
+    return true;
+  }
 }
 
 function json(status: number, body: unknown, headers: Record<string, string>): IngressOutput {
