@@ -25,7 +25,7 @@ test("wait mode in the UI, the quote template, and a browser fetch that shows th
   expect(webhook.responseMode).toBe("immediate");
 
   // The webhook's page: switch to wait mode with a 15 s timeout and save.
-  await page.goto(`/app/webhooks/${webhook.id}`);
+  await loginAs(page, SHOP, `/app/webhooks/${webhook.id}`);
   await expect(page.getByRole("heading", { name: "Quotes", level: 1 })).toBeVisible();
   await page.getByText("Wait for a task's response").click();
   await page.getByLabel("Response timeout (seconds)").fill("15");
@@ -79,7 +79,7 @@ test("wait mode in the UI, the quote template, and a browser fetch that shows th
   await screenshotScreen(page, "respond-browser-fetch");
 
   // The event page shows what the caller got.
-  await page.goto("/app");
+  await loginAs(page, SHOP, "/app");
   const item = page.getByTestId("activity-item").filter({ hasText: TOPIC }).first();
   await expect(item).toContainText("Succeeded", { timeout: 30_000 });
   await item.getByRole("link", { name: TOPIC }).click();
