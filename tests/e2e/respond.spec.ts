@@ -1,9 +1,10 @@
 // A webhook that answers with data (issue 15) in Chromium: switch a webhook to "Wait for a task's
 // response" on its page, create the task from the "Respond with a quote" template (its dry run shows
 // the response it would send), then a browser fetch from another origin gets the computed quote.
+import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { loginAs } from "./support/app";
-import { hooklineJson } from "./support/e2e-db";
+import { loginAs, screenshot } from "./support/app";
+import { E2E_APP_URL, E2E_DATABASE_URL, hooklineJson } from "./support/e2e-db";
 import { LOCAL_STORE, expectToast, screenshotScreen } from "./support/ui";
 
 const SHOP = "demo-store.myshopify.com";
@@ -86,4 +87,55 @@ test("wait mode in the UI, the quote template, and a browser fetch that shows th
   await expect(page.getByTestId("event-response")).toContainText("200 after");
   await expect(page.getByTestId("event-response-sent")).toContainText('\\"total\\":30');
   await screenshotScreen(page, "respond-event");
+});
+
+test("the storefront block shows a wait-mode webhook's answer at once, without polling", async ({ page }) => {
+  test.setTimeout(120_000);
+  await loginAs(page, SHOP);
+  const webhook = hooklineJson<{ id: string; url: string }>([
+    "webhooks",
+    "create",
+    "--shop",
+    SHOP,
+    "--name",
+    "Block answers",
+    "--topic",
+    "user/block/answer",
+    "--response",
+    "wait",
+    "--response-timeout",
+    "15",
+  ]);
+  const script = `(async () => {
+    const { createTask } = await import("./app/data/tasks.server.ts");
+    await createTask(${JSON.stringify(SHOP)}, { name: "Block answer", subscriptions: "user/block/answer", script: '{% assign text = "Your note: " | append: event.data.message %}{% action "respond", body: text %}' });
+  })().catch((error) => { console.error(error); process.exit(1); });`;
+  execFileSync("npx", ["tsx", "-e", script], {
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, SHOPIFY_APP_URL: E2E_APP_URL },
+    encoding: "utf8",
+  });
+
+  const sectionRequests: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("section_id=")) sectionRequests.push(request.url());
+  });
+  const query = new URLSearchParams({
+    customer: "1002",
+    webhook_url: webhook.url,
+    input_label: "Your note",
+    wait_for_response: "true",
+    poll_interval: "1",
+  });
+  await page.goto(`${LOCAL_STORE}/_local/storefront/${SHOP}?${query.toString()}`);
+  const block = page.locator("[data-hookline-block]");
+  await expect(block).toHaveAttribute("data-state", "idle");
+  await expect(block).toHaveAttribute("data-wait-response", "true");
+  await page.getByLabel("Your note").fill("<b>hello</b>");
+  await page.getByRole("button", { name: "Get my result" }).click();
+  await expect(block).toHaveAttribute("data-state", "result", { timeout: 30_000 });
+  // Shown as text, never as HTML.
+  await expect(block.locator("[data-hookline-value]")).toHaveText("Your note: <b>hello</b>");
+  await expect(page.getByRole("status")).toHaveText("Your result is ready.");
+  expect(sectionRequests).toEqual([]);
+  await screenshot(page, "storefront-wait-mode");
 });
