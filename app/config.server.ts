@@ -221,6 +221,14 @@ export const ENVIRONMENT = {
     schema: wholeNumber(1, 1_000_000).default(600),
     doc: "requests per minute per webhook, for webhooks and shops that set no limit of their own",
   },
+  RESPOND_MAX_WAITING_PER_WEBHOOK: {
+    schema: wholeNumber(1, 100_000).default(100),
+    doc: "wait-mode webhooks: requests waiting for a response at once per webhook, across web processes; beyond, 503 with Retry-After and nothing stored (decision 0076)",
+  },
+  RESPOND_MAX_WAITING_PER_SHOP: {
+    schema: wholeNumber(1, 1_000_000).default(500),
+    doc: "wait-mode webhooks: requests waiting for a response at once per shop (all its webhooks)",
+  },
   INGRESS_RAW_BODY_RETENTION_HOURS: {
     schema: positiveNumber().default(72),
     doc: "how long raw webhook bodies are kept for debugging",
@@ -293,6 +301,9 @@ export interface Config {
     rateLimitPerMinute: number;
     rawBodyRetentionHours: number;
     ipHashSalt: string | null;
+    /** Wait-mode requests waiting at once, per webhook and per shop (decision 0076). */
+    maxWaitingPerWebhook: number;
+    maxWaitingPerShop: number;
   };
   /** The http action's address policy (app/domain/actions/address-policy.ts). */
   httpAction: { allowPrivate: boolean; allowedHosts: string[] };
@@ -377,6 +388,8 @@ function shape(env: ParsedEnv): Config {
       rateLimitPerMinute: env.INGRESS_RATE_LIMIT_PER_MINUTE,
       rawBodyRetentionHours: env.INGRESS_RAW_BODY_RETENTION_HOURS,
       ipHashSalt: env.INGRESS_IP_HASH_SALT || null,
+      maxWaitingPerWebhook: env.RESPOND_MAX_WAITING_PER_WEBHOOK,
+      maxWaitingPerShop: env.RESPOND_MAX_WAITING_PER_SHOP,
     },
     httpAction: {
       allowPrivate: env.HTTP_ACTION_ALLOW_PRIVATE,

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     console.log(`[worker] health at http://${healthHost}:${healthPort}/health`);
   }
   console.log(
-    `[worker] pid ${process.pid} processing queues "events" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
+    `[worker] pid ${process.pid} processing queues "events", "respond" and "runs" (prefix ${worker.prefix}, concurrency ${worker.concurrency})`,
   );
 
   let stopping = false;

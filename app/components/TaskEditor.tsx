@@ -477,13 +477,17 @@ function DryRunPanel({
                   : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
               </Text>
               {result.actions.map((a, i) => (
-                <CodeBlock
-                  key={i}
-                  label={`${i + 1}. ${a.type}`}
-                  code={a.options}
-                  maxHeight={200}
-                  testId="dry-run-action"
-                />
+                <BlockStack key={i} gap="100">
+                  <CodeBlock label={`${i + 1}. ${a.type}`} code={a.options} maxHeight={200} testId="dry-run-action" />
+                  {a.response && (
+                    <CodeBlock
+                      label="The webhook's caller would get"
+                      code={a.response}
+                      maxHeight={200}
+                      testId="dry-run-response"
+                    />
+                  )}
+                </BlockStack>
               ))}
               {result.logs.length > 0 && <CodeBlock label="Logs" code={result.logs.join("\n")} maxHeight={200} />}
             </BlockStack>

@@ -41,6 +41,8 @@ export interface NewEvent {
   rawBody?: Uint8Array | null;
   taskIds?: string[] | null;
   runAt?: Date | null;
+  /** A wait-mode webhook's request: until when its caller waits for a respond action. */
+  responseWaitUntil?: Date | null;
 }
 
 export type CreateEventResult =
@@ -73,6 +75,7 @@ function eventRow(input: NewEvent, id: string): NewEventRow {
     rawBody: input.rawBody ? new Uint8Array(input.rawBody) : null,
     taskIds: input.taskIds ? JSON.stringify(input.taskIds) : null,
     runAt: input.runAt ?? null,
+    responseWaitUntil: input.responseWaitUntil ?? null,
   };
 }
 

@@ -59,6 +59,7 @@ export function toEventRow(r: Raw): EventRow {
     taskIds: maybeStr(r.taskIds),
     runAt: maybeDate(r.runAt),
     createdAt: date(r.createdAt),
+    responseWaitUntil: maybeDate(r.responseWaitUntil),
   };
 }
 export function toTaskRow(r: Raw): TaskRow {
@@ -128,6 +129,7 @@ export const EVENT_INSERT_COLUMNS = [
   "taskIds",
   "runAt",
   "createdAt",
+  "responseWaitUntil",
 ] as const satisfies readonly (keyof Event)[];
 export type NewEventRow = Omit<Pick<Event, (typeof EVENT_INSERT_COLUMNS)[number]>, "status"> & {
   status: Extract<EventStatus, "pending">;
@@ -184,6 +186,28 @@ export async function insertEventOnce(row: NewEventRow, once: OnceKey): Promise<
   return sqlDriver().batchGrouped([
     { sql: CLAIM_ONCE_KEY, params: keyParams, expect: 1 },
     { sql: INSERT_EVENT, params: eventParams },
+  ]);
+}
+
+/**
+ * The subscriptions text of the shop's enabled tasks that may subscribe to `topic` (a substring
+ * test; exact matching is the caller's). A wait-mode request with none is answered 204 at once.
+ */
+export async function subscriptionsMentioning(shop: string, topic: string): Promise<string[]> {
+  const contains = isPostgresUrl(databaseUrl()) ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
+  const rows = await sqlDriver().all(
+    `SELECT "subscriptions" FROM "Task" WHERE "shop" = ? AND "enabled" = ? AND ${contains}`,
+    [shop, true, topic],
+  );
+  return rows.map((r) => str(r.subscriptions));
+}
+
+/** What a wait-mode request's caller was answered (status, milliseconds from receipt), for the event page. */
+export async function recordEventAnswer(eventId: string, status: number, ms: number): Promise<void> {
+  await sqlDriver().runGrouped(`UPDATE "Event" SET "responseStatus" = ?, "responseMs" = ? WHERE "id" = ?`, [
+    status,
+    ms,
+    eventId,
   ]);
 }
 

@@ -82,6 +82,7 @@ export function createMemoryRunStore(): MemoryRunStore {
     taskIds: e.taskIds,
     runAt: e.runAt,
     createdAt: e.createdAt,
+    responseWaitUntil: e.responseWaitUntil,
   });
   const toTaskRow = (t: StoredTask): TaskRow => ({
     id: t.id,

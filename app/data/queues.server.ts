@@ -4,6 +4,8 @@
 //
 //   "events"  job "event"    { eventId }    job id = event id; added after the event's commit
 //                                            (enqueueEvent), delayed until its run_at.
+//   "respond" job "event"    { eventId }    the same, for events a caller waits for (wait-mode
+//                                            webhooks): served first, by slots of their own.
 //   "runs"    job "task-run" { taskRunId }  a delayed look at a task run: a subscription offset,
 //                                            a retry, a throttled shop (scheduleTaskRun); job id
 //                                            tr_<task run id>_<due ms>.
@@ -22,6 +24,12 @@ export const EVENT_JOB = "event";
 export interface EventJob {
   eventId: string;
 }
+
+/**
+ * Events of wait-mode webhooks (a caller is waiting): the same "event" jobs, on a queue of their
+ * own that every worker serves with its own slots, so they never wait behind bulk work.
+ */
+export const RESPOND_QUEUE = "respond";
 
 export const RUNS_QUEUE = "runs";
 export const TASK_RUN_JOB = "task-run";
@@ -99,6 +107,10 @@ export function eventsQueue(): Promise<Queue<EventJob>> {
   return queue(EVENTS_QUEUE) as Promise<Queue<EventJob>>;
 }
 
+export function respondQueue(): Promise<Queue<EventJob>> {
+  return queue(RESPOND_QUEUE) as Promise<Queue<EventJob>>;
+}
+
 export function runsQueue(): Promise<Queue<TaskRunJob>> {
   return queue(RUNS_QUEUE) as Promise<Queue<TaskRunJob>>;
 }
@@ -142,9 +154,13 @@ function eventJobOptions(eventId: string, runAt: Date | null): JobsOptions {
  * throws: false when Redis refused or did not answer in time, and the event's pending row is then
  * the recovery sweep's to enqueue (enqueuePendingEvents). Call it only after the event is committed.
  */
-export async function enqueueEvent(eventId: string, runAt: Date | null = null): Promise<boolean> {
+export async function enqueueEvent(
+  eventId: string,
+  runAt: Date | null = null,
+  options: { callerWaiting?: boolean } = {},
+): Promise<boolean> {
   try {
-    const queue = await withTimeout(eventsQueue());
+    const queue = await withTimeout(options.callerWaiting ? respondQueue() : eventsQueue());
     await withTimeout(queue.add(EVENT_JOB, { eventId }, eventJobOptions(eventId, runAt)));
     return true;
   } catch {

@@ -26,6 +26,7 @@ export const EVENT_ROW_COLUMNS = [
   "taskIds",
   "runAt",
   "createdAt",
+  "responseWaitUntil",
 ] as const satisfies readonly (keyof Event)[];
 export type EventRow = WithStatus<Pick<Event, (typeof EVENT_ROW_COLUMNS)[number]>, EventStatus>;
 

@@ -68,6 +68,18 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       finishedAt: iso(a.finishedAt),
     })),
   }));
+  // Wait-mode webhooks: the response a task sent to the caller (the delivered respond action run).
+  const delivered = event.taskRuns
+    .flatMap((run) => run.actionRuns)
+    .map((a) => (a.type === "respond" && a.result ? parseJsonOr<Record<string, unknown>>(a.result, {}) : null))
+    .find((result) => result?.delivered === true);
+  const responseSent = delivered
+    ? shown(
+        displayJson(
+          JSON.stringify({ status: delivered.status, headers: delivered.headers, body: delivered.body }, null, 2),
+        ),
+      )
+    : null;
   const runStatuses = taskRuns.flatMap((run) => [run.status, ...run.actionRuns.map((a) => a.status)]);
   return {
     now: new Date().toISOString(),
@@ -81,6 +93,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       error: event.error,
       depth: event.depth,
       requestId: event.requestId,
+      waited: event.responseWaitUntil !== null,
+      responseStatus: event.responseStatus,
+      responseMs: event.responseMs,
+      responseSent,
       contentType: event.contentType,
       bodySize: event.bodySize,
       userAgent: event.userAgent,
@@ -373,6 +389,21 @@ export default function EventDetail() {
                     <code>{event.requestId}</code>
                   </Fact>
                 )}
+                {(event.waited || event.responseStatus !== null) && (
+                  <Fact label="Answered the caller">
+                    <span data-testid="event-response">
+                      {event.responseStatus !== null
+                        ? `${event.responseStatus}${event.responseMs !== null ? ` after ${formatDuration(event.responseMs)}` : ""}${
+                            event.responseStatus === 202
+                              ? " (no response in time; the event ran on)"
+                              : event.responseStatus === 502
+                                ? " (a task run failed first)"
+                                : ""
+                          }`
+                        : "waiting for a task's response"}
+                    </span>
+                  </Fact>
+                )}
                 {event.contentType && <Fact label="Content type">{event.contentType}</Fact>}
                 {event.bodySize !== null && (
                   <Fact label="Body size">{event.bodySize.toLocaleString("en-US")} bytes</Fact>
@@ -388,6 +419,14 @@ export default function EventDetail() {
                 {event.startedAt && <Fact label="Started">{absoluteTime(event.startedAt)}</Fact>}
                 {event.finishedAt && <Fact label="Finished">{absoluteTime(event.finishedAt)}</Fact>}
               </dl>
+              {event.responseSent && (
+                <CodeBlock
+                  label="Response sent (respond action)"
+                  code={event.responseSent.text}
+                  maxHeight={240}
+                  testId="event-response-sent"
+                />
+              )}
               {children.length > 0 && (
                 <>
                   <Divider />

@@ -283,8 +283,11 @@ export default function WebhookDetail() {
                 <CopyField label="Webhook URL" value={webhook.url} copiedMessage="Webhook URL copied" />
                 <Text as="p" tone="subdued">
                   Give this URL to the service that sends data. Every POST becomes a <code>{webhook.topic}</code> event
-                  and gets a 204 response with an X-Request-Id header. Keep it secret: anyone with the URL can send
-                  events.
+                  and gets{" "}
+                  {webhook.responseMode === "wait"
+                    ? `the first response of a task's "respond" action (202 after ${webhook.responseTimeoutSeconds} s without one)`
+                    : "a 204 response"}{" "}
+                  with an X-Request-Id header. Keep it secret: anyone with the URL can send events.
                 </Text>
                 <InlineStack gap="400" wrap>
                   <Text as="span" variant="bodySm">
@@ -304,6 +307,14 @@ export default function WebhookDetail() {
                         : webhook.signatureMode === "standard"
                           ? "Standard Webhooks"
                           : "HMAC header"}
+                    </strong>
+                  </Text>
+                  <Text as="span" variant="bodySm">
+                    Response:{" "}
+                    <strong data-testid="webhook-response-mode">
+                      {webhook.responseMode === "wait"
+                        ? `waits for a task (${webhook.responseTimeoutSeconds} s)`
+                        : "204 at once"}
                     </strong>
                   </Text>
                   <Text as="span" variant="bodySm">

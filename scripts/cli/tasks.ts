@@ -6,6 +6,7 @@ import prisma from "../../app/data/db.server";
 import { closeQueues } from "../../app/data/queues.server";
 
 import { previewTask, type PreviewEventInput } from "../../app/domain/tasks/preview";
+import { describeResponse } from "../../app/domain/actions/respond";
 import { parseTaskJson } from "../../app/domain/tasks/task-json";
 import {
   exportTaskJson,
@@ -199,6 +200,8 @@ export function registerTasks(program: Command): void {
             description: p.description,
             topic: p.event.topic,
             actions: p.result.actions,
+            // What a wait-mode webhook's caller would get from each respond action.
+            responses: p.result.actions.filter((a) => a.type === "respond").map((a) => describeResponse(a.options)),
             logs: p.result.logs,
             errors: p.result.errors,
           }));
@@ -207,7 +210,11 @@ export function registerTasks(program: Command): void {
           for (const p of previews) {
             console.log(`When ${p.event.topic} is triggered (${p.description}):`);
             if (!p.result.actions.length) console.log("  no actions");
-            for (const a of p.result.actions) console.log(`  action ${a.type}: ${stringifyJson(a.options)}`);
+            for (const a of p.result.actions) {
+              console.log(`  action ${a.type}: ${stringifyJson(a.options)}`);
+              if (a.type === "respond")
+                console.log(`    the caller would get:\n${describeResponse(a.options).replace(/^/gm, "      ")}`);
+            }
             for (const l of p.result.logs) console.log(`  log: ${typeof l === "string" ? l : stringifyJson(l)}`);
             for (const e of p.result.errors) console.log(`  error: ${e}`);
           }

@@ -4,10 +4,11 @@ import { performEcho } from "./echo";
 import { EMAIL_NOT_CONFIGURED, performEmail, type EmailDeps } from "./email";
 import { performEventAction, type NewEventSpec } from "./event";
 import { performHttp, type HttpDeps } from "./http";
+import { performRespond, type DeliverResponse } from "./respond";
 import { performShopify, type AdminGraphqlFn } from "./shopify";
 import { permanentFailure, type ActionOutcome } from "./types";
 
-export const SUPPORTED_ACTION_TYPES = ["echo", "shopify", "http", "event", "cache", "email"] as const;
+export const SUPPORTED_ACTION_TYPES = ["echo", "shopify", "http", "event", "cache", "email", "respond"] as const;
 
 export interface PerformDeps {
   shopifyGraphql: AdminGraphqlFn;
@@ -18,6 +19,8 @@ export interface PerformDeps {
   eventDepth: number;
   /** The email action's sender and transport; without it every email action fails as not configured. */
   email?: EmailDeps;
+  /** Hands a respond action's response to the caller waiting for this event (wait-mode webhooks). */
+  respond?: DeliverResponse;
   now?: () => Date;
 }
 
@@ -41,6 +44,8 @@ export async function performAction(type: string, options: unknown, deps: Perfor
       return deps.email
         ? performEmail(withoutControlKeys(options), deps.email)
         : permanentFailure(EMAIL_NOT_CONFIGURED);
+    case "respond":
+      return performRespond(options, deps.respond);
     default:
       return permanentFailure(
         `action type ${JSON.stringify(type)} is not supported by Hookline (supported: ${SUPPORTED_ACTION_TYPES.join(", ")})`,

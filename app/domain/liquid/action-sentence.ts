@@ -13,6 +13,7 @@ const ACTION_NAMES: Record<string, string> = {
   cache: "Cache",
   event: "Event",
   email: "Email",
+  respond: "Respond to the webhook's caller",
   files: "Files",
   ftp: "FTP",
   flow: "Flow",

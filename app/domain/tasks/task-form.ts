@@ -174,7 +174,8 @@ export type DryRunResult =
   | {
       ok: true;
       topic: string;
-      actions: { type: string; options: string }[];
+      /** `response`: what a wait-mode webhook's caller would get from a respond action. */
+      actions: { type: string; options: string; response?: string }[];
       logs: string[];
       errors: string[];
       durationMs: number;

@@ -2,7 +2,7 @@
 import type { TaskDraft } from "./task-json";
 
 export interface TaskTemplate {
-  id: "echo" | "customer-metafield" | "forward-to-url";
+  id: "echo" | "customer-metafield" | "forward-to-url" | "respond-with-quote";
   title: string;
   summary: string;
   draft: TaskDraft;
@@ -87,6 +87,56 @@ const FORWARD_SCRIPT = `{% comment %}
 {% endaction %}
 `;
 
+const QUOTE_SCRIPT = `{% comment %}
+  Answers the caller of a wait-mode webhook with a quote for the posted cart lines.
+  POST JSON like {"lines": [{"quantity": 2, "price": "12.50"}, {"quantity": 1, "price": 5}]}.
+  A storefront's /cart.js works as it is: its "items" have prices in cents.
+  On the webhook's page choose "Wait for a task's response" so the caller gets this answer.
+{% endcomment %}
+{% assign lines = event.data.lines %}
+{% assign in_cents = false %}
+{% if lines == blank and event.data.items != blank %}
+  {% assign lines = event.data.items %}
+  {% assign in_cents = true %}
+{% endif %}
+
+{% if lines == blank %}
+  {% action "respond" %}
+    {"status": 422, "body": {"error": "post JSON with cart lines, like {\\"lines\\": [{\\"quantity\\": 1, \\"price\\": \\"9.99\\"}]}"}}
+  {% endaction %}
+{% else %}
+  {% assign subtotal = 0.0 %}
+  {% assign quantity = 0 %}
+  {% for line in lines %}
+    {% assign line_quantity = line.quantity | default: 1 | times: 1 %}
+    {% if in_cents %}
+      {% assign unit_price = line.price | divided_by: 100.0 %}
+    {% else %}
+      {% assign unit_price = line.price | times: 1.0 %}
+    {% endif %}
+    {% assign subtotal = unit_price | times: line_quantity | plus: subtotal %}
+    {% assign quantity = quantity | plus: line_quantity %}
+  {% endfor %}
+  {% assign discount_percent = options.discount_percent__number | default: 0 | times: 1.0 %}
+  {% assign discount = subtotal | times: discount_percent | divided_by: 100 | round: 2 %}
+  {% assign total = subtotal | minus: discount | round: 2 %}
+
+  {% action "respond" %}
+    {
+      "status": 200,
+      "headers": {"cache-control": "no-store"},
+      "body": {
+        "quantity": {{ quantity | json }},
+        "subtotal": {{ subtotal | round: 2 | json }},
+        "discount": {{ discount | json }},
+        "total": {{ total | json }},
+        "currency": {{ shop.currency | json }}
+      }
+    }
+  {% endaction %}
+{% endif %}
+`;
+
 function draft(partial: Partial<TaskDraft> & Pick<TaskDraft, "name" | "script" | "subscriptions">): TaskDraft {
   return {
     subscriptionsTemplate: null,
@@ -154,6 +204,32 @@ export const TASK_TEMPLATES: TaskTemplate[] = [
         {
           description: "An event to forward",
           event_attributes: { topic: "user/webhook/forward", data: { hello: "world" } },
+        },
+      ],
+    }),
+  },
+  {
+    id: "respond-with-quote",
+    title: "Respond with a quote",
+    summary: "Answers the webhook's caller with the total of the posted cart lines (a wait-mode webhook).",
+    draft: draft({
+      name: "Respond with a quote",
+      subscriptions: ["user/quote/requested"],
+      script: QUOTE_SCRIPT,
+      options: { discount_percent__number: 0 },
+      docs: 'For a webhook in "Wait for a task\'s response" mode: POST JSON like {"lines": [{"quantity": 2, "price": "12.50"}]} (or a storefront\'s /cart.js) and the response is {"quantity", "subtotal", "discount", "total", "currency"}. The discount option takes a percentage off the subtotal.',
+      previewEventDefinitions: [
+        {
+          description: "Two cart lines",
+          event_attributes: {
+            topic: "user/quote/requested",
+            data: {
+              lines: [
+                { quantity: 2, price: "12.50" },
+                { quantity: 1, price: 5 },
+              ],
+            },
+          },
         },
       ],
     }),

@@ -25,6 +25,7 @@ import type { Task } from "@prisma/client";
 import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
 import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
+import { describeResponse } from "~/domain/actions/respond";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
@@ -239,7 +240,12 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
   return {
     ok: true,
     topic,
-    actions: result.actions.map((a) => ({ type: a.type, options: stringify(a.options) })),
+    actions: result.actions.map((a) => ({
+      type: a.type,
+      options: stringify(a.options),
+      // A respond action: what the webhook's caller would get.
+      ...(a.type === "respond" ? { response: describeResponse(a.options) } : {}),
+    })),
     logs: result.logs.map((entry) => (typeof entry === "string" ? entry : stringify(entry))),
     errors: result.errors,
     durationMs: result.durationMs,

@@ -41,6 +41,7 @@ import { SharedRateLimiter } from "~/data/shared-rate-limit.server";
 import { enqueueEvent } from "~/data/queues.server";
 import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 import { lingerOnClose } from "~/services/http/close-after-answer.server";
+import { answerFromTask, type StoreAttempt } from "~/services/ingress/wait-for-response.server";
 
 /** Facts only the server in front of the route knows (Remix load context). */
 export interface IngressContext {
@@ -173,6 +174,7 @@ function replayKeyOf(webhook: IngressWebhook, input: IngressInput): string | nul
 }
 
 export async function processIngress(input: IngressInput): Promise<IngressOutput> {
+  const startedAtMs = Date.now();
   const requestId = timeOrderedUuid();
   const baseHeaders: Record<string, string> = { "X-Request-Id": requestId };
   const method = input.method.toUpperCase();
@@ -259,34 +261,46 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
   const dedupeKey = dedupeKeyOf(webhook, input);
   const replayKey = dedupeKey ? null : replayKeyOf(webhook, input);
   const receivedAt = new Date();
-  let stored: Awaited<ReturnType<typeof storeEvent>>;
-  try {
-    stored = await storeEvent(
-      {
-        shop: webhook.shop,
-        topic: webhook.topic,
-        data: built.data,
-        source: "user",
-        webhookId: webhook.id,
-        requestId,
-        contentType,
-        bodySize: read.body.byteLength,
-        userAgent: input.header("user-agent")?.slice(0, 500) ?? null,
-        ipHash: ipHash(input.clientIp),
-        rawBody: read.body,
-      },
-      dedupeKey
-        ? { webhookId: webhook.id, key: dedupeKey }
-        : replayKey
-          ? { webhookId: webhook.id, key: replayKey, windowMs: REPLAY_WINDOW_MS }
-          : undefined,
-    );
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.trim().split("\n").slice(-1)[0] : String(error);
-    const code = (error as { code?: string } | null)?.code;
-    console.error(
-      `ingress: could not store an event for webhook ${webhook.id} (request ${requestId}): ${code ? `${code} ` : ""}${reason}`,
-    );
+  const store = async (responseWaitUntil: Date | null): Promise<StoreAttempt> => {
+    try {
+      return await storeEvent(
+        {
+          shop: webhook.shop,
+          topic: webhook.topic,
+          data: built.data,
+          source: "user",
+          webhookId: webhook.id,
+          requestId,
+          contentType,
+          bodySize: read.body.byteLength,
+          userAgent: input.header("user-agent")?.slice(0, 500) ?? null,
+          ipHash: ipHash(input.clientIp),
+          rawBody: read.body,
+          responseWaitUntil,
+        },
+        dedupeKey
+          ? { webhookId: webhook.id, key: dedupeKey }
+          : replayKey
+            ? { webhookId: webhook.id, key: replayKey, windowMs: REPLAY_WINDOW_MS }
+            : undefined,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.trim().split("\n").slice(-1)[0] : String(error);
+      const code = (error as { code?: string } | null)?.code;
+      console.error(
+        `ingress: could not store an event for webhook ${webhook.id} (request ${requestId}): ${code ? `${code} ` : ""}${reason}`,
+      );
+      return { status: "error" };
+    }
+  };
+  // Wait mode: the same event, then the answer of a task's respond action (docs/decisions/0075).
+  if (webhook.responseMode === "wait") {
+    const output = await answerFromTask({ webhook, requestId, headers, store, receivedAtMs: startedAtMs });
+    noteWebhookReceived(webhook.id, receivedAt);
+    return output;
+  }
+  const stored = await store(null);
+  if (stored.status === "error") {
     return text(503, "Service Unavailable: the event could not be stored; retry later", {
       ...headers,
       "Retry-After": "5",

@@ -8,6 +8,7 @@ import type { CacheStore } from "~/domain/actions/cache";
 import type { NewEventSpec } from "~/domain/actions/event";
 import type { FanOutLimits } from "~/domain/runs/fan-out-limits";
 import type { RenderInput, RenderResult } from "~/domain/tasks/render";
+import type { ClaimAnswerFn } from "./respond";
 
 export type { ThrottleGate };
 export type { RenderedAction, RenderInput, RenderResult, ShopInfo, TaskEvent } from "~/domain/tasks/render";
@@ -64,6 +65,11 @@ export interface RunnerDeps {
   httpTimeoutMs?: number;
   /** Actions per task run, events per originating request (default DEFAULT_FAN_OUT_LIMITS). */
   fanOut?: FanOutLimits;
+  /**
+   * Claims and publishes the answer of a wait-mode request (Redis); without it, respond actions are
+   * recorded as not delivered and nobody is told when an event finishes.
+   */
+  claimAnswer?: ClaimAnswerFn;
   now: () => Date;
   random?: () => number;
   log: (message: string) => void;

@@ -10,6 +10,7 @@ import { ACTIONS_PERFORM_TOPIC } from "./follow-up";
 import { performDueActionRuns } from "./perform-action-runs";
 import { advanceTaskRun, known } from "./process-task-run";
 import { renderRun, type RenderedRun } from "./render-task-run";
+import { announceEventFinished } from "./respond";
 import { rollUp, rollUpEvent } from "./roll-up";
 import { RunContext } from "./run-context";
 import { parseStored } from "./stored-json";
@@ -33,10 +34,12 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
     // Every run's status is known here: roll up without reading them back. Open runs leave the
     // event running (as the claim made it); their own jobs roll it up when they finish.
     const rolled = rollUp(outcomes);
-    if (rolled.status !== "running")
+    if (rolled.status !== "running") {
       await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+      await announceEventFinished(event, rolled.status, deps);
+    }
   } else {
-    await rollUpEvent(eventId, deps);
+    await rollUpEvent(eventId, deps, event);
   }
   return "processed";
 }

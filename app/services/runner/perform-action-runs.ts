@@ -13,6 +13,7 @@ import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
 import { createEventWithinBudget } from "./event-budget";
 import { emitFollowUp } from "./follow-up";
+import { deliverResponseFor } from "./respond";
 import { parseStored, toJsonText } from "./stored-json";
 
 export const ORPHANED_ACTION_MESSAGE =
@@ -244,6 +245,7 @@ function performDeps(actionRun: ActionRunRow, event: EventRow, deps: RunnerDeps)
         deps,
       ),
     eventDepth: event.depth,
+    respond: deliverResponseFor(event, deps),
     now: deps.now,
   };
 }

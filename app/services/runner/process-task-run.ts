@@ -18,7 +18,7 @@ export async function processTaskRun(taskRunId: string, deps: RunnerDeps): Promi
   const [task, event] = await Promise.all([store.getTask(taskRun.taskId), store.getEvent(taskRun.eventId)]);
   if (!task || !event) return;
   await advanceTaskRun(taskRun, task, event, new RunContext(deps), deps);
-  await rollUpEvent(event.id, deps);
+  await rollUpEvent(event.id, deps, event);
 }
 
 /**

@@ -1,8 +1,9 @@
 // An event's status from its runs: running while anything is open, then failed if any run failed,
 // else succeeded.
-import type { RunStatuses } from "~/data/run-store";
+import type { EventRow, RunStatuses } from "~/data/run-store";
 import { isOpenStatus, type EventStatus } from "~/domain/runs/status";
 import type { RunnerDeps } from "./deps";
+import { announceEventFinished } from "./respond";
 
 export interface RolledUp {
   status: Extract<EventStatus, "running" | "succeeded" | "failed">;
@@ -32,10 +33,14 @@ export function rollUp(runs: RunStatuses[]): RolledUp {
   return { status: "failed", error: problems.join(", ") };
 }
 
-/** Reads the event's runs and stores its rolled-up status; returns it. */
+/**
+ * Reads the event's runs and stores its rolled-up status; returns it. `event` (when the caller has
+ * it) saves a read when a waiting caller must be told the event finished.
+ */
 export async function rollUpEvent(
   eventId: string,
-  deps: Pick<RunnerDeps, "store" | "now">,
+  deps: Pick<RunnerDeps, "store" | "now"> & Partial<Pick<RunnerDeps, "log" | "claimAnswer">>,
+  event?: Pick<EventRow, "requestId" | "responseWaitUntil" | "createdAt">,
 ): Promise<RolledUp["status"]> {
   const rolled = rollUp(await deps.store.runStatuses(eventId));
   if (rolled.status === "running") {
@@ -44,6 +49,10 @@ export async function rollUpEvent(
     await deps.store.markEventOpen(eventId, deps.now());
   } else {
     await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+    if (deps.claimAnswer) {
+      const finished = event ?? (await deps.store.getEvent(eventId));
+      if (finished) await announceEventFinished(finished, rolled.status, deps);
+    }
   }
   return rolled.status;
 }

@@ -8,6 +8,7 @@ import { createSqlRunStore } from "~/data/hot-sql.server";
 import { redisThrottleGate } from "~/data/throttle.server";
 import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
+import { claimAnswer } from "~/data/responses.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
 import { renderTask } from "~/domain/tasks/render";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
@@ -44,6 +45,7 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
     fanOut: { ...config().fanOut, defaultEventsPerMinute: config().ingress.rateLimitPerMinute },
     actionLeaseMs: leases.actionMs,
     taskLeaseMs: leases.taskMs,
+    claimAnswer: (requestId, message) => claimAnswer(redis, requestId, message),
     now,
     log: (message) => console.log(`[runner] ${message}`),
     ...overrides,

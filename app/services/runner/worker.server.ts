@@ -20,6 +20,7 @@ import {
   enqueueEvent,
   EVENTS_QUEUE,
   queuePrefix,
+  RESPOND_QUEUE,
   RUNS_QUEUE,
   SCHEDULER_QUEUE,
   scheduleSubscriptionSync,
@@ -107,15 +108,15 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
     maxStalledCount: 5,
   };
-  const eventsWorker = new Worker(
-    EVENTS_QUEUE,
-    async (job: Job<Partial<EventJob>>) => {
-      if (typeof job.data?.eventId !== "string") throw new Error(`event job ${job.id} has no eventId`);
-      const result = await fanOutEvent(job.data.eventId, deps);
-      if (result === "not-found") await reportForeignJob(job.data.eventId);
-    },
-    common,
-  );
+  const processEventJob = async (job: Job<Partial<EventJob>>) => {
+    if (typeof job.data?.eventId !== "string") throw new Error(`event job ${job.id} has no eventId`);
+    const result = await fanOutEvent(job.data.eventId, deps);
+    if (result === "not-found") await reportForeignJob(job.data.eventId);
+  };
+  const eventsWorker = new Worker(EVENTS_QUEUE, processEventJob, common);
+  // Events a caller waits for (wait-mode webhooks): the same jobs with slots of their own, so a
+  // backlog of bulk events never delays them (docs/decisions/0076).
+  const respondWorker = new Worker(RESPOND_QUEUE, processEventJob, common);
   // A job for an event this database does not hold: another installation sharing this Redis
   // prefix enqueued it (its own workers will never see it now; its sweep re-adds it in seconds),
   // or the event was deleted while its job waited. Never silent: logged and counted for doctor.
@@ -163,7 +164,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       log(`could not schedule the Shopify subscription sync: ${error.message}`),
     );
   }
-  for (const worker of [eventsWorker, runsWorker, schedulerWorker, subscriptionsWorker]) {
+  for (const worker of [eventsWorker, respondWorker, runsWorker, schedulerWorker, subscriptionsWorker]) {
     worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(error.message));
   }
@@ -242,6 +243,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       clearInterval(sweepTimer);
       await Promise.all([
         eventsWorker.close(),
+        respondWorker.close(),
         runsWorker.close(),
         schedulerWorker.close(),
         subscriptionsWorker.close(),

@@ -2,6 +2,8 @@
  * Hookline result block: posts the request to the Hookline webhook, then polls for the customer
  * metafield by re-rendering the block's section through Shopify's Section Rendering API
  * (GET <this page>?section_id=<section id>) until the block renders a result or the timeout passes.
+ * With "The webhook answers with the result" (a wait-mode webhook), a 2xx answer with a body is
+ * shown at once; 202 (no response in time) and 204 fall back to polling.
  * Plain ES2017, no dependencies; safe to load more than once per page.
  */
 (function () {
@@ -109,11 +111,46 @@
     })
       .then(function (response) {
         if (!response.ok) throw new Error("webhook answered " + response.status);
+        var waited = block.getAttribute("data-wait-response") === "true";
+        if (waited && response.status !== 202 && response.status !== 204) {
+          return response.text().then(function (text) {
+            showAnswer(block, text, response.headers.get("Content-Type") || "");
+          });
+        }
         return poll(block, Date.now() + timeoutMs, intervalMs);
       })
       .catch(function () {
         setState(block, "error");
       });
+  }
+
+  /** The webhook's answer, shown as text (never as HTML): JSON objects and lists pretty-printed. */
+  function showAnswer(block, text, contentType) {
+    var content = block.querySelector("[data-hookline-content]");
+    if (!content) return;
+    var shown = text;
+    var preformatted = false;
+    if (/json/i.test(contentType)) {
+      try {
+        var value = JSON.parse(text);
+        if (typeof value === "string") shown = value;
+        else {
+          shown = JSON.stringify(value, null, 2);
+          preformatted = typeof value === "object" && value !== null;
+        }
+      } catch (error) {
+        shown = text;
+      }
+    }
+    var wrapper = document.createElement("div");
+    wrapper.className = "hookline-result__value";
+    wrapper.setAttribute("data-hookline-value", "");
+    var element = document.createElement(preformatted ? "pre" : "p");
+    element.textContent = shown;
+    wrapper.appendChild(element);
+    content.textContent = "";
+    content.appendChild(wrapper);
+    setState(block, "result");
   }
 
   function poll(block, deadline, intervalMs) {

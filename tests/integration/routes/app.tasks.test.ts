@@ -201,7 +201,12 @@ describe("Task screens", () => {
     const page = asData(
       await call(create.loader, getRequest(SHOP_A, "/app/tasks/new?template=echo&topic=user/from/url")),
     );
-    expect(page.templates.map((t) => t.id)).toEqual(["echo", "customer-metafield", "forward-to-url"]);
+    expect(page.templates.map((t) => t.id)).toEqual([
+      "echo",
+      "customer-metafield",
+      "forward-to-url",
+      "respond-with-quote",
+    ]);
     expect(page.initial.script).toContain('{% action "echo", event.data %}');
     expect(page.initial.subscriptions).toBe("user/from/url");
     expect(page.sentence).toBe("When user/from/url is triggered… Echo");

@@ -138,6 +138,8 @@ describe("webhook form", () => {
         dedupeEnabled: true,
         dedupeHeader: null,
         rateLimitPerMinute: 120,
+        responseMode: "immediate",
+        responseTimeoutSeconds: 10,
       },
     });
   });

@@ -7,6 +7,7 @@ import { renderTask } from "~/domain/tasks/render";
 import { parseTaskJson, type TaskDraft } from "~/domain/tasks/task-json";
 import { discoverOptionKeys, validateOptions } from "~/domain/tasks/options";
 import { findTaskTemplate, TASK_TEMPLATES } from "~/domain/tasks/templates";
+import { describeResponse } from "~/domain/actions/respond";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 
 const shop = {
@@ -149,7 +150,12 @@ describe("previewTask", () => {
 
 describe("shipped templates", () => {
   it("are valid drafts whose options and subscriptions check out", () => {
-    expect(TASK_TEMPLATES.map((item) => item.id)).toEqual(["echo", "customer-metafield", "forward-to-url"]);
+    expect(TASK_TEMPLATES.map((item) => item.id)).toEqual([
+      "echo",
+      "customer-metafield",
+      "forward-to-url",
+      "respond-with-quote",
+    ]);
     for (const { draft } of TASK_TEMPLATES) {
       expect(parseSubscriptions(draft.subscriptions).errors).toEqual([]);
       const keys = discoverOptionKeys(draft.script, draft.subscriptionsTemplate ?? "");
@@ -159,6 +165,51 @@ describe("shipped templates", () => {
       expect(errors).toEqual({});
       expect(draft.previewEventDefinitions.length).toBeGreaterThan(0);
     }
+  });
+
+  it("Respond with a quote answers the total of the posted lines (or cart.js items in cents), 422 without lines", async () => {
+    const draft = template("respond-with-quote");
+    expect(draft.subscriptions).toEqual(["user/quote/requested"]);
+    const [preview] = await previewTask(draft, { shop });
+    expect(preview.result.errors).toEqual([]);
+    expect(preview.result.actions).toHaveLength(1);
+    expect(preview.result.actions[0]).toMatchObject({
+      type: "respond",
+      options: { status: 200, headers: { "cache-control": "no-store" } },
+    });
+    expect(JSON.parse(JSON.stringify((preview.result.actions[0].options as { body: unknown }).body))).toEqual({
+      quantity: 3,
+      subtotal: 30,
+      discount: 0,
+      total: 30,
+      currency: "USD",
+    });
+    expect(describeResponse(preview.result.actions[0].options)).toBe(
+      'HTTP 200\ncache-control: no-store\ncontent-type: application/json; charset=utf-8\n\n{"quantity":3,"subtotal":30.0,"discount":0.0,"total":30.0,"currency":"USD"}',
+    );
+    const run = async (data: unknown, options: Record<string, unknown> = draft.options) =>
+      (await previewTask({ ...draft, options }, { shop, event: { topic: "user/quote/requested", data } }))[0].result
+        .actions[0]?.options as { status: number; body: Record<string, unknown> };
+    const cart = await run(
+      {
+        items: [
+          { quantity: 2, price: 1250 },
+          { quantity: 1, price: 499 },
+        ],
+      },
+      {
+        discount_percent__number: 10,
+      },
+    );
+    expect(JSON.parse(JSON.stringify(cart.body))).toMatchObject({
+      quantity: 3,
+      subtotal: 29.99,
+      discount: 3.0,
+      total: 26.99,
+    });
+    const empty = await run({});
+    expect(empty.status).toBe(422);
+    expect(JSON.stringify(empty.body)).toContain("post JSON with cart lines");
   });
 
   it("Echo echoes the event data", async () => {

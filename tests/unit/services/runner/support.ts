@@ -154,6 +154,7 @@ export function createHarness(
       taskIds: input.taskIds ? JSON.stringify(input.taskIds) : null,
       runAt: input.runAt,
       createdAt: now(),
+      responseWaitUntil: null,
       webhookId: null,
       error: null,
       startedAt: null,
