@@ -60,9 +60,11 @@ export type RawFilters = Partial<
   Record<"topic" | "status" | "source" | "webhook" | "task" | "since" | "until" | "q", string>
 >;
 
-function parseTime(name: string, text: string, errors: string[]): Date | undefined {
-  // A date alone ("2026-11-30") is that day's start in UTC; anything else must be ISO 8601 with a time.
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
+function parseTime(name: "Since" | "Until", text: string, errors: string[]): Date | undefined {
+  // A date alone ("2026-11-30") is the whole day in UTC: Since from its start, Until to its end.
+  // Anything else must be ISO 8601 with a time.
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const value = dateOnly ? new Date(`${text}T${name === "Since" ? "00:00:00.000" : "23:59:59.999"}Z`) : new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(value.getTime())) {
     errors.push(
       `${name} "${text.slice(0, 40)}" is not a date or time (use ISO 8601, e.g. 2026-11-30 or 2026-11-30T08:00:00Z)`,
