@@ -22,15 +22,8 @@ import {
 import { useEffect, useState } from "react";
 import { authenticate } from "~/services/shopify/app.server";
 import { eventListChoices, listEvents } from "~/services/admin/events-list.server";
-import {
-  boundedIds,
-  cancelConfirmation,
-  cancelEvents,
-  previewBulk,
-  retryConfirmation,
-  retryEvents,
-  type BulkPreview,
-} from "~/services/admin/event-bulk.server";
+import { boundedIds, cancelEvents, previewBulk, retryEvents } from "~/services/admin/event-bulk.server";
+import { cancelConfirmation, retryConfirmation, type BulkPreview } from "~/domain/events/bulk-confirmation";
 import {
   EVENT_SOURCE_LABELS,
   EVENT_SOURCES,

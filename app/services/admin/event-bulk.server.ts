@@ -6,36 +6,14 @@ import prisma from "~/data/db.server";
 import type { ActionRunStatus, TaskRunStatus } from "~/domain/runs/status";
 import { cancelEvent } from "~/services/runner/cancel.server";
 import { retryEvent } from "~/services/runner/manual.server";
+import type { BulkPreview } from "~/domain/events/bulk-confirmation";
+
+export type { BulkPreview };
 
 /** Events one request may act on (a page holds at most 100). */
 export const MAX_BULK_EVENTS = 100;
 
 const RETRYABLE_ACTION_RUNS = ["failed", "skipped"] satisfies ActionRunStatus[];
-
-export interface BulkPreview {
-  /** Selected events the shop has. */
-  events: number;
-  retry: {
-    /** Events with something to retry. */
-    events: number;
-    /** Failed task runs: rendered again, then their actions performed. */
-    taskRuns: number;
-    /** Failed (or halted) action runs performed again. */
-    actionRuns: number;
-    /** Of those, Shopify Admin API calls (writes to the store). */
-    shopifyActionRuns: number;
-    /** Events never processed: enqueued again. */
-    unprocessed: number;
-  };
-  cancel: {
-    /** Events with something left to cancel. */
-    events: number;
-    /** Not started at all (pending or scheduled). */
-    pendingEvents: number;
-    taskRuns: number;
-    actionRuns: number;
-  };
-}
 
 export function boundedIds(ids: readonly string[]): string[] {
   return [...new Set(ids.filter((id) => typeof id === "string" && id.length > 0 && id.length <= 100))].slice(
@@ -137,33 +115,4 @@ export async function cancelEvents(
     result.inFlight += report.inFlight;
   }
   return result;
-}
-
-/** The sentence the confirmation shows before a bulk retry. */
-export function retryConfirmation(preview: BulkPreview["retry"]): string {
-  const parts: string[] = [];
-  if (preview.actionRuns)
-    parts.push(`${preview.actionRuns} failed action${preview.actionRuns === 1 ? "" : "s"} will be performed again`);
-  if (preview.taskRuns)
-    parts.push(
-      `${preview.taskRuns} failed task run${preview.taskRuns === 1 ? "" : "s"} will render again and perform the actions ${preview.taskRuns === 1 ? "it renders" : "they render"}`,
-    );
-  if (preview.unprocessed)
-    parts.push(`${preview.unprocessed} unprocessed event${preview.unprocessed === 1 ? "" : "s"} will be queued again`);
-  if (!parts.length) return "Nothing to retry: the selected events have no failed runs.";
-  let sentence = `${parts.join("; ")}.`;
-  if (preview.shopifyActionRuns)
-    sentence += ` ${preview.shopifyActionRuns} of the actions ${preview.shopifyActionRuns === 1 ? "is a Shopify write" : "are Shopify writes"}: ${preview.shopifyActionRuns === 1 ? "it" : "they"} will change the store again.`;
-  return sentence;
-}
-
-export function cancelConfirmation(preview: BulkPreview["cancel"]): string {
-  if (!preview.events) return "Nothing to cancel: the selected events have nothing waiting to run.";
-  const parts: string[] = [];
-  if (preview.pendingEvents)
-    parts.push(`${preview.pendingEvents} event${preview.pendingEvents === 1 ? "" : "s"} not started yet`);
-  if (preview.taskRuns) parts.push(`${preview.taskRuns} task run${preview.taskRuns === 1 ? "" : "s"} waiting`);
-  if (preview.actionRuns)
-    parts.push(`${preview.actionRuns} action${preview.actionRuns === 1 ? "" : "s"} not performed yet`);
-  return `${parts.join(", ")} will be cancelled and never performed. Actions already being performed finish.`;
 }

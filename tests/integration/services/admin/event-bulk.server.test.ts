@@ -4,13 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import prisma from "~/data/db.server";
 import { createRedis } from "~/data/queues.server";
-import {
-  cancelConfirmation,
-  cancelEvents,
-  previewBulk,
-  retryConfirmation,
-  retryEvents,
-} from "~/services/admin/event-bulk.server";
+import { cancelEvents, previewBulk, retryEvents } from "~/services/admin/event-bulk.server";
+import { cancelConfirmation, retryConfirmation } from "~/domain/events/bulk-confirmation";
 import { ORPHANED_ACTION_MESSAGE } from "~/services/runner/perform-action-runs";
 import { fanOutEvent } from "~/services/runner/fan-out-event";
 import { processTaskRun } from "~/services/runner/process-task-run";
