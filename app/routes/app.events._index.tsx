@@ -260,9 +260,9 @@ function ConfirmBulk({
     >
       <Modal.Section>
         <BlockStack gap="200">
-          <Text as="p" data-testid="bulk-confirmation">
-            {text}
-          </Text>
+          <div data-testid="bulk-confirmation">
+            <Text as="p">{text}</Text>
+          </div>
           {preview && preview.events < selected && (
             <Text as="p" tone="subdued">
               {selected - preview.events} selected event{selected - preview.events === 1 ? " is" : "s are"} no longer
@@ -395,9 +395,7 @@ export default function Events() {
               emptyState={
                 <Box padding="400">
                   <BlockStack gap="200" inlineAlign="start">
-                    <Text as="p" data-testid="events-empty">
-                      {filtered ? "No events match these filters." : "No events on this page."}
-                    </Text>
+                    <Text as="p">{filtered ? "No events match these filters." : "No events on this page."}</Text>
                     {filtered && <Button url="/app/events">Clear filters</Button>}
                   </BlockStack>
                 </Box>
