@@ -85,7 +85,7 @@ test("events with summaries, filters in the URL, back button, search, live updat
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/topic=user%2Fnothing/);
   await expect(page.getByText("No events match these filters.")).toBeVisible();
-  await page.getByRole("button", { name: "Clear filters" }).first().click();
+  await page.getByRole("link", { name: "Clear filters" }).first().click();
   await expect(rows(page)).toHaveCount(3);
 
   // Live: a new event appears at the top without a reload.
