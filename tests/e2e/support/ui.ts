@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import { screenshot } from "./app";
 
-export const LOCAL_STORE = `http://127.0.0.1:${process.env.E2E_LOCAL_STORE_PORT || 3101}`;
+export const LOCAL_STORE = `http://127.0.0.1:${process.env.E2E_LOCAL_STORE_PORT || Number(process.env.E2E_PORT || 3100) + 1}`;
 
 /** The stub's shopify.toast.show writes into [data-testid=local-toast]. */
 export async function expectToast(page: Page, text: string | RegExp): Promise<void> {

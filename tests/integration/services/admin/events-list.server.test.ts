@@ -186,3 +186,26 @@ describe("listEvents text search is bounded", () => {
     expect(second.older).toBeNull();
   });
 });
+
+describe.runIf((process.env.DATABASE_URL ?? "").startsWith("postgres"))("PostgreSQL plans", () => {
+  it("the status and webhook filters use their indexes", async () => {
+    const plan = async (sql: string, ...params: unknown[]) =>
+      prisma.$transaction(async (tx) => {
+        // Tiny test tables make a sequential scan cheapest; ask what the planner does at scale.
+        await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+        const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, ...params);
+        return rows.map((r) => r["QUERY PLAN"]).join("\n");
+      });
+    expect(
+      await plan(
+        `SELECT "id" FROM "Event" WHERE "shop" = $1 AND "status" = $2 ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`,
+        "a.myshopify.com",
+        "failed",
+      ),
+    ).toContain("Event_shop_status_createdAt_idx");
+    expect(
+      await plan(`SELECT "id" FROM "Event" WHERE "webhookId" = $1 ORDER BY "createdAt" DESC LIMIT 51`, "w1"),
+    ).toContain("Event_webhookId_createdAt_idx");
+    expect(await plan(`SELECT "eventId" FROM "TaskRun" WHERE "taskId" = $1`, "t1")).toContain("TaskRun_taskId_idx");
+  });
+});
