@@ -7,7 +7,7 @@ import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const port = Number(process.env.E2E_PORT || 3100);
-const storePort = Number(process.env.E2E_LOCAL_STORE_PORT || 3101);
+const storePort = Number(process.env.E2E_LOCAL_STORE_PORT || port + 1); // 3101 by default
 // The store's mail catcher: 1000 above the store's port unless given (3101 -> 4101).
 const smtpPort = Number(process.env.E2E_LOCAL_STORE_SMTP_PORT || storePort + 1000);
 
