@@ -34,6 +34,14 @@ import { CodeEditor } from "./CodeEditor";
 import { CodeBlock } from "./CodeBlock";
 import { absoluteTime } from "./time";
 
+/** An event in the dry-run picker: what the Events page shows of it. */
+export interface PickerEvent {
+  id: string;
+  topic: string;
+  createdAt: string;
+  summary: string;
+}
+
 /** One option's input (the editor's options form; the Run task user form with `help` = input.<name>). */
 export function OptionField({
   description,
@@ -135,7 +143,7 @@ export function TaskEditor({
   errors: TaskFormErrors;
   webhookTopics: { topic: string; name: string }[];
   templates: TaskTemplateChoice[];
-  recentEvents: { id: string; topic: string; createdAt: string }[];
+  recentEvents: PickerEvent[];
   sentence: string | null;
   taskId: string | null;
 }) {
@@ -376,13 +384,33 @@ function DryRunPanel({
 }: {
   state: TaskFormState;
   taskId: string | null;
-  recentEvents: { id: string; topic: string; createdAt: string }[];
+  recentEvents: PickerEvent[];
   subscribed: string[];
 }) {
   const fetcher = useFetcher<DryRunResponse>();
-  const relevant = recentEvents.filter((e) => subscribed.length === 0 || subscribed.includes(e.topic));
+  // "Find an event": the Events page's own search (id, request id, or text in the data), loaded
+  // from its route so the picker and the page find the same events.
+  const search = useFetcher<{ result: { rows: PickerEvent[] } | null }>();
+  const [query, setQuery] = useState("");
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) return;
+    const timer = window.setTimeout(
+      () => search.load(`/app/events?${new URLSearchParams({ q, limit: "25" }).toString()}`),
+      300,
+    );
+    return () => window.clearTimeout(timer);
+    // search.load is stable enough for this purpose; re-running on its identity would loop.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query]);
+  const found = query.trim() && search.data?.result ? search.data.result.rows : null;
+  const relevant = (found ?? recentEvents).filter((e) => subscribed.length === 0 || subscribed.includes(e.topic));
   const [source, setSource] = useState<string>(relevant[0]?.id ?? "paste");
   const [topic, setTopic] = useState(subscribed[0] ?? "");
+  const firstFound = found ? relevant[0]?.id : undefined;
+  useEffect(() => {
+    if (firstFound) setSource(firstFound); // a search picks its newest match
+  }, [firstFound]);
   const [dataJson, setDataJson] = useState('{\n  "foo": "bar",\n  "customer_id": 1001\n}');
   const running = fetcher.state !== "idle";
   const result = fetcher.data?.result;
@@ -416,10 +444,29 @@ function DryRunPanel({
           Renders the script with <code>event.preview</code> set. Nothing is performed: no Shopify calls, no HTTP, no
           cache.
         </Text>
+        <TextField
+          label="Find an event"
+          value={query}
+          onChange={setQuery}
+          autoComplete="off"
+          placeholder="Event id, request id, or text in the data"
+          helpText={
+            query.trim()
+              ? search.state !== "idle"
+                ? "Searching…"
+                : `${relevant.length} matching event${relevant.length === 1 ? "" : "s"}${subscribed.length ? " of the subscribed topics" : ""}`
+              : "The latest events are listed; search to find older ones."
+          }
+          clearButton
+          onClearButtonClick={() => setQuery("")}
+        />
         <Select
           label="Event"
           options={[
-            ...relevant.map((e) => ({ label: `${e.topic} · ${absoluteTime(e.createdAt)}`, value: e.id })),
+            ...relevant.map((e) => ({
+              label: `${e.topic} · ${e.summary ? `${e.summary} · ` : ""}${absoluteTime(e.createdAt)}`,
+              value: e.id,
+            })),
             { label: "Paste event data (JSON)", value: "paste" },
           ]}
           value={effectiveSource}

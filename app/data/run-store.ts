@@ -117,7 +117,7 @@ export interface RunStore {
   markEventOpen(id: string, now: Date): Promise<void>;
   markEventFinished(
     id: string,
-    status: Extract<EventStatus, "succeeded" | "failed">,
+    status: Extract<EventStatus, "succeeded" | "failed" | "cancelled">,
     error: string | null,
     now: Date,
   ): Promise<void>;

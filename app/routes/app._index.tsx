@@ -135,9 +135,12 @@ function Activity({ activity, now }: { activity: LoaderData["activity"]; now: st
           <Text as="h2" variant="headingMd">
             Recent activity
           </Text>
-          <Text as="span" variant="bodySm" tone="subdued">
-            Updates automatically
-          </Text>
+          <InlineStack gap="300" blockAlign="center">
+            <Text as="span" variant="bodySm" tone="subdued">
+              Updates automatically
+            </Text>
+            <RemixLink to="/app/events">All events</RemixLink>
+          </InlineStack>
         </InlineStack>
       </Box>
       {activity.length === 0 ? (
@@ -210,6 +213,7 @@ export default function Home() {
               <Text as="h2" variant="headingMd">
                 Manage
               </Text>
+              <RemixLink to="/app/events">Events</RemixLink>
               <RemixLink to="/app/webhooks">Webhooks ({progress.webhooks})</RemixLink>
               <RemixLink to="/app/tasks">Tasks ({progress.tasks})</RemixLink>
               <RemixLink to="/app/settings">Settings</RemixLink>

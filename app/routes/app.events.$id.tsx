@@ -7,6 +7,9 @@ import { Banner, BlockStack, Box, Button, Card, Divider, InlineStack, Layout, Pa
 import { authenticate } from "~/services/shopify/app.server";
 import { childEvents, getEventDetail } from "~/services/admin/activity.server";
 import { replayEvent, retryFailedRuns } from "~/services/admin/event-actions.server";
+import { cancelEvents } from "~/services/admin/event-bulk.server";
+import { useState } from "react";
+import { ConfirmModal } from "../components/ConfirmModal";
 import { rollUpStatus } from "~/domain/runs/display-status";
 import { parseJsonOr } from "~/domain/json";
 import { displayEntry, displayJson, displayNote, joinWithin, type JsonDisplay } from "~/domain/json-display";
@@ -113,6 +116,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     children: children.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
     taskRuns,
     hasFailures: runStatuses.includes("failed"),
+    // A replay runs the subscribed tasks again: it asks first when this event's runs wrote to Shopify.
+    shopifyWrites: taskRuns.reduce((n, run) => n + run.actionRuns.filter((a) => a.type === "shopify").length, 0),
+    cancellable: runStatuses.some((s) => s === "pending" || s === "running") || event.status === "pending",
   };
 };
 
@@ -125,6 +131,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     const replay = await replayEvent(session.shop, id);
     if (!replay) notFound();
     return redirect(`/app/events/${replay.id}?replayed=1`);
+  }
+  if (intent === "cancel") {
+    const cancelled = await cancelEvents(session.shop, [id]);
+    return cancelled.events
+      ? {
+          ok: true,
+          toast: `Cancelled ${cancelled.taskRuns + cancelled.actionRuns || 1} waiting run${cancelled.taskRuns + cancelled.actionRuns === 1 ? "" : "s"}`,
+        }
+      : { ok: false, toast: "Nothing to cancel: nothing was waiting to run", toastError: true };
   }
   if (intent === "retry") {
     const retried = await retryFailedRuns(session.shop, id);
@@ -280,7 +295,9 @@ function TaskRunCard({ run, eventId }: { run: Loaded["taskRuns"][number]; eventI
 }
 
 export default function EventDetail() {
-  const { event, taskRuns, parent, children, hasFailures, now } = useLoaderData<typeof loader>();
+  const { event, taskRuns, parent, children, hasFailures, now, shopifyWrites, cancellable } =
+    useLoaderData<typeof loader>();
+  const [confirmReplay, setConfirmReplay] = useState(false);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -295,10 +312,17 @@ export default function EventDetail() {
     onAction: () => submit({ intent: "retry" }, { method: "post" }),
     loading: busy === "retry",
   };
+  const replay = () => submit({ intent: "replay" }, { method: "post" });
   const replayAction = {
     content: "Replay event",
-    onAction: () => submit({ intent: "replay" }, { method: "post" }),
+    onAction: () => (shopifyWrites > 0 ? setConfirmReplay(true) : replay()),
     loading: busy === "replay",
+  };
+  const cancelAction = {
+    content: "Cancel waiting runs",
+    destructive: true,
+    onAction: () => submit({ intent: "cancel" }, { method: "post" }),
+    loading: busy === "cancel",
   };
 
   return (
@@ -306,11 +330,22 @@ export default function EventDetail() {
       title={event.topic}
       titleMetadata={<StatusBadge status={event.rolledUp} />}
       subtitle={`Received ${relativeTime(event.createdAt, nowMs)} · ${absoluteTime(event.createdAt)}`}
-      backAction={{ content: "Home", url: "/app" }}
+      backAction={{ content: "Events", url: "/app/events" }}
       // The primary action stays visible on narrow screens: Retry when something failed, else Replay.
       primaryAction={hasFailures ? retryAction : replayAction}
-      secondaryActions={hasFailures ? [replayAction] : []}
+      secondaryActions={[...(hasFailures ? [replayAction] : []), ...(cancellable ? [cancelAction] : [])]}
     >
+      <ConfirmModal
+        open={confirmReplay}
+        title="Replay this event and write to Shopify again?"
+        body={`Replaying creates a new event with the same data and runs every subscribed task again. This event's runs performed ${shopifyWrites} Shopify write${shopifyWrites === 1 ? "" : "s"} (Admin API calls); the replay will most likely perform ${shopifyWrites === 1 ? "it" : "them"} again and change the store again.`}
+        confirmLabel="Replay and write again"
+        onConfirm={() => {
+          setConfirmReplay(false);
+          replay();
+        }}
+        onClose={() => setConfirmReplay(false)}
+      />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

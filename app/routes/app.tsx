@@ -23,6 +23,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/events">Events</Link>
         <Link to="/app/webhooks">Webhooks</Link>
         <Link to="/app/tasks">Tasks</Link>
         <Link to="/app/settings">Settings</Link>

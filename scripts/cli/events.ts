@@ -4,6 +4,8 @@ import { stringifyJson } from "../../app/domain/json";
 import prisma from "../../app/data/db.server";
 import { describeEvent, EventNotFoundError, replayEvent, retryEvent } from "../../app/services/runner/manual.server";
 import { closeSharedQueues } from "../../app/services/runner/worker.server";
+import { listEvents } from "../../app/services/admin/events-list.server";
+import { parseEventListFilters, PAGE_SIZES, type RawFilters } from "../../app/domain/events/list-filters";
 
 function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
   return async (...args: A) => {
@@ -27,8 +29,81 @@ function iso(date: Date | null): string {
   return date ? date.toISOString() : "-";
 }
 
+interface ListOptions {
+  shop: string;
+  topic?: string;
+  status?: string;
+  source?: string;
+  webhook?: string;
+  task?: string;
+  since?: string;
+  until?: string;
+  search?: string;
+  limit?: string;
+  before?: string;
+  json?: boolean;
+}
+
 export function registerEvents(program: Command): void {
-  const events = program.command("events").description("show, replay and retry events");
+  const events = program.command("events").description("list, show, replay and retry events");
+
+  events
+    .command("list")
+    .description("the shop's events, newest first, with the Events page's filters")
+    .requiredOption("--shop <domain>", "the shop (e.g. demo-store.myshopify.com)")
+    .option("--topic <prefix>", "topic starts with (user/orders matches user/orders/created)")
+    .option("--status <status>", "pending, running, succeeded, failed or cancelled")
+    .option("--source <source>", "webhook, task, shopify, scheduler, manual or replay")
+    .option("--webhook <id>", "events of this webhook")
+    .option("--task <id>", "events this task ran on")
+    .option("--since <iso>", "created at or after (ISO 8601; a date alone is its start, UTC)")
+    .option("--until <iso>", "created at or before (ISO 8601; a date alone is its end, UTC)")
+    .option("--search <text>", "an event id, a request id (X-Request-Id), or text in the data")
+    .option("--limit <n>", `events per page: ${PAGE_SIZES.join(", ")} (default 50)`)
+    .option("--before <cursor>", "the page after this cursor (printed as `older` at the end of a page)")
+    .option("--json", "print as JSON")
+    .action(
+      run(async (opts: ListOptions) => {
+        const raw: RawFilters = {
+          topic: opts.topic,
+          status: opts.status,
+          source: opts.source,
+          webhook: opts.webhook,
+          task: opts.task,
+          since: opts.since,
+          until: opts.until,
+          q: opts.search,
+        };
+        const parsed = parseEventListFilters(raw);
+        if (!parsed.ok) {
+          for (const error of parsed.errors) console.error(`hookline: ${error}`);
+          process.exitCode = 2;
+          return;
+        }
+        const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+        if (!(PAGE_SIZES as readonly number[]).includes(limit)) {
+          console.error(`hookline: --limit must be one of ${PAGE_SIZES.join(", ")}`);
+          process.exitCode = 2;
+          return;
+        }
+        const page = await listEvents(opts.shop, parsed.value, { before: opts.before, limit });
+        if (opts.json) {
+          console.log(
+            stringifyJson(
+              { events: page.rows, older: page.older, matchedBy: page.matchedBy, searchedUntil: page.searchedUntil },
+              2,
+            ),
+          );
+          return;
+        }
+        if (!page.rows.length) console.log("no events match");
+        for (const row of page.rows) {
+          console.log(`${row.createdAt}  ${row.status.padEnd(9)}  ${row.id}  ${row.topic}  ${row.summary}`);
+        }
+        if (page.searchedUntil) console.log(`searched down to ${page.searchedUntil}; more with --before ${page.older}`);
+        else if (page.older) console.log(`older: --before ${page.older}`);
+      }),
+    );
 
   events
     .command("show")

@@ -4,28 +4,36 @@
 //   event:      pending -> running -> succeeded | failed   (pending until a worker claims it)
 //   task run:   pending -> running -> succeeded | failed   (running = being rendered)
 //   action run: pending -> running -> succeeded | failed | skipped   (skipped: a halted sequence)
+//
+// cancelled (all three): the merchant cancelled the event (app/services/runner/cancel.server.ts):
+// what had not started yet never will. Final, like succeeded; nothing reopens it.
 
-export const EVENT_STATUSES = ["pending", "running", "succeeded", "failed"] as const;
+export const EVENT_STATUSES = ["pending", "running", "succeeded", "failed", "cancelled"] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
-export const TASK_RUN_STATUSES = ["pending", "running", "succeeded", "failed"] as const;
+export const TASK_RUN_STATUSES = ["pending", "running", "succeeded", "failed", "cancelled"] as const;
 export type TaskRunStatus = (typeof TASK_RUN_STATUSES)[number];
 
-export const ACTION_RUN_STATUSES = ["pending", "running", "succeeded", "failed", "skipped"] as const;
+export const ACTION_RUN_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "cancelled"] as const;
 export type ActionRunStatus = (typeof ACTION_RUN_STATUSES)[number];
 
 /** Any run's status (task run or action run). */
 export type RunStatus = TaskRunStatus | ActionRunStatus;
 
 /** Statuses nothing will change without an operator (a manual retry). */
-export const FINISHED_RUN_STATUSES = ["succeeded", "failed", "skipped"] as const satisfies readonly RunStatus[];
+export const FINISHED_RUN_STATUSES = [
+  "succeeded",
+  "failed",
+  "skipped",
+  "cancelled",
+] as const satisfies readonly RunStatus[];
 
 export function isOpenStatus(status: RunStatus | EventStatus): status is "pending" | "running" {
   return status === "pending" || status === "running";
 }
 
-export function isFinishedEventStatus(status: EventStatus): status is "succeeded" | "failed" {
-  return status === "succeeded" || status === "failed";
+export function isFinishedEventStatus(status: EventStatus): status is "succeeded" | "failed" | "cancelled" {
+  return status === "succeeded" || status === "failed" || status === "cancelled";
 }
 
 /** A status read from the database, checked (a row written by something else fails loudly). */

@@ -1,5 +1,6 @@
 // Task screens' server side: the index with recent run counts, saving from the editor's form, and
 // the dry run (renders with event.preview = true, performs nothing). Every query is scoped by shop.
+import { listEvents, type EventListRow } from "~/services/admin/events-list.server";
 import prisma from "~/data/db.server";
 import {
   BrokenScriptError,
@@ -264,20 +265,18 @@ function stringify(value: unknown): string {
 
 export { taskOptions };
 
+/** An event as the dry-run picker lists it. */
+export function pickerEvent(row: Pick<EventListRow, "id" | "topic" | "createdAt" | "summary">) {
+  return { id: row.id, topic: row.topic, createdAt: row.createdAt, summary: row.summary };
+}
+
 /** What the editor needs besides the task: webhook topics, recent events, templates. */
 export async function editorContext(shop: string) {
-  const [topics, events] = await Promise.all([
-    webhookTopics(shop),
-    prisma.event.findMany({
-      where: { shop },
-      orderBy: { createdAt: "desc" },
-      take: 20,
-      select: { id: true, topic: true, createdAt: true },
-    }),
-  ]);
+  const [topics, events] = await Promise.all([webhookTopics(shop), listEvents(shop, {}, { limit: 25 })]);
   return {
     webhookTopics: topics,
-    recentEvents: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+    // The dry-run picker shows what the Events page shows: each event's summary (and searches it there).
+    recentEvents: events.rows.map(pickerEvent),
     templates: templateChoices(),
   };
 }

@@ -26,9 +26,16 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
 
   const context = new RunContext(deps);
   // Each task run's statuses after this job, or null where another worker has part of it now.
-  const outcomes =
-    (event.status === "pending" ? await firstDelivery(event, context, deps) : null) ??
-    (await laterDelivery(event, context, deps));
+  let outcomes = event.status === "pending" ? await firstDelivery(event, context, deps) : null;
+  if (!outcomes) {
+    if (event.status === "pending") {
+      // The claim failed: another delivery started it (carry on from what it stored), or the
+      // merchant cancelled it meanwhile (nothing may run).
+      const current = await deps.store.getEvent(eventId);
+      if (!current || current.status === "cancelled") return "finished-before";
+    }
+    outcomes = await laterDelivery(event, context, deps);
+  }
 
   if (outcomes.every((o): o is RunStatuses => o !== null)) {
     // Every run's status is known here: roll up without reading them back. Open runs leave the

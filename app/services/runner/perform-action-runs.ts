@@ -97,7 +97,8 @@ export async function performDueActionRuns(
       continue;
     }
 
-    if (actionRun.status === "succeeded" || actionRun.status === "skipped") continue;
+    if (actionRun.status === "succeeded" || actionRun.status === "skipped" || actionRun.status === "cancelled")
+      continue;
     if (actionRun.status === "failed") {
       if (haltOnError) return halt(index, actionRun.position);
       continue;

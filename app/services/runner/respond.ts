@@ -51,7 +51,8 @@ export function deliverResponseFor(event: WaitedEvent, deps: Pick<RunnerDeps, "c
  */
 export async function announceEventFinished(
   event: WaitedEvent,
-  status: "succeeded" | "failed",
+  // A cancelled event answers like one that finished without a response (no internals for the caller).
+  status: "succeeded" | "failed" | "cancelled",
   deps: Partial<Pick<RunnerDeps, "claimAnswer" | "log">>,
 ): Promise<void> {
   if (!hasCaller(event) || !deps.claimAnswer) return;

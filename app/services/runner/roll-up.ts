@@ -1,12 +1,14 @@
 // An event's status from its runs: running while anything is open, then failed if any run failed,
-// else succeeded.
+// then cancelled if the merchant cancelled any (app/services/runner/cancel.server.ts), else succeeded.
 import type { EventRow, RunStatuses } from "~/data/run-store";
 import { isOpenStatus, type EventStatus } from "~/domain/runs/status";
 import type { RunnerDeps } from "./deps";
 import { announceEventFinished } from "./respond";
 
+export const CANCELLED_MESSAGE = "cancelled by the merchant: runs that had not started were not performed";
+
 export interface RolledUp {
-  status: Extract<EventStatus, "running" | "succeeded" | "failed">;
+  status: Extract<EventStatus, "running" | "succeeded" | "failed" | "cancelled">;
   /** "1 task run failed, 2 action runs failed", or null. */
   error: string | null;
 }
@@ -16,16 +18,20 @@ export function rollUp(runs: RunStatuses[]): RolledUp {
   let open = 0;
   let failedTasks = 0;
   let failedActions = 0;
+  let cancelled = 0;
   for (const { taskRun, actionRuns } of runs) {
     if (isOpenStatus(taskRun)) open++;
     if (taskRun === "failed") failedTasks++;
+    if (taskRun === "cancelled") cancelled++;
     for (const actionRun of actionRuns) {
       if (isOpenStatus(actionRun)) open++;
       if (actionRun === "failed") failedActions++;
+      if (actionRun === "cancelled") cancelled++;
     }
   }
   if (open > 0) return { status: "running", error: null };
-  if (failedTasks + failedActions === 0) return { status: "succeeded", error: null };
+  if (failedTasks + failedActions === 0)
+    return cancelled ? { status: "cancelled", error: CANCELLED_MESSAGE } : { status: "succeeded", error: null };
   const problems = [
     failedTasks ? `${failedTasks} task run${failedTasks === 1 ? "" : "s"} failed` : "",
     failedActions ? `${failedActions} action run${failedActions === 1 ? "" : "s"} failed` : "",

@@ -12,7 +12,7 @@ import {
 } from "~/services/runner/perform-action-runs";
 import { processTaskRun } from "~/services/runner/process-task-run";
 import { DISABLED_TASK_MESSAGE, LOOP_GUARD_MESSAGE } from "~/services/runner/render-task-run";
-import { rollUp, rollUpEvent } from "~/services/runner/roll-up";
+import { CANCELLED_MESSAGE, rollUp, rollUpEvent } from "~/services/runner/roll-up";
 import { createHarness, SHOP, type GraphqlHandler } from "./support";
 
 const ok = (data: unknown = { done: true }) => ({ status: 200, body: { data } });
@@ -708,6 +708,16 @@ describe("roll-up", () => {
         { taskRun: "succeeded", actionRuns: ["failed", "failed", "succeeded"] },
       ]),
     ).toEqual({ status: "failed", error: "1 task run failed, 2 action runs failed" });
+  });
+
+  it("cancelled when the merchant cancelled runs and nothing failed; a failure still wins", () => {
+    expect(rollUp([{ taskRun: "succeeded", actionRuns: ["succeeded", "cancelled"] }])).toEqual({
+      status: "cancelled",
+      error: CANCELLED_MESSAGE,
+    });
+    expect(rollUp([{ taskRun: "cancelled", actionRuns: [] }]).status).toBe("cancelled");
+    expect(rollUp([{ taskRun: "succeeded", actionRuns: ["failed", "cancelled"] }]).status).toBe("failed");
+    expect(rollUp([{ taskRun: "succeeded", actionRuns: ["running", "cancelled"] }]).status).toBe("running");
   });
 
   it("never reopens a finished event (a stale snapshot from another worker)", async () => {
