@@ -16,6 +16,7 @@ import type { Task } from "@prisma/client";
 import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
 import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
+import { renderInPool } from "~/services/render/pool.server";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
 
@@ -192,6 +193,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
       event: { id: eventId, topic, data, created_at: createdAt, source: input.eventId ? "user" : "preview" },
       shop: previewShop(shop),
       taskId: input.taskId ?? undefined,
+      render: renderInPool, // off the web process's event loop (decision 0072)
     },
   );
   const result = preview!.result;
@@ -332,7 +334,11 @@ async function withRecentEvents(shop: string, draft: TaskDraft): Promise<TaskDra
 export async function sentenceForDraft(shop: string, draft: TaskDraft, taskId?: string): Promise<string> {
   let types: string[] = [];
   if (parseSubscriptions(draft.subscriptions).subscriptions.length > 0 && draft.script.trim() !== "") {
-    const previews = await previewTask(await withRecentEvents(shop, draft), { shop: previewShop(shop), taskId });
+    const previews = await previewTask(await withRecentEvents(shop, draft), {
+      shop: previewShop(shop),
+      taskId,
+      render: renderInPool,
+    });
     types = previews.flatMap((p) => p.result.actions.map((a) => a.type));
   }
   return actionSentence(draft.subscriptions, types);

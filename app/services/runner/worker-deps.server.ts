@@ -9,7 +9,7 @@ import { redisThrottleGate } from "~/data/throttle.server";
 import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
-import { renderTask } from "~/domain/tasks/render";
+import { renderInPool } from "~/services/render/pool.server";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import { exactlyOnceCacheStore } from "~/data/cache-once.server";
 import type { RunnerDeps } from "./deps";
@@ -29,7 +29,7 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
   const now = overrides.now ?? (() => new Date());
   return {
     store: overrides.store ?? createSqlRunStore(),
-    renderTask,
+    renderTask: renderInPool,
     adminGraphql,
     cacheFor: (shop) => ({
       reader: cacheReaderFor(shop, defaultPrisma),
