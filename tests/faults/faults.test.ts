@@ -7,10 +7,11 @@
 // Faults that stop a service use this suite's own instances, never the shared ones: a Redis
 // (redis-server) and a PostgreSQL (initdb/pg_ctl into a temporary directory), on ports 3750-3759.
 // Streams are short (a few seconds each) so the suite stays within about three minutes.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlDriver, type SqlDriver } from "~/data/sql.server";
 import { ensureProductionBuild } from "../support/production-build";
@@ -92,6 +93,7 @@ const pgBin = (() => {
   }
 })();
 const pgData = join(work, "pg");
+const PG_OPTIONS = `-p ${PG_PORT} -k ${pgData} -c listen_addresses=127.0.0.1 -c fsync=off`;
 const asPostgres = (args: string[]) =>
   process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", ...args]] : [args[0]!, args.slice(1)];
 
@@ -101,6 +103,14 @@ function pgCtl(action: string[]): void {
     string[],
   ];
   execFileSync(command, args, { stdio: "pipe" });
+}
+
+async function pgCtlAsync(action: string[]): Promise<void> {
+  const [command, args] = asPostgres([`${pgBin}/pg_ctl`, "-D", pgData, "-w", "-t", "60", ...action]) as [
+    string,
+    string[],
+  ];
+  await promisify(execFile)(command, args);
 }
 
 function startPostgres(): string {
@@ -114,13 +124,7 @@ function startPostgres(): string {
     string[],
   ];
   execFileSync(initCommand, initArgs, { stdio: "pipe" });
-  pgCtl([
-    "-l",
-    join(pgData, "log"),
-    "-o",
-    `-p ${PG_PORT} -k ${pgData} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    "start",
-  ]);
+  pgCtl(["-l", join(pgData, "log"), "-o", PG_OPTIONS, "start"]);
   return `postgresql://postgres@127.0.0.1:${PG_PORT}/postgres`;
 }
 
@@ -369,13 +373,9 @@ function runFaults(kind: "sqlite" | "postgres") {
       it("PostgreSQL restarted", async () => {
         const tally = await stream(app, `${kind} postgresql restart`, async () => {
           await sleep(STREAM_MS / 3);
-          pgCtl([
-            "-m",
-            "fast",
-            "restart",
-            "-o",
-            `-p ${PG_PORT} -k ${pgData} -c listen_addresses=127.0.0.1 -c fsync=off`,
-          ]);
+          // Asynchronously, so the stream goes on while the server restarts; with -l, so the server
+          // does not hold pg_ctl's output pipe open (pg_ctl would never be seen to return).
+          await pgCtlAsync(["-m", "fast", "-l", join(pgData, "log"), "-o", PG_OPTIONS, "restart"]);
         });
         expectNoLossNoDuplicate(tally, await settle(app, tally));
       });
