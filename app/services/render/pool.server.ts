@@ -92,6 +92,11 @@ export class RenderPool {
     });
   }
 
+  /** Starts the threads now (they load while the process starts), instead of at the first render. */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.size) this.spawn();
+  }
+
   /** Threads started so far (for tests and /health). */
   get threads(): number {
     return this.slots.length;

@@ -9,7 +9,7 @@ import { redisThrottleGate } from "~/data/throttle.server";
 import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
-import { renderInPool } from "~/services/render/pool.server";
+import { renderInPool, renderPool } from "~/services/render/pool.server";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import { exactlyOnceCacheStore } from "~/data/cache-once.server";
 import type { RunnerDeps } from "./deps";
@@ -27,6 +27,7 @@ export const leases = {
 
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
   const now = overrides.now ?? (() => new Date());
+  if (!overrides.renderTask) renderPool().warm(); // threads load while the worker connects
   return {
     store: overrides.store ?? createSqlRunStore(),
     renderTask: renderInPool,
