@@ -7,6 +7,7 @@ import { Liquid } from "liquidjs";
 import { defaultEngine } from "../app/domain/liquid/engine";
 import { renderTask, type RenderInput } from "../app/domain/tasks/render";
 import { TASK_TEMPLATES } from "../app/domain/tasks/templates";
+import { RenderPool } from "../app/services/render/pool.server";
 import { median } from "./lib/stats";
 
 const CASE_MS = Number(process.env.BENCH_RENDER_MS || 1500);
@@ -118,6 +119,11 @@ const stockData = JSON.parse(
 async function main(): Promise<void> {
   const shared: Record<string, { hookline: number[]; stock: number[] }> = {};
   const mechanic: Record<string, number[]> = {};
+  // The same renders through a render thread (decision 0072): what the runner and dry runs pay
+  // for leaving the event loop (copying the input and result as JSON text, two messages).
+  const threaded: Record<string, number[]> = {};
+  const pool = new RenderPool({ size: 1 });
+  await pool.render(hooklineInput("{{ 1 }}", "warm-up"));
   for (const [name, script] of Object.entries(MECHANIC_CASES)) {
     const first = await renderTask(hooklineInput(script, name));
     if (first.errors.length) throw new Error(`${name}: ${first.errors.join("; ")}`);
@@ -134,6 +140,7 @@ async function main(): Promise<void> {
     for (const [name, script] of Object.entries(MECHANIC_CASES)) {
       const input = hooklineInput(script, name);
       (mechanic[name] ??= []).push(await rate(() => renderTask(input)));
+      (threaded[name] ??= []).push(await rate(() => pool.render(input)));
     }
     process.stdout.write(`round ${round} of ${ROUNDS} done\n`);
   }
@@ -147,10 +154,17 @@ async function main(): Promise<void> {
       `${name.padEnd(24)} hookline ${h.toFixed(0).padStart(7)}/s ${(1e6 / h).toFixed(1).padStart(7)} µs   liquidjs ${s.toFixed(0).padStart(7)}/s ${(1e6 / s).toFixed(1).padStart(7)} µs   ratio ${(h / s).toFixed(2)}`,
     );
   }
+  const threadRatios: number[] = [];
   for (const [name, rates] of Object.entries(mechanic)) {
     const h = median(rates);
-    console.log(`${name.padEnd(24)} hookline ${h.toFixed(0).padStart(7)}/s ${(1e6 / h).toFixed(1).padStart(7)} µs`);
+    const t = median(threaded[name] ?? []);
+    threadRatios.push(t / h);
+    console.log(
+      `${name.padEnd(24)} hookline ${h.toFixed(0).padStart(7)}/s ${(1e6 / h).toFixed(1).padStart(7)} µs   in a render thread ${t.toFixed(0).padStart(7)}/s ${(1e6 / t).toFixed(1).padStart(7)} µs   ratio ${(t / h).toFixed(2)}`,
+    );
   }
+  await pool.close();
+  console.log(`ratio render thread/in-process (median of the Mechanic cases): ${median(threadRatios).toFixed(2)}`);
   console.log(`\nratio hookline/liquidjs (median of the shared cases): ${median(ratios).toFixed(2)}`);
 }
 

@@ -3,10 +3,16 @@
 // production needs no TypeScript runner.
 //   app/web-server.ts -> build/web-server.js   (node:http in front of build/server/index.js)
 //   workers/index.ts  -> build/worker.js
+//   app/services/render/thread.ts -> build/render-thread.js (the render pool's threads)
 // Packages stay external (loaded from node_modules at run time); the app's own modules are bundled.
 import { build } from "esbuild";
 
-const entries = { "web-server": "app/web-server.ts", worker: "workers/index.ts" };
+const entries = {
+  "web-server": "app/web-server.ts",
+  worker: "workers/index.ts",
+  // The render threads' entry (app/services/render/pool.server.ts finds it next to the bundles).
+  "render-thread": "app/services/render/thread.ts",
+};
 
 await build({
   entryPoints: entries,

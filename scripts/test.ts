@@ -39,6 +39,14 @@ const steps: Step[] = [
     env: { TEST_DB: "postgres" },
     report: "tests/output/integration-postgres.json",
   },
+  {
+    // Issue 16's fault tests: the production build and workers as processes, on their own Redis and
+    // PostgreSQL (ports 3750-3759), against killed workers, a restarted or frozen Redis, a killed web
+    // process and a restarted PostgreSQL. Prints sent / 204 / events / ... / duplicates / lost per fault.
+    name: "faults (SQLite and PostgreSQL)",
+    command: vitest("tests/faults", "tests/output/faults.json"),
+    report: "tests/output/faults.json",
+  },
   { name: "end to end (Chromium)", command: ["npx", "playwright", "test"], report: "tests/output/e2e-results.json" },
 ];
 

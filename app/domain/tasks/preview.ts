@@ -28,6 +28,8 @@ export interface PreviewOptions {
   /** Clock for created_at (tests). */
   now?: () => Date;
   engine?: LiquidEngine;
+  /** Renders one preview (default: renderTask in-process); the web process passes its render pool. */
+  render?: (input: RenderInput) => Promise<RenderResult>;
 }
 
 export interface PreviewedEvent {
@@ -112,18 +114,18 @@ export function previewEvents(
 export async function previewTask(draft: TaskDraft, options: PreviewOptions): Promise<PreviewedEvent[]> {
   const previews: PreviewedEvent[] = [];
   for (const { description, event } of previewEvents(draft, options)) {
-    const result = await renderTask(
-      {
-        script: draft.script,
-        options: draft.options ?? {},
-        event,
-        shop: options.shop,
-        task: { id: options.taskId ?? "preview", name: draft.name },
-        preview: true,
-        shopifyQuery: options.shopifyQuery,
-      },
-      options.engine ?? defaultEngine,
-    );
+    const input: RenderInput = {
+      script: draft.script,
+      options: draft.options ?? {},
+      event,
+      shop: options.shop,
+      task: { id: options.taskId ?? "preview", name: draft.name },
+      preview: true,
+      shopifyQuery: options.shopifyQuery,
+    };
+    const result = options.render
+      ? await options.render(input)
+      : await renderTask(input, options.engine ?? defaultEngine);
     previews.push({ description, event, result });
   }
   return previews;

@@ -27,6 +27,7 @@ import { TASK_TEMPLATES, findTaskTemplate } from "~/domain/tasks/templates";
 import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
 import { describeResponse } from "~/domain/actions/respond";
+import { renderInPool } from "~/services/render/pool.server";
 import type { ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
@@ -235,6 +236,7 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
       event: { id: eventId, topic, data, created_at: createdAt, source: input.eventId ? "user" : "preview" },
       shop: previewShop(shop),
       taskId: input.taskId ?? undefined,
+      render: renderInPool, // off the web process's event loop (decision 0072)
     },
   );
   const result = preview!.result;
@@ -381,7 +383,11 @@ export async function sentenceForDraft(shop: string, draft: TaskDraft, taskId?: 
   const syntax = scriptSyntaxError(draft.script);
   if (syntax) return previewErrorSentence(syntax.message);
   if (parseSubscriptions(draft.subscriptions).subscriptions.length > 0 && draft.script.trim() !== "") {
-    const previews = await previewTask(await withRecentEvents(shop, draft), { shop: previewShop(shop), taskId });
+    const previews = await previewTask(await withRecentEvents(shop, draft), {
+      shop: previewShop(shop),
+      taskId,
+      render: renderInPool,
+    });
     types = previews.flatMap((p) => p.result.actions.map((a) => a.type));
     // A script that fails for every preview event performs nothing: say why rather than "no actions".
     const firstError = previews.find((p) => p.result.errors.length > 0)?.result.errors[0];

@@ -10,7 +10,7 @@ import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
 import { claimAnswer } from "~/data/responses.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
-import { renderTask } from "~/domain/tasks/render";
+import { renderInPool, renderPool } from "~/services/render/pool.server";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import { exactlyOnceCacheStore } from "~/data/cache-once.server";
 import type { RunnerDeps } from "./deps";
@@ -28,9 +28,10 @@ export const leases = {
 
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
   const now = overrides.now ?? (() => new Date());
+  if (!overrides.renderTask) renderPool().warm(); // threads load while the worker connects
   return {
     store: overrides.store ?? createSqlRunStore(),
-    renderTask,
+    renderTask: renderInPool,
     adminGraphql,
     cacheFor: (shop) => ({
       reader: cacheReaderFor(shop, defaultPrisma),

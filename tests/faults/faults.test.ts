@@ -1,0 +1,397 @@
+// Fault tests (issue 16): the production build (build/web-server.js and build/worker.js as
+// separate processes) against faults, with a steady stream of POSTs to a webhook whose task counts
+// each event's executions with `cache incr` (one key per POST) and echoes. Per fault it prints
+// `sent / 204 / events / task runs succeeded / executions counted / duplicates / lost` and fails on
+// any loss (a 204 whose event never ran its task) or duplicate (a key counted twice).
+//
+// Faults that stop a service use this suite's own instances, never the shared ones: a Redis
+// (redis-server) and a PostgreSQL (initdb/pg_ctl into a temporary directory), on ports 3750-3759.
+// Streams are short (a few seconds each) so the suite stays within about three minutes.
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSqlDriver, type SqlDriver } from "~/data/sql.server";
+import { ensureProductionBuild } from "../support/production-build";
+
+const BASE_PORT = Number(process.env.FAULTS_BASE_PORT ?? 3750);
+const REDIS_PORT = BASE_PORT;
+const PG_PORT = BASE_PORT + 1;
+const WEB_PORT = BASE_PORT + 2;
+const SHOP = "faults.myshopify.com";
+const STREAM_MS = Number(process.env.FAULTS_STREAM_MS ?? 6_000);
+const RATE_PER_S = 25;
+const SETTLE_MS = 90_000;
+
+const work = mkdtempSync(join(tmpdir(), "hookline-faults-"));
+const processes = new Set<ChildProcess>();
+
+function start(command: string, args: string[], env: Record<string, string> = {}, label = command): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  child.on("exit", () => processes.delete(child));
+  (child as ChildProcess & { tail: () => string }).tail = () => `${label}: ${tail}`;
+  processes.add(child);
+  return child;
+}
+
+async function stop(child: ChildProcess | null, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await Promise.race([exited, sleep(10_000).then(() => child.kill("SIGKILL"))]);
+  await exited;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// ------------------------------------------------------------------ own Redis
+
+let redis: ChildProcess | null = null;
+
+async function startRedis(): Promise<void> {
+  redis = start("redis-server", [
+    "--port",
+    String(REDIS_PORT),
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--bind",
+    "127.0.0.1",
+  ]);
+  await until("redis to listen", async () => {
+    const out = execFileSync("redis-cli", ["-p", String(REDIS_PORT), "ping"], { encoding: "utf8" });
+    return out.trim() === "PONG";
+  });
+}
+
+// ------------------------------------------------------------------ own PostgreSQL
+
+const pgBin = (() => {
+  try {
+    const version = readdirSync("/usr/lib/postgresql").sort().pop();
+    return version ? `/usr/lib/postgresql/${version}/bin` : null;
+  } catch {
+    return null;
+  }
+})();
+const pgData = join(work, "pg");
+const PG_OPTIONS = `-p ${PG_PORT} -k ${pgData} -c listen_addresses=127.0.0.1 -c fsync=off`;
+const asPostgres = (args: string[]) =>
+  process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", ...args]] : [args[0]!, args.slice(1)];
+
+function pgCtl(action: string[]): void {
+  const [command, args] = asPostgres([`${pgBin}/pg_ctl`, "-D", pgData, "-w", "-t", "60", ...action]) as [
+    string,
+    string[],
+  ];
+  execFileSync(command, args, { stdio: "pipe" });
+}
+
+async function pgCtlAsync(action: string[]): Promise<void> {
+  const [command, args] = asPostgres([`${pgBin}/pg_ctl`, "-D", pgData, "-w", "-t", "60", ...action]) as [
+    string,
+    string[],
+  ];
+  await promisify(execFile)(command, args);
+}
+
+function startPostgres(): string {
+  rmSync(pgData, { recursive: true, force: true });
+  writeFileSync(join(work, ".keep"), "");
+  chmodSync(work, 0o777);
+  execFileSync("mkdir", ["-p", pgData]);
+  if (process.getuid?.() === 0) chownSync(pgData, 101, 104);
+  const [initCommand, initArgs] = asPostgres([`${pgBin}/initdb`, "-D", pgData, "-U", "postgres", "--auth=trust"]) as [
+    string,
+    string[],
+  ];
+  execFileSync(initCommand, initArgs, { stdio: "pipe" });
+  pgCtl(["-l", join(pgData, "log"), "-o", PG_OPTIONS, "start"]);
+  return `postgresql://postgres@127.0.0.1:${PG_PORT}/postgres`;
+}
+
+// ------------------------------------------------------------------ the app
+
+interface App {
+  databaseUrl: string;
+  env: Record<string, string>;
+  web: ChildProcess | null;
+  worker: ChildProcess | null;
+  webhookUrl: string;
+  sql: SqlDriver;
+}
+
+function appEnv(databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
+    HOOKLINE_QUEUE_PREFIX: `hookline-faults-${process.pid}`,
+    PORT: String(WEB_PORT),
+    SHOPIFY_API_KEY: "faults-key",
+    SHOPIFY_API_SECRET: "faults-secret",
+    SHOPIFY_APP_URL: `http://127.0.0.1:${WEB_PORT}`,
+    INGRESS_RATE_LIMIT_PER_MINUTE: "1000000",
+    SWEEP_INTERVAL_MS: "2000",
+    ACTION_LEASE_MS: "5000",
+    TASK_LEASE_MS: "5000",
+    WORKER_CONCURRENCY: "4",
+    LOCAL_STORE_URL: "",
+  };
+}
+
+function cli(env: Record<string, string>, args: string[], input?: string): string {
+  return execFileSync("npx", ["tsx", "scripts/hookline.ts", ...args], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    input,
+    timeout: 120_000,
+  });
+}
+
+async function startWeb(app: App): Promise<void> {
+  app.web = start(process.execPath, ["build/web-server.js"], { ...app.env, NODE_ENV: "production" }, "web");
+  await until("the web process to answer", async () => (await fetch(`${app.env.SHOPIFY_APP_URL}/health`)).status < 600);
+}
+
+async function startWorkerProcess(app: App): Promise<void> {
+  app.worker = start(process.execPath, ["build/worker.js"], { ...app.env, NODE_ENV: "production" }, "worker");
+  await sleep(500);
+}
+
+async function setUpApp(databaseUrl: string): Promise<App> {
+  const env = appEnv(databaseUrl);
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, ...env }, stdio: "pipe" });
+  const webhook = JSON.parse(
+    cli(env, ["webhooks", "create", "--shop", SHOP, "--name", "Faults", "--topic", "user/faults/post", "--json"]),
+  ) as { url: string };
+  const task = {
+    name: "Count executions",
+    subscriptions: ["user/faults/post"],
+    options: {},
+    script: '{% action "cache", "incr", event.data.key %}{% action "echo", key: event.data.key %}',
+  };
+  cli(env, ["tasks", "import", "--shop", SHOP, "-"], JSON.stringify(task));
+  const app: App = {
+    databaseUrl,
+    env,
+    web: null,
+    worker: null,
+    webhookUrl: webhook.url,
+    sql: createSqlDriver(databaseUrl),
+  };
+  await startWeb(app);
+  await startWorkerProcess(app);
+  return app;
+}
+
+async function tearDownApp(app: App): Promise<void> {
+  await stop(app.web);
+  await stop(app.worker);
+  await app.sql.close();
+}
+
+// ------------------------------------------------------------------ a stream and its count
+
+interface Tally {
+  fault: string;
+  sent: number;
+  accepted: string[];
+}
+
+/** POSTs at RATE_PER_S for STREAM_MS while `fault` runs; each body carries its own counter key. */
+async function stream(app: App, label: string, fault: () => Promise<void>): Promise<Tally> {
+  const tally: Tally = { fault: label, sent: 0, accepted: [] };
+  const prefix = `${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-`;
+  const inFlight: Promise<void>[] = [];
+  const end = Date.now() + STREAM_MS;
+  const faultDone = sleep(300).then(fault);
+  for (let n = 0; Date.now() < end; n++) {
+    const key = `${prefix}${n}`;
+    tally.sent++;
+    inFlight.push(
+      fetch(app.webhookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ key }),
+        signal: AbortSignal.timeout(10_000),
+      })
+        .then((response) => {
+          if (response.status === 204) tally.accepted.push(key);
+        })
+        .catch(() => {}),
+    );
+    await sleep(1000 / RATE_PER_S);
+  }
+  await Promise.all(inFlight);
+  await faultDone;
+  return tally;
+}
+
+interface Counted {
+  events: number;
+  taskRunsSucceeded: number;
+  executions: number;
+  duplicates: number;
+  lost: number;
+}
+
+async function count(app: App, tally: Tally): Promise<Counted> {
+  const prefix = tally.accepted[0]?.replace(/\d+$/, "") ?? "none-";
+  const entries = await app.sql.all(`SELECT "key", "value" FROM "CacheEntry" WHERE "shop" = ? AND "key" LIKE ?`, [
+    SHOP,
+    `${prefix}%`,
+  ]);
+  const values = new Map(entries.map((row) => [String(row.key), Number(row.value)]));
+  const [events] = await app.sql.all(
+    `SELECT count(*) AS "n", sum(CASE WHEN t."status" = 'succeeded' THEN 1 ELSE 0 END) AS "ok"
+     FROM "Event" e LEFT JOIN "TaskRun" t ON t."eventId" = e."id" WHERE e."shop" = ? AND e."data" LIKE ?`,
+    [SHOP, `%"${prefix}%`],
+  );
+  return {
+    events: Number(events?.n ?? 0),
+    taskRunsSucceeded: Number(events?.ok ?? 0),
+    executions: [...values.values()].reduce((a, b) => a + b, 0),
+    duplicates: [...values.values()].filter((v) => v > 1).length,
+    lost: tally.accepted.filter((key) => !values.has(key)).length,
+  };
+}
+
+/** Waits until every 204'd POST's task has counted it (or the settle time runs out), then counts. */
+async function settle(app: App, tally: Tally): Promise<Counted> {
+  const deadline = Date.now() + SETTLE_MS;
+  let counted = await count(app, tally);
+  while (counted.lost > 0 && Date.now() < deadline) {
+    await sleep(500);
+    counted = await count(app, tally).catch(() => counted);
+  }
+  await sleep(1_000); // a late duplicate would show now
+  counted = await count(app, tally);
+  console.log(
+    `[faults] ${tally.fault.padEnd(34)} sent ${tally.sent} / 204 ${tally.accepted.length} / events ${counted.events} / task runs succeeded ${counted.taskRunsSucceeded} / executions counted ${counted.executions} / duplicates ${counted.duplicates} / lost ${counted.lost}`,
+  );
+  return counted;
+}
+
+function expectNoLossNoDuplicate(tally: Tally, counted: Counted): void {
+  expect(tally.accepted.length, "some POSTs got their 204").toBeGreaterThan(0);
+  expect(counted.lost, "204'd events whose task never counted them").toBe(0);
+  expect(counted.duplicates, "events counted twice").toBe(0);
+  expect(counted.executions).toBe(tally.accepted.length);
+}
+
+// ------------------------------------------------------------------ the faults
+
+async function killWorkerRepeatedly(app: App, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await sleep(STREAM_MS / (times + 1));
+    await stop(app.worker, "SIGKILL");
+    await startWorkerProcess(app);
+  }
+}
+
+async function restartRedisEmpty(): Promise<void> {
+  await sleep(STREAM_MS / 4);
+  await stop(redis, "SIGKILL");
+  await sleep(STREAM_MS / 4);
+  await startRedis();
+}
+
+async function freezeRedis(): Promise<void> {
+  await sleep(STREAM_MS / 4);
+  redis!.kill("SIGSTOP");
+  await sleep(STREAM_MS / 3);
+  redis!.kill("SIGCONT");
+}
+
+async function killWeb(app: App): Promise<void> {
+  await sleep(STREAM_MS / 3);
+  await stop(app.web, "SIGKILL");
+  await startWeb(app);
+}
+
+function runFaults(kind: "sqlite" | "postgres") {
+  describe(`faults on ${kind}`, { timeout: 180_000 }, () => {
+    let app: App;
+
+    beforeAll(async () => {
+      const url = kind === "sqlite" ? `file:${join(work, "faults.sqlite")}` : startPostgres();
+      app = await setUpApp(url);
+    }, 240_000);
+
+    afterAll(async () => {
+      if (app) await tearDownApp(app);
+      if (kind === "postgres" && pgBin) {
+        try {
+          pgCtl(["-m", "immediate", "stop"]);
+        } catch {
+          // already stopped
+        }
+      }
+    }, 60_000);
+
+    it("worker SIGKILLed 3 times", async () => {
+      const tally = await stream(app, `${kind} worker sigkill x3`, () => killWorkerRepeatedly(app, 3));
+      expectNoLossNoDuplicate(tally, await settle(app, tally));
+    });
+
+    it("Redis down and restarted empty", async () => {
+      const tally = await stream(app, `${kind} redis restarted empty`, restartRedisEmpty);
+      expectNoLossNoDuplicate(tally, await settle(app, tally));
+    });
+
+    if (kind === "sqlite") {
+      it("Redis frozen (SIGSTOP)", async () => {
+        const tally = await stream(app, `${kind} redis frozen`, freezeRedis);
+        expectNoLossNoDuplicate(tally, await settle(app, tally));
+      });
+
+      it("web process SIGKILLed", async () => {
+        const tally = await stream(app, `${kind} web sigkill`, () => killWeb(app));
+        expectNoLossNoDuplicate(tally, await settle(app, tally));
+      });
+    }
+
+    if (kind === "postgres") {
+      it("PostgreSQL restarted", async () => {
+        const tally = await stream(app, `${kind} postgresql restart`, async () => {
+          await sleep(STREAM_MS / 3);
+          // Asynchronously, so the stream goes on while the server restarts; with -l, so the server
+          // does not hold pg_ctl's output pipe open (pg_ctl would never be seen to return).
+          await pgCtlAsync(["-m", "fast", "-l", join(pgData, "log"), "-o", PG_OPTIONS, "restart"]);
+        });
+        expectNoLossNoDuplicate(tally, await settle(app, tally));
+      });
+    }
+  });
+}
+
+beforeAll(async () => {
+  ensureProductionBuild();
+  await startRedis();
+}, 600_000);
+
+afterAll(async () => {
+  for (const child of [...processes]) await stop(child, "SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+runFaults("sqlite");
+if (pgBin) runFaults("postgres");
