@@ -12,6 +12,10 @@ import { advanceTaskRun, known } from "./process-task-run";
 import { renderRun, type RenderedRun } from "./render-task-run";
 import { rollUp, rollUpEvent } from "./roll-up";
 import { RunContext } from "./run-context";
+import { emitEventError, emitTaskError, errorOriginTaskId } from "./error-events";
+import { isErrorTopic } from "~/domain/tasks/producible-topics";
+import { receivesErrorEvent } from "~/domain/runs/error-routing";
+import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import { parseStored } from "./stored-json";
 
 /** What became of an event job. */
@@ -33,8 +37,10 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
     // Every run's status is known here: roll up without reading them back. Open runs leave the
     // event running (as the claim made it); their own jobs roll it up when they finish.
     const rolled = rollUp(outcomes);
-    if (rolled.status !== "running")
+    if (rolled.status !== "running") {
       await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+      if (rolled.status === "failed") await emitEventError(event, rolled.error, deps);
+    }
   } else {
     await rollUpEvent(eventId, deps);
   }
@@ -50,7 +56,12 @@ async function subscribers(event: EventRow, deps: RunnerDeps): Promise<{ task: T
   if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) return [];
   const candidates = await deps.store.candidateTasks(event.shop, event.topic, targetIds);
   const found: { task: TaskRow; offsetSeconds: number }[] = [];
+  const origin = isErrorTopic(event.topic) ? errorOriginTaskId(event) : null;
   for (const task of candidates) {
+    if (isErrorTopic(event.topic)) {
+      const topics = parseSubscriptions(task.subscriptions).subscriptions.map((s) => s.topic);
+      if (!receivesErrorEvent(topics, event.topic, origin, task.id)) continue;
+    }
     const subscription = subscriptionFor(task.subscriptions, event.topic);
     if (subscription) found.push({ task, offsetSeconds: subscription.offsetSeconds });
   }
@@ -112,6 +123,7 @@ async function firstDelivery(
       await deps.scheduleTaskRun(run.id, run.runAt);
       outcomes.push({ taskRun: "pending", actionRuns: [] });
     } else if (rendered.run.status === "failed") {
+      await emitTaskError(run.id, parseStored(rendered.run.errors, []), task, event, deps);
       outcomes.push({ taskRun: "failed", actionRuns: [] });
     } else {
       const claimedEvent: EventRow = { ...event, status: "running" };

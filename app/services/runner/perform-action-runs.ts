@@ -8,6 +8,7 @@ import { MAX_ATTEMPTS, nextRetryDelayMs } from "~/domain/actions/backoff";
 import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
+import { emitActionError } from "./error-events";
 import { emitFollowUp } from "./follow-up";
 import { parseStored, toJsonText } from "./stored-json";
 
@@ -64,6 +65,7 @@ export async function performDueActionRuns(
       }
       statuses[index] = "failed";
       deps.log(`action run ${actionRun.id}: ${ORPHANED_ACTION_MESSAGE}`);
+      await emitActionError(actionRun, actionRun.attempts, ORPHANED_ACTION_MESSAGE, task, event, deps);
       if (haltOnError) return halt(index, actionRun.position);
       continue;
     }
@@ -193,6 +195,7 @@ export async function performActionRun(
     { ok: false, result: outcome.result ?? null, error, ...finished },
     deps,
   );
+  await emitActionError(actionRun, claimedAttempt, error, task, event, deps);
   return "failed";
 }
 

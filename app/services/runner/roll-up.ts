@@ -3,6 +3,7 @@
 import type { RunStatuses } from "~/data/run-store";
 import { isOpenStatus, type EventStatus } from "~/domain/runs/status";
 import type { RunnerDeps } from "./deps";
+import { emitEventError } from "./error-events";
 
 export interface RolledUp {
   status: Extract<EventStatus, "running" | "succeeded" | "failed">;
@@ -32,10 +33,13 @@ export function rollUp(runs: RunStatuses[]): RolledUp {
   return { status: "failed", error: problems.join(", ") };
 }
 
-/** Reads the event's runs and stores its rolled-up status; returns it. */
+/**
+ * Reads the event's runs and stores its rolled-up status; returns it. A failed event is reported as
+ * mechanic/errors/event when `createEvent` is given (the worker's deps always give it).
+ */
 export async function rollUpEvent(
   eventId: string,
-  deps: Pick<RunnerDeps, "store" | "now">,
+  deps: Pick<RunnerDeps, "store" | "now"> & Partial<Pick<RunnerDeps, "createEvent" | "log">>,
 ): Promise<RolledUp["status"]> {
   const rolled = rollUp(await deps.store.runStatuses(eventId));
   if (rolled.status === "running") {
@@ -44,6 +48,11 @@ export async function rollUpEvent(
     await deps.store.markEventOpen(eventId, deps.now());
   } else {
     await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+    if (rolled.status === "failed" && deps.createEvent) {
+      const event = await deps.store.getEvent(eventId);
+      if (event)
+        await emitEventError(event, rolled.error, { createEvent: deps.createEvent, log: deps.log ?? (() => {}) });
+    }
   }
   return rolled.status;
 }
