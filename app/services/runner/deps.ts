@@ -5,6 +5,7 @@ import type { RunStore } from "~/data/run-store";
 import type { ThrottleGate } from "~/data/throttle.server";
 import type { AddressPolicy } from "~/domain/actions/address-policy";
 import type { CacheStore } from "~/domain/actions/cache";
+import type { EmailDeps } from "~/domain/actions/email";
 import type { NewEventSpec } from "~/domain/actions/event";
 import type { RenderInput, RenderResult } from "~/domain/tasks/render";
 
@@ -57,6 +58,8 @@ export interface RunnerDeps {
   /** A task run "running" (rendering) longer than this was orphaned by a dead worker. */
   taskLeaseMs: number;
   httpTimeoutMs?: number;
+  /** The email action's transport and sender; without it every email action fails as not configured. */
+  email?: EmailDeps;
   now: () => Date;
   random?: () => number;
   log: (message: string) => void;

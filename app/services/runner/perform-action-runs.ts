@@ -206,6 +206,7 @@ function performDeps(event: EventRow, deps: RunnerDeps): PerformDeps {
     cache: deps.cacheFor(event.shop).store,
     createEvent: (spec) => deps.createEvent({ ...spec, shop: event.shop, source: "event_action", parentId: event.id }),
     eventDepth: event.depth,
+    email: deps.email,
     now: deps.now,
   };
 }
