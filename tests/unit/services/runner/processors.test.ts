@@ -635,7 +635,12 @@ describe("follow-up events (mechanic/actions/perform)", () => {
       [2, ACTIONS_PERFORM_TOPIC, "failed"],
     ]);
     // The failure is reported as error events (no task subscribes to them here).
-    expect(all.filter((e) => e.topic.startsWith("mechanic/errors/")).map((e) => [e.depth, e.topic]).sort()).toEqual([
+    expect(
+      all
+        .filter((e) => e.topic.startsWith("mechanic/errors/"))
+        .map((e) => [e.depth, e.topic])
+        .sort(),
+    ).toEqual([
       [3, "mechanic/errors/event"],
       [3, "mechanic/errors/task"],
     ]);
