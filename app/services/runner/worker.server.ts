@@ -129,10 +129,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     },
     common,
   );
+  // In the background: reading shops' time zones from the Admin API must not delay the worker's start.
+  let closing = false;
   if (options.syncSchedulers ?? true) {
-    await startSchedulers(deps.adminGraphql, log).catch((error: Error) =>
-      log(`scheduler: could not sync the job schedulers at start: ${error.message}`),
-    );
+    void startSchedulers(deps.adminGraphql, log).catch((error: Error) => {
+      if (!closing) log(`scheduler: could not sync the job schedulers at start: ${error.message}`);
+    });
   }
   for (const worker of [eventsWorker, runsWorker, schedulerWorker]) {
     worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
@@ -190,6 +192,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     runner,
     concurrency,
     async close() {
+      closing = true;
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);
       await Promise.all([eventsWorker.close(), runsWorker.close(), schedulerWorker.close()]);
