@@ -74,9 +74,10 @@ export function emitActionError(
   event: EventRow,
   deps: Deps,
 ): Promise<void> {
+  // Per attempt: an action retried by hand that fails again is reported again.
   return emit(
     "mechanic/errors/action",
-    actionRun.id,
+    `${actionRun.id}:${attempts}`,
     event,
     {
       message: error,
