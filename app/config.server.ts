@@ -185,6 +185,14 @@ export const ENVIRONMENT = {
     doc: "the `email` action's SMTP server (`smtp://` or `smtps://`; unset: no email); `npm run dev` sets the mail catcher",
     secret: true,
   },
+  EMAIL_FROM: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^\s@<>]+@[^\s@<>]+$/, "must be an email address like hookline@example.com")
+      .optional(),
+    doc: "the `email` action's sender address (tasks choose only the display name); default `hookline@<SHOPIFY_APP_URL's host>`",
+  },
   WORKER_CONCURRENCY: { schema: wholeNumber(1, 1000).default(10), doc: "jobs per queue in each worker process" },
   WORKER_HEALTH_PORT: {
     schema: port().optional(),
@@ -307,8 +315,8 @@ export interface Config {
   };
   /** The http action's address policy (app/domain/actions/address-policy.ts). */
   httpAction: { allowPrivate: boolean; allowedHosts: string[] };
-  /** The email action's SMTP server; null: email is not configured. */
-  email: { smtpUrl: string | null };
+  /** The email action's SMTP server (null: email is not configured) and sender address. */
+  email: { smtpUrl: string | null; from: string };
 }
 
 const names = Object.keys(ENVIRONMENT) as EnvironmentVariable[];
@@ -395,8 +403,17 @@ function shape(env: ParsedEnv): Config {
       allowPrivate: env.HTTP_ACTION_ALLOW_PRIVATE,
       allowedHosts: env.HTTP_ACTION_ALLOWED_HOSTS.map((host) => host.toLowerCase()),
     },
-    email: { smtpUrl: env.SMTP_URL || null },
+    email: {
+      smtpUrl: env.SMTP_URL || null,
+      from: env.EMAIL_FROM || defaultEmailFrom(env.SHOPIFY_APP_URL),
+    },
   };
+}
+
+/** hookline@<the app's host>; a dotless host (localhost) gets ".localdomain" so the address is valid. */
+function defaultEmailFrom(appUrlValue: string | undefined): string {
+  const host = new URL(appUrlValue ?? "http://localhost").hostname;
+  return `hookline@${host.includes(".") ? host : `${host}.localdomain`}`;
 }
 
 /** Invalid environment: `problems` names each variable and what is wrong with it. */
@@ -472,6 +489,11 @@ export function defaultLocalStoreUrl(): string {
 /** The local store's mail catcher (SMTP) port; the app sends email there in local mode. */
 export function localStoreSmtpPort(): number {
   return config().localStore.smtpPort;
+}
+
+/** The email action's sender address (EMAIL_FROM, or hookline@<the app's host>). */
+export function emailFrom(): string {
+  return config().email.from;
 }
 
 /** Where the email action sends mail (smtp://user:pass@host:port or smtps://...); null: email is not configured. */

@@ -5,6 +5,7 @@ import { registerDoctor } from "./cli/doctor";
 import { registerWebhooks } from "./cli/webhooks";
 import { registerTasks } from "./cli/tasks";
 import { registerEvents } from "./cli/events";
+import { registerScheduler } from "./cli/scheduler";
 
 loadConfigOrExit();
 
@@ -13,6 +14,7 @@ registerDoctor(program);
 registerWebhooks(program);
 registerTasks(program);
 registerEvents(program);
+registerScheduler(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`hookline: ${error instanceof Error ? error.message : String(error)}`);

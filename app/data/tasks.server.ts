@@ -18,6 +18,8 @@ import {
   scriptSyntaxError,
   type ScriptSyntaxError,
 } from "~/domain/tasks/script-check";
+import { EMAIL_NOT_CONFIGURED_AT_SAVE, usesEmailAction } from "~/domain/actions/email";
+import { smtpUrl } from "~/config.server";
 import { subscriptionFor, type Subscription } from "~/domain/runs/topic-subscription";
 import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
@@ -96,6 +98,9 @@ function validate(input: TaskInput): void {
   if (typeof input.script !== "string") throw new TaskValidationError("Script must be text", "script");
   const scriptIssue = scriptProblem(input.script);
   if (scriptIssue) throw new TaskValidationError(scriptIssue, "script");
+  // What the app accepts, it does: an email task is refused while no SMTP server is configured.
+  if (usesEmailAction(input.script) && !smtpUrl())
+    throw new TaskValidationError(EMAIL_NOT_CONFIGURED_AT_SAVE, "script");
   if (
     input.options !== undefined &&
     (typeof input.options !== "object" || input.options === null || Array.isArray(input.options))

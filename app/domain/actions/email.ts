@@ -55,6 +55,17 @@ export interface EmailDeps {
 
 export const EMAIL_NOT_CONFIGURED = "email is not configured (SMTP_URL): set SMTP_URL to an SMTP server to send email";
 
+// `{% action "email" %}`, `{%- action 'email', ... %}` or `action "email"` on a line of `{% liquid %}`.
+const EMAIL_ACTION_TAG = /(?:\{%-?|^)\s*action\s+(["'])email\1/m;
+
+/** Whether a task script renders the email action (checked at save: refused while email is not configured). */
+export function usesEmailAction(script: string): boolean {
+  return EMAIL_ACTION_TAG.test(script);
+}
+
+export const EMAIL_NOT_CONFIGURED_AT_SAVE =
+  'This task sends email ({% action "email" %}), but this Hookline has no mail server: set SMTP_URL (e.g. smtp://user:password@smtp.example.com:587) and restart, or remove the email action';
+
 const KNOWN_OPTIONS = new Set([
   "to",
   "cc",

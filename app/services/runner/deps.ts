@@ -5,6 +5,7 @@ import type { RunStore } from "~/data/run-store";
 import type { ThrottleGate } from "~/data/throttle.server";
 import type { AddressPolicy } from "~/domain/actions/address-policy";
 import type { CacheStore } from "~/domain/actions/cache";
+import type { EmailDeps } from "~/domain/actions/email";
 import type { NewEventSpec } from "~/domain/actions/event";
 import type { FanOutLimits } from "~/domain/runs/fan-out-limits";
 import type { RenderInput, RenderResult } from "~/domain/tasks/render";
@@ -70,6 +71,8 @@ export interface RunnerDeps {
    * recorded as not delivered and nobody is told when an event finishes.
    */
   claimAnswer?: ClaimAnswerFn;
+  /** The email action's transport and sender; without it every email action fails as not configured. */
+  email?: EmailDeps;
   now: () => Date;
   random?: () => number;
   log: (message: string) => void;

@@ -13,6 +13,10 @@ import { renderRun, type RenderedRun } from "./render-task-run";
 import { announceEventFinished } from "./respond";
 import { rollUp, rollUpEvent } from "./roll-up";
 import { RunContext } from "./run-context";
+import { emitEventError, emitTaskError, errorOriginTaskId } from "./error-events";
+import { isErrorTopic } from "~/domain/tasks/producible-topics";
+import { receivesErrorEvent } from "~/domain/runs/error-routing";
+import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import { parseStored } from "./stored-json";
 
 /** What became of an event job. */
@@ -44,6 +48,7 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
     if (rolled.status !== "running") {
       await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
       await announceEventFinished(event, rolled.status, deps);
+      if (rolled.status === "failed") await emitEventError(event, rolled.error, deps);
     }
   } else {
     await rollUpEvent(eventId, deps, event);
@@ -60,7 +65,12 @@ async function subscribers(event: EventRow, deps: RunnerDeps): Promise<{ task: T
   if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) return [];
   const candidates = await deps.store.candidateTasks(event.shop, event.topic, targetIds);
   const found: { task: TaskRow; offsetSeconds: number }[] = [];
+  const origin = isErrorTopic(event.topic) ? errorOriginTaskId(event) : null;
   for (const task of candidates) {
+    if (isErrorTopic(event.topic)) {
+      const topics = parseSubscriptions(task.subscriptions).subscriptions.map((s) => s.topic);
+      if (!receivesErrorEvent(topics, event.topic, origin, task.id)) continue;
+    }
     const subscription = subscriptionFor(task.subscriptions, event.topic);
     if (subscription) found.push({ task, offsetSeconds: subscription.offsetSeconds });
   }
@@ -122,6 +132,7 @@ async function firstDelivery(
       await deps.scheduleTaskRun(run.id, run.runAt);
       outcomes.push({ taskRun: "pending", actionRuns: [] });
     } else if (rendered.run.status === "failed") {
+      await emitTaskError(run.id, parseStored(rendered.run.errors, []), task, event, deps);
       outcomes.push({ taskRun: "failed", actionRuns: [] });
     } else {
       const claimedEvent: EventRow = { ...event, status: "running" };

@@ -12,6 +12,7 @@ import type { ActionOutcome } from "~/domain/actions/types";
 import { describeError } from "~/domain/actions/types";
 import type { RunnerDeps } from "./deps";
 import { createEventWithinBudget } from "./event-budget";
+import { emitActionError } from "./error-events";
 import { emitFollowUp } from "./follow-up";
 import { deliverResponseFor } from "./respond";
 import { parseStored, toJsonText } from "./stored-json";
@@ -93,6 +94,7 @@ export async function performDueActionRuns(
       }
       statuses[index] = "failed";
       deps.log(`action run ${actionRun.id}: ${ORPHANED_ACTION_MESSAGE}`);
+      await emitActionError(actionRun, actionRun.attempts, ORPHANED_ACTION_MESSAGE, task, event, deps);
       if (haltOnError) return halt(index, actionRun.position);
       continue;
     }
@@ -223,6 +225,7 @@ export async function performActionRun(
     { ok: false, result: outcome.result ?? null, error, ...finished },
     deps,
   );
+  await emitActionError(actionRun, claimedAttempt, error, task, event, deps);
   return "failed";
 }
 
@@ -247,6 +250,7 @@ function performDeps(actionRun: ActionRunRow, event: EventRow, deps: RunnerDeps)
       ),
     eventDepth: event.depth,
     respond: deliverResponseFor(event, deps),
+    email: deps.email,
     now: deps.now,
   };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_FAN_OUT_LIMITS, tooManyActionsProblem } from "~/domain/runs/fan
 import { describeError, isPlainObject } from "~/domain/actions/types";
 import type { RenderedAction, RunnerDeps } from "./deps";
 import { ACTIONS_PERFORM_TOPIC } from "./follow-up";
+import { emitTaskError } from "./error-events";
 import type { RunContext } from "./run-context";
 import { parseStored, toJsonText } from "./stored-json";
 
@@ -114,9 +115,9 @@ export async function renderTaskRun(
       deps.log(`task run ${taskRun.id}: claim lost to another worker; leaving it to them`);
       return { status: "elsewhere" };
     }
-    return rendered.run.status === "succeeded"
-      ? { status: "succeeded", actionRuns: rendered.actionRuns }
-      : { status: "failed" };
+    if (rendered.run.status === "succeeded") return { status: "succeeded", actionRuns: rendered.actionRuns };
+    await emitTaskError(taskRun.id, parseStored(rendered.run.errors, []), task, event, deps);
+    return { status: "failed" };
   } catch (error) {
     // Storing the outcome failed (e.g. the database was busy): nothing was performed, so give the
     // claim back and look again shortly instead of waiting for the lease to expire.

@@ -3,6 +3,7 @@
 import type { EventRow, RunStatuses } from "~/data/run-store";
 import { isOpenStatus, type EventStatus } from "~/domain/runs/status";
 import type { RunnerDeps } from "./deps";
+import { emitEventError } from "./error-events";
 import { announceEventFinished } from "./respond";
 
 export const CANCELLED_MESSAGE = "cancelled by the merchant: runs that had not started were not performed";
@@ -41,11 +42,12 @@ export function rollUp(runs: RunStatuses[]): RolledUp {
 
 /**
  * Reads the event's runs and stores its rolled-up status; returns it. `event` (when the caller has
- * it) saves a read when a waiting caller must be told the event finished.
+ * it) saves a read when a waiting caller must be told the event finished. A failed event is reported
+ * as mechanic/errors/event when `createEvent` is given (the worker's deps always give it).
  */
 export async function rollUpEvent(
   eventId: string,
-  deps: Pick<RunnerDeps, "store" | "now"> & Partial<Pick<RunnerDeps, "log" | "claimAnswer">>,
+  deps: Pick<RunnerDeps, "store" | "now"> & Partial<Pick<RunnerDeps, "log" | "claimAnswer" | "createEvent">>,
   event?: Pick<EventRow, "requestId" | "responseWaitUntil" | "createdAt">,
 ): Promise<RolledUp["status"]> {
   const rolled = rollUp(await deps.store.runStatuses(eventId));
@@ -58,6 +60,11 @@ export async function rollUpEvent(
     if (deps.claimAnswer) {
       const finished = event ?? (await deps.store.getEvent(eventId));
       if (finished) await announceEventFinished(finished, rolled.status, deps);
+    }
+    if (rolled.status === "failed" && deps.createEvent) {
+      const failed = await deps.store.getEvent(eventId);
+      if (failed)
+        await emitEventError(failed, rolled.error, { createEvent: deps.createEvent, log: deps.log ?? (() => {}) });
     }
   }
   return rolled.status;

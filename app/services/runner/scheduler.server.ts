@@ -40,15 +40,21 @@ export async function refreshShopTimeZone(
   if (await storeShopTimeZone(shop, zone)) await syncShopSchedulers(shop);
 }
 
-/** Worker start: every shop's schedulers as its tasks need them, in its current time zone. */
+/**
+ * Worker start: every shop's schedulers as its tasks need them; shops whose time zone was never read
+ * get it read (and their schedulers re-synced in it).
+ */
 export async function startSchedulers(
   adminGraphql: AdminGraphqlFn,
   log: (message: string) => void,
 ): Promise<SchedulerSyncResult[]> {
   const results = await syncAllSchedulers();
-  for (const result of results) {
-    if (result.intervals.length > 0) await refreshShopTimeZone(result.shop, adminGraphql, log);
-  }
+  const scheduling = results.filter((result) => result.intervals.length > 0).map((result) => result.shop);
+  const unread = await defaultPrisma.shop.findMany({
+    where: { domain: { in: scheduling }, ianaTimezone: null },
+    select: { domain: true },
+  });
+  for (const { domain } of unread) await refreshShopTimeZone(domain, adminGraphql, log);
   return results;
 }
 

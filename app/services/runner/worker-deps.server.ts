@@ -2,7 +2,9 @@
 // shop's offline session (app/services/shopify/admin-api.server.ts), the database-backed cache, BullMQ for delayed looks and event jobs,
 // Redis for the per-shop throttle.
 import type { Redis } from "ioredis";
-import { config } from "~/config.server";
+import { config, emailFrom, smtpUrl } from "~/config.server";
+import type { EmailDeps } from "~/domain/actions/email";
+import { createSmtpTransport, type SmtpTransport } from "~/services/email/smtp-transport.server";
 import defaultPrisma from "~/data/db.server";
 import { createSqlRunStore } from "~/data/hot-sql.server";
 import { redisThrottleGate } from "~/data/throttle.server";
@@ -26,6 +28,16 @@ export const leases = {
   },
 };
 
+let smtp: { url: string; transport: SmtpTransport } | undefined;
+
+/** The email action's SMTP transport (SMTP_URL), made once per process; a null transport when unset. */
+export function emailDeps(): EmailDeps {
+  const url = smtpUrl();
+  if (!url) return { transport: null, fromAddress: emailFrom() };
+  if (smtp?.url !== url) smtp = { url, transport: createSmtpTransport(url) };
+  return { transport: smtp.transport.send, fromAddress: emailFrom() };
+}
+
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
   const now = overrides.now ?? (() => new Date());
   if (!overrides.renderTask) renderPool().warm(); // threads load while the worker connects
@@ -41,6 +53,7 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
     createEvent: async (input) => existingEventId(await createEvent(input)),
     scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
     httpPolicy: config().httpAction,
+    email: emailDeps(),
     throttle: redisThrottleGate(redis),
     retryBaseMs: config().worker.retryBaseMs,
     fanOut: { ...config().fanOut, defaultEventsPerMinute: config().ingress.rateLimitPerMinute },

@@ -145,10 +145,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     },
     common,
   );
+  // In the background: reading shops' time zones from the Admin API must not delay the worker's start.
+  let closing = false;
   if (options.syncSchedulers ?? true) {
-    await startSchedulers(deps.adminGraphql, log).catch((error: Error) =>
-      log(`scheduler: could not sync the job schedulers at start: ${error.message}`),
-    );
+    void startSchedulers(deps.adminGraphql, log).catch((error: Error) => {
+      if (!closing) log(`scheduler: could not sync the job schedulers at start: ${error.message}`);
+    });
   }
   // Concurrency 1: one shop after the other, never two sync-alls at once in this worker.
   const subscriptionsWorker = new Worker(
@@ -239,6 +241,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     healthProbe,
     health: () => readWorkerHealth(healthProbe),
     async close() {
+      closing = true;
       clearInterval(heartbeatTimer);
       clearInterval(sweepTimer);
       await Promise.all([

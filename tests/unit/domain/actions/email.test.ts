@@ -207,3 +207,14 @@ describe("sending", () => {
     );
   });
 });
+
+describe("usesEmailAction", () => {
+  it("finds the email action in tag, whitespace-trimmed and {% liquid %} forms, and nothing else", async () => {
+    const { usesEmailAction } = await import("~/domain/actions/email");
+    expect(usesEmailAction('{% action "email" %}{}{% endaction %}')).toBe(true);
+    expect(usesEmailAction("{%- action 'email', to: x -%}")).toBe(true);
+    expect(usesEmailAction('{% liquid\n  action "email"\n%}')).toBe(true);
+    expect(usesEmailAction('{% action "echo" "email" %}')).toBe(false);
+    expect(usesEmailAction('{% assign x = "action \\"email\\"" %}{% action "http" %}{}{% endaction %}')).toBe(false);
+  });
+});

@@ -636,11 +636,22 @@ describe("follow-up events (mechanic/actions/perform)", () => {
     });
     const root = h.event("user/a/b");
     await h.drain();
-    const events = h.store.events().sort((a, b) => a.depth - b.depth);
+    const all = h.store.events().sort((a, b) => a.depth - b.depth);
+    const events = all.filter((e) => !e.topic.startsWith("mechanic/errors/"));
     expect(events.map((e) => [e.depth, e.topic, e.status])).toEqual([
       [0, "user/a/b", "succeeded"],
       [1, ACTIONS_PERFORM_TOPIC, "succeeded"],
       [2, ACTIONS_PERFORM_TOPIC, "failed"],
+    ]);
+    // The failure is reported as error events (no task subscribes to them here).
+    expect(
+      all
+        .filter((e) => e.topic.startsWith("mechanic/errors/"))
+        .map((e) => [e.depth, e.topic])
+        .sort(),
+    ).toEqual([
+      [3, "mechanic/errors/event"],
+      [3, "mechanic/errors/task"],
     ]);
     expect(events[0]!.id).toBe(root);
     const [repeat] = h.store.taskRunsOf(events[2]!.id);
