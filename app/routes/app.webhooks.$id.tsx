@@ -18,7 +18,7 @@ import {
   WebhookInputError,
   WebhookNotFoundError,
 } from "~/data/webhooks.server";
-import { recentEventsOfWebhook } from "~/services/admin/webhooks.server";
+import { latestReceipt, recentEventsOfWebhook } from "~/services/admin/webhooks.server";
 import { readSettings } from "~/services/admin/settings.server";
 import { sendTestEvent, type TestEventResult } from "~/services/admin/test-event.server";
 import { parseWebhookForm, type WebhookFormErrors } from "~/domain/webhooks/webhook-form";
@@ -68,7 +68,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       dedupeEnabled: webhook.dedupeEnabled,
       dedupeHeader: webhook.dedupeHeader,
       rateLimitPerMinute: webhook.rateLimitPerMinute,
-      lastReceivedAt: webhook.lastReceivedAt?.toISOString() ?? null,
+      lastReceivedAt: latestReceipt(webhook.lastReceivedAt, events[0]?.createdAt ?? null)?.toISOString() ?? null,
       createdAt: webhook.createdAt.toISOString(),
     },
     events: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
