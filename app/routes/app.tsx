@@ -7,17 +7,18 @@ import { NavMenu, useAppBridge } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "~/services/shopify/app.server";
 import { apiKey, config } from "../config.server";
+import { localRoutesEnabled } from "~/services/local-mode/guard.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   // In local mode APP_BRIDGE_URL points at the local App Bridge stub (see app/services/local-mode/).
-  return { apiKey: apiKey(), appBridgeUrl: config().shopify.appBridgeUrl };
+  return { apiKey: apiKey(), appBridgeUrl: config().shopify.appBridgeUrl, localMode: localRoutesEnabled() };
 };
 
 export default function App() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, localMode } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
@@ -27,6 +28,7 @@ export default function App() {
         <Link to="/app/webhooks">Webhooks</Link>
         <Link to="/app/tasks">Tasks</Link>
         <Link to="/app/settings">Settings</Link>
+        {localMode && <Link to="/app/local-store">Local store</Link>}
       </NavMenu>
       <LoadingIndicator />
       <Outlet />
