@@ -6,7 +6,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { authenticate } from "~/services/shopify/app.server";
 import { localRoutesEnabled } from "~/services/local-mode/guard.server";
-import { loadLocalStoreView, MAX_ROWS, type LocalStoreView } from "~/services/local-mode/local-store-view.server";
+import { loadLocalStoreView, type LocalStoreView } from "~/services/local-mode/local-store-view.server";
 import { usePolling } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
@@ -29,7 +29,7 @@ function More({ shown, total, what }: { shown: number; total: number; what: stri
   if (total <= shown) return null;
   return (
     <Text as="p" tone="subdued">
-      Showing the first {MAX_ROWS} of {total} {what}.
+      Showing the first {shown} of {total} {what}.
     </Text>
   );
 }
