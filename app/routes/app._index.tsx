@@ -61,8 +61,8 @@ function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
           <Text as="h2" variant="headingMd">
             Get started in three steps
           </Text>
-          <Text as="span" variant="bodySm" tone="subdued" data-testid="setup-progress">
-            {done} of 3 done
+          <Text as="span" variant="bodySm" tone="subdued">
+            <span data-testid="setup-progress">{done} of 3 done</span>
           </Text>
         </InlineStack>
         <Text as="p" tone="subdued">
