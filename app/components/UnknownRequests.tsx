@@ -11,10 +11,10 @@ export function UnknownRequests({ count, banner = false }: { count: number | nul
   const line = `Requests to unknown webhook ids in the last 24 h: ${count}`;
   if (banner) {
     return (
-      <Banner tone="warning" title={line}>
-        <p data-testid="unknown-webhook-requests">
-          Requests from this store's pages (by their Origin or Referer) went to a webhook URL that does not exist.{" "}
-          {EXPLAIN}
+      <Banner tone="warning" title="A webhook URL may be mistyped">
+        <p>
+          <span data-testid="unknown-webhook-requests">{line}</span>. Requests from this store's pages (by their Origin
+          or Referer) went to a webhook URL that does not exist. {EXPLAIN}
         </p>
       </Banner>
     );
