@@ -1,7 +1,10 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 
 export const meta: MetaFunction = () => [{ title: "Hookline" }];
+
+// public/favicon.ico, served from build/client (browsers ask for /favicon.ico on every page load).
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.ico", sizes: "any" }];
 
 export default function App() {
   return (

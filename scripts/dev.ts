@@ -3,10 +3,10 @@
 // the app (Vite dev server) together, and prints the one URL to open.
 // With SHOPIFY_API_KEY and SHOPIFY_API_SECRET (as `shopify app dev` provides): runs the app and the
 // worker against real Shopify, like Shopify's template.
-import { execFileSync } from "node:child_process";
 import { defaultLocalStoreUrl, hasShopifyCredentials, loadConfig, loadConfigOrExit } from "../app/config.server";
 import { checkRedisOrExit } from "../app/data/redis-check.server";
 import { localModeEnv } from "./lib/local-mode-env";
+import { migrateDeploy } from "./lib/migrate";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const config = loadConfigOrExit();
@@ -27,7 +27,7 @@ Object.assign(process.env, env);
 loadConfig();
 
 await checkRedisOrExit("dev");
-execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });
+migrateDeploy(env);
 
 stopOnSignals();
 if (!realShopify) {

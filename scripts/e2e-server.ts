@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
+import { migrateDeploy } from "./lib/migrate";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
 
 const port = Number(process.env.E2E_PORT || 3100);
@@ -34,7 +35,7 @@ const built = ["build/server/index.js", "build/web-server.js", "build/worker.js"
 if (!built || process.env.E2E_BUILD !== "0") {
   execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
 }
-execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env });
+migrateDeploy(env);
 
 stopOnSignals();
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);

@@ -31,6 +31,7 @@ import {
   type TaskTemplateChoice,
 } from "~/domain/tasks/task-form";
 import { CodeEditor } from "./CodeEditor";
+import { useFieldErrors } from "./hooks";
 import { CodeBlock } from "./CodeBlock";
 import { absoluteTime } from "./time";
 
@@ -131,7 +132,7 @@ export function OptionField({
 export function TaskEditor({
   state,
   setState,
-  errors,
+  errors: submittedErrors,
   webhookTopics,
   templates,
   recentEvents,
@@ -147,6 +148,7 @@ export function TaskEditor({
   sentence: string | null;
   taskId: string | null;
 }) {
+  const errors = useFieldErrors(submittedErrors, state);
   const set =
     <K extends keyof TaskFormState>(key: K) =>
     (value: TaskFormState[K]) =>

@@ -2,6 +2,7 @@
 // save; values are posted through hidden inputs for the choice fields.
 import { useState } from "react";
 import { BlockStack, Checkbox, ChoiceList, FormLayout, Select, Text, TextField } from "@shopify/polaris";
+import { useFieldErrors } from "./hooks";
 import {
   DEFAULT_DEDUPE_HEADERS_TEXT,
   DEFAULT_SIGNATURE_HEADER,
@@ -58,7 +59,7 @@ export function useWebhookFormState(initial: WebhookFormState) {
 export function WebhookFields({
   state,
   setState,
-  errors,
+  errors: submittedErrors,
   advanced,
   shopDefaultRate,
 }: {
@@ -69,6 +70,7 @@ export function WebhookFields({
   shopDefaultRate?: number;
 }) {
   const [topicTouched, setTopicTouched] = useState(false);
+  const errors = useFieldErrors(submittedErrors, state);
   const set =
     <K extends keyof WebhookFormState>(key: K) =>
     (value: WebhookFormState[K]) =>

@@ -73,9 +73,15 @@ export async function copyText(text: string): Promise<boolean> {
 export function useRedirectToast(messages: Record<string, string>): void {
   const shopify = useAppBridge();
   const [searchParams, setSearchParams] = useSearchParams();
+  // React's development mode runs each effect twice before the flag is gone from the URL: one
+  // toast per URL, not per effect run (issue 13: the same toast showed twice after one save).
+  const shownFor = useRef<string | null>(null);
   useEffect(() => {
     const key = Object.keys(messages).find((k) => searchParams.has(k));
     if (!key) return;
+    const url = `${window.location.pathname}?${searchParams.toString()}`;
+    if (shownFor.current === url) return;
+    shownFor.current = url;
     shopify.toast.show(messages[key]!);
     const next = new URLSearchParams(searchParams);
     for (const k of Object.keys(messages)) next.delete(k);
@@ -83,4 +89,33 @@ export function useRedirectToast(messages: Record<string, string>): void {
     // messages is a literal at each call site; re-running for it would not change anything.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchParams, setSearchParams, shopify]);
+}
+
+/**
+ * The field errors of the last submit, each dropped once its field no longer holds the value it was
+ * about (issue 13: "Name is required" stayed after the name was filled in). Keys that are not
+ * fields of `values` (a form-level error) stay until the next submit.
+ */
+export function useFieldErrors<E extends object>(errors: E, values: object): E {
+  const submitted = useRef<{ errors: E; values: Record<string, string> } | null>(null);
+  const snapshot = (v: object) =>
+    Object.fromEntries(Object.entries(v).map(([key, value]) => [key, JSON.stringify(value ?? null)]));
+  // The values at the moment these errors arrived are the ones they describe.
+  if (submitted.current?.errors !== errors) submitted.current = { errors, values: snapshot(values) };
+  const now = snapshot(values);
+  const then = submitted.current.values;
+  const kept = Object.entries(errors).filter(([key]) => !(key in now) || now[key] === then[key]);
+  return Object.fromEntries(kept) as E;
+}
+
+/** Saves text as a file named `filename` (a blob link with the download attribute). */
+export function downloadText(text: string, filename: string, type = "application/json"): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

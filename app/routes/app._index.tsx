@@ -50,46 +50,70 @@ function Step({
 }
 
 function GettingStarted({ progress }: { progress: LoaderData["progress"] }) {
-  const webhookUrl = progress.firstWebhook ? `/app/webhooks/${progress.firstWebhook.id}` : "/app/webhooks/new";
+  const { steps, webhook, subscribedTask, succeededEventId } = progress;
+  const webhookUrl = webhook ? `/app/webhooks/${webhook.id}` : "/app/webhooks/new";
+  const topicParam = webhook ? `&topic=${encodeURIComponent(webhook.topic)}` : "";
+  const done = [steps.webhook, steps.task, steps.run].filter(Boolean).length;
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Get started in three steps
-        </Text>
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Get started in three steps
+          </Text>
+          <Text as="span" variant="bodySm" tone="subdued">
+            <span data-testid="setup-progress">{done} of 3 done</span>
+          </Text>
+        </InlineStack>
         <Text as="p" tone="subdued">
           A webhook turns requests from another service into events. A task subscribed to the webhook's topic runs on
           each event and performs actions.
         </Text>
-        <Step number={1} done={progress.webhooks > 0} title="Create a webhook">
+        <Step number={1} done={steps.webhook} title="Create a webhook">
           <Text as="p">Name it after the service that will send data, and pick a topic like user/webhook/test.</Text>
           <InlineStack>
-            <Button url={webhookUrl} variant={progress.webhooks > 0 ? "secondary" : "primary"}>
-              {progress.webhooks > 0 ? "Open your webhook" : "Create a webhook"}
+            <Button url={webhookUrl} variant={steps.webhook ? "secondary" : "primary"}>
+              {steps.webhook ? `Open “${webhook?.name ?? "your webhook"}”` : "Create a webhook"}
             </Button>
           </InlineStack>
         </Step>
-        <Step number={2} done={progress.tasks > 0} title="Create a task that subscribes to its topic">
-          <Text as="p">Start from the Echo template: it records whatever the webhook received.</Text>
-          <InlineStack>
-            <Button
-              url={`/app/tasks/new?template=echo${progress.firstWebhook ? `&topic=${encodeURIComponent(progress.firstWebhook.topic)}` : ""}`}
-              variant={progress.webhooks > 0 && progress.tasks === 0 ? "primary" : "secondary"}
-            >
-              Start from the Echo template
-            </Button>
-          </InlineStack>
-        </Step>
-        <Step number={3} done={progress.events > 0} title="Send a request to the webhook URL">
+        <Step number={2} done={steps.task} title="Create a task that subscribes to its topic">
           <Text as="p">
-            Post anything to the URL (curl, fetch, a form), or use “Send test event” on the webhook page. The event
-            appears below within seconds.
+            {steps.task && subscribedTask && webhook
+              ? `“${subscribedTask.name}” runs on ${webhook.topic}.`
+              : webhook
+                ? `No task subscribes to ${webhook.topic} yet. Start from the Echo template: it records whatever the webhook received.`
+                : "Start from the Echo template: it records whatever the webhook received."}
           </Text>
-          {progress.webhooks > 0 && (
-            <InlineStack>
-              <Button url={webhookUrl}>Send a test event</Button>
-            </InlineStack>
-          )}
+          <InlineStack>
+            {steps.task && subscribedTask ? (
+              <Button url={`/app/tasks/${subscribedTask.id}`}>Open the task</Button>
+            ) : (
+              <Button
+                url={`/app/tasks/new?template=echo${topicParam}`}
+                variant={steps.webhook ? "primary" : "secondary"}
+              >
+                Start from the Echo template
+              </Button>
+            )}
+          </InlineStack>
+        </Step>
+        <Step number={3} done={steps.run} title="Send a request and see a task run succeed">
+          <Text as="p">
+            Post anything to the webhook's URL (curl, fetch, a form), or use “Send test event” on the webhook page. The
+            event appears below within seconds, with the task's run.
+          </Text>
+          <InlineStack gap="200">
+            {steps.run && succeededEventId ? (
+              <Button url={`/app/events/${succeededEventId}`}>See the run</Button>
+            ) : (
+              steps.webhook && (
+                <Button url={webhookUrl} variant={steps.task ? "primary" : "secondary"}>
+                  Send a test event
+                </Button>
+              )
+            )}
+          </InlineStack>
         </Step>
       </BlockStack>
     </Card>
@@ -192,7 +216,8 @@ function Activity({ activity, now }: { activity: LoaderData["activity"]; now: st
 export default function Home() {
   const { now, activity, counts, progress } = useLoaderData<typeof loader>();
   usePolling(POLL_INTERVAL_MS);
-  const isNew = progress.events === 0;
+  // The checklist stays until every step is done, not merely until a first event arrives.
+  const isNew = !progress.complete;
   return (
     <Page title="Hookline">
       <Layout>

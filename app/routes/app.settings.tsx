@@ -18,7 +18,7 @@ import { authenticate } from "~/services/shopify/app.server";
 import { readSettings, saveSettings } from "~/services/admin/settings.server";
 import { limits } from "../config.server";
 import { validateSettings, type SettingsErrors, type SettingsInput } from "~/domain/shops/settings";
-import { useActionToast } from "../components/hooks";
+import { useActionToast, useFieldErrors } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -65,6 +65,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } satisfies SettingsActionData;
 };
 
+const NO_ERRORS: SettingsErrors = {};
+
 export default function Settings() {
   const { shop, settings, appDefaultRate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -80,7 +82,7 @@ export default function Settings() {
     if (actionData?.input) setValues(actionData.input);
   }, [actionData]);
   useActionToast(actionData);
-  const errors: SettingsErrors = actionData && !actionData.ok ? actionData.errors : {};
+  const errors: SettingsErrors = useFieldErrors(actionData && !actionData.ok ? actionData.errors : NO_ERRORS, values);
   const set = (key: keyof SettingsInput) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
 
   return (

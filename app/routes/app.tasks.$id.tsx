@@ -35,7 +35,7 @@ import { TaskEditor } from "../components/TaskEditor";
 import { BrokenScriptModal } from "../components/BrokenScriptModal";
 import { CodeBlock } from "../components/CodeBlock";
 import { ConfirmModal } from "../components/ConfirmModal";
-import { useActionToast, useRedirectToast } from "../components/hooks";
+import { downloadText, useActionToast, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 import { RunTaskModal, type RunTaskResult } from "../components/RunTaskModal";
 import { manualRunTopics, userFormFields } from "~/domain/tasks/manual-run";
@@ -296,8 +296,9 @@ export default function EditTask() {
         title="Task JSON"
         primaryAction={{
           content: "Download",
-          url: `data:application/json;charset=utf-8,${encodeURIComponent(exportJson)}`,
-          external: true,
+          // A blob download, not a link: Polaris hands `external` to Remix's Link, which puts a
+          // non-boolean attribute on the <a> (issue 13: React's warning).
+          onAction: () => downloadText(exportJson, `${exportFileName(task.name)}.json`),
         }}
         secondaryActions={[{ content: "Close", onAction: () => setShowExport(false) }]}
       >
@@ -310,6 +311,16 @@ export default function EditTask() {
       </Modal>
     </Page>
   );
+}
+
+/** A file name from the task's name: letters, digits and dashes. */
+function exportFileName(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return slug || "task";
 }
 
 export function ErrorBoundary() {

@@ -18,7 +18,9 @@ import {
   WebhookInputError,
   WebhookNotFoundError,
 } from "~/data/webhooks.server";
-import { recentEventsOfWebhook } from "~/services/admin/webhooks.server";
+import { latestReceipt, recentEventsOfWebhook } from "~/services/admin/webhooks.server";
+import { unknownWebhookRequestsLastDay } from "~/data/unknown-webhooks.server";
+import { UnknownRequests } from "../components/UnknownRequests";
 import { readSettings } from "~/services/admin/settings.server";
 import { sendTestEvent, type TestEventResult } from "~/services/admin/test-event.server";
 import { parseWebhookForm, type WebhookFormErrors } from "~/domain/webhooks/webhook-form";
@@ -45,13 +47,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const webhook = await getWebhook(session.shop, params.id ?? "");
   if (!webhook) notFound();
-  const [events, settings] = await Promise.all([
+  const [events, settings, unknownRequests] = await Promise.all([
     recentEventsOfWebhook(session.shop, webhook.id, 10),
     readSettings(session.shop),
+    unknownWebhookRequestsLastDay(session.shop),
   ]);
   return {
     now: new Date().toISOString(),
     shopDefaultRate: effectiveRateLimit(null, settings.rateLimitPerMinute),
+    unknownRequests,
     webhook: {
       id: webhook.id,
       name: webhook.name,
@@ -70,7 +74,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       rateLimitPerMinute: webhook.rateLimitPerMinute,
       responseMode: webhook.responseMode,
       responseTimeoutSeconds: webhook.responseTimeoutSeconds,
-      lastReceivedAt: webhook.lastReceivedAt?.toISOString() ?? null,
+      lastReceivedAt: latestReceipt(webhook.lastReceivedAt, events[0]?.createdAt ?? null)?.toISOString() ?? null,
       createdAt: webhook.createdAt.toISOString(),
     },
     events: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
@@ -208,7 +212,7 @@ function TestResult({ test }: { test: TestEventResult }) {
 }
 
 export default function WebhookDetail() {
-  const { webhook, events, now, shopDefaultRate } = useLoaderData<typeof loader>();
+  const { webhook, events, now, shopDefaultRate, unknownRequests } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -328,6 +332,7 @@ export default function WebhookDetail() {
                     <strong>{webhook.lastReceivedAt ? relativeTime(webhook.lastReceivedAt, nowMs) : "never"}</strong>
                   </Text>
                 </InlineStack>
+                <UnknownRequests count={unknownRequests} />
               </BlockStack>
             </Card>
 

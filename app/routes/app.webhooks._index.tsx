@@ -6,15 +6,21 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "~/services/shopify/app.server";
 import { listWebhooksWithCounts } from "~/services/admin/webhooks.server";
 import { webhookUrl } from "~/data/webhooks.server";
+import { unknownWebhookRequestsLastDay } from "~/data/unknown-webhooks.server";
+import { UnknownRequests } from "../components/UnknownRequests";
 import { copyText, useRedirectToast } from "../components/hooks";
 import { RouteError } from "../components/RouteError";
 import { absoluteTime, relativeTime } from "~/components/time";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const webhooks = await listWebhooksWithCounts(session.shop);
+  const [webhooks, unknownRequests] = await Promise.all([
+    listWebhooksWithCounts(session.shop),
+    unknownWebhookRequestsLastDay(session.shop),
+  ]);
   return {
     now: new Date().toISOString(),
+    unknownRequests,
     webhooks: webhooks.map((w) => ({
       id: w.id,
       name: w.name,
@@ -28,7 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Webhooks() {
-  const { now, webhooks } = useLoaderData<typeof loader>();
+  const { now, webhooks, unknownRequests } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   useRedirectToast({ deleted: "Webhook deleted" });
   const nowMs = Date.parse(now);
@@ -38,6 +44,11 @@ export default function Webhooks() {
       backAction={{ content: "Home", url: "/app" }}
       primaryAction={{ content: "Create webhook", url: "/app/webhooks/new" }}
     >
+      {unknownRequests !== null && unknownRequests > 0 && (
+        <Box paddingBlockEnd="400">
+          <UnknownRequests count={unknownRequests} banner />
+        </Box>
+      )}
       {webhooks.length === 0 ? (
         <Card>
           <BlockStack gap="300" inlineAlign="start">

@@ -8,6 +8,11 @@ export interface Managed {
 
 const running: Managed[] = [];
 
+/** The line with the process's name in front, unless it already starts with it. */
+export function prefixed(prefix: string, line: string): string {
+  return line.startsWith(prefix) ? line : prefix + line;
+}
+
 export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Managed {
   // Its own process group, so stopping it also stops what npx/tsx start beneath it.
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -18,7 +23,8 @@ export function startProcess(name: string, command: string, args: string[], env:
       buffered += chunk.toString();
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const line of lines) out.write(prefix + line + "\n");
+      // A process that names itself ("[worker] stopped") is not named twice.
+      for (const line of lines) out.write(prefixed(prefix, line) + "\n");
     });
   };
   forward(child.stdout, process.stdout);

@@ -25,12 +25,24 @@ export type SettingsErrors = Partial<Record<keyof SettingsInput, string>>;
 
 export type SettingsValidation = { ok: true; values: SettingsValues } | { ok: false; errors: SettingsErrors };
 
+function originOf(text: string): string | null {
+  try {
+    const url = new URL(text);
+    return url.hostname ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 /** One origin ("https://shop.example.com" or "http://localhost:8080"): its normalized form, or what is wrong. */
 export function checkOrigin(entry: string): { origin: string } | { error: string } {
   const text = entry.trim();
   if (text.includes("*")) return { error: `"${text}": wildcards are not supported; list each origin` };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return { error: `"${text}" has no scheme; write it as https://${text.replace(/^\/+/, "")}` };
+    // The suggestion must itself be accepted: only the origin, whatever path or query followed.
+    const suggested = originOf(`https://${text.replace(/^\/+/, "")}`);
+    if (!suggested) return { error: `"${text}" is not a valid origin` };
+    return { error: `"${text}" has no scheme; write it as ${suggested}` };
   }
   let url: URL;
   try {
@@ -65,7 +77,8 @@ export function parseOrigins(text: string): { origins: string[]; errors: string[
 function parseWholeNumber(text: string, label: string, range: { min: number; max: number }): number | string {
   const trimmed = text.trim();
   if (trimmed === "") return `${label} is required`;
-  if (!/^\d+$/.test(trimmed)) return `${label} must be a whole number`;
+  // A negative whole number is a whole number: say what range is allowed instead.
+  if (!/^-?\d+$/.test(trimmed)) return `${label} must be a whole number`;
   const value = Number(trimmed);
   if (value < range.min || value > range.max)
     return `${label} must be between ${range.min} and ${range.max.toLocaleString("en-US")}`;

@@ -14,7 +14,8 @@ const ECHO_SCRIPT = `{% action "echo", event.data %}
 const METAFIELD_SCRIPT = `{% comment %}
   Send JSON like {"customer_id": 1234567890, "value": {"plan": "gold"}} to your webhook.
   customer_id may also be a full ID such as "gid://shopify/Customer/1234567890".
-  Without "value", everything except customer_id is stored.
+  Without "value", the other fields are stored, without what only carries the request
+  (customer_id, request_id, customer_signature: the Hookline storefront block sends them).
 {% endcomment %}
 {% assign customer_id = event.data.customer_id %}
 {% if customer_id == blank %}
@@ -26,7 +27,7 @@ const METAFIELD_SCRIPT = `{% comment %}
   {% endunless %}
 
   {% if event.data.value == nil %}
-    {% assign value = event.data | except: "customer_id" %}
+    {% assign value = event.data | except: "customer_id", "request_id", "customer_signature" %}
   {% else %}
     {% assign value = event.data.value %}
   {% endif %}

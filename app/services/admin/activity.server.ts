@@ -1,6 +1,7 @@
 // Read-only queries for the Home screen and the event detail screen. Every query is scoped by shop.
 import prisma from "~/data/db.server";
 import { rollUpStatus, type RolledUpStatus } from "~/domain/runs/display-status";
+import { subscriptionTopics } from "~/domain/tasks/task-form";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -103,19 +104,62 @@ export async function lastDayCounts(shop: string, now = new Date()): Promise<Day
   };
 }
 
-/** What the three getting-started steps need to know. */
+/**
+ * What the getting-started checklist needs (issue 13): it stays on Home until the shop has a
+ * webhook, a task subscribed to a webhook's topic, and a succeeded task run of an event a webhook
+ * received. Each step names where it is done. Bounded: at most 200 webhooks and 500 tasks are read.
+ */
 export async function setupProgress(shop: string) {
-  const [webhooks, tasks, events, firstWebhook] = await Promise.all([
-    prisma.webhook.count({ where: { shop, deletedAt: null } }),
-    prisma.task.count({ where: { shop } }),
-    prisma.event.count({ where: { shop } }),
-    prisma.webhook.findFirst({
+  const [webhookRows, taskRows, webhooks, tasks, events, succeeded] = await Promise.all([
+    prisma.webhook.findMany({
       where: { shop, deletedAt: null },
       orderBy: { createdAt: "asc" },
       select: { id: true, name: true, topic: true },
+      take: 200,
+    }),
+    prisma.task.findMany({
+      where: { shop },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, name: true, subscriptions: true },
+      take: 500,
+    }),
+    prisma.webhook.count({ where: { shop, deletedAt: null } }),
+    prisma.task.count({ where: { shop } }),
+    prisma.event.count({ where: { shop } }),
+    prisma.taskRun.findFirst({
+      where: { status: "succeeded", event: { shop, webhookId: { not: null } } },
+      orderBy: { createdAt: "desc" },
+      select: { eventId: true },
     }),
   ]);
-  return { webhooks, tasks, events, firstWebhook };
+  const firstWebhook = webhookRows[0] ?? null;
+  let subscribed: { task: { id: string; name: string }; webhook: { id: string; name: string; topic: string } } | null =
+    null;
+  for (const task of taskRows) {
+    const topics = subscriptionTopics(task.subscriptions);
+    const webhook = webhookRows.find((w) => topics.includes(w.topic));
+    if (webhook) {
+      subscribed = { task: { id: task.id, name: task.name }, webhook };
+      break;
+    }
+  }
+  const steps = {
+    webhook: webhooks > 0,
+    task: subscribed !== null,
+    run: succeeded !== null,
+  };
+  return {
+    webhooks,
+    tasks,
+    events,
+    firstWebhook,
+    /** The webhook the next step is about: the subscribed one, else the first. */
+    webhook: subscribed?.webhook ?? firstWebhook,
+    subscribedTask: subscribed?.task ?? null,
+    succeededEventId: succeeded?.eventId ?? null,
+    steps,
+    complete: steps.webhook && steps.task && steps.run,
+  };
 }
 
 export async function getEventDetail(shop: string, id: string) {

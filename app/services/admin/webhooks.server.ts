@@ -15,10 +15,29 @@ export async function listWebhooksWithCounts(shop: string, now = new Date()) {
       by: ["webhookId"],
       where: { shop, createdAt: { gte: since }, webhookId: { not: null } },
       _count: { _all: true },
+      _max: { createdAt: true },
     }),
   ]);
-  const byWebhook = new Map(counts.map((row) => [row.webhookId, row._count._all]));
-  return webhooks.map((webhook) => ({ ...webhook, eventsLastDay: byWebhook.get(webhook.id) ?? 0 }));
+  const byWebhook = new Map(counts.map((row) => [row.webhookId, row]));
+  return webhooks.map((webhook) => {
+    const recent = byWebhook.get(webhook.id);
+    return {
+      ...webhook,
+      lastReceivedAt: latestReceipt(webhook.lastReceivedAt, recent?._max.createdAt ?? null),
+      eventsLastDay: recent?._count._all ?? 0,
+    };
+  });
+}
+
+/**
+ * When the webhook last received a request, as truthfully as the app knows: Webhook.lastReceivedAt
+ * is written at most once a minute per process (app/data/webhooks.server.ts), so a newer stored
+ * event wins (issue 13: "Last received 44 seconds ago" beside a just-received test event).
+ */
+export function latestReceipt(stored: Date | null, newestEvent: Date | null): Date | null {
+  if (!stored) return newestEvent;
+  if (!newestEvent) return stored;
+  return newestEvent > stored ? newestEvent : stored;
 }
 
 export async function findWebhookForShop(shop: string, id: string) {

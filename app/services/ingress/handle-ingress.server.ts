@@ -38,6 +38,8 @@ import {
 } from "~/data/webhooks.server";
 import { storeEvent } from "~/data/events.server";
 import { SharedRateLimiter } from "~/data/shared-rate-limit.server";
+import { countUnknownWebhookRequest } from "~/data/unknown-webhooks.server";
+import { shopFromOriginOrReferer } from "~/domain/ingress/unknown-webhook";
 import { enqueueEvent } from "~/data/queues.server";
 import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
 import { lingerOnClose } from "~/services/http/close-after-answer.server";
@@ -203,8 +205,13 @@ export async function processIngress(input: IngressInput): Promise<IngressOutput
 
   if (Number.isFinite(declared) && declared > limit) return text(413, tooLarge, headers, { closeConnection: true });
 
-  // Unknown, disabled or deleted: nothing to do, so nothing is read or parsed.
-  if (!webhook) return { status: 204, headers, body: null, closeConnection: true };
+  // Unknown, disabled or deleted: nothing to do, so nothing is read or parsed. Counted for the
+  // shop its Origin or Referer names, after the answer (app/data/unknown-webhooks.server.ts).
+  if (!webhook) {
+    const shop = shopFromOriginOrReferer(origin, input.header("referer"));
+    if (shop) void countUnknownWebhookRequest(shop);
+    return { status: 204, headers, body: null, closeConnection: true };
+  }
 
   const rate = await rateLimiter().take(webhook.id, rateFor(webhook));
   if (!rate.allowed) {

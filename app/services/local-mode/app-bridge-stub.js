@@ -107,10 +107,32 @@
     },
   };
 
+  // shopify.loading(true/false): Shopify admin shows its loading bar above the app; here, a bar at
+  // the top of the page (issue 13: client-side navigation and long actions show progress).
+  var loadingBar;
+  function showLoading(on) {
+    var visible = on !== false;
+    if (!loadingBar) {
+      loadingBar = document.createElement("div");
+      loadingBar.setAttribute("role", "progressbar");
+      loadingBar.setAttribute("aria-label", "Loading");
+      loadingBar.setAttribute("data-testid", "local-loading");
+      loadingBar.className = "hookline-loading";
+      document.body.appendChild(loadingBar);
+    }
+    loadingBar.hidden = !visible;
+    loadingBar.setAttribute("aria-busy", visible ? "true" : "false");
+  }
+
   var style = document.createElement("style");
   style.textContent =
     "ui-nav-menu{display:flex;flex-wrap:wrap;gap:16px;padding:10px 16px;background:#1a1a1a;font:14px system-ui,sans-serif}" +
-    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a:hover,ui-nav-menu a:focus{text-decoration:underline}";
+    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a:hover,ui-nav-menu a:focus{text-decoration:underline}" +
+    ".hookline-loading{position:fixed;top:0;left:0;right:0;height:3px;z-index:10000;overflow:hidden;background:#c9e8d9}" +
+    ".hookline-loading[hidden]{display:none}" +
+    ".hookline-loading::after{content:'';position:absolute;top:0;bottom:0;width:40%;background:#1a6f5c;" +
+    "animation:hookline-loading 1.2s ease-in-out infinite}" +
+    "@keyframes hookline-loading{from{left:-40%}to{left:100%}}";
   document.head.appendChild(style);
 
   window.shopify = {
@@ -119,7 +141,7 @@
     idToken: idToken,
     toast: { show: showToast, hide: function () {} },
     scopes: scopes,
-    loading: function () {},
+    loading: showLoading,
     origin: window.location.origin,
   };
 

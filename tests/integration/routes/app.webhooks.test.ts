@@ -134,6 +134,30 @@ describe("Webhook screens", () => {
     expect(page.event.webhook?.name).toBe("Signed");
   });
 
+  // Issue 13, bug 4: lastReceivedAt is written at most once a minute; a newer event is the truth.
+  it("'Last received' is the newest event's time when the stored one is older", async () => {
+    const webhook = await createWebhook(SHOP_A, { name: "Truth", topic: "user/truth/test" });
+    const old = new Date(Date.now() - 10 * 60_000);
+    await prisma.webhook.update({ where: { id: webhook.id }, data: { lastReceivedAt: old } });
+    const id = webhook.id;
+    const stale = asData(await call(detail.loader, getRequest(SHOP_A, `/app/webhooks/${id}`), { id }));
+    expect(stale.webhook.lastReceivedAt).toBe(old.toISOString());
+
+    const result = asData(
+      await call(detail.action, postRequest(SHOP_A, `/app/webhooks/${id}`, { intent: "test" }), { id }),
+    );
+    const eventId = ("test" in result ? result.test?.eventId : null)!;
+    const event = await prisma.event.findUniqueOrThrow({ where: { id: eventId } });
+    // The ingress may or may not have touched lastReceivedAt yet (after its response, once a minute
+    // per process): put the old value back; whatever it writes later is not older than the event.
+    await prisma.webhook.update({ where: { id }, data: { lastReceivedAt: old } });
+    const page = asData(await call(detail.loader, getRequest(SHOP_A, `/app/webhooks/${id}`), { id }));
+    const list = asData(await call(index.loader, getRequest(SHOP_A, "/app/webhooks")));
+    for (const shown of [page.webhook.lastReceivedAt, list.webhooks.find((w) => w.id === id)?.lastReceivedAt]) {
+      expect(new Date(shown!).getTime()).toBeGreaterThanOrEqual(event.createdAt.getTime() - 1000);
+    }
+  });
+
   it("a disabled webhook's test says so and creates nothing", async () => {
     const webhook = await createWebhook(SHOP_A, { name: "Off", topic: "user/off/test" });
     asData(

@@ -37,7 +37,8 @@ describe("npm run dev", () => {
     dev.stdout!.on("data", (c) => (output += c));
     dev.stderr!.on("data", (c) => (output += c));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`dev did not print a URL:\n${output}`)), 90_000);
+      // Migrations, the store, the worker and Vite's first start: minutes on a busy 2-core machine.
+      const timer = setTimeout(() => reject(new Error(`dev did not print a URL:\n${output}`)), 240_000);
       dev!.stdout!.on("data", () => {
         const match = output.match(/Hookline is running\. Open (\S+)/);
         if (match) {
@@ -66,5 +67,10 @@ describe("npm run dev", () => {
     expect(doctor.stdout).not.toContain("FAIL");
     expect(doctor.stdout.trim().split("\n")).toHaveLength(6);
     expect(doctor.status).toBe(0);
-  }, 150_000);
+
+    // Issue 13: a quiet start, no Prisma warning about the schema's url, no doubled prefixes.
+    expect(output).not.toContain("will NOT be used");
+    expect(output).not.toMatch(/\[(\w+)\] \[\1\]/);
+    expect(output).toContain("[worker] pid ");
+  }, 360_000);
 });

@@ -199,7 +199,7 @@ describe("worker process", () => {
       await queue.close();
       await server.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it("killed with SIGKILL mid-run: no succeeded action repeats, the orphan is failed as documented, the event completes", async () => {
     const server = await countingServer((path) => ({ delayMs: path === "/slow" ? 30_000 : 0 }));
@@ -235,5 +235,5 @@ describe("worker process", () => {
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

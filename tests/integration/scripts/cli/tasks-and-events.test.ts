@@ -146,7 +146,7 @@ describe("hookline tasks", () => {
     const bad = await hookline("tasks", "preview", join(dir, "bad-preview.json"));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("error: nope");
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("hookline events", () => {
@@ -179,7 +179,7 @@ describe("hookline events", () => {
     const unknown = await hookline("events", "show", "00000000-0000-0000-0000-000000000000");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe("hookline: no event 00000000-0000-0000-0000-000000000000");
-  }, 60_000);
+  }, 180_000);
 
   it("retries failed action runs (with their options) and failed task runs (with the current task), never succeeded ones", async () => {
     let healthy = false;
@@ -229,5 +229,5 @@ describe("hookline events", () => {
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

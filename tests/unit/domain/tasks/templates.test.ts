@@ -252,7 +252,14 @@ describe("shipped templates", () => {
         shop,
         task: { id: "t", name: draft.name },
       });
-    const big = await run({ customer_id: 9007199254740993n, plan: "gold", visits: 3 });
+    // What only carries the request (the storefront block's request_id and signature) is not stored (issue 13).
+    const big = await run({
+      customer_id: 9007199254740993n,
+      plan: "gold",
+      visits: 3,
+      request_id: "0b7f7a52-3f8e-4a8e-9a57-0d4c1c7a8a10",
+      customer_signature: "abc",
+    });
     expect(
       (big.actions[0].options as { variables: { metafields: { ownerId: string; value: string }[] } }).variables
         .metafields[0],
