@@ -26,6 +26,7 @@ import {
   subscriptionProblems,
   subscriptionTopics,
   type DryRunResponse,
+  type DryRunTopicResult,
   type TaskFormErrors,
   type TaskFormState,
   type TaskTemplateChoice,
@@ -378,6 +379,53 @@ export function TaskEditor({
   );
 }
 
+/** The dry-run picker's choice for Mechanic's preview: every subscribed topic, one result each. */
+const EVERY_TOPIC = "every-topic";
+
+function DryRunTopic({ result }: { result: DryRunTopicResult }) {
+  return (
+    <Box>
+      <BlockStack gap="200">
+        <Text as="p" variant="bodySm" tone="subdued">
+          <span data-testid="dry-run-topic">{result.topic}</span>
+          {result.description && result.description !== result.topic ? ` · ${result.description}` : ""} · rendered in{" "}
+          {result.durationMs} ms
+        </Text>
+        {result.errors.length > 0 && (
+          <Banner tone="critical" title="Errors (a live run would perform no actions)">
+            <BlockStack gap="100">
+              {result.errors.map((e, i) => (
+                <p key={i} style={{ wordBreak: "break-word" }}>
+                  {e}
+                </p>
+              ))}
+            </BlockStack>
+          </Banner>
+        )}
+        <Text as="h3" variant="headingSm">
+          {result.actions.length === 0
+            ? "No actions"
+            : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
+        </Text>
+        {result.actions.map((a, i) => (
+          <BlockStack key={i} gap="100">
+            <CodeBlock label={`${i + 1}. ${a.type}`} code={a.options} maxHeight={200} testId="dry-run-action" />
+            {a.response && (
+              <CodeBlock
+                label="The webhook's caller would get"
+                code={a.response}
+                maxHeight={200}
+                testId="dry-run-response"
+              />
+            )}
+          </BlockStack>
+        ))}
+        {result.logs.length > 0 && <CodeBlock label="Logs" code={result.logs.join("\n")} maxHeight={200} />}
+      </BlockStack>
+    </Box>
+  );
+}
+
 function DryRunPanel({
   state,
   taskId,
@@ -416,7 +464,10 @@ function DryRunPanel({
   const [dataJson, setDataJson] = useState('{\n  "foo": "bar",\n  "customer_id": 1001\n}');
   const running = fetcher.state !== "idle";
   const result = fetcher.data?.result;
-  const effectiveSource = source === "paste" || relevant.some((e) => e.id === source) ? source : "paste";
+  const effectiveSource =
+    source === "paste" || (source === EVERY_TOPIC && subscribed.length > 0) || relevant.some((e) => e.id === source)
+      ? source
+      : "paste";
 
   const run = () => {
     fetcher.submit(
@@ -427,9 +478,12 @@ function DryRunPanel({
           options: state.options,
           taskId,
           taskName: state.name,
-          eventId: effectiveSource === "paste" ? null : effectiveSource,
+          eventId: effectiveSource === "paste" || effectiveSource === EVERY_TOPIC ? null : effectiveSource,
           topic: topic || subscribed[0] || "",
           dataJson,
+          everyTopic: effectiveSource === EVERY_TOPIC,
+          subscriptions: state.subscriptions,
+          template: state.template ?? null,
         }),
       },
       { method: "post" },
@@ -469,6 +523,9 @@ function DryRunPanel({
               label: `${e.topic} · ${e.summary ? `${e.summary} · ` : ""}${absoluteTime(e.createdAt)}`,
               value: e.id,
             })),
+            ...(subscribed.length > 0
+              ? [{ label: "Every subscribed topic (preview events, recent events or examples)", value: EVERY_TOPIC }]
+              : []),
             { label: "Paste event data (JSON)", value: "paste" },
           ]}
           value={effectiveSource}
@@ -504,43 +561,11 @@ function DryRunPanel({
           </Banner>
         )}
         {result && result.ok && (
-          <Box>
-            <BlockStack gap="200">
-              <Text as="p" variant="bodySm" tone="subdued">
-                {result.topic} · rendered in {result.durationMs} ms
-              </Text>
-              {result.errors.length > 0 && (
-                <Banner tone="critical" title="Errors (a live run would perform no actions)">
-                  <BlockStack gap="100">
-                    {result.errors.map((e, i) => (
-                      <p key={i} style={{ wordBreak: "break-word" }}>
-                        {e}
-                      </p>
-                    ))}
-                  </BlockStack>
-                </Banner>
-              )}
-              <Text as="h3" variant="headingSm">
-                {result.actions.length === 0
-                  ? "No actions"
-                  : `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`}
-              </Text>
-              {result.actions.map((a, i) => (
-                <BlockStack key={i} gap="100">
-                  <CodeBlock label={`${i + 1}. ${a.type}`} code={a.options} maxHeight={200} testId="dry-run-action" />
-                  {a.response && (
-                    <CodeBlock
-                      label="The webhook's caller would get"
-                      code={a.response}
-                      maxHeight={200}
-                      testId="dry-run-response"
-                    />
-                  )}
-                </BlockStack>
-              ))}
-              {result.logs.length > 0 && <CodeBlock label="Logs" code={result.logs.join("\n")} maxHeight={200} />}
-            </BlockStack>
-          </Box>
+          <BlockStack gap="400">
+            {(result.perTopic ?? [result]).map((one, index) => (
+              <DryRunTopic key={index} result={one} />
+            ))}
+          </BlockStack>
         )}
       </BlockStack>
     </Card>

@@ -159,6 +159,13 @@ test("the metafield template writes the posted value to customer 1001 in the loc
   await expect(page.getByTestId("dry-run-action")).toContainText('\\"plan\\":\\"preview\\"');
   await expect(page.getByTestId("action-sentence")).toHaveText("When user/customer/metafield is triggered… Shopify");
   await screenshotScreen(page, "task-dry-run");
+  // Mechanic's preview: every subscribed topic, here from the template's preview events.
+  await page.getByLabel("Event", { exact: true }).selectOption("every-topic");
+  await expect(page.getByLabel("Event data (JSON)")).toHaveCount(0);
+  await page.getByRole("button", { name: "Run dry run" }).click();
+  await expect(page.getByTestId("dry-run-topic")).toHaveText("user/customer/metafield");
+  await expect(page.getByTestId("dry-run-action")).toContainText("metafieldsSet");
+  await expect(page.getByTestId("dry-run-action")).not.toContainText('\\"plan\\":\\"preview\\"');
   await page.getByRole("button", { name: "Save task" }).click();
   await expect(page.getByRole("heading", { name: "Set a customer metafield from a webhook", level: 1 })).toBeVisible();
 

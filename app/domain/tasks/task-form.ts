@@ -169,15 +169,21 @@ export interface DryRunResponse {
   result: DryRunResult;
 }
 
-/** What a dry run shows: the actions the script would perform, its logs and errors. */
+/** One rendered preview: the actions the script would perform, its logs and errors. */
+export interface DryRunTopicResult {
+  topic: string;
+  /** Where the event came from: a preview definition's description, a recent event, or example data. */
+  description?: string;
+  /** `response`: what a wait-mode webhook's caller would get from a respond action. */
+  actions: { type: string; options: string; response?: string }[];
+  logs: string[];
+  errors: string[];
+  durationMs: number;
+}
+
+/**
+ * What a dry run shows. Against one event: that event's result. Against "every subscribed topic"
+ * (Mechanic's preview): the first result's fields, and `perTopic` with one result per preview event.
+ */
 export type DryRunResult =
-  | {
-      ok: true;
-      topic: string;
-      /** `response`: what a wait-mode webhook's caller would get from a respond action. */
-      actions: { type: string; options: string; response?: string }[];
-      logs: string[];
-      errors: string[];
-      durationMs: number;
-    }
-  | { ok: false; error: string };
+  ({ ok: true; perTopic?: DryRunTopicResult[] } & DryRunTopicResult) | { ok: false; error: string };

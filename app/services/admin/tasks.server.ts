@@ -18,7 +18,7 @@ import { parseJson, stringifyJson } from "~/domain/json";
 import { displayJson } from "~/domain/json-display";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
 import { subscriptionProblems, type TaskFormErrors, type TaskFormState } from "~/domain/tasks/task-form";
-import type { DryRunResponse, DryRunResult, TaskTemplateChoice } from "~/domain/tasks/task-form";
+import type { DryRunResponse, DryRunResult, DryRunTopicResult, TaskTemplateChoice } from "~/domain/tasks/task-form";
 import { parseTaskJson, stringifyTaskJson, type TaskDraft } from "~/domain/tasks/task-json";
 import { parseTaskPayload, previewErrorSentence } from "~/domain/tasks/task-form";
 import type { Task } from "@prisma/client";
@@ -28,7 +28,7 @@ import { nameProblem } from "~/domain/tasks/rules";
 import { previewTask } from "~/domain/tasks/preview";
 import { describeResponse } from "~/domain/actions/respond";
 import { renderInPool } from "~/services/render/pool.server";
-import type { ShopInfo } from "~/domain/tasks/render";
+import type { RenderResult, ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
 import { grantedScopes } from "~/services/shopify/access.server";
@@ -189,15 +189,18 @@ export interface DryRunInput {
   taskName: string;
   /** Either a stored event of this shop... */
   eventId?: string | null;
-  /** ...or pasted JSON data with a topic. */
+  /** ...or pasted JSON data with a topic... */
   topic?: string;
   dataJson?: string;
+  /** ...or every subscribed topic, as Mechanic previews a task (these subscriptions, one result each). */
+  everyTopic?: { subscriptions: string; template?: string | null };
 }
 
 export type { DryRunResult };
 
 /** Renders the script as a preview: event.preview is true, no Admin API, no cache, nothing performed. */
 export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunResult> {
+  if (input.everyTopic) return dryRunEveryTopic(shop, input, input.everyTopic);
   let topic = input.topic?.trim() || "user/preview/test";
   let data: unknown = null;
   let eventId = "preview";
@@ -239,10 +242,14 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
       render: renderInPool, // off the web process's event loop (decision 0072)
     },
   );
-  const result = preview!.result;
+  return { ok: true, ...shownResult(topic, preview!.result) };
+}
+
+/** A rendered preview as the dry-run panel shows it. */
+function shownResult(topic: string, result: RenderResult, description?: string): DryRunTopicResult {
   return {
-    ok: true,
     topic,
+    ...(description !== undefined ? { description } : {}),
     actions: result.actions.map((a) => ({
       type: a.type,
       options: stringify(a.options),
@@ -253,6 +260,47 @@ export async function dryRun(shop: string, input: DryRunInput): Promise<DryRunRe
     errors: result.errors,
     durationMs: result.durationMs,
   };
+}
+
+/**
+ * Mechanic's preview: every subscribed topic is rendered, against the task's preview event
+ * definitions, else the shop's latest event of that topic, else Shopify's example payload
+ * (app/domain/tasks/preview.ts); one result per preview event.
+ */
+async function dryRunEveryTopic(
+  shop: string,
+  input: DryRunInput,
+  every: NonNullable<DryRunInput["everyTopic"]>,
+): Promise<DryRunResult> {
+  const { values } = coerceOptions(discoverOptionKeys(input.script), input.options);
+  const draft = draftFrom(
+    {
+      name: input.taskName || "Untitled task",
+      subscriptions: every.subscriptions,
+      script: input.script,
+      template: every.template ?? undefined,
+    },
+    values,
+  );
+  const parsed = parseSubscriptions(draft.subscriptions);
+  if (parsed.errors.length > 0)
+    return { ok: false, error: `Subscriptions, line ${parsed.errors[0]!.line}: ${parsed.errors[0]!.message}` };
+  if (parsed.subscriptions.length === 0) {
+    return { ok: false, error: "Subscribe the task to a topic first: the dry run previews every subscribed topic." };
+  }
+  if (input.taskId && draft.previewEventDefinitions.length === 0) {
+    // A saved (or imported) task keeps its own preview event definitions.
+    const saved = await prisma.task.findFirst({ where: { id: input.taskId, shop } });
+    if (saved) draft.previewEventDefinitions = taskToDraft(saved).previewEventDefinitions;
+  }
+  const previews = await previewTask(await withRecentEvents(shop, draft), {
+    shop: previewShop(shop),
+    taskId: input.taskId ?? undefined,
+    render: renderInPool, // off the web process's event loop (decision 0072)
+  });
+  const perTopic = previews.map((p) => shownResult(p.event.topic, p.result, p.description));
+  if (perTopic.length === 0) return { ok: false, error: "Nothing to preview: the task has no subscribed topics." };
+  return { ok: true, ...perTopic[0]!, perTopic };
 }
 
 /** A dry run's action options or log entry for display, bounded like the event page (app/domain/json-display.ts). */
@@ -302,6 +350,10 @@ export async function dryRunFromForm(
       eventId: typeof input.eventId === "string" && input.eventId !== "" ? input.eventId : null,
       topic: typeof input.topic === "string" ? input.topic : "",
       dataJson: typeof input.dataJson === "string" ? input.dataJson : "",
+      everyTopic:
+        input.everyTopic === true
+          ? { subscriptions: payload.state.subscriptions, template: payload.state.template ?? null }
+          : undefined,
     }),
   };
 }

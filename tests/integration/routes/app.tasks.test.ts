@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOP_A, asData, call, getRequest, postRequest, seedSession, statusOf } from "./support";
 import prisma from "~/data/db.server";
@@ -148,6 +149,51 @@ describe("Task screens", () => {
       ),
     );
     expect("result" in malformed && !malformed.result.ok && malformed.result.error).toContain("not valid JSON");
+  });
+
+  it("dry run of every subscribed topic: one result per topic, from recent events or Shopify's examples", async () => {
+    const task = await createTask(SHOP_A, { name: "Every", subscriptions: "user/every/one", script: ECHO });
+    // The shop's latest user/every/one event is what that topic previews with.
+    await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop: SHOP_A,
+        topic: "user/every/one",
+        data: '{"from":"recent"}',
+        source: "webhook",
+      },
+    });
+    const run = async (subscriptions: string) =>
+      asData(
+        await call(
+          edit.action,
+          postRequest(SHOP_A, `/app/tasks/${task.id}`, {
+            intent: "dry-run",
+            payload: JSON.stringify({
+              ...JSON.parse(
+                form({
+                  name: "Every",
+                  subscriptions,
+                  script: '{% action "echo", topic: event.topic, data: event.data %}',
+                }),
+              ),
+              everyTopic: true,
+            }),
+          }),
+          { id: task.id },
+        ),
+      );
+    const result = await run("user/every/one\nshopify/customers/update+1.hour");
+    if (!("result" in result) || !result.result.ok) throw new Error(`dry run failed: ${JSON.stringify(result)}`);
+    const perTopic = result.result.perTopic!;
+    expect(perTopic.map((r) => r.topic)).toEqual(["user/every/one", "shopify/customers/update"]);
+    expect(perTopic[0]!.actions[0]!.options).toContain('"from": "recent"');
+    // No event of that topic in the shop: Shopify's documented example payload (a customer with an email).
+    expect(perTopic[1]!.actions[0]!.options).toContain("email");
+    expect(result.result.topic).toBe("user/every/one");
+
+    const none = await run("");
+    expect("result" in none && !none.result.ok && none.result.error).toContain("Subscribe the task to a topic");
   });
 
   it("imports Mechanic task JSON, replacing a task with the same name, and lists it", async () => {
