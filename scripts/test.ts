@@ -1,7 +1,7 @@
 // `npm test`: every check, in order, on a machine where Redis, PostgreSQL and Chromium are available
 // (scripts/setup-machine.sh provides them). Prints one summary line of tests passed and failed.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 interface Step {
   name: string;
@@ -22,23 +22,32 @@ const vitest = (dir: string, report: string) => [
   `--outputFile.json=${report}`,
 ];
 
-const steps: Step[] = [
+/**
+ * The checks, in order. A step that is a list runs its members side by side (each into its own log,
+ * printed when it ends): the two integration suites use separate databases and Redis key prefixes,
+ * and mostly wait on processes and timers, so together they take little longer than one.
+ */
+const steps: (Step | Step[])[] = [
   { name: "derived PostgreSQL schema is current", command: ["npm", "run", "-s", "db:check"] },
   { name: "typecheck", command: ["npm", "run", "-s", "typecheck"] },
   { name: "lint", command: ["npm", "run", "-s", "lint"] },
   { name: "unit", command: vitest("tests/unit", "tests/output/unit.json"), report: "tests/output/unit.json" },
-  {
-    name: "integration (SQLite)",
-    command: vitest("tests/integration", "tests/output/integration-sqlite.json"),
-    env: { TEST_DB: "sqlite" },
-    report: "tests/output/integration-sqlite.json",
-  },
-  {
-    name: "integration (PostgreSQL)",
-    command: vitest("tests/integration", "tests/output/integration-postgres.json"),
-    env: { TEST_DB: "postgres" },
-    report: "tests/output/integration-postgres.json",
-  },
+  // Built once here: the integration, fault and end-to-end tests start the production processes.
+  { name: "production build", command: ["npm", "run", "-s", "build"], env: { NODE_ENV: "production" } },
+  [
+    {
+      name: "integration (SQLite)",
+      command: vitest("tests/integration", "tests/output/integration-sqlite.json"),
+      env: { TEST_DB: "sqlite" },
+      report: "tests/output/integration-sqlite.json",
+    },
+    {
+      name: "integration (PostgreSQL)",
+      command: vitest("tests/integration", "tests/output/integration-postgres.json"),
+      env: { TEST_DB: "postgres" },
+      report: "tests/output/integration-postgres.json",
+    },
+  ],
   {
     // Issue 16's fault tests: the production build and workers as processes, on their own Redis and
     // PostgreSQL (ports 3750-3759), against killed workers, a restarted or frozen Redis, a killed web
@@ -47,7 +56,12 @@ const steps: Step[] = [
     command: vitest("tests/faults", "tests/output/faults.json"),
     report: "tests/output/faults.json",
   },
-  { name: "end to end (Chromium)", command: ["npx", "playwright", "test"], report: "tests/output/e2e-results.json" },
+  {
+    name: "end to end (Chromium)",
+    command: ["npx", "playwright", "test"],
+    env: { E2E_BUILD: "0" }, // built above
+    report: "tests/output/e2e-results.json",
+  },
 ];
 
 let passed = 0;
@@ -69,19 +83,51 @@ function countReport(file: string): void {
   }
 }
 
-const started = Date.now();
-for (const step of steps) {
+function finished(step: Step, status: number | null): void {
+  if (step.report) countReport(step.report);
+  if (status !== 0) {
+    failures.push(step.name);
+    if (!step.report) failed += 1;
+  }
+}
+
+function runAlone(step: Step): void {
   console.log(`\n=== ${step.name} ===`);
   if (step.report) rmSync(step.report, { force: true });
   const result = spawnSync(step.command[0], step.command.slice(1), {
     stdio: "inherit",
     env: { ...process.env, ...step.env },
   });
-  if (step.report) countReport(step.report);
-  if (result.status !== 0) {
-    failures.push(step.name);
-    if (!step.report) failed += 1;
-  }
+  finished(step, result.status);
+}
+
+/** Runs the steps at once, each into tests/output/<name>.log; prints each log when its step ends. */
+async function runTogether(group: Step[]): Promise<void> {
+  console.log(`\n=== side by side: ${group.map((step) => step.name).join(" | ")} ===`);
+  await Promise.all(
+    group.map(async (step) => {
+      if (step.report) rmSync(step.report, { force: true });
+      const logFile = `tests/output/${step.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.log`;
+      const log = createWriteStream(logFile);
+      const child = spawn(step.command[0], step.command.slice(1), {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, ...step.env },
+      });
+      child.stdout.pipe(log, { end: false });
+      child.stderr.pipe(log, { end: false });
+      const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      await new Promise((resolve) => log.end(resolve));
+      console.log(`\n=== ${step.name} (${logFile}) ===`);
+      console.log(readFileSync(logFile, "utf8"));
+      finished(step, status);
+    }),
+  );
+}
+
+const started = Date.now();
+for (const step of steps) {
+  if (Array.isArray(step)) await runTogether(step);
+  else runAlone(step);
 }
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);

@@ -147,6 +147,8 @@ export function productView(product: LocalProduct, ctx: ResolverContext) {
     handle: product.handle,
     description: product.descriptionHtml.replace(/<[^>]*>/g, ""),
     descriptionHtml: product.descriptionHtml,
+    // The local store's themes have no alternate product templates (Shopify: null).
+    templateSuffix: null,
     vendor: product.vendor,
     productType: product.productType,
     status: product.status,
@@ -354,6 +356,10 @@ export function orderView(order: LocalOrder, ctx: ResolverContext) {
     totalPriceSet: moneyBag(subtotal, order.currency),
     currentTotalPriceSet: moneyBag(subtotal, order.currency),
     totalOutstandingSet: moneyBag(paid ? "0.00" : subtotal, order.currency),
+    // The local store keeps no taxes, discounts or order phone numbers (Shopify: zero and null).
+    totalTaxSet: moneyBag("0.00", order.currency),
+    totalDiscountsSet: moneyBag("0.00", order.currency),
+    phone: null,
     customer: () => {
       const customer = order.customerId === null ? null : ctx.state.getCustomer(ctx.shop, order.customerId);
       return customer ? customerView(customer) : null;

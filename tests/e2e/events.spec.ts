@@ -55,7 +55,8 @@ test("events with summaries, filters in the URL, back button, search, live updat
   ]) {
     expect((await request.post(webhookUrl, { data })).status()).toBe(204);
   }
-  await loginAs(page, SHOP, "/app/events");
+  // Webhook events only: the failed one also reports mechanic/errors/* events (decision 0052).
+  await loginAs(page, SHOP, "/app/events?source=webhook");
   await expect(page.getByRole("heading", { name: "Events", level: 1 })).toBeVisible();
   await expect(rows(page)).toHaveCount(3);
   await expect(page.getByTestId("event-summary").first()).toHaveText('email: "cy@example.com" · plan: "silver"');
@@ -86,11 +87,15 @@ test("events with summaries, filters in the URL, back button, search, live updat
   await expect(page).toHaveURL(/topic=user%2Fnothing/);
   await expect(page.getByText("No events match these filters.")).toBeVisible();
   await page.getByRole("link", { name: "Clear filters" }).first().click();
-  await expect(rows(page)).toHaveCount(3);
+  await expect(page).not.toHaveURL(/topic=/);
+  // Every event now: the three webhook events and the failure's error events.
+  await expect(page.getByText("mechanic/errors/event").first()).toBeVisible({ timeout: 20_000 });
+  const before = await rows(page).count();
+  expect(before).toBeGreaterThan(3);
 
   // Live: a new event appears at the top without a reload.
   expect((await request.post(webhookUrl, { data: { email: "dee@example.com" } })).status()).toBe(204);
-  await expect(rows(page)).toHaveCount(4, { timeout: 20_000 });
+  await expect(rows(page)).toHaveCount(before + 1, { timeout: 20_000 });
   await expect(page.getByTestId("event-summary").first()).toHaveText('email: "dee@example.com"');
   await screenshotScreen(page, "events");
   await expectAccessible(page);

@@ -15,8 +15,10 @@ function createCachingTask(): void {
   const script = `(async () => {
     const { createTask } = await import("./app/data/tasks.server.ts");
     await createTask(${JSON.stringify(SHOP)}, { name: "Cache the quote", subscriptions: ${JSON.stringify(TOPIC)}, script: '{% action "cache", "set", ${JSON.stringify(KEY)}, event.data %}' });
-  })().catch((error) => { console.error(error); process.exit(1); });`;
+  })().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });`;
   execFileSync("npx", ["tsx", "-e", script], {
+    // The app modules keep Redis connections open: exit explicitly (above), and never wait forever.
+    timeout: 120_000,
     env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, SHOPIFY_APP_URL: E2E_APP_URL },
     encoding: "utf8",
   });

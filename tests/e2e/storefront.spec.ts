@@ -24,8 +24,10 @@ function createTasks(): void {
     const template = findTaskTemplate("customer-metafield");
     await createTask(${JSON.stringify(SHOP)}, { ...draftToInput(template.draft), name: "Storefront result", subscriptions: ${JSON.stringify(RESULT_TOPIC)} });
     await createTask(${JSON.stringify(SHOP)}, { name: "Storefront lookup (broken)", subscriptions: ${JSON.stringify(BROKEN_TOPIC)}, script: '{% error "the lookup service is down" %}' });
-  })().catch((error) => { console.error(error); process.exit(1); });`;
+  })().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });`;
   execFileSync("npx", ["tsx", "-e", script], {
+    // The app modules keep Redis connections open: exit explicitly (above), and never wait forever.
+    timeout: 120_000,
     env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, SHOPIFY_APP_URL: E2E_APP_URL },
     encoding: "utf8",
   });

@@ -39,7 +39,7 @@ const SPECS: Record<ResourceKind, ResourceSpec> = {
   order: {
     type: "Order",
     field: "order",
-    selection: `id legacyResourceId name email phone note tags createdAt updatedAt processedAt cancelledAt closedAt cancelReason displayFinancialStatus displayFulfillmentStatus currencyCode test totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } totalDiscountsSet { ${MONEY} } customer { ${CUSTOMER_FIELDS} } lineItems(first: 250) { nodes { ${LINE_ITEM_FIELDS} } }`,
+    selection: `id legacyResourceId name email phone note tags createdAt updatedAt processedAt cancelledAt closedAt cancelReason displayFinancialStatus displayFulfillmentStatus currencyCode test totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } totalDiscountsSet { ${MONEY} } customer { ${CUSTOMER_FIELDS} } lineItems(first: 100) { nodes { ${LINE_ITEM_FIELDS} } }`, // 250 line items cost more than the 1,000-point single-query maximum
     toRest: orderToRest,
   },
   product: {
@@ -73,7 +73,7 @@ const SPECS: Record<ResourceKind, ResourceSpec> = {
   draft_order: {
     type: "DraftOrder",
     field: "draftOrder",
-    selection: `id legacyResourceId name email note2 tags status createdAt updatedAt completedAt invoiceUrl taxesIncluded currencyCode totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } customer { ${CUSTOMER_FIELDS} } lineItems(first: 250) { nodes { ${LINE_ITEM_FIELDS} } }`,
+    selection: `id legacyResourceId name email note2 tags status createdAt updatedAt completedAt invoiceUrl taxesIncluded currencyCode totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } customer { ${CUSTOMER_FIELDS} } lineItems(first: 100) { nodes { ${LINE_ITEM_FIELDS} } }`, // 250 line items cost more than the 1,000-point single-query maximum
     toRest: (node) => ({
       ...ids(node),
       name: node.name,
