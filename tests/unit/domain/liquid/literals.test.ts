@@ -1,5 +1,6 @@
 // Hash and array literals in the action tag's arguments (issue 15, decision 0100): parsed with the
 // template, evaluated at render time, refused at save with their line and column when malformed.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createLiquidEngine } from "~/domain/liquid/engine";
 import { MAX_LITERAL_DEPTH, MAX_LITERAL_VALUES } from "~/domain/liquid/literals";
@@ -212,5 +213,27 @@ describe("hash and array literals: errors at save, with line and column", () => 
     );
     const nested = `{% action "echo", {"a": [${values(MAX_LITERAL_VALUES / 2)}], "b": [${values(MAX_LITERAL_VALUES / 2)}]} %}`;
     expect(scriptSyntaxError(nested)?.message).toContain(`at most ${MAX_LITERAL_VALUES} values`);
+  });
+});
+
+describe("the README's respond examples", () => {
+  it("parse, and render the response the README describes", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(
+      readme.indexOf("## Getting results back"),
+      readme.indexOf("### The customer metafield"),
+    );
+    const examples = [...section.matchAll(/```liquid\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    const responds = examples.filter((example) => example.includes('action "respond"'));
+    expect(responds).toHaveLength(2); // the inline form, then the block form
+    expect(responds[0]).toContain('{% action "respond", status: 200, headers: {"content-type": "application/json"}');
+    for (const example of responds) {
+      expect(scriptSyntaxError(example)).toBeNull();
+      const [action] = await actionsOf(example, { result: { total: 30 }, total: 30 });
+      expect(action.type).toBe("respond");
+      expect(describeResponse(action.options)).toMatch(/^HTTP 200\n/);
+      expect(JSON.parse(describeResponse(action.options).split("\n\n")[1]!)).toEqual({ total: 30 });
+    }
   });
 });
