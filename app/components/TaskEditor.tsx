@@ -272,7 +272,8 @@ export function TaskEditor({
                 error={errors.script}
                 helpText={
                   <>
-                    Render actions with <code>{'{% action "echo", event.data %}'}</code>, logs with{" "}
+                    Render actions with <code>{'{% action "echo", event.data %}'}</code> (options may be hash and array
+                    literals: <code>{'{% action "echo", {"total": cart.total, "tags": ["vip"]} %}'}</code>), logs with{" "}
                     <code>{"{% log … %}"}</code> and errors with <code>{'{% error "…" %}'}</code>.
                   </>
                 }

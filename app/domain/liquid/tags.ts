@@ -28,14 +28,18 @@ import { stateOf } from "./state";
 import { isPlainObject, normalizeInt, toLiquidString, unwrap, asNumeric } from "./values";
 import { toInteger } from "./filter-args";
 import { toRubyNumber } from "./numbers";
+import { atLiteral, evaluateLiteral, readLiteral, type LiteralNode } from "./literals";
 
 interface ParsedArg {
   name: string | null;
-  value: Value;
+  value: Value | LiteralNode;
 }
 
-/** Read `a, b, name: c` arguments; each value may carry filters. A missing comma is tolerated. */
-function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): ParsedArg[] {
+/**
+ * Read `a, b, name: c` arguments; each value may carry filters. A missing comma is tolerated.
+ * With `literals` (the action tag), a value may also be a hash or array literal (literals.ts).
+ */
+function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string, literals = false): ParsedArg[] {
   const args: ParsedArg[] = [];
   const input = tokenizer.input;
   while (true) {
@@ -50,6 +54,12 @@ function readArguments(tokenizer: Tokenizer, liquid: Liquid, tagText: string): P
       tokenizer.advance();
     } else tokenizer.p = save;
     tokenizer.skipBlank();
+    if (literals && atLiteral(tokenizer)) {
+      args.push({ name, value: readLiteral(tokenizer) });
+      tokenizer.skipBlank();
+      if (tokenizer.peek() === ",") tokenizer.advance();
+      continue;
+    }
     const begin = tokenizer.p;
     const valueToken = tokenizer.readValue();
     if (!valueToken) throw new Error(`invalid arguments in ${tagText}`);
@@ -110,7 +120,10 @@ function* renderBody(liquid: Liquid, templates: Template[], ctx: Context): Gener
   return toLiquidString(html);
 }
 
+const isLiteral = (arg: ParsedArg): boolean => !(arg.value instanceof Value);
+
 function* evaluate(arg: ParsedArg, ctx: Context): Generator<unknown, unknown, unknown> {
+  if (!(arg.value instanceof Value)) return yield* evaluateLiteral(arg.value, ctx);
   return yield arg.value.value(ctx, false);
 }
 
@@ -137,14 +150,23 @@ class ActionTag extends Tag {
 
   constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
     super(token, remainTokens, liquid);
-    this.args = readArguments(this.tokenizer, liquid, token.getText());
+    this.args = readArguments(this.tokenizer, liquid, token.getText(), true);
     const positional = this.args.filter((arg) => arg.name === null);
     const named = this.args.filter((arg) => arg.name !== null && !isControlParam(arg.name));
     // Block forms: `{% action %}` (body is the whole action object) and `{% action "type" %}`
     // (body is the options), optionally with control parameters. Any other name: value argument
     // (including `__error: "x"`) makes it the mapped form, which has no end tag.
-    const isBlock = positional.length <= 1 && named.length === 0;
+    // A hash or array literal is never a block's type: `{% action {"type": ...} %}` is the whole
+    // action object inline, as the untyped block's body would be.
+    const isBlock = positional.length <= 1 && named.length === 0 && !positional.some(isLiteral);
     this.templates = isBlock ? readBlock("action", token, remainTokens, parser) : null;
+  }
+
+  /** `{% action {"type": ..., "options": ...} %}`: one hash literal, at most control parameters beside it. */
+  private isInlineObject(): boolean {
+    const positional = this.args.filter((arg) => arg.name === null);
+    const named = this.args.filter((arg) => arg.name !== null && !isControlParam(arg.name));
+    return positional.length === 1 && named.length === 0 && isLiteral(positional[0]);
   }
 
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
@@ -176,6 +198,16 @@ class ActionTag extends Tag {
         else if (toLiquidString(type) === "shopify") options = parseJsonOr(body, body);
         else options = parseBodyJson(body, "action");
       }
+    } else if (this.isInlineObject() && isPlainObject(positional[0])) {
+      const object = positional[0];
+      ({ type, options } = object);
+      meta = object.meta ?? null;
+      const unknown = Object.keys(object).filter(
+        (key) => !["type", "options", "meta", CONTROL_PERFORM_EVENT].includes(key),
+      );
+      if (unknown.length) throw new Error(`action tag: unexpected ${unknown.join(", ")} next to type`);
+      if (object[CONTROL_PERFORM_EVENT] !== undefined && !(CONTROL_PERFORM_EVENT in control))
+        control[CONTROL_PERFORM_EVENT] = object[CONTROL_PERFORM_EVENT];
     } else {
       const namedKeys = Object.keys(named);
       if (positional.length === 0) {

@@ -102,9 +102,10 @@ const QUOTE_SCRIPT = `{% comment %}
 {% endif %}
 
 {% if lines == blank %}
-  {% action "respond" %}
-    {"status": 422, "body": {"error": "post JSON with cart lines, like {\\"lines\\": [{\\"quantity\\": 1, \\"price\\": \\"9.99\\"}]}"}}
-  {% endaction %}
+  {% action "respond",
+    status: 422,
+    body: {"error": 'post JSON with cart lines, like {"lines": [{"quantity": 1, "price": "9.99"}]}'}
+  %}
 {% else %}
   {% assign subtotal = 0.0 %}
   {% assign quantity = 0 %}
@@ -121,20 +122,19 @@ const QUOTE_SCRIPT = `{% comment %}
   {% assign discount_percent = options.discount_percent__number | default: 0 | times: 1.0 %}
   {% assign discount = subtotal | times: discount_percent | divided_by: 100 | round: 2 %}
   {% assign total = subtotal | minus: discount | round: 2 %}
+  {% assign subtotal = subtotal | round: 2 %}
 
-  {% action "respond" %}
-    {
-      "status": 200,
-      "headers": {"cache-control": "no-store"},
-      "body": {
-        "quantity": {{ quantity | json }},
-        "subtotal": {{ subtotal | round: 2 | json }},
-        "discount": {{ discount | json }},
-        "total": {{ total | json }},
-        "currency": {{ shop.currency | json }}
-      }
+  {% action "respond",
+    status: 200,
+    headers: {"cache-control": "no-store"},
+    body: {
+      "quantity": quantity,
+      "subtotal": subtotal,
+      "discount": discount,
+      "total": total,
+      "currency": shop.currency
     }
-  {% endaction %}
+  %}
 {% endif %}
 `;
 

@@ -151,6 +151,55 @@ describe("Task screens", () => {
     expect("result" in malformed && !malformed.result.ok && malformed.result.error).toContain("not valid JSON");
   });
 
+  // Issue 15's inline respond form: hash literals in the action tag (decision 0100).
+  it("dry run shows the response of the inline respond form; a malformed hash literal is refused at save with its line and column", async () => {
+    const inline =
+      '{% assign result = event.data %}\n{% action "respond", status: 200, headers: {"content-type": "application/json"}, body: result %}';
+    const task = await createTask(SHOP_A, {
+      name: "Inline respond",
+      subscriptions: "user/quote/requested",
+      script: inline,
+    });
+    const dryRun = asData(
+      await call(
+        edit.action,
+        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
+          intent: "dry-run",
+          payload: JSON.stringify({
+            ...JSON.parse(form({ name: "Inline respond", subscriptions: "user/quote/requested", script: inline })),
+            topic: "user/quote/requested",
+            dataJson: '{"total": 30.0}',
+          }),
+        }),
+        { id: task.id },
+      ),
+    );
+    if (!("result" in dryRun) || !dryRun.result.ok) throw new Error(`dry run failed: ${JSON.stringify(dryRun)}`);
+    expect(dryRun.result.errors).toEqual([]);
+    expect(dryRun.result.actions).toHaveLength(1);
+    expect(dryRun.result.actions[0]).toMatchObject({
+      type: "respond",
+      response: 'HTTP 200\ncontent-type: application/json\n\n{"total":30.0}',
+    });
+
+    const broken =
+      '{% assign result = event.data %}\n{% action "respond", status: 200,\n  headers: {"content-type" "application/json"}, body: result %}';
+    const refused = asData(
+      await call(
+        create.action,
+        postRequest(SHOP_A, "/app/tasks/new", {
+          intent: "save",
+          payload: form({ name: "Broken literal", subscriptions: "user/quote/requested", script: broken }),
+        }),
+      ),
+    ) as { ok: boolean; errors: { script?: string }; brokenScript?: unknown };
+    expect(refused.ok).toBe(false);
+    expect(refused.brokenScript).toMatchObject({ line: 3, column: 28 });
+    expect(refused.errors.script).toMatch(
+      /^Liquid syntax error: expected ":" after the key "content-type" in the hash literal \(line 3, column 28\)\./,
+    );
+  });
+
   it("dry run of every subscribed topic: one result per topic, from recent events or Shopify's examples", async () => {
     const task = await createTask(SHOP_A, { name: "Every", subscriptions: "user/every/one", script: ECHO });
     // The shop's latest user/every/one event is what that topic previews with.

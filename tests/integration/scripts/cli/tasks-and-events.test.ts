@@ -149,6 +149,50 @@ describe("hookline tasks", () => {
   }, 180_000);
 });
 
+describe("hookline tasks preview: the inline respond form (issue 15)", () => {
+  it("shows the response a hash-literal respond action would send, as JSON and as text", async () => {
+    const file = join(dir, "respond-inline.json");
+    writeFileSync(
+      file,
+      stringifyTaskJson({
+        ...findTaskTemplate("echo")!.draft,
+        subscriptions: ["user/quote/requested"],
+        script:
+          '{% assign result = event.data %}{% action "respond", status: 201, headers: {"content-type": "application/json", "x-quote": event.data.id}, body: result %}',
+      }),
+    );
+    writeFileSync(
+      join(dir, "quote-event.json"),
+      JSON.stringify({ topic: "user/quote/requested", data: { id: "q-7", total: 12.5 } }),
+    );
+    const result = await hookline("tasks", "preview", file, "--event", join(dir, "quote-event.json"), "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const [preview] = JSON.parse(result.stdout);
+    expect(preview.errors).toEqual([]);
+    expect(preview.actions).toEqual([
+      {
+        type: "respond",
+        options: {
+          status: 201,
+          headers: { "content-type": "application/json", "x-quote": "q-7" },
+          body: { id: "q-7", total: 12.5 },
+        },
+        meta: null,
+        performEvent: true,
+      },
+    ]);
+    expect(preview.responses).toEqual([
+      'HTTP 201\ncontent-type: application/json\nx-quote: q-7\n\n{"id":"q-7","total":12.5}',
+    ]);
+
+    const text = await hookline("tasks", "preview", file, "--event", join(dir, "quote-event.json"));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      '    the caller would get:\n      HTTP 201\n      content-type: application/json\n      x-quote: q-7\n      \n      {"id":"q-7","total":12.5}',
+    );
+  }, 180_000);
+});
+
 describe("hookline events", () => {
   it("shows an event, replays it, and refuses unknown ids", async () => {
     const shop = uniqueShop("show");

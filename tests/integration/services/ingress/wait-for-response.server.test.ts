@@ -119,6 +119,38 @@ describe("wait mode", () => {
     expect(await response.json()).toEqual({ total: 1 });
   });
 
+  it("answers with issue 15's inline form: a hash literal of headers and a body from a variable", async () => {
+    const shop = uniqueShop("respond-inline");
+    const webhook = await waitWebhook(shop);
+    await newTask(shop, {
+      script: `{% assign total = 0 %}{% for line in event.data.lines %}{% assign total = total | plus: line.price %}{% endfor %}
+{% assign result = hash %}{% assign result["total"] = total %}{% assign result["lines"] = event.data.lines.size %}
+{% action "respond", status: 200, headers: {"content-type": "application/json"}, body: result %}`,
+      subscriptions: "user/quote/requested",
+    });
+
+    const response = await postJson(webhook.id, { lines: [{ price: 5 }, { price: 7 }, { price: 1 }] });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toEqual({ total: 13, lines: 3 });
+
+    const event = await prisma.event.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    await waitForEventDone(event.id);
+    const [respond] = await respondRunsOf(event.id);
+    expect(respond?.status).toBe("succeeded");
+    expect(parseJson(respond!.options!)).toEqual({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: { total: 13, lines: 3 },
+    });
+    expect(parseJson(respond!.result!)).toMatchObject({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: '{"total":13,"lines":3}',
+      delivered: true,
+    });
+  });
+
   it("no response in time: 202 with the request id, and the event still runs to completion", async () => {
     const shop = uniqueShop("respond-timeout");
     const slow = await countingServer(() => ({ delayMs: 2_500 }));

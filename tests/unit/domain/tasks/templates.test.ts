@@ -209,7 +209,9 @@ describe("shipped templates", () => {
     });
     const empty = await run({});
     expect(empty.status).toBe(422);
-    expect(JSON.stringify(empty.body)).toContain("post JSON with cart lines");
+    expect(empty.body).toEqual({
+      error: 'post JSON with cart lines, like {"lines": [{"quantity": 1, "price": "9.99"}]}',
+    });
   });
 
   it("Echo echoes the event data", async () => {
