@@ -7,9 +7,10 @@ import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "~/services/shopify/app.server";
 import { isDecodablePath, MALFORMED_PATH_MESSAGE } from "~/domain/http/url-path";
 
-// The ingress fast path for app/web-server.ts: /webhook/* answered straight from node:http, skipping
-// Remix routing (entry.server is server-only, so this export never reaches the client bundle).
+// The ingress fast paths for app/web-server.ts: /webhook/* and /webhooks/shopify answered straight
+// from node:http, skipping Remix routing (entry.server is server-only, so this export never reaches the client bundle).
 export { handleIngressNode, prepareIngress } from "~/services/ingress/handle-ingress.server";
+export { handleShopifyEventsNode } from "~/services/shopify/shopify-events.server";
 
 export const streamTimeout = 5000;
 

@@ -65,8 +65,10 @@ if (redisUp && prepareIngress && !(await prepareIngress())) {
 }
 const handleRequest = createRequestHandler(build, config.nodeEnv);
 // Inbound webhooks skip Remix routing: the same pipeline as app/routes/webhook.$id.tsx, on node:http directly.
-const handleIngressNode: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined =
-  build.entry?.module?.handleIngressNode;
+type FastPath = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined;
+const handleIngressNode: FastPath = build.entry?.module?.handleIngressNode;
+// Shopify's deliveries too: the same pipeline as app/routes/webhooks.shopify.tsx (docs/decisions/0045).
+const handleShopifyEventsNode: FastPath = build.entry?.module?.handleShopifyEventsNode;
 
 const server = createServer(async (req, res) => {
   try {
@@ -75,6 +77,9 @@ const server = createServer(async (req, res) => {
       return answerText(res, 400, MALFORMED_PATH_MESSAGE, !req.complete);
     }
     if (handleIngressNode && path.startsWith("/webhook/") && (await handleIngressNode(req, res))) return;
+    if (handleShopifyEventsNode && path.startsWith("/webhooks/shopify") && (await handleShopifyEventsNode(req, res))) {
+      return;
+    }
     if ((req.method === "GET" || req.method === "HEAD") && serveStatic(path, res)) return;
     const limit = bodyLimitFor(path);
     if (declaresMoreThan(req.headers["content-length"], limit)) {

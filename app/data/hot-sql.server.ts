@@ -189,6 +189,15 @@ export async function insertEventOnce(row: NewEventRow, once: OnceKey): Promise<
   ]);
 }
 
+/** Whether the app is installed on the shop (a Shop row without uninstalledAt): Shopify deliveries' check. */
+export async function shopIsInstalled(domain: string): Promise<boolean> {
+  const rows = await sqlDriver().all(
+    `SELECT 1 AS "installed" FROM "Shop" WHERE "domain" = ? AND "uninstalledAt" IS NULL`,
+    [domain],
+  );
+  return rows.length > 0;
+}
+
 /**
  * The subscriptions text of the shop's enabled tasks that may subscribe to `topic` (a substring
  * test; exact matching is the caller's). A wait-mode request with none is answered 204 at once.

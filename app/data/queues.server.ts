@@ -213,9 +213,31 @@ export async function scheduleTaskRun(taskRunId: string, at: Date): Promise<void
 export const SHOPIFY_SUBSCRIPTIONS_QUEUE = "shopify-subscriptions";
 export const SUBSCRIPTION_SYNC_SCHEDULER = "sync-all-shops";
 export const SUBSCRIPTION_SYNC_JOB = "sync-all";
+/** One shop's reconciliation; the periodic sync-all job adds one per installed shop. */
+export const SHOP_SUBSCRIPTION_SYNC_JOB = "sync-shop";
+
+export interface ShopSubscriptionSyncJob {
+  shop: string;
+}
 
 export function shopifySubscriptionsQueue(): Promise<Queue> {
   return queue(SHOPIFY_SUBSCRIPTIONS_QUEUE);
+}
+
+/**
+ * One sync-shop job per shop. A shop whose job is still waiting or running gets no second one
+ * (the job id is the shop's), so the queue holds at most one job per shop however slow a shop is.
+ */
+export async function addShopSubscriptionSyncs(shops: readonly string[]): Promise<void> {
+  const q = await withTimeout(shopifySubscriptionsQueue());
+  for (let i = 0; i < shops.length; i += 500) {
+    const jobs = shops.slice(i, i + 500).map((shop) => ({
+      name: SHOP_SUBSCRIPTION_SYNC_JOB,
+      data: { shop } satisfies ShopSubscriptionSyncJob,
+      opts: { jobId: `sync-shop-${shop}`, removeOnComplete: true, removeOnFail: true },
+    }));
+    await withTimeout(q.addBulk(jobs));
+  }
 }
 
 /**

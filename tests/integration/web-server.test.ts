@@ -4,7 +4,7 @@
 // streams (a 200 MB POST costs it no memory), answers malformed %-escapes with 400 and /auth/login
 // with Shopify's login page. Issue 16, items 3 and 10.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -191,6 +191,7 @@ describe("request body limits", () => {
       });
     const cases: [string, number][] = [
       ["/webhooks/customers/redact", SHOPIFY_WEBHOOK_BODY_LIMIT],
+      ["/webhooks/shopify", SHOPIFY_WEBHOOK_BODY_LIMIT],
       ["/app/tasks/new", APP_BODY_LIMIT],
       ["/auth/login", DEFAULT_BODY_LIMIT],
       ["/cache/00000000-0000-4000-8000-000000000000", DEFAULT_BODY_LIMIT],
@@ -211,6 +212,77 @@ describe("request body limits", () => {
       redirect: "manual",
     });
     expect(response.status).toBe(302);
+  });
+});
+
+// Shopify's deliveries of task topics take the server's node fast path (no Remix; docs/decisions/0097),
+// with the route's answers (tests/integration/services/shopify/shopify-events.server.test.ts runs
+// every case through both).
+describe("Shopify deliveries at /webhooks/shopify", () => {
+  const DELIVERY_SHOP = "production-deliveries.myshopify.com";
+  const deliver = (body: string, headers: Record<string, string> = {}, secret = "production-test-secret") =>
+    fetch(`${base}/webhooks/shopify`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"),
+        "X-Shopify-Topic": "customers/update",
+        "X-Shopify-Shop-Domain": DELIVERY_SHOP,
+        "X-Shopify-Webhook-Id": randomUUID(),
+        ...headers,
+      },
+      body,
+    });
+
+  it("commits a signed delivery as an event before 200, once per X-Shopify-Webhook-Id", async () => {
+    await prisma.shop.upsert({
+      where: { domain: DELIVERY_SHOP },
+      create: { domain: DELIVERY_SHOP, scopes: "read_customers" },
+      update: { uninstalledAt: null },
+    });
+    const webhookId = randomUUID();
+    const body = JSON.stringify({ id: 7, email: "ada@example.com" });
+    const first = await deliver(body, { "X-Shopify-Webhook-Id": webhookId });
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe("");
+    const rows = await prisma.event.findMany({ where: { shop: DELIVERY_SHOP } });
+    expect(rows.map((row) => [row.topic, row.source, row.status, JSON.parse(row.data).id])).toEqual([
+      ["shopify/customers/update", "shopify", "pending", 7],
+    ]);
+    const again = await deliver(body, { "X-Shopify-Webhook-Id": webhookId });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe("Ignored: this delivery was already handled\n");
+    expect(await prisma.event.count({ where: { shop: DELIVERY_SHOP } })).toBe(1);
+  });
+
+  it("gives the route's answers to a bad signature, missing headers, an uninstalled shop and GET", async () => {
+    const body = JSON.stringify({ id: 8 });
+    const forged = await deliver(body, {}, "not-the-secret");
+    expect([forged.status, await forged.text()]).toEqual([
+      401,
+      "Unauthorized: X-Shopify-Hmac-Sha256 does not match the body\n",
+    ]);
+    const noShop = await deliver(body, { "X-Shopify-Shop-Domain": "" });
+    expect(noShop.status).toBe(400);
+    await prisma.shop.upsert({
+      where: { domain: "production-gone.myshopify.com" },
+      create: { domain: "production-gone.myshopify.com", scopes: "", uninstalledAt: new Date() },
+      update: { uninstalledAt: new Date() },
+    });
+    const gone = await deliver(body, { "X-Shopify-Shop-Domain": "production-gone.myshopify.com" });
+    expect([gone.status, await gone.text()]).toEqual([200, "Ignored: the app is not installed on this shop\n"]);
+    expect(await prisma.event.count({ where: { shop: "production-gone.myshopify.com" } })).toBe(0);
+    const get = await fetch(`${base}/webhooks/shopify`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+  });
+
+  it("stops reading a streamed 200 MB delivery at its limit: 413, connection closed", async () => {
+    const result = await streamPost("/webhooks/shopify", 200 * MB, { "Content-Type": "application/json" });
+    expect(result.status).toBe(413);
+    expect(result.body).toBe(`Payload Too Large: the body limit for this URL is ${SHOPIFY_WEBHOOK_BODY_LIMIT} bytes\n`);
+    expect(result.connection).toBe("close");
+    expect(result.sentBeforeAnswer).toBeLessThan(40 * MB);
   });
 });
 

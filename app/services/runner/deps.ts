@@ -22,6 +22,8 @@ export type AdminGraphqlFn = (
   shop: string,
   query: string,
   variables?: Record<string, unknown>,
+  /** Aborts the call (fetch's signal): a caller's time limit. */
+  options?: { signal?: AbortSignal },
 ) => Promise<{ status: number; body: unknown }>;
 
 /** An event the runner creates: the event action's, or a mechanic/actions/perform follow-up. */

@@ -25,8 +25,10 @@ import {
   SCHEDULER_QUEUE,
   scheduleSubscriptionSync,
   scheduleTaskRun,
+  SHOP_SUBSCRIPTION_SYNC_JOB,
   SHOPIFY_SUBSCRIPTIONS_QUEUE,
   type EventJob,
+  type ShopSubscriptionSyncJob,
   type SchedulerTickJob,
   type TaskRunJob,
 } from "~/data/queues.server";
@@ -38,7 +40,12 @@ import { sweepIfLeader, sweepOnce } from "./sweep.server";
 import { handleSchedulerTick, startSchedulers } from "./scheduler.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
 import { readWorkerHealth, type WorkerHealth, type WorkerHealthProbe } from "./worker-health.server";
-import { syncAllShopifySubscriptions } from "~/services/shopify/webhook-subscriptions.server";
+import {
+  describeChanges,
+  queueAllShopifySubscriptionSyncs,
+  SHOP_SYNC_CONCURRENCY,
+  syncShopifySubscriptions,
+} from "~/services/shopify/webhook-subscriptions.server";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -55,6 +62,8 @@ export interface WorkerOptions {
    * the schedule (tests), though it still runs the scheduler's jobs.
    */
   subscriptionSyncIntervalMs?: number;
+  /** One shop's subscription sync ends within this (default SHOP_SYNC_TIME_LIMIT_MS; tests shorten it). */
+  subscriptionSyncTimeLimitMs?: number;
   overrides?: Partial<RunnerDeps>;
   log?: (message: string) => void;
   /** Sync every shop's scheduler at start (default true; tests that share Redis may turn it off). */
@@ -152,14 +161,27 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       if (!closing) log(`scheduler: could not sync the job schedulers at start: ${error.message}`);
     });
   }
-  // Concurrency 1: one shop after the other, never two sync-alls at once in this worker.
+  // The periodic sync-all job (the job scheduler's) adds one sync-shop job per installed shop; the
+  // shops' jobs run SHOP_SYNC_CONCURRENCY at a time, each within its time limit, so a shop whose
+  // Admin API is slow or failing holds one slot for at most that long (docs/decisions/0095).
   const subscriptionsWorker = new Worker(
     SHOPIFY_SUBSCRIPTIONS_QUEUE,
-    async () => {
-      const { shops, failed } = await syncAllShopifySubscriptions();
-      if (failed > 0) log(`shopify subscriptions: ${failed} of ${shops} shop(s) could not be synced (see above)`);
+    async (job: Job<Partial<ShopSubscriptionSyncJob>>) => {
+      if (job.name !== SHOP_SUBSCRIPTION_SYNC_JOB) {
+        const shops = await queueAllShopifySubscriptionSyncs();
+        log(`shopify subscriptions: queued a sync for each of ${shops} installed shop(s)`);
+        return;
+      }
+      const shop = job.data?.shop;
+      if (typeof shop !== "string") throw new Error(`subscription sync job ${job.id} has no shop`);
+      // Throws (the job fails, logged below) when Shopify cannot be read or the time is up.
+      const result = await syncShopifySubscriptions(shop, deps.adminGraphql, {
+        timeLimitMs: options.subscriptionSyncTimeLimitMs,
+      });
+      const changes = describeChanges(result);
+      if (changes) log(`shopify subscriptions: ${shop} (periodic): ${changes}`);
     },
-    { ...common, concurrency: 1 },
+    { ...common, concurrency: SHOP_SYNC_CONCURRENCY },
   );
   if (options.subscriptionSyncIntervalMs && options.subscriptionSyncIntervalMs > 0) {
     await scheduleSubscriptionSync(options.subscriptionSyncIntervalMs).catch((error: Error) =>

@@ -36,6 +36,7 @@ export async function adminGraphql(
   shop: string,
   query: string,
   variables?: Record<string, unknown>,
+  options: { signal?: AbortSignal } = {},
 ): Promise<AdminGraphqlResponse> {
   const token = await offlineAccessToken(shop);
   const target = adminRequestTarget(new URL(`https://${shop}/admin/api/${API_VERSION}/graphql.json`), localStoreUrl());
@@ -48,6 +49,7 @@ export async function adminGraphql(
       ...(target.shopHeader ? { "X-Hookline-Shop": target.shopHeader } : {}),
     },
     body: JSON.stringify({ query, variables: variables ?? {} }),
+    signal: options.signal,
   });
   const text = await response.text();
   let body: unknown = text;

@@ -12,21 +12,34 @@
 // crash between the two would drop an event that Shopify's retry then finds "already handled", and
 // each write outside the group commit costs a disk flush). Here the event and its dedupe key
 // commit together, in the same group commit as every other event.
+//
+// Two adapters give the same answers: the Remix route (receiveShopifyEvent; the dev server) and the
+// production server's node:http fast path (handleShopifyEventsNode; docs/decisions/0097), like
+// /webhook/:id's. The shop check reads through the hot SQL (no Prisma query per delivery).
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiSecret } from "~/config.server";
-import { payloadTooLargeMessage, readRequestWithin, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
+import {
+  declaresMoreThan,
+  payloadTooLargeMessage,
+  readRequestWithin,
+  readWithin,
+  SHOPIFY_WEBHOOK_BODY_LIMIT,
+  type BodyRead,
+} from "~/domain/http/body-limits";
 import { timeOrderedUuid } from "~/domain/ids";
 import { jsonErrorReason, parseJson, MAX_REQUEST_JSON_DEPTH } from "~/domain/json";
 import { shopifyTopicByShopify } from "~/domain/shopify/topics";
 import { storeEvent } from "~/data/events.server";
 import { enqueueEvent } from "~/data/queues.server";
-import { isShopInstalled } from "~/data/shops.server";
+import { shopIsInstalled } from "~/data/hot-sql.server";
 import {
   SHOPIFY_DELIVERY_DEDUPE_NAMESPACE,
   SHOPIFY_DELIVERY_MAX_AGE_MS,
   SHOPIFY_DELIVERY_RETENTION_MS,
 } from "~/data/shopify-webhook-deliveries.server";
 import { parseTriggeredAt, SHOPIFY_EVENTS_PATH } from "~/domain/shopify/deliveries";
+import { lingerOnClose } from "~/services/http/close-after-answer.server";
 
 export { SHOPIFY_EVENTS_PATH };
 /** Events created from Shopify deliveries carry this source. */
@@ -41,11 +54,26 @@ export interface ShopifyEventsOptions {
   now?: () => Date;
 }
 
-function answer(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(`${message}\n`, {
-    status,
-    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" },
-  });
+/** One delivery, independent of Fetch or Node (the Remix route and the production server's fast path). */
+export interface ShopifyDeliveryInput {
+  method: string;
+  header(name: string): string | null;
+  /** Reads the whole body, or stops (ok: false) once it passes the limit. */
+  readBody(limit: number): Promise<BodyRead>;
+}
+
+/** The answer, for either adapter to send. */
+export interface ShopifyDeliveryOutput {
+  status: number;
+  headers: Record<string, string>;
+  /** null: no body. */
+  body: string | null;
+  /** The body was not fully read: the connection should not be reused. */
+  closeConnection?: boolean;
+}
+
+function answer(status: number, message: string, headers: Record<string, string> = {}): ShopifyDeliveryOutput {
+  return { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" }, body: `${message}\n` };
 }
 
 /** Shopify's X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the raw body, keyed by the app secret. */
@@ -63,15 +91,23 @@ export function validShopifyHmac(body: Uint8Array, header: string | null, secret
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
-/** Receives one delivery; the Response is what Shopify gets. Never throws. */
-export async function receiveShopifyEvent(request: Request, options: ShopifyEventsOptions = {}): Promise<Response> {
-  if (request.method.toUpperCase() !== "POST") {
+/** Answers one delivery. Never throws. */
+export async function processShopifyDelivery(
+  input: ShopifyDeliveryInput,
+  options: ShopifyEventsOptions = {},
+): Promise<ShopifyDeliveryOutput> {
+  if (input.method.toUpperCase() !== "POST") {
     return answer(405, "Method Not Allowed: Shopify delivers webhooks with POST", { Allow: "POST" });
   }
-  const read = await readRequestWithin(request, SHOPIFY_WEBHOOK_BODY_LIMIT);
-  if (!read.ok) return answer(413, payloadTooLargeMessage(SHOPIFY_WEBHOOK_BODY_LIMIT), { Connection: "close" });
+  const read = await input.readBody(SHOPIFY_WEBHOOK_BODY_LIMIT);
+  if (!read.ok) {
+    return {
+      ...answer(413, payloadTooLargeMessage(SHOPIFY_WEBHOOK_BODY_LIMIT), { Connection: "close" }),
+      closeConnection: true,
+    };
+  }
 
-  const header = (name: string) => request.headers.get(name);
+  const header = input.header;
   if (!validShopifyHmac(read.body, header("x-shopify-hmac-sha256"), apiSecret())) {
     return answer(401, "Unauthorized: X-Shopify-Hmac-Sha256 does not match the body");
   }
@@ -96,7 +132,7 @@ export async function receiveShopifyEvent(request: Request, options: ShopifyEven
   }
 
   try {
-    if (!(await isShopInstalled(shop))) {
+    if (!(await shopIsInstalled(shop))) {
       console.warn(`[shopify events] ignored ${label}: the app is not installed on the shop`);
       return answer(200, "Ignored: the app is not installed on this shop");
     }
@@ -128,9 +164,56 @@ export async function receiveShopifyEvent(request: Request, options: ShopifyEven
     // Committed: Shopify may have its 200. The job is added without waiting (the recovery sweep
     // adds it if Redis is down).
     void enqueueEvent(stored.id);
-    return new Response(null, { status: 200 });
+    return { status: 200, headers: {}, body: null };
   } catch (error) {
     console.error(`[shopify events] could not store ${label}: ${(error as Error).message}`);
     return answer(503, "Service Unavailable: the event could not be stored; retry later", { "Retry-After": "5" });
   }
+}
+
+/** The Remix route's entry (and the dev server's): the Response is what Shopify gets. Never throws. */
+export async function receiveShopifyEvent(request: Request, options: ShopifyEventsOptions = {}): Promise<Response> {
+  const output = await processShopifyDelivery(
+    {
+      method: request.method,
+      header: (name) => request.headers.get(name),
+      readBody: (limit) => readRequestWithin(request, limit),
+    },
+    options,
+  );
+  return new Response(output.body, { status: output.status, headers: output.headers });
+}
+
+const SHOPIFY_EVENTS_URL = /^\/webhooks\/shopify\/?(?:\?.*)?$/;
+
+/**
+ * The production server's fast path (app/web-server.ts): answers /webhooks/shopify straight from
+ * node:http, without building a Fetch Request or going through Remix routing; the same answers as
+ * the route. Returns false (and does nothing) for other URLs.
+ */
+export async function handleShopifyEventsNode(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (!req.url || !SHOPIFY_EVENTS_URL.test(req.url)) return false;
+  const output = await processShopifyDelivery({
+    method: req.method ?? "GET",
+    header: (name) => {
+      const value = req.headers[name];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    readBody: (limit) =>
+      declaresMoreThan(req.headers["content-length"], limit)
+        ? Promise.resolve({ ok: false })
+        : // Stopping at the limit must not destroy the socket before the 413 is written.
+          readWithin(req.iterator({ destroyOnReturn: false }), limit),
+  });
+  const headers: Record<string, string> = { ...output.headers };
+  // Unread body bytes would be taken for the next request on a kept-alive connection.
+  if (!req.complete) {
+    headers.Connection = "close";
+    lingerOnClose(req);
+  }
+  headers["Content-Length"] = String(output.body === null ? 0 : Buffer.byteLength(output.body));
+  res.writeHead(output.status, headers);
+  res.end(output.body ?? undefined);
+  return true;
 }

@@ -9,6 +9,7 @@
 // An uninstalled shop is left alone: Shopify deletes an app's subscriptions on uninstall.
 import { appUrl } from "~/config.server";
 import prisma from "~/data/db.server";
+import { addShopSubscriptionSyncs } from "~/data/queues.server";
 import { isShopInstalled } from "~/data/shops.server";
 import {
   planIsEmpty,
@@ -28,10 +29,19 @@ export type AdminGraphqlFn = (
   shop: string,
   query: string,
   variables?: Record<string, unknown>,
+  /** Aborts the call when the sync's time is up (fetch's signal). */
+  options?: { signal?: AbortSignal },
 ) => Promise<AdminGraphqlResponse>;
 
 /** How often the worker reconciles every installed shop. */
 export const SUBSCRIPTION_SYNC_INTERVAL_MS = 6 * 60 * 60 * 1000;
+/**
+ * One shop's sync (every Admin API call it makes) ends within this; past it, its calls are aborted
+ * and it fails (the next sync tries again). A normal sync takes a few calls of well under a second.
+ */
+export const SHOP_SYNC_TIME_LIMIT_MS = 2 * 60 * 1000;
+/** Shops a worker syncs at once in the periodic sync (one BullMQ job each; docs/decisions/0095). */
+export const SHOP_SYNC_CONCURRENCY = 4;
 /** At most this many pages of 100 subscriptions are read (the catalog has fewer than 200 topics). */
 const MAX_PAGES = 10;
 
@@ -79,6 +89,15 @@ export class SubscriptionSyncError extends Error {
   constructor(shop: string, reason: string) {
     super(`Could not read ${shop}'s Shopify webhook subscriptions: ${reason}`);
     this.name = "SubscriptionSyncError";
+  }
+}
+
+export class SubscriptionSyncTimeout extends Error {
+  constructor(shop: string, limitMs: number) {
+    super(
+      `Syncing ${shop}'s Shopify webhook subscriptions took longer than ${Math.round(limitMs / 1000)} s: stopped; the next sync tries again`,
+    );
+    this.name = "SubscriptionSyncTimeout";
   }
 }
 
@@ -153,6 +172,31 @@ async function perform(shop: string, plan: SubscriptionPlan, callbackUrl: string
   return { created, deleted, errors };
 }
 
+/**
+ * syncOnce within `limitMs`: every Admin API call gets a signal that aborts when the time is up,
+ * and the sync rejects with SubscriptionSyncTimeout then, even if a call ignores its signal.
+ */
+async function syncWithin(shop: string, adminGraphql: AdminGraphqlFn, limitMs: number): Promise<SyncResult> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new SubscriptionSyncTimeout(shop, limitMs);
+      controller.abort(error);
+      reject(error);
+    }, limitMs);
+  });
+  const bounded: AdminGraphqlFn = (s, query, variables) => {
+    controller.signal.throwIfAborted();
+    return adminGraphql(s, query, variables, { signal: controller.signal });
+  };
+  try {
+    return await Promise.race([syncOnce(shop, bounded), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function syncOnce(shop: string, adminGraphql: AdminGraphqlFn): Promise<SyncResult> {
   if (!(await isShopInstalled(shop))) return { status: "not-installed" };
   let listed: Listed;
@@ -183,11 +227,21 @@ async function syncOnce(shop: string, adminGraphql: AdminGraphqlFn): Promise<Syn
 // address ("already been taken"), and the next sync deletes any duplicate.
 const queued = new Map<string, { tail: Promise<unknown>; waiting: Promise<SyncResult> | null }>();
 
-/** Reconciles the shop's subscriptions now; throws SubscriptionSyncError when Shopify cannot be read. */
+export interface SyncOptions {
+  /** The run's time limit (default SHOP_SYNC_TIME_LIMIT_MS). */
+  timeLimitMs?: number;
+}
+
+/**
+ * Reconciles the shop's subscriptions now; throws SubscriptionSyncError when Shopify cannot be
+ * read, SubscriptionSyncTimeout when it takes longer than the time limit.
+ */
 export function syncShopifySubscriptions(
   shop: string,
   adminGraphql: AdminGraphqlFn = defaultAdminGraphql,
+  options: SyncOptions = {},
 ): Promise<SyncResult> {
+  const timeLimitMs = options.timeLimitMs ?? SHOP_SYNC_TIME_LIMIT_MS;
   let entry = queued.get(shop);
   if (!entry) {
     entry = { tail: Promise.resolve(), waiting: null };
@@ -199,7 +253,7 @@ export function syncShopifySubscriptions(
     .catch(() => undefined)
     .then(() => {
       own.waiting = null;
-      return syncOnce(shop, adminGraphql);
+      return syncWithin(shop, adminGraphql, timeLimitMs);
     });
   own.waiting = run;
   own.tail = run;
@@ -209,6 +263,14 @@ export function syncShopifySubscriptions(
     })
     .catch(() => undefined);
   return run;
+}
+
+/** What a sync changed or was refused, in one line; null when it changed nothing. */
+export function describeChanges(result: SyncResult): string | null {
+  if (result.status !== "synced" || !(result.created.length || result.deleted.length || result.errors.length)) {
+    return null;
+  }
+  return `created ${result.created.join(", ") || "none"}; deleted ${result.deleted.join(", ") || "none"}${result.errors.length ? `; refused: ${result.errors.join("; ")}` : ""}`;
 }
 
 /**
@@ -223,11 +285,8 @@ export async function syncShopifySubscriptionsQuietly(
 ): Promise<SyncResult | null> {
   try {
     const result = await syncShopifySubscriptions(shop, adminGraphql);
-    if (result.status === "synced" && (result.created.length || result.deleted.length || result.errors.length)) {
-      log(
-        `[shopify subscriptions] ${shop} (${reason}): created ${result.created.join(", ") || "none"}; deleted ${result.deleted.join(", ") || "none"}${result.errors.length ? `; refused: ${result.errors.join("; ")}` : ""}`,
-      );
-    }
+    const changes = describeChanges(result);
+    if (changes) log(`[shopify subscriptions] ${shop} (${reason}): ${changes}`);
     return result;
   } catch (error) {
     console.error(`[shopify subscriptions] ${shop} (${reason}): ${(error as Error).message}`);
@@ -235,14 +294,43 @@ export async function syncShopifySubscriptionsQuietly(
   }
 }
 
-/** Every installed shop with an offline session, one after the other (the worker's periodic job). */
+/** The installed shops (those the periodic sync visits). */
+export async function installedShops(): Promise<string[]> {
+  const shops = await prisma.shop.findMany({
+    where: { uninstalledAt: null },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+  });
+  return shops.map((shop) => shop.domain);
+}
+
+/**
+ * The worker's periodic sync: one sync-shop job per installed shop (app/data/queues.server.ts),
+ * run SHOP_SYNC_CONCURRENCY at a time by each worker, each within its time limit, so a shop whose
+ * Admin API is slow or failing delays no other shop (docs/decisions/0095).
+ */
+export async function queueAllShopifySubscriptionSyncs(): Promise<number> {
+  const shops = await installedShops();
+  await addShopSubscriptionSyncs(shops);
+  return shops.length;
+}
+
+/**
+ * Every installed shop now, SHOP_SYNC_CONCURRENCY at a time, each within its time limit (the CLI
+ * and tests; the worker queues one job per shop instead). Failures are logged and counted.
+ */
 export async function syncAllShopifySubscriptions(
   adminGraphql?: AdminGraphqlFn,
 ): Promise<{ shops: number; failed: number }> {
-  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  const shops = await installedShops();
   let failed = 0;
-  for (const { domain } of shops) {
-    if ((await syncShopifySubscriptionsQuietly(domain, "periodic", adminGraphql)) === null) failed++;
-  }
+  let next = 0;
+  const lane = async () => {
+    while (next < shops.length) {
+      const shop = shops[next++]!;
+      if ((await syncShopifySubscriptionsQuietly(shop, "periodic", adminGraphql)) === null) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SHOP_SYNC_CONCURRENCY, shops.length) }, lane));
   return { shops: shops.length, failed };
 }

@@ -33,22 +33,14 @@ beforeAll(async () => {
   events = await import("~/services/shopify/shopify-events.server");
   route = await import("~/routes/webhooks.shopify");
   shops = await import("~/data/shops.server");
-  // The app's HTTP side for the store's deliveries: the route, as the server would call it.
+  // The app's HTTP side for the store's deliveries and the "node" runs below: the production
+  // server's fast path (app/web-server.ts calls it the same way; anything else would be Remix's).
   receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const request = new Request(`http://127.0.0.1${req.url}`, {
-        method: req.method,
-        headers,
-        body: Buffer.concat(chunks),
-      });
-      void route.action({ request, params: {}, context: {} }).then(async (response) => {
-        res.writeHead(response.status);
-        res.end(await response.text());
-      });
+    void events.handleShopifyEventsNode(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404);
+        res.end("not the fast path\n");
+      }
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -71,13 +63,39 @@ async function installedShop(label: string): Promise<string> {
   return shop;
 }
 
-function deliver(topic: string, shop: string, payload: unknown, options: Parameters<typeof shopifyDelivery>[3]) {
-  return route.action({ request: shopifyDelivery(topic, shop, payload, options), params: {}, context: {} });
+type Adapter = "remix" | "node";
+
+/** The request, answered by the Remix route (in process) or the node fast path (over HTTP). */
+async function send(adapter: Adapter, request: Request): Promise<Response> {
+  if (adapter === "remix") {
+    const args = { request, params: {}, context: {} };
+    return request.method === "GET" ? route.loader(args) : route.action(args);
+  }
+  const body = request.method === "GET" ? undefined : Buffer.from(await request.arrayBuffer());
+  const url = new URL(request.url);
+  return fetch(`${receiverUrl}${url.pathname}${url.search}`, {
+    method: request.method,
+    headers: request.headers,
+    body,
+  });
+}
+
+/** A delivery to /webhooks/shopify (shopifyDelivery builds it with the topic in its URL). */
+function toEventsPath(request: Request): Request {
+  return new Request("http://localhost/webhooks/shopify", {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 const eventsOf = (shop: string) => prisma.event.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
 
-describe("POST /webhooks/shopify", () => {
+describe.each<Adapter>(["remix", "node"])("POST /webhooks/shopify through %s", (adapter) => {
+  const deliver = (topic: string, shop: string, payload: unknown, options: Parameters<typeof shopifyDelivery>[3]) =>
+    send(adapter, toEventsPath(shopifyDelivery(topic, shop, payload, options)));
+
   it("commits an event shopify/<topic> with the payload as data before answering 200", async () => {
     const shop = await installedShop("events-commit");
     const webhookId = randomUUID();
@@ -119,7 +137,7 @@ describe("POST /webhooks/shopify", () => {
       headers: signed.headers,
       body: JSON.stringify({ ...CUSTOMER, email: "mallory@example.com" }),
     });
-    expect((await route.action({ request: tampered, params: {}, context: {} })).status).toBe(401);
+    expect((await send(adapter, tampered)).status).toBe(401);
     expect(await eventsOf(shop)).toHaveLength(0);
     expect(await prisma.dedupeKey.count({ where: { key: { startsWith: `${shop}:` } } })).toBe(0);
   });
@@ -186,22 +204,26 @@ describe("POST /webhooks/shopify", () => {
       headers,
       body: await noId.text(),
     });
-    expect((await route.action({ request: withoutId, params: {}, context: {} })).status).toBe(400);
+    const missing = await send(adapter, withoutId);
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toBe(
+      "Bad Request: X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required\n",
+    );
     const big = "x".repeat(2 * 1024 * 1024 + 10);
     const oversize = await deliver("customers/update", shop, null, {
       secret: LOCAL_API_SECRET,
       body: JSON.stringify({ big }),
     });
     expect(oversize.status).toBe(413);
-    const get = await route.loader({
-      request: new Request("http://localhost/webhooks/shopify"),
-      params: {},
-      context: {},
-    });
+    expect(await oversize.text()).toBe(`Payload Too Large: the body limit for this URL is ${2 * 1024 * 1024} bytes\n`);
+    const get = await send(adapter, new Request("http://localhost/webhooks/shopify"));
     expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
     expect(await eventsOf(shop)).toHaveLength(0);
   });
+});
 
+describe("deliveries from the local store", () => {
   it("a real signed delivery from the store runs a task on shopify/customers/update with `customer`", async () => {
     const { createTask } = await import("~/data/tasks.server");
     const { closeSharedQueues, startWorker } = await import("~/services/runner/worker.server");

@@ -4,7 +4,7 @@
 // without a granted scope skipped until app/scopes_update. Real database (SQLite or
 // TEST_DB=postgres) and Redis.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_API_SECRET, LOCAL_SHOP, loadConfig } from "~/config.server";
 import { createLocalStore, type LocalStore } from "~/local-store";
 import { seedOfflineSession } from "../../../support/offline-session";
@@ -210,5 +210,134 @@ describe("Shopify webhook subscription reconciliation", () => {
     );
     expect(imported.ok).toBe(true);
     await helpers.waitFor(async () => inStore().length === 2, 15_000, "the subscription after import");
+  });
+});
+
+// The periodic sync is one BullMQ job per shop, run a few at a time, each within a time limit
+// (docs/decisions/0095): a shop whose Admin API hangs or fails delays no other shop's repair.
+describe("the periodic sync, one job per shop", () => {
+  const OTHER_SHOP = "other-store.myshopify.com";
+  let failingShop = "";
+
+  beforeEach(async () => {
+    // A second shop of the local store, installed with its real token.
+    store.state.installApp(OTHER_SHOP);
+    await prisma.task.deleteMany({ where: { shop: OTHER_SHOP } });
+    await shops.onShopInstalled(OTHER_SHOP, "read_customers,write_customers");
+    await seedOfflineSession(prisma, OTHER_SHOP, store.offlineAccessToken(OTHER_SHOP));
+    // A shop Shopify refuses (its token is not valid): every sync of it fails.
+    failingShop = `failing-${randomUUID().slice(0, 8)}.myshopify.com`;
+    await shops.onShopInstalled(failingShop, "read_customers");
+    await seedOfflineSession(prisma, failingShop, "shpat_not-a-valid-token");
+    for (const shop of [LOCAL_SHOP, OTHER_SHOP, failingShop]) {
+      await tasks.createTask(shop, {
+        name: `Customers ${randomUUID().slice(0, 6)}`,
+        subscriptions: "shopify/customers/update",
+        script: '{% action "echo", "hi" %}',
+      });
+    }
+  });
+
+  afterEach(async () => {
+    await prisma.task.deleteMany({ where: { shop: { in: [OTHER_SHOP, failingShop] } } });
+    await shops.onShopUninstalled(failingShop);
+  });
+
+  /**
+   * The real Admin API, except that every call for `slowShop` waits until `release` is called or
+   * its signal aborts (the sync's time limit), as a shop whose Admin API hangs would.
+   */
+  function hangingFor(slowShop: string) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const aborted: string[] = [];
+    const adminGraphql: import("~/services/shopify/webhook-subscriptions.server").AdminGraphqlFn = async (
+      shop,
+      query,
+      variables,
+      options,
+    ) => {
+      if (shop === slowShop) {
+        await new Promise<void>((resolve, reject) => {
+          void released.then(resolve);
+          options?.signal?.addEventListener("abort", () => {
+            aborted.push(shop);
+            reject(options.signal!.reason);
+          });
+        });
+      }
+      const { adminGraphql: real } = await import("~/services/shopify/admin-api.server");
+      return real(shop, query, variables, options);
+    };
+    return { adminGraphql, release, aborted };
+  }
+
+  async function runWorker(
+    slow: ReturnType<typeof hangingFor>,
+    timeLimitMs: number | undefined,
+    body: (log: string[]) => Promise<void>,
+  ) {
+    const { startWorker, closeSharedQueues } = await import("~/services/runner/worker.server");
+    const log: string[] = [];
+    const worker = await startWorker({
+      concurrency: 1,
+      sweepIntervalMs: 0,
+      syncSchedulers: false,
+      subscriptionSyncIntervalMs: 60_000,
+      subscriptionSyncTimeLimitMs: timeLimitMs,
+      overrides: { adminGraphql: slow.adminGraphql },
+      log: (line) => log.push(line),
+    });
+    try {
+      await body(log);
+    } catch (error) {
+      console.error(`the worker's log:\n${log.join("\n")}`);
+      throw error;
+    } finally {
+      slow.release(); // a failed assertion must not leave close() waiting for the hanging job
+      await worker.close();
+      const { shopifySubscriptionsQueue } = await import("~/data/queues.server");
+      await (await shopifySubscriptionsQueue()).obliterate({ force: true });
+      await closeSharedQueues();
+    }
+  }
+
+  it("syncs the other shops while one shop's Admin API hangs and another's is refused", async () => {
+    // demo-store sorts first: a sync visiting shops one after another would wait for it.
+    expect([LOCAL_SHOP, failingShop, OTHER_SHOP].sort()[0]).toBe(LOCAL_SHOP);
+    const slow = hangingFor(LOCAL_SHOP);
+    await runWorker(slow, undefined, async (log) => {
+      await helpers.waitFor(async () => inStore(OTHER_SHOP).length === 1, 30_000, "the other shop's subscription");
+      expect(inStore(OTHER_SHOP)).toEqual([`CUSTOMERS_UPDATE ${callback()}`]);
+      await helpers.waitFor(
+        async () => log.find((line) => line.includes(`sync-shop-${failingShop} failed`)),
+        30_000,
+        "the failing shop's job to fail",
+      );
+      expect(log.find((line) => line.includes(`sync-shop-${failingShop} failed`))).toMatch(
+        /Could not read failing-\S+'s Shopify webhook subscriptions: HTTP 4\d\d/,
+      );
+      // The hanging shop is still waiting for Shopify, with nothing created yet.
+      expect(inStore(LOCAL_SHOP)).toEqual([]);
+      slow.release();
+      await helpers.waitFor(async () => inStore(LOCAL_SHOP).length === 1, 30_000, "the slow shop's subscription");
+      expect(inStore(LOCAL_SHOP)).toEqual([`CUSTOMERS_UPDATE ${callback()}`]);
+    });
+    expect(slow.aborted).toEqual([]);
+  });
+
+  it("stops a shop's sync at its time limit (its Admin API call aborted) and fails that job alone", async () => {
+    const slow = hangingFor(LOCAL_SHOP); // never released
+    await runWorker(slow, 5_000, async (log) => {
+      await helpers.waitFor(async () => inStore(OTHER_SHOP).length === 1, 30_000, "the other shop's subscription");
+      const failure = await helpers.waitFor(
+        async () => log.find((line) => line.includes(`sync-shop-${LOCAL_SHOP} failed`)),
+        30_000,
+        "the slow shop's job to fail",
+      );
+      expect(failure).toContain(`Syncing ${LOCAL_SHOP}'s Shopify webhook subscriptions took longer than 5 s`);
+    });
+    expect(slow.aborted).toEqual([LOCAL_SHOP]);
+    expect(inStore(LOCAL_SHOP)).toEqual([]);
   });
 });
