@@ -4,11 +4,12 @@
 //     order create --customer 1001 [--variant 8001] [--quantity 2] [--pending] [--tags a,b]
 //     customer tag 1001 --add vip [--remove old]        customer create --email x@y.z [--first-name X]
 //     product create --title Mug    inventory adjust --variant 8001 --delta -1    app uninstall | install
+//     fault 5xx --for 10s [--status 502] | fault throttle --for 10s | fault clear | fault status
 //   `npm run -s local-store -- --help` lists every command.
 // The store reads no environment itself: LOCAL_STORE_PORT, LOCAL_STORE_HOST, LOCAL_STORE_BUCKET_SIZE,
 // LOCAL_STORE_RESTORE_RATE, LOCAL_STORE_SMTP_PORT and LOCAL_STORE_WEBHOOK_TIME_SCALE configure it
 // (app/config.server.ts), and it accepts the app's credentials and scopes.
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { defaultLocalStoreUrl, loadConfigOrExit } from "../app/config.server";
 import { createLocalStore } from "../app/local-store";
 
@@ -17,6 +18,12 @@ const { port, host } = config.localStore;
 const defaultStoreUrl = config.localStore.url ?? defaultLocalStoreUrl();
 
 function serve(): void {
+  if (config.isProduction) {
+    console.error(
+      "The local development store is for development and tests only: it does not start with NODE_ENV=production.",
+    );
+    process.exit(1);
+  }
   const store = createLocalStore({
     ...(config.shopify.apiKey && config.shopify.apiSecret
       ? { apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret }
@@ -262,5 +269,38 @@ program
   .action((options: { to?: string }) =>
     call("GET", `/_local/mail${options.to ? `?to=${encodeURIComponent(options.to)}` : ""}`),
   );
+
+/** "10s", "500ms", "2m" or a plain number of seconds, as milliseconds. */
+function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('a duration like "10s", "500ms" or "2m"');
+  const unit = match[2] ?? "s";
+  return Math.round(Number(match[1]) * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000));
+}
+
+const fault = program
+  .command("fault")
+  .description("make the Admin API answer 5xx or THROTTLED for a while (see app/local-store/faults.ts)");
+fault
+  .command("5xx")
+  .description("answer HTTP 5xx (Shopify's INTERNAL_SERVER_ERROR body) to every Admin API request")
+  .requiredOption("--for <duration>", 'how long, e.g. "10s" (at most 10 minutes)', duration)
+  .option("--status <code>", "HTTP status, 500-599", (value) => Number(value), 503)
+  .action((options: { for: number; status: number }) =>
+    call("POST", "/_local/faults", { mode: "5xx", forMs: options.for, status: options.status }),
+  );
+fault
+  .command("throttle")
+  .description("hold every shop's cost bucket empty: requests get Shopify's THROTTLED answer")
+  .requiredOption("--for <duration>", 'how long, e.g. "10s" (at most 10 minutes)', duration)
+  .action((options: { for: number }) => call("POST", "/_local/faults", { mode: "throttle", forMs: options.for }));
+fault
+  .command("clear")
+  .description("end the fault now")
+  .action(() => call("DELETE", "/_local/faults"));
+fault
+  .command("status")
+  .description("the current fault and how many answers were injected")
+  .action(() => call("GET", "/_local/faults"));
 
 await program.parseAsync(process.argv);

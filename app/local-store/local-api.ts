@@ -158,6 +158,14 @@ export async function handleLocalApi(
   const commerce = state.commerce;
   const segments = rest.split("/").map(decodeURIComponent);
 
+  // How many times metafieldsSet wrote each metafield (a test tells a repeated write from one) ----
+  if (rest === "metafield-writes") {
+    requireMethod(request, "GET");
+    const namespace = query.get("namespace") ?? undefined;
+    sendJson(response, 200, { shop, writes: state.metafieldWriteCounts(shop, namespace) });
+    return true;
+  }
+
   // Customers -----------------------------------------------------------------------------------
   if (segments[0] === "customers") {
     if (segments.length === 1) {

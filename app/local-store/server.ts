@@ -11,6 +11,7 @@ import { adminSchemaLoadMs, loadAdminSchema, SCHEMA_API_VERSION } from "./schema
 import { LocalStoreState } from "./state";
 import { handleStorefrontRequest } from "./storefront/preview";
 import { DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE, Throttle } from "./throttle";
+import { StoreFaults, storeFaultProblem, type StoreFaultMode } from "./faults";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { handleLocalApi } from "./local-api";
 import { MailCatcher } from "./mail/catcher";
@@ -59,6 +60,8 @@ export interface LocalStore {
   server: Server;
   state: LocalStoreState;
   throttle: Throttle;
+  /** Injected Admin API faults (5xx, THROTTLED) for a while: `/_local/faults`. */
+  faults: StoreFaults;
   tokens: AccessTokens;
   /** Webhook deliveries to the app (records, retries). */
   webhooks: WebhookDispatcher;
@@ -112,6 +115,8 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     now: nowMs,
   });
   state.onReset(() => throttle.reset());
+  const faults = new StoreFaults(nowMs);
+  state.onReset(() => faults.clear());
   const tokens = new AccessTokens(apiSecret, nowMs);
   let baseUrl: string | null = null;
 
@@ -144,7 +149,19 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       }
       body = parsed as GraphqlRequestBody;
     }
+    const injected = faults.serverError();
+    if (injected) {
+      sendJson(response, injected.status, injected.body, { "X-Request-Id": injected.requestId });
+      return;
+    }
+    const throttling = faults.throttling();
+    if (throttling) throttle.bucket(shop).drain();
     const result = await executeAdminGraphql({ state, throttle, shop, maxQueryCost, apiKey }, body);
+    if (
+      throttling &&
+      result.errors?.some((error) => (error as { extensions?: { code?: unknown } }).extensions?.code === "THROTTLED")
+    )
+      faults.countThrottled();
     sendJson(response, 200, result, {
       "X-Shopify-API-Version": version === SCHEMA_API_VERSION ? version : SCHEMA_API_VERSION,
       "X-Request-Id": randomUUID(),
@@ -226,6 +243,10 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       sendJson(response, 200, { ok: true, shops: state.shopDomains() });
       return;
     }
+    if (pathname === "/_local/faults") {
+      await handleFaults(request, response);
+      return;
+    }
     if (pathname === "/_local/shops") {
       requireMethod(request, "GET");
       sendJson(response, 200, { shops: state.shopDomains().map((domain) => state.getShop(domain)) });
@@ -241,6 +262,33 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
       bodyLimit,
     });
     if (!handled) throw new HttpError(404, { error: "Not Found" });
+  }
+
+  /** GET: the current fault; POST {mode: "5xx" | "throttle", forMs, status?} sets one, {mode: "none"} or DELETE ends it. */
+  async function handleFaults(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === "DELETE") {
+      faults.clear();
+    } else if (request.method === "POST") {
+      const raw = await readBody(request, bodyLimit);
+      let body: Record<string, unknown>;
+      try {
+        const parsed: unknown = JSON.parse(raw || "{}");
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+        body = parsed as Record<string, unknown>;
+      } catch {
+        throw new HttpError(400, { error: 'Body must be a JSON object like {"mode": "5xx", "forMs": 10000}' });
+      }
+      if (body.mode === "none") {
+        faults.clear();
+      } else {
+        const problem = storeFaultProblem(body.mode, body.forMs, body.status);
+        if (problem) throw new HttpError(400, { error: problem });
+        faults.set(body.mode as StoreFaultMode, body.forMs as number, body.status as number | undefined);
+      }
+    } else {
+      requireMethod(request, "GET");
+    }
+    sendJson(response, 200, faults.status());
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -279,6 +327,7 @@ export function createLocalStore(options: LocalStoreOptions = {}): LocalStore {
     server,
     state,
     throttle,
+    faults,
     tokens,
     webhooks,
     mail,

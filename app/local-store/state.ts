@@ -112,6 +112,11 @@ interface ShopData {
   customers: Map<number, LocalCustomer>;
   /** Keyed by `${ownerId}|${namespace}|${key}`. */
   metafields: Map<string, LocalMetafield>;
+  /**
+   * How many times metafieldsSet wrote each metafield (same keys), unchanged values included: not
+   * something Shopify shows, but what a test needs to tell one write from a repeated one.
+   */
+  metafieldWrites: Map<string, number>;
   definitions: LocalMetafieldDefinition[];
 }
 
@@ -228,6 +233,7 @@ export class LocalStoreState {
         shop: { ...shopFields, updatedAt: shopFields.createdAt },
         customers: customerMap,
         metafields: new Map(),
+        metafieldWrites: new Map(),
         definitions: [],
       });
     }
@@ -446,6 +452,17 @@ export class LocalStoreState {
       .map((definition) => structuredClone(definition));
   }
 
+  /** metafieldsSet writes per metafield in `namespace` (resolved like the mutation's), keyed `ownerId|namespace|key`. */
+  metafieldWriteCounts(domain: string, namespace?: string): Record<string, number> {
+    const data = this.requireShop(domain);
+    const wanted = namespace === undefined ? undefined : this.resolveNamespace(namespace);
+    const counts: Record<string, number> = {};
+    for (const [identifier, count] of data.metafieldWrites) {
+      if (wanted === undefined || identifier.split("|")[1] === wanted) counts[identifier] = count;
+    }
+    return counts;
+  }
+
   countMetafieldsForDefinition(domain: string, definition: LocalMetafieldDefinition): number {
     const data = this.shops.get(domain);
     if (!data || definition.ownerType !== "CUSTOMER") return 0;
@@ -550,6 +567,7 @@ export class LocalStoreState {
     const changedOwners = new Set<string>();
     const written = planned.map(({ ownerId, namespace, key, type, value }) => {
       const identifier = `${ownerId}|${namespace}|${key}`;
+      data.metafieldWrites.set(identifier, (data.metafieldWrites.get(identifier) ?? 0) + 1);
       const existing = data.metafields.get(identifier);
       if (existing) {
         if (existing.value !== value || existing.type !== type) {

@@ -48,6 +48,12 @@ export class LeakyBucket {
     return true;
   }
 
+  /** Empties the bucket now (as another client of the same app and shop would by using it up). */
+  drain(): void {
+    this.refill();
+    this.available = 0;
+  }
+
   refund(points: number): void {
     this.refill();
     this.available = Math.min(this.maximumAvailable, this.available + Math.max(0, points));

@@ -5,7 +5,10 @@
 // any loss (a 204 whose event never ran its task) or duplicate (a key counted twice).
 //
 // Faults that stop a service use this suite's own instances, never the shared ones: a Redis
-// (redis-server) and a PostgreSQL (initdb/pg_ctl into a temporary directory), on ports 3750-3759.
+// (redis-server) and a PostgreSQL (initdb/pg_ctl into a temporary directory), on ports 3750-3759
+// (FAULTS_BASE_PORT moves them). The local store fault uses the local development store (in this
+// process, on the fourth port) and a second webhook, of the store's shop, whose task writes a
+// customer metafield per POST through the Admin API; the store counts each metafield's writes.
 // Streams are short (a few seconds each) so the suite stays within about three minutes.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,13 +17,18 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlDriver, type SqlDriver } from "~/data/sql.server";
+import { createLocalStore, type LocalStore } from "~/local-store";
 import { ensureProductionBuild } from "../support/production-build";
 
 const BASE_PORT = Number(process.env.FAULTS_BASE_PORT ?? 3750);
 const REDIS_PORT = BASE_PORT;
 const PG_PORT = BASE_PORT + 1;
 const WEB_PORT = BASE_PORT + 2;
+const STORE_PORT = BASE_PORT + 3;
 const SHOP = "faults.myshopify.com";
+/** The local store's seeded shop: the store fault's webhook and task belong to it. */
+const STORE_SHOP = "demo-store.myshopify.com";
+const METAFIELD_NAMESPACE = "faults";
 const STREAM_MS = Number(process.env.FAULTS_STREAM_MS ?? 6_000);
 const RATE_PER_S = 25;
 const SETTLE_MS = 90_000;
@@ -136,6 +144,8 @@ interface App {
   web: ChildProcess | null;
   worker: ChildProcess | null;
   webhookUrl: string;
+  /** The store shop's webhook, whose task writes a customer metafield per POST. */
+  storeWebhookUrl: string;
   sql: SqlDriver;
 }
 
@@ -171,9 +181,18 @@ async function startWeb(app: App): Promise<void> {
   await until("the web process to answer", async () => (await fetch(`${app.env.SHOPIFY_APP_URL}/health`)).status < 600);
 }
 
-async function startWorkerProcess(app: App): Promise<void> {
-  app.worker = start(process.execPath, ["build/worker.js"], { ...app.env, NODE_ENV: "production" }, "worker");
+async function startWorkerProcess(app: App, env: Record<string, string> = { NODE_ENV: "production" }): Promise<void> {
+  app.worker = start(process.execPath, ["build/worker.js"], { ...app.env, ...env }, "worker");
   await sleep(500);
+}
+
+/**
+ * A worker in local mode (LOCAL_STORE_URL names the store): production refuses LOCAL_STORE_URL, so
+ * this one runs the production build with NODE_ENV=test. Retries on a 1 s base (30 s by default),
+ * so a write that met a 5xx is retried within the settle time.
+ */
+function localStoreWorkerEnv(storeUrl: string): Record<string, string> {
+  return { NODE_ENV: "test", LOCAL_STORE_URL: storeUrl, RETRY_BASE_MS: "1000" };
 }
 
 async function setUpApp(databaseUrl: string): Promise<App> {
@@ -189,13 +208,62 @@ async function setUpApp(databaseUrl: string): Promise<App> {
     script: '{% action "cache", "incr", event.data.key %}{% action "echo", key: event.data.key %}',
   };
   cli(env, ["tasks", "import", "--shop", SHOP, "-"], JSON.stringify(task));
+
+  // The store fault's webhook and task: one customer metafield per POST, key and value the POST's key.
+  const storeWebhook = JSON.parse(
+    cli(env, [
+      "webhooks",
+      "create",
+      "--shop",
+      STORE_SHOP,
+      "--name",
+      "Faults",
+      "--topic",
+      "user/faults/shopify",
+      "--json",
+    ]),
+  ) as { url: string };
+  const customer = store.state.listCustomers(STORE_SHOP)[0]!;
+  const storeTask = {
+    name: "Write a metafield per POST",
+    subscriptions: ["user/faults/shopify"],
+    options: {},
+    script: `{% assign metafield = hash %}
+{% assign metafield["ownerId"] = "gid://shopify/Customer/${customer.id}" %}
+{% assign metafield["namespace"] = "${METAFIELD_NAMESPACE}" %}
+{% assign metafield["key"] = event.data.key %}
+{% assign metafield["type"] = "single_line_text_field" %}
+{% assign metafield["value"] = event.data.key %}
+{% assign metafields = array | push: metafield %}
+{% action "shopify" %}
+  {
+    "query": "mutation Set($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message code } } }",
+    "variables": { "metafields": {{ metafields | json }} }
+  }
+{% endaction %}`,
+  };
+  cli(env, ["tasks", "import", "--shop", STORE_SHOP, "-"], JSON.stringify(storeTask));
+  const sql = createSqlDriver(databaseUrl);
+  // The offline session token exchange would leave behind (the worker's Admin API calls use it).
+  await sql.run(
+    `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, '', ?, ?, ?)`,
+    [
+      `offline_${STORE_SHOP}`,
+      STORE_SHOP,
+      false,
+      "read_customers,write_customers",
+      store.offlineAccessToken(STORE_SHOP),
+    ],
+  );
+
   const app: App = {
     databaseUrl,
     env,
     web: null,
     worker: null,
     webhookUrl: webhook.url,
-    sql: createSqlDriver(databaseUrl),
+    storeWebhookUrl: storeWebhook.url,
+    sql,
   };
   await startWeb(app);
   await startWorkerProcess(app);
@@ -214,11 +282,18 @@ interface Tally {
   fault: string;
   sent: number;
   accepted: string[];
+  shop: string;
 }
 
 /** POSTs at RATE_PER_S for STREAM_MS while `fault` runs; each body carries its own counter key. */
-async function stream(app: App, label: string, fault: () => Promise<void>): Promise<Tally> {
-  const tally: Tally = { fault: label, sent: 0, accepted: [] };
+async function stream(
+  app: App,
+  label: string,
+  fault: () => Promise<void>,
+  url = app.webhookUrl,
+  shop = SHOP,
+): Promise<Tally> {
+  const tally: Tally = { fault: label, sent: 0, accepted: [], shop };
   const prefix = `${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-`;
   const inFlight: Promise<void>[] = [];
   const end = Date.now() + STREAM_MS;
@@ -227,7 +302,7 @@ async function stream(app: App, label: string, fault: () => Promise<void>): Prom
     const key = `${prefix}${n}`;
     tally.sent++;
     inFlight.push(
-      fetch(app.webhookUrl, {
+      fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ key }),
@@ -253,17 +328,37 @@ interface Counted {
   lost: number;
 }
 
-async function count(app: App, tally: Tally): Promise<Counted> {
-  const prefix = tally.accepted[0]?.replace(/\d+$/, "") ?? "none-";
+/** Executions per POST key: what the task counted with `cache incr` (one key per POST). */
+type ExecutionCounter = (app: App, prefix: string) => Promise<Map<string, number>>;
+
+const cacheExecutions: ExecutionCounter = async (app, prefix) => {
   const entries = await app.sql.all(`SELECT "key", "value" FROM "CacheEntry" WHERE "shop" = ? AND "key" LIKE ?`, [
     SHOP,
     `${prefix}%`,
   ]);
-  const values = new Map(entries.map((row) => [String(row.key), Number(row.value)]));
+  return new Map(entries.map((row) => [String(row.key), Number(row.value)]));
+};
+
+/** Executions per POST key as the local store counted them: metafieldsSet writes of the key's metafield. */
+function storeWrites(store: LocalStore): ExecutionCounter {
+  return async (_app, prefix) => {
+    const writes = store.state.metafieldWriteCounts(STORE_SHOP, METAFIELD_NAMESPACE);
+    const values = new Map<string, number>();
+    for (const [identifier, writesOfKey] of Object.entries(writes)) {
+      const key = identifier.split("|")[2]!;
+      if (key.startsWith(prefix)) values.set(key, writesOfKey);
+    }
+    return values;
+  };
+}
+
+async function count(app: App, tally: Tally, counter: ExecutionCounter = cacheExecutions): Promise<Counted> {
+  const prefix = tally.accepted[0]?.replace(/\d+$/, "") ?? "none-";
+  const values = await counter(app, prefix);
   const [events] = await app.sql.all(
     `SELECT count(*) AS "n", sum(CASE WHEN t."status" = 'succeeded' THEN 1 ELSE 0 END) AS "ok"
      FROM "Event" e LEFT JOIN "TaskRun" t ON t."eventId" = e."id" WHERE e."shop" = ? AND e."data" LIKE ?`,
-    [SHOP, `%"${prefix}%`],
+    [tally.shop, `%"${prefix}%`],
   );
   return {
     events: Number(events?.n ?? 0),
@@ -275,15 +370,15 @@ async function count(app: App, tally: Tally): Promise<Counted> {
 }
 
 /** Waits until every 204'd POST's task has counted it (or the settle time runs out), then counts. */
-async function settle(app: App, tally: Tally): Promise<Counted> {
+async function settle(app: App, tally: Tally, counter: ExecutionCounter = cacheExecutions): Promise<Counted> {
   const deadline = Date.now() + SETTLE_MS;
-  let counted = await count(app, tally);
+  let counted = await count(app, tally, counter);
   while (counted.lost > 0 && Date.now() < deadline) {
     await sleep(500);
-    counted = await count(app, tally).catch(() => counted);
+    counted = await count(app, tally, counter).catch(() => counted);
   }
   await sleep(1_000); // a late duplicate would show now
-  counted = await count(app, tally);
+  counted = await count(app, tally, counter);
   if (counted.lost > 0) {
     // What the processes said last: the first thing to read when a fault loses events.
     for (const child of [app.web, app.worker])
@@ -332,6 +427,31 @@ async function killWeb(app: App): Promise<void> {
   await startWeb(app);
 }
 
+/**
+ * What the store answers with meanwhile, over its HTTP control: once the task's writes arrive (the
+ * worker has started), 5xx for a while, then THROTTLED for a while.
+ */
+async function storeFaults(store: LocalStore, prefix: string): Promise<void> {
+  const set = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${store.url}/_local/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`setting the store fault failed: ${response.status} ${await response.text()}`);
+  };
+  await until(
+    "the first metafield write",
+    async () => (await storeWrites(store)(null as unknown as App, prefix)).size > 0,
+    60_000,
+  );
+  const window = STREAM_MS / 3;
+  await set({ mode: "5xx", forMs: window, status: 503 });
+  await sleep(window);
+  await set({ mode: "throttle", forMs: window });
+  await sleep(window);
+}
+
 function runFaults(kind: "sqlite" | "postgres") {
   describe(`faults on ${kind}`, { timeout: 180_000 }, () => {
     let app: App;
@@ -355,6 +475,35 @@ function runFaults(kind: "sqlite" | "postgres") {
     it("worker SIGKILLed 3 times", async () => {
       const tally = await stream(app, `${kind} worker sigkill x3`, () => killWorkerRepeatedly(app, 3));
       expectNoLossNoDuplicate(tally, await settle(app, tally));
+    });
+
+    it("the local store answers 5xx, then THROTTLED", async () => {
+      // This fault's worker runs in local mode; the others' in production mode, as before.
+      await stop(app.worker);
+      await startWorkerProcess(app, localStoreWorkerEnv(store.url!));
+      const before = store.faults.status().injected;
+      try {
+        const tally = await stream(
+          app,
+          `${kind} local store 5xx throttled`,
+          () => storeFaults(store, `${kind}-local-store-5xx-throttled-`),
+          app.storeWebhookUrl,
+          STORE_SHOP,
+        );
+        const counted = await settle(app, tally, storeWrites(store));
+        const after = store.faults.status().injected;
+        console.log(
+          `[faults] ${"".padEnd(34)} the store answered ${after.serverErrors - before.serverErrors} x 5xx and ${after.throttled - before.throttled} x THROTTLED`,
+        );
+        // The fault must have met the writes, or the test proves nothing.
+        expect(after.serverErrors - before.serverErrors, "writes answered 5xx").toBeGreaterThan(0);
+        expect(after.throttled - before.throttled, "writes answered THROTTLED").toBeGreaterThan(0);
+        expectNoLossNoDuplicate(tally, counted);
+      } finally {
+        store.faults.clear();
+        await stop(app.worker);
+        await startWorkerProcess(app);
+      }
     });
 
     it("Redis down and restarted empty", async () => {
@@ -391,12 +540,17 @@ function runFaults(kind: "sqlite" | "postgres") {
   });
 }
 
+let store: LocalStore;
+
 beforeAll(async () => {
   ensureProductionBuild();
   await startRedis();
+  store = createLocalStore({ apiKey: "faults-key", apiSecret: "faults-secret", appUrl: null });
+  await store.listen(STORE_PORT, "127.0.0.1");
 }, 600_000);
 
 afterAll(async () => {
+  await store?.close();
   for (const child of [...processes]) await stop(child, "SIGKILL");
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
