@@ -18,11 +18,12 @@
 //   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
+//   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning)
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { freePort } from "../scripts/lib/free-port";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
@@ -40,6 +41,13 @@ const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
 const WARMUP = 200; // jobs or events before each measured run
+const QUICK = process.env.BENCH_QUICK === "1";
+/** The worker as production runs it (`npm run worker`: node on the build of workers/index.ts). */
+const WORKER_ENTRY = [
+  ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
+  "--enable-source-maps",
+  "build/worker.js",
+];
 
 // --- child mode: a BullMQ worker that does nothing (the baseline) ---------------------------
 if (process.argv[2] === "--noop-worker") {
@@ -133,6 +141,22 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU time (ms) of each thread of a process so far, by thread id (with its name). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }
 
 /** Resident memory of a process, in bytes. */
@@ -237,7 +261,7 @@ async function runEvents(
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
   const workers = await Promise.all(
     Array.from({ length: processes }, () =>
-      startProcess([...profile, "--import", "tsx", "workers/index.ts"], {
+      startProcess([...profile, ...WORKER_ENTRY], {
         WORKER_CONCURRENCY: String(concurrency),
         ...env,
       }),
@@ -288,6 +312,7 @@ async function runEvents(
     });
   }
   const cpuBefore = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0);
+  const threadsBefore = QUICK ? threadCpuMs(workers[0]!.pid!) : null;
   const started = Date.now();
   const enqueuedAt = new Map<string, number>();
   for (let offset = 0; offset < count; offset += 500) {
@@ -307,6 +332,14 @@ async function runEvents(
   }
   const cpu = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0) - cpuBefore;
   const rss = rssBytes(workers[0]!.pid!);
+  if (threadsBefore) {
+    // Quick checks: where the worker's CPU went, per thread (ms per event).
+    const parts = [...threadCpuMs(workers[0]!.pid!)]
+      .map(([thread, ms]) => [thread, (ms - (threadsBefore.get(thread) ?? 0)) / count] as const)
+      .filter(([, perEvent]) => perEvent >= 0.005)
+      .map(([thread, perEvent]) => `${thread} ${perEvent.toFixed(3)}`);
+    console.log(`  worker CPU per event by thread (ms): ${parts.join(", ")}; RSS ${(rss / 1048576).toFixed(0)} MB`);
+  }
   const rows = await prisma.event.findMany({
     where: { shop, finishedAt: { not: null } },
     select: { id: true, finishedAt: true, status: true },
@@ -348,7 +381,7 @@ async function throughput(shopFor: (concurrency: number, processes: number) => s
   const pairs: Pair[] = [];
   const plan = [
     ...CONCURRENCIES.map((c) => ({ concurrency: c, processes: 1 })),
-    { concurrency: CONCURRENCIES[CONCURRENCIES.length - 1]!, processes: 2 },
+    ...(QUICK ? [] : [{ concurrency: CONCURRENCIES[CONCURRENCIES.length - 1]!, processes: 2 }]),
   ];
   for (const { concurrency, processes } of plan) {
     const shop = shopFor(concurrency, processes);
@@ -466,7 +499,7 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
     },
     "Hookline listening",
   );
-  const worker = await startProcess(["--import", "tsx", "workers/index.ts"], { ...env, LOCAL_STORE_URL: storeUrl });
+  const worker = await startProcess(WORKER_ENTRY, { ...env, LOCAL_STORE_URL: storeUrl });
   const bareWeb = await startProcess(
     ["--import", "tsx", "bench/lib/baseline-server.ts"],
     { ...env, PORT: String(barePort) },
@@ -773,8 +806,14 @@ process (concurrency ${best.echo.concurrency}), **${fmt.ratio(ratio(best))}** of
   writeBenchmarkSection("runner-postgres", section, summary);
 }
 
+/** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
+async function mainQuick(): Promise<void> {
+  console.log(`Runner benchmark (quick): ${EVENTS} events per Echo run, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`);
+  await throughput((c, p) => `bench-quick-echo-c${c}-p${p}.myshopify.com`);
+}
+
 try {
-  await (ON_POSTGRES ? mainPostgres() : main());
+  await (QUICK ? mainQuick() : ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
   await prisma.$disconnect();
