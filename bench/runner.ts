@@ -12,7 +12,8 @@
 //    floor (the same metafieldsSet sent straight to the store). Then the resident memory of the web
 //    process and of the worker, beside a bare node:http server and the no-op worker.
 //
-// Needs Redis and a build (`npm run bench:runner` builds first). It makes its own SQLite database
+// Needs Redis and a build (`npm run bench:runner` builds first: the worker processes run
+// build/worker.js, as `npm run worker` does). It makes its own SQLite database
 // under bench/output/ and its own queue prefix, stops everything it starts, and rewrites its section
 // of docs/benchmarks.md (and its summary in the README).
 //   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
@@ -588,12 +589,12 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
 }
 
 async function main(): Promise<void> {
-  if (!existsSync("build/server/index.js")) {
-    console.error("bench:runner: build/server/index.js is missing; run `npm run build` first.");
+  if (!existsSync("build/server/index.js") || !existsSync("build/worker.js")) {
+    console.error("bench:runner: build/server/index.js or build/worker.js is missing; run `npm run build` first.");
     process.exit(1);
   }
   console.log(
-    `Runner benchmark: ${EVENTS} events per Echo run, worker processes of workers/index.ts, SQLite (${dbFile}), Redis ${REDIS_URL}`,
+    `Runner benchmark: ${EVENTS} events per Echo run, worker processes of build/worker.js, SQLite (${dbFile}), Redis ${REDIS_URL}`,
   );
   // One shop per run, so each run's events are counted apart.
   const pairs = await throughput((c, p) => `bench-echo-c${c}-p${p}.myshopify.com`);
@@ -722,7 +723,8 @@ ${table(
 
 Target p99 < 250 ms: ${met(e2e.app.p99 < 250)}.
 
-**Resident memory after the run** (the processes run TypeScript through tsx, as \`npm start\` and \`npm run worker\` do today):
+**Resident memory after the run** (the worker runs its build, \`build/worker.js\`, as \`npm run worker\` does; the web
+process runs \`app/web-server.ts\` through tsx on the production build of the app):
 
 ${table(
   ["process", "RSS", "baseline", "target"],
@@ -734,7 +736,7 @@ ${table(
       `< 250 MB: ${met(e2e.webRss < 250 * 1024 * 1024)}`,
     ],
     [
-      "worker (`workers/index.ts`)",
+      "worker (`build/worker.js`)",
       `**${fmt.mb(e2e.workerRss)}**`,
       `${fmt.mb(pairs[0]!.baseline.rss)} (no-op BullMQ worker)`,
       `< 200 MB: ${met(e2e.workerRss < 200 * 1024 * 1024)}`,
@@ -753,7 +755,7 @@ ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, work
 /** BENCH_DB=postgres: Echo events beside no-op jobs, on PostgreSQL. */
 async function mainPostgres(): Promise<void> {
   console.log(
-    `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of workers/index.ts, database ${pgDbName}, Redis ${REDIS_URL}`,
+    `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of build/worker.js, database ${pgDbName}, Redis ${REDIS_URL}`,
   );
   const pairs = await throughput((c, p) => `bench-pg-echo-c${c}-p${p}.myshopify.com`);
   const single = pairs.filter((p) => p.echo.processes === 1);
@@ -813,6 +815,8 @@ async function mainQuick(): Promise<void> {
 }
 
 try {
+  if (!existsSync("build/worker.js"))
+    throw new Error("bench:runner: build/worker.js is missing; run `npm run build` first.");
   await (QUICK ? mainQuick() : ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
