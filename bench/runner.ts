@@ -12,17 +12,19 @@
 //    floor (the same metafieldsSet sent straight to the store). Then the resident memory of the web
 //    process and of the worker, beside a bare node:http server and the no-op worker.
 //
-// Needs Redis and a build (`npm run bench:runner` builds first). It makes its own SQLite database
+// Needs Redis and a build (`npm run bench:runner` builds first: the worker processes run
+// build/worker.js, as `npm run worker` does). It makes its own SQLite database
 // under bench/output/ and its own queue prefix, stops everything it starts, and rewrites its section
 // of docs/benchmarks.md (and its summary in the README).
 //   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
+//   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning)
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { freePort } from "../scripts/lib/free-port";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
@@ -40,6 +42,13 @@ const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
 const WARMUP = 200; // jobs or events before each measured run
+const QUICK = process.env.BENCH_QUICK === "1";
+/** The worker as production runs it (`npm run worker`: node on the build of workers/index.ts). */
+const WORKER_ENTRY = [
+  ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
+  "--enable-source-maps",
+  "build/worker.js",
+];
 
 // --- child mode: a BullMQ worker that does nothing (the baseline) ---------------------------
 if (process.argv[2] === "--noop-worker") {
@@ -133,6 +142,22 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU time (ms) of each thread of a process so far, by thread id (with its name). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }
 
 /** Resident memory of a process, in bytes. */
@@ -237,7 +262,7 @@ async function runEvents(
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
   const workers = await Promise.all(
     Array.from({ length: processes }, () =>
-      startProcess([...profile, "--import", "tsx", "workers/index.ts"], {
+      startProcess([...profile, ...WORKER_ENTRY], {
         WORKER_CONCURRENCY: String(concurrency),
         ...env,
       }),
@@ -288,6 +313,7 @@ async function runEvents(
     });
   }
   const cpuBefore = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0);
+  const threadsBefore = QUICK ? threadCpuMs(workers[0]!.pid!) : null;
   const started = Date.now();
   const enqueuedAt = new Map<string, number>();
   for (let offset = 0; offset < count; offset += 500) {
@@ -307,6 +333,14 @@ async function runEvents(
   }
   const cpu = workers.reduce((sum, w) => sum + cpuMs(w.pid!), 0) - cpuBefore;
   const rss = rssBytes(workers[0]!.pid!);
+  if (threadsBefore) {
+    // Quick checks: where the worker's CPU went, per thread (ms per event).
+    const parts = [...threadCpuMs(workers[0]!.pid!)]
+      .map(([thread, ms]) => [thread, (ms - (threadsBefore.get(thread) ?? 0)) / count] as const)
+      .filter(([, perEvent]) => perEvent >= 0.005)
+      .map(([thread, perEvent]) => `${thread} ${perEvent.toFixed(3)}`);
+    console.log(`  worker CPU per event by thread (ms): ${parts.join(", ")}; RSS ${(rss / 1048576).toFixed(0)} MB`);
+  }
   const rows = await prisma.event.findMany({
     where: { shop, finishedAt: { not: null } },
     select: { id: true, finishedAt: true, status: true },
@@ -348,7 +382,7 @@ async function throughput(shopFor: (concurrency: number, processes: number) => s
   const pairs: Pair[] = [];
   const plan = [
     ...CONCURRENCIES.map((c) => ({ concurrency: c, processes: 1 })),
-    { concurrency: CONCURRENCIES[CONCURRENCIES.length - 1]!, processes: 2 },
+    ...(QUICK ? [] : [{ concurrency: CONCURRENCIES[CONCURRENCIES.length - 1]!, processes: 2 }]),
   ];
   for (const { concurrency, processes } of plan) {
     const shop = shopFor(concurrency, processes);
@@ -466,7 +500,7 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
     },
     "Hookline listening",
   );
-  const worker = await startProcess(["--import", "tsx", "workers/index.ts"], { ...env, LOCAL_STORE_URL: storeUrl });
+  const worker = await startProcess(WORKER_ENTRY, { ...env, LOCAL_STORE_URL: storeUrl });
   const bareWeb = await startProcess(
     ["--import", "tsx", "bench/lib/baseline-server.ts"],
     { ...env, PORT: String(barePort) },
@@ -555,12 +589,12 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
 }
 
 async function main(): Promise<void> {
-  if (!existsSync("build/server/index.js")) {
-    console.error("bench:runner: build/server/index.js is missing; run `npm run build` first.");
+  if (!existsSync("build/server/index.js") || !existsSync("build/worker.js")) {
+    console.error("bench:runner: build/server/index.js or build/worker.js is missing; run `npm run build` first.");
     process.exit(1);
   }
   console.log(
-    `Runner benchmark: ${EVENTS} events per Echo run, worker processes of workers/index.ts, SQLite (${dbFile}), Redis ${REDIS_URL}`,
+    `Runner benchmark: ${EVENTS} events per Echo run, worker processes of build/worker.js, SQLite (${dbFile}), Redis ${REDIS_URL}`,
   );
   // One shop per run, so each run's events are counted apart.
   const pairs = await throughput((c, p) => `bench-echo-c${c}-p${p}.myshopify.com`);
@@ -689,7 +723,8 @@ ${table(
 
 Target p99 < 250 ms: ${met(e2e.app.p99 < 250)}.
 
-**Resident memory after the run** (the processes run TypeScript through tsx, as \`npm start\` and \`npm run worker\` do today):
+**Resident memory after the run** (the worker runs its build, \`build/worker.js\`, as \`npm run worker\` does; the web
+process runs \`app/web-server.ts\` through tsx on the production build of the app):
 
 ${table(
   ["process", "RSS", "baseline", "target"],
@@ -701,7 +736,7 @@ ${table(
       `< 250 MB: ${met(e2e.webRss < 250 * 1024 * 1024)}`,
     ],
     [
-      "worker (`workers/index.ts`)",
+      "worker (`build/worker.js`)",
       `**${fmt.mb(e2e.workerRss)}**`,
       `${fmt.mb(pairs[0]!.baseline.rss)} (no-op BullMQ worker)`,
       `< 200 MB: ${met(e2e.workerRss < 200 * 1024 * 1024)}`,
@@ -720,7 +755,7 @@ ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, work
 /** BENCH_DB=postgres: Echo events beside no-op jobs, on PostgreSQL. */
 async function mainPostgres(): Promise<void> {
   console.log(
-    `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of workers/index.ts, database ${pgDbName}, Redis ${REDIS_URL}`,
+    `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of build/worker.js, database ${pgDbName}, Redis ${REDIS_URL}`,
   );
   const pairs = await throughput((c, p) => `bench-pg-echo-c${c}-p${p}.myshopify.com`);
   const single = pairs.filter((p) => p.echo.processes === 1);
@@ -773,8 +808,16 @@ process (concurrency ${best.echo.concurrency}), **${fmt.ratio(ratio(best))}** of
   writeBenchmarkSection("runner-postgres", section, summary);
 }
 
+/** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
+async function mainQuick(): Promise<void> {
+  console.log(`Runner benchmark (quick): ${EVENTS} events per Echo run, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`);
+  await throughput((c, p) => `bench-quick-echo-c${c}-p${p}.myshopify.com`);
+}
+
 try {
-  await (ON_POSTGRES ? mainPostgres() : main());
+  if (!existsSync("build/worker.js"))
+    throw new Error("bench:runner: build/worker.js is missing; run `npm run build` first.");
+  await (QUICK ? mainQuick() : ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
   await prisma.$disconnect();

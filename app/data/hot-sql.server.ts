@@ -16,6 +16,7 @@ import {
   TASK_RUN_ROW_COLUMNS,
   type ActionRunRow,
   type EventRow,
+  type NewActionRun,
   type RunStatuses,
   type RunStore,
   type TaskRow,
@@ -248,15 +249,46 @@ export const ACTION_RUN_INSERT_COLUMNS = [
   "status",
   "attempts",
   "createdAt",
+  "startedAt",
+  "finishedAt",
+  "result",
+  "durationMs",
 ] as const satisfies readonly (keyof ActionRun)[];
 
 const INSERT_TASK_RUN = `INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(TASK_RUN_INSERT_COLUMNS.length)}) ON CONFLICT ("eventId", "taskId") DO NOTHING`;
 type TaskRunInsert = Record<(typeof TASK_RUN_INSERT_COLUMNS)[number], SqlValue>;
 
-/** A new action run's insert (always pending, no attempt yet). */
-function insertActionRun(a: ActionRunRow): { sql: string; params: SqlValue[] } {
-  const row: Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue> = { ...a, status: "pending", attempts: 0 };
+/** A new action run's insert: pending, or performed inline before this commit (with its outcome). */
+function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
+  const row: Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue> = {
+    ...a,
+    result: a.result ?? null,
+    finishedAt: a.finishedAt ?? null,
+    durationMs: a.durationMs ?? null,
+  };
   return { sql: INSERT_ACTION_RUN, params: ACTION_RUN_INSERT_COLUMNS.map((column) => row[column]) };
+}
+
+/**
+ * PostgreSQL: a claim (an UPDATE that must change one row) and the inserts that go with it as one
+ * statement, so one round trip and one commit: each insert happens only if the claim did. The
+ * answer is whether it did. (On SQLite the same statements run as a batch in the group commit.)
+ */
+function claimWithInsertsPostgres(
+  claim: { sql: string; params: SqlValue[] },
+  inserts: { sql: string; params: SqlValue[] }[],
+): { sql: string; params: SqlValue[] } {
+  const parts = [`"claimed" AS (${claim.sql} RETURNING 1)`];
+  inserts.forEach((insert, i) => {
+    const match = /^(INSERT INTO [^()]+\([^()]+\)) VALUES (\((?:\?, )*\?\))(.*)$/s.exec(insert.sql);
+    if (!match) throw new Error(`not a plain single-row insert: ${insert.sql}`);
+    const values = match[2]!.slice(1, -1);
+    parts.push(`"insert${i}" AS (${match[1]} SELECT ${values} WHERE EXISTS (SELECT 1 FROM "claimed")${match[3]})`);
+  });
+  return {
+    sql: `WITH ${parts.join(", ")} SELECT count(*) AS "claimed" FROM "claimed"`,
+    params: [...claim.params, ...inserts.flatMap((insert) => insert.params)],
+  };
 }
 
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
@@ -269,7 +301,8 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
   // not fsynced per commit (docs/decisions/0011).
   const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false });
   // Substring test without LIKE wildcards (topics contain "_").
-  const contains = isPostgresUrl(url) ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
+  const postgres = isPostgresUrl(url);
+  const contains = postgres ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
 
   return {
     async getEvent(id) {
@@ -277,13 +310,17 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
       return row ? toEventRow(row) : null;
     },
 
-    async startEvent(id, now, taskRuns, actionRuns) {
-      return sql.batchGrouped([
-        {
-          sql: `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
-          params: [now, id],
-          expect: 1,
-        },
+    async startEvent(id, now, taskRuns, actionRuns, finished) {
+      const claim = finished
+        ? {
+            sql: `UPDATE "Event" SET "status" = ?, "startedAt" = ?, "finishedAt" = ?, "error" = NULL WHERE "id" = ? AND "status" = 'pending'`,
+            params: [finished.status, now, finished.at, id],
+          }
+        : {
+            sql: `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
+            params: [now, id],
+          };
+      const inserts = [
         ...taskRuns.map((run) => {
           const row: TaskRunInsert = run.rendered
             ? { ...run, ...run.rendered, attempts: 1 }
@@ -291,7 +328,13 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
           return { sql: INSERT_TASK_RUN, params: TASK_RUN_INSERT_COLUMNS.map((column) => row[column]) };
         }),
         ...actionRuns.map(insertActionRun),
-      ]);
+      ];
+      if (postgres) {
+        const statement = claimWithInsertsPostgres(claim, inserts);
+        const [row] = await sql.all(statement.sql, statement.params);
+        return num(row?.claimed ?? 0) === 1;
+      }
+      return sql.batchGrouped([{ ...claim, expect: 1 }, ...inserts]);
     },
 
     async markEventOpen(id, now) {

@@ -127,14 +127,19 @@ export function createMemoryRunStore(): MemoryRunStore {
       const event = events.get(id);
       return event ? toEventRow(event) : null;
     },
-    async startEvent(id, now, newTaskRuns, newActionRuns) {
+    async startEvent(id, now, newTaskRuns, newActionRuns, finished) {
       const event = events.get(id);
       if (event?.status !== "pending") return false;
       for (const run of newTaskRuns) {
         if (taskRuns.has(run.id) || taskRunsOfEvent(run.eventId).some((r) => r.taskId === run.taskId))
           throw new Error(`duplicate task run ${run.id} (event ${run.eventId}, task ${run.taskId})`);
       }
-      Object.assign(event, { status: "running", startedAt: now });
+      Object.assign(
+        event,
+        finished
+          ? { status: finished.status, startedAt: now, finishedAt: finished.at, error: null }
+          : { status: "running", startedAt: now },
+      );
       for (const { rendered, startedAt, ...run } of newTaskRuns) {
         taskRuns.set(
           run.id,
@@ -152,15 +157,13 @@ export function createMemoryRunStore(): MemoryRunStore {
               },
         );
       }
-      for (const row of newActionRuns) {
+      for (const { result, finishedAt, durationMs, ...row } of newActionRuns) {
         actionRuns.set(row.id, {
           ...row,
-          status: "pending",
-          attempts: 0,
-          result: null,
+          result: result ?? null,
           error: null,
-          finishedAt: null,
-          durationMs: null,
+          finishedAt: finishedAt ?? null,
+          durationMs: durationMs ?? null,
         });
       }
       return true;

@@ -69,6 +69,16 @@ export const ACTION_RUN_ROW_COLUMNS = [
 ] as const satisfies readonly (keyof ActionRun)[];
 export type ActionRunRow = WithStatus<Pick<ActionRun, (typeof ACTION_RUN_ROW_COLUMNS)[number]>, ActionRunStatus>;
 
+/**
+ * A new action run: pending, or (an inline action performed before the commit that creates it,
+ * decision 0080) already finished, with its outcome.
+ */
+export type NewActionRun = ActionRunRow & {
+  result?: string | null;
+  finishedAt?: Date | null;
+  durationMs?: number | null;
+};
+
 export type NewTaskRun = Pick<TaskRun, "id" | "eventId" | "taskId" | "taskVersion" | "runAt" | "createdAt">;
 
 /** A task run created by its event's first delivery: rendered there (its outcome), or not due yet (null). */
@@ -108,11 +118,19 @@ export interface RunStore {
   // ------------------------------------------------------------ events
   getEvent(id: string): Promise<EventRow | null>;
   /**
-   * An event's first delivery, in one transaction: pending -> running, and its task runs (already
-   * rendered, or pending until their time) with the action runs the renders created. False, and
-   * nothing written, when the event was not pending any more (another delivery got there first).
+   * An event's first delivery, in one transaction: pending -> running (or straight to `finished`
+   * when every run finished before the commit), and its task runs (already rendered, or pending
+   * until their time) with the action runs the renders created (pending, or performed inline).
+   * False, and nothing written, when the event was not pending any more (another delivery got
+   * there first).
    */
-  startEvent(id: string, now: Date, taskRuns: StartedTaskRun[], actionRuns: ActionRunRow[]): Promise<boolean>;
+  startEvent(
+    id: string,
+    now: Date,
+    taskRuns: StartedTaskRun[],
+    actionRuns: NewActionRun[],
+    finished?: { status: Extract<EventStatus, "succeeded">; at: Date } | null,
+  ): Promise<boolean>;
   /** Same write as markEventRunning: the roll-up saw open runs (never reopens a finished event). */
   markEventOpen(id: string, now: Date): Promise<void>;
   markEventFinished(

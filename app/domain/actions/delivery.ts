@@ -13,6 +13,18 @@ export function isExactlyOnce(type: string): boolean {
   return (EXACTLY_ONCE_ACTION_TYPES as readonly string[]).includes(type);
 }
 
+/**
+ * Actions whose outcome is a pure function of their options: no effect anywhere, nothing to wait
+ * for (echo). An event's first delivery performs them before its commit and stores them already
+ * finished with the claim, in the same transaction (docs/decisions/0080): there is no moment at
+ * which they could be half done.
+ */
+export const INLINE_ACTION_TYPES = ["echo"] as const;
+
+export function performsInline(type: string): boolean {
+  return (INLINE_ACTION_TYPES as readonly string[]).includes(type);
+}
+
 /** A deterministic UUID-shaped id from a seed: the same seed always names the same event. */
 export function derivedEventId(seed: string): string {
   const hex = createHash("sha256").update(seed).digest("hex");

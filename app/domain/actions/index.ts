@@ -53,6 +53,15 @@ export async function performAction(type: string, options: unknown, deps: Perfor
   }
 }
 
+/**
+ * Performs an inline action (app/domain/actions/delivery.ts: a pure function of its options)
+ * without any dependencies; the same outcome performAction gives it.
+ */
+export function performInlineAction(type: string, options: unknown): ActionOutcome {
+  if (type === "echo") return performEcho(options);
+  throw new Error(`action type ${JSON.stringify(type)} is not performed inline`);
+}
+
 /** Mechanic's control keys (__perform_event, __meta) are for the runner, not the performer. */
 function withoutControlKeys(options: unknown): unknown {
   if (typeof options !== "object" || options === null || Array.isArray(options)) return options;

@@ -1,7 +1,9 @@
 // The job for an event ("events" queue): claim it, create one task run per subscribed enabled
 // task, run those that are due, and roll the event's status up. Safe to repeat: the claim, the
 // unique (event, task) task run and every later claim make a second delivery a no-op.
-import type { EventRow, RunStatuses, StartedTaskRun, TaskRow } from "~/data/run-store";
+import type { ActionRunRow, EventRow, NewActionRun, RunStatuses, StartedTaskRun, TaskRow } from "~/data/run-store";
+import { performInlineAction } from "~/domain/actions";
+import { performsInline } from "~/domain/actions/delivery";
 import { timeOrderedUuid } from "~/domain/ids";
 import { isFinishedEventStatus } from "~/domain/runs/status";
 import { subscriptionFor } from "~/domain/runs/topic-subscription";
@@ -17,7 +19,7 @@ import { emitEventError, emitTaskError, errorOriginTaskId } from "./error-events
 import { isErrorTopic } from "~/domain/tasks/producible-topics";
 import { receivesErrorEvent } from "~/domain/runs/error-routing";
 import { parseSubscriptions } from "~/domain/tasks/subscriptions";
-import { parseStored } from "./stored-json";
+import { parseStored, toJsonText } from "./stored-json";
 
 /** What became of an event job. */
 export type FanOutResult = "processed" | "finished-before" | "not-found";
@@ -30,7 +32,8 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
 
   const context = new RunContext(deps);
   // Each task run's statuses after this job, or null where another worker has part of it now.
-  let outcomes = event.status === "pending" ? await firstDelivery(event, context, deps) : null;
+  const first = event.status === "pending" ? await firstDelivery(event, context, deps) : null;
+  let outcomes = first?.outcomes ?? null;
   if (!outcomes) {
     if (event.status === "pending") {
       // The claim failed: another delivery started it (carry on from what it stored), or the
@@ -46,7 +49,9 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
     // event running (as the claim made it); their own jobs roll it up when they finish.
     const rolled = rollUp(outcomes);
     if (rolled.status !== "running") {
-      await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
+      // Finished in the first delivery's own commit already (every run done before it).
+      if (!first?.finishedInCommit)
+        await deps.store.markEventFinished(eventId, rolled.status, rolled.error, deps.now());
       await announceEventFinished(event, rolled.status, deps);
       if (rolled.status === "failed") await emitEventError(event, rolled.error, deps);
     }
@@ -84,17 +89,25 @@ function runAtFor(event: EventRow, offsetSeconds: number): Date {
 
 /**
  * The event is pending: nobody has processed it. Its due task runs are rendered first (rendering
- * has no effects), then the claim (pending -> running), the task runs and their action runs are
- * stored in one commit. Null when another delivery claimed the event meanwhile: this one's renders
- * are dropped and the event is carried on from what the other stored.
+ * has no effects), and the inline actions of each successful render (echo: a pure function of its
+ * options) performed, then the claim (pending -> running), the task runs and their action runs are
+ * stored in one commit. When every run finished that way, the same commit finishes the event
+ * (docs/decisions/0080). Null when another delivery claimed the event meanwhile: this one's
+ * renders are dropped and the event is carried on from what the other stored.
  */
 async function firstDelivery(
   event: EventRow,
   context: RunContext,
   deps: RunnerDeps,
-): Promise<(RunStatuses | null)[] | null> {
+): Promise<{ outcomes: (RunStatuses | null)[]; finishedInCommit: boolean } | null> {
   const now = deps.now();
-  const planned: { task: TaskRow; run: StartedTaskRun; rendered: RenderedRun | null }[] = [];
+  const planned: {
+    task: TaskRow;
+    run: StartedTaskRun;
+    rendered: RenderedRun | null;
+    /** The render's action runs already performed (all inline and succeeded), else null. */
+    performed: NewActionRun[] | null;
+  }[] = [];
   for (const { task, offsetSeconds } of await subscribers(event, deps)) {
     const id = timeOrderedUuid();
     const runAt = runAtFor(event, offsetSeconds);
@@ -103,6 +116,7 @@ async function firstDelivery(
     planned.push({
       task,
       rendered,
+      performed: rendered?.run.status === "succeeded" ? performInline(rendered.actionRuns, deps) : null,
       run: {
         id,
         eventId: event.id,
@@ -115,20 +129,24 @@ async function firstDelivery(
       },
     });
   }
-  const actionRuns = planned.flatMap((p) => p.rendered?.actionRuns ?? []);
+  const actionRuns = planned.flatMap((p) => p.performed ?? p.rendered?.actionRuns ?? []);
+  const finishedInCommit = planned.every((p) => p.performed !== null);
   if (
     !(await deps.store.startEvent(
       event.id,
       now,
       planned.map((p) => p.run),
       actionRuns,
+      finishedInCommit ? { status: "succeeded", at: deps.now() } : null,
     ))
   )
     return null;
 
   const outcomes: (RunStatuses | null)[] = [];
-  for (const { task, run, rendered } of planned) {
-    if (!rendered) {
+  for (const { task, run, rendered, performed } of planned) {
+    if (performed) {
+      outcomes.push({ taskRun: "succeeded", actionRuns: performed.map(() => "succeeded") });
+    } else if (!rendered) {
       await deps.scheduleTaskRun(run.id, run.runAt);
       outcomes.push({ taskRun: "pending", actionRuns: [] });
     } else if (rendered.run.status === "failed") {
@@ -141,7 +159,35 @@ async function firstDelivery(
       );
     }
   }
-  return outcomes;
+  return { outcomes, finishedInCommit };
+}
+
+/**
+ * Performs a rendered run's action runs before they are stored, when every one is an inline action
+ * (app/domain/actions/delivery.ts) and every one succeeds: the rows to store, finished. Null
+ * otherwise: they are stored pending and performed after the commit as any other action, where an
+ * inline action's failure is recorded and reported as usual.
+ */
+function performInline(actionRuns: ActionRunRow[], deps: RunnerDeps): NewActionRun[] | null {
+  if (!actionRuns.every((a) => performsInline(a.type))) return null;
+  const performed: NewActionRun[] = [];
+  for (const actionRun of actionRuns) {
+    const startedAt = deps.now();
+    // Parsed from the stored text, as performActionRun does: the same value the performer sees there.
+    const outcome = performInlineAction(actionRun.type, parseStored(actionRun.options, null));
+    if (!outcome.ok) return null;
+    const finishedAt = deps.now();
+    performed.push({
+      ...actionRun,
+      status: "succeeded",
+      attempts: 1,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      result: toJsonText(outcome.result),
+    });
+  }
+  return performed;
 }
 
 /**

@@ -103,7 +103,7 @@ describe("how many reads and writes an event takes", () => {
 
   it("a first delivery renders, then stores the claim, the task runs and their action runs in one write, and rolls up from what it knows", async () => {
     const h = createHarness();
-    h.task({ subscriptions: "user/a/b", script: '{% action "echo", 1 %}' });
+    h.task({ subscriptions: "user/a/b", script: '{% action "cache", "set", "k", 1 %}' });
     const calls = counting(h);
     const id = h.event("user/a/b");
     await h.drain();
@@ -117,6 +117,47 @@ describe("how many reads and writes an event takes", () => {
       recordActionRun: 1,
       markEventFinished: 1,
     });
+  });
+
+  it("inline actions (echo) are performed before the first delivery's commit, which also finishes the event: one write", async () => {
+    const h = createHarness();
+    h.task({ subscriptions: "user/a/b", script: '{% action "echo", "first" %}{% action "echo", hello: "world" %}' });
+    const calls = counting(h);
+    const id = h.event("user/a/b");
+    await h.drain();
+    expect(h.store.event(id)).toMatchObject({ status: "succeeded", error: null });
+    expect(h.store.event(id)!.finishedAt).toBeInstanceOf(Date);
+    const [taskRun] = h.store.taskRunsOf(id);
+    expect(taskRun).toMatchObject({ status: "succeeded", attempts: 1 });
+    const actionRuns = h.store.actionRunsOf(taskRun!.id);
+    expect(actionRuns).toMatchObject([
+      { position: 0, type: "echo", status: "succeeded", attempts: 1, result: '"first"', error: null },
+      { position: 1, type: "echo", status: "succeeded", attempts: 1, result: '{"hello":"world"}', error: null },
+    ]);
+    for (const a of actionRuns) {
+      expect(a.startedAt).toBeInstanceOf(Date);
+      expect(a.finishedAt).toBeInstanceOf(Date);
+      expect(a.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(Object.fromEntries(calls)).toEqual({ getEvent: 1, candidateTasks: 1, startEvent: 1 });
+  });
+
+  it("an inline action that fails, or one beside an action that is not inline, is performed after the commit as usual", async () => {
+    const h = createHarness();
+    h.task({ subscriptions: "user/a/b", script: '{% action "echo", __error: "no" %}' });
+    h.task({ subscriptions: "user/a/b", script: '{% action "echo", 1 %}{% action "cache", "set", "k", 1 %}' });
+    const calls = counting(h);
+    const id = h.event("user/a/b");
+    await h.drain();
+    expect(h.store.event(id)).toMatchObject({ status: "failed", error: "1 action run failed" });
+    const [failing, mixed] = h.store.taskRunsOf(id);
+    expect(h.store.actionRunsOf(failing!.id)).toMatchObject([{ status: "failed", attempts: 1, error: "no" }]);
+    expect(h.store.actionRunsOf(mixed!.id)).toMatchObject([
+      { type: "echo", status: "succeeded", attempts: 1, result: "1" },
+      { type: "cache", status: "succeeded", attempts: 1 },
+    ]);
+    expect(calls.get("claimActionRun")).toBe(3);
+    expect(calls.get("markEventFinished")).toBe(1);
   });
 
   it("a later delivery (the event already claimed) creates what is missing and carries every run on", async () => {
