@@ -160,9 +160,39 @@ const MECHANIC_BLOCK_TAGS = new Set(["action", "log", "error"]);
 
 /** Whether an action/log/error tag with these arguments opens a block (see tags.ts). */
 function isMechanicBlock(name: string, args: string): boolean {
-  const rest = args.replace(/,\s*__\w+\s*:[^,]*/g, "").trim();
-  if (name !== "action") return rest === "";
-  return !/[,:]/.test(rest);
+  if (name !== "action") return args.replace(/,\s*__\w+\s*:[^,]*/g, "").trim() === "";
+  // As ActionTag decides: at most one positional value, no options but control parameters, and
+  // no hash or array literal as the positional value.
+  let positional = 0;
+  for (const part of topLevelParts(args)) {
+    if (/^__(meta|perform_event)\s*:/.test(part)) continue;
+    if (/^[A-Za-z_][\w-]*\s*:(?!:)/.test(part) || /^[[{]/.test(part)) return false;
+    // `"echo" csv`: two values without a comma (tolerated by the tag).
+    positional += /^(["'])[^"']*\1\s*[^\s|]/.test(part) ? 2 : 1;
+  }
+  return positional <= 1;
+}
+
+/** Tag arguments split at commas outside quotes and brackets, trimmed, empty parts dropped. */
+function topLevelParts(args: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < args.length; i++) {
+    const char = args[i];
+    if (quote) {
+      if (char === quote) quote = null;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "(" || char === "[" || char === "{") depth++;
+    else if (char === ")" || char === "]" || char === "}") depth = Math.max(0, depth - 1);
+    else if (char === "," && depth === 0) {
+      parts.push(args.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(args.slice(start));
+  return parts.map((part) => part.trim()).filter(Boolean);
 }
 
 /** Deepest nesting of block tags (including lines inside {% liquid %}), from a quick scan. */

@@ -163,6 +163,13 @@ describe("hostile nesting", () => {
     const manyInline =
       '{% action "echo", 1 %}{% log "x" %}{% action "cache", "set", "k", 1, __perform_event: false %}'.repeat(200);
     expect(interpretOutput((await engine.render(manyInline, {})).output).actions).toHaveLength(400);
+    // Hash and array literals (decision 0100): a literal option is no block, a literal control
+    // parameter of a block still counts as one, and `__error:` makes the mapped form.
+    const inlineLiterals = '{% action "echo" [1] %}{% action "echo" {} %}{% action "echo", __error: "x" %}'.repeat(200);
+    expect(interpretOutput((await engine.render(inlineLiterals, {})).output).actions).toHaveLength(600);
+    const literalMeta =
+      '{% action "shopify", __meta: {"a": 1, "b": [2, 3]} %}'.repeat(101) + "x" + "{% endaction %}".repeat(101);
+    await expect(engine.render(literalMeta, {})).rejects.toThrow(/nesting too deep \(101 levels/);
     const fine = "{% if true %}{% unless false %}".repeat(50) + "x" + "{% endunless %}{% endif %}".repeat(50);
     expect((await engine.render(fine, {})).output).toBe("x");
   });
