@@ -285,12 +285,12 @@ function claimWithInsertsPostgres(
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
 /** The runner's RunStore on SQLite or PostgreSQL (its own driver, so its own connection/pool). */
-export function createSqlRunStore(url = databaseUrl()): RunStore {
+export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: number } = {}): RunStore {
   // Its own connection. Writes share a commit with the other jobs' writes of the same tick (the
   // group commit, as ingress's inserts do): an event's half a dozen small writes would otherwise
   // each append their own copies of the same table and index pages to the WAL. Runner progress is
   // not fsynced per commit (docs/decisions/0011).
-  const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false });
+  const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false, poolSize: options.poolSize });
   // Substring test without LIKE wildcards (topics contain "_").
   const postgres = isPostgresUrl(url);
   const contains = postgres ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
