@@ -103,6 +103,13 @@ export function toActionRunRow(r: Raw): ActionRunRow {
   };
 }
 
+/** A row's columns named `${prefix}name`, as `name` (one side of a join). */
+function unprefixed(row: Raw, prefix: string): Raw {
+  const out: Raw = {};
+  for (const key in row) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
+  return out;
+}
+
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => "?").join(", ");
 }
@@ -293,16 +300,29 @@ function claimWithInsertsPostgres(
 
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
+/**
+ * The event and its candidate tasks (candidateTasks' condition) in one statement: a round trip
+ * less per event on PostgreSQL. Parameters: true (enabled), the event id. (Exported for the
+ * EXPLAIN test.)
+ */
+export function eventForFanOutSql(postgres: boolean): string {
+  const contains = postgres ? `strpos(t."subscriptions", e."topic") > 0` : `instr(t."subscriptions", e."topic") > 0`;
+  return `SELECT ${EVENT_ROW_COLUMNS.map((c) => `e."${c}" AS "e_${c}"`).join(", ")}, ${TASK_ROW_COLUMNS.map((c) => `t."${c}" AS "t_${c}"`).join(", ")}
+    FROM "Event" e LEFT JOIN "Task" t ON t."shop" = e."shop" AND t."enabled" = ? AND ${contains}
+    WHERE e."id" = ? ORDER BY t."createdAt" ASC`;
+}
+
 /** The runner's RunStore on SQLite or PostgreSQL (its own driver, so its own connection/pool). */
-export function createSqlRunStore(url = databaseUrl()): RunStore {
+export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: number } = {}): RunStore {
   // Its own connection. Writes share a commit with the other jobs' writes of the same tick (the
   // group commit, as ingress's inserts do): an event's half a dozen small writes would otherwise
   // each append their own copies of the same table and index pages to the WAL. Runner progress is
   // not fsynced per commit (docs/decisions/0011).
-  const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false });
+  const sql: SqlDriver = createSqlDriver(url, { durableGroupCommits: false, poolSize: options.poolSize });
   // Substring test without LIKE wildcards (topics contain "_").
   const postgres = isPostgresUrl(url);
   const contains = postgres ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
+  const EVENT_FOR_FAN_OUT = eventForFanOutSql(postgres);
 
   return {
     async getEvent(id) {
@@ -366,6 +386,16 @@ export function createSqlRunStore(url = databaseUrl()): RunStore {
         shopRatePerMinute:
           row?.shopRatePerMinute === null || row?.shopRatePerMinute === undefined ? null : num(row.shopRatePerMinute),
       };
+    },
+
+    async eventForFanOut(id) {
+      const rows = await sql.all(EVENT_FOR_FAN_OUT, [true, id]);
+      if (!rows.length) return null;
+      const event = toEventRow(unprefixed(rows[0]!, "e_"));
+      const candidates = rows
+        .filter((r) => r.t_id !== null && r.t_id !== undefined)
+        .map((r) => toTaskRow(unprefixed(r, "t_")));
+      return { event, candidates };
     },
 
     async candidateTasks(shop, topic, targetIds) {

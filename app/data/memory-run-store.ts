@@ -186,6 +186,15 @@ export function createMemoryRunStore(): MemoryRunStore {
       if (event) Object.assign(event, { status, error, finishedAt: now });
     },
 
+    async eventForFanOut(id) {
+      const event = events.get(id);
+      if (!event) return null;
+      const candidates = [...tasks.values()]
+        .filter((t) => t.shop === event.shop && t.enabled && t.subscriptions.includes(event.topic))
+        .map(toTaskRow);
+      return { event: toEventRow(event), candidates };
+    },
+
     // ---------------------------------------------------------- tasks
     async candidateTasks(shop, topic, targetIds) {
       if (targetIds && targetIds.length === 0) return [];

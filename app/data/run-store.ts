@@ -147,6 +147,12 @@ export interface RunStore {
    */
   eventBudgetCounts(shop: string, originId: string, since: Date): Promise<EventBudgetCounts>;
 
+  /**
+   * The event and the candidate tasks of its fan-out (candidateTasks(shop, topic, null)) in one
+   * read; null when there is no such event.
+   */
+  eventForFanOut(id: string): Promise<{ event: EventRow; candidates: TaskRow[] } | null>;
+
   // ------------------------------------------------------------ tasks
   /**
    * Enabled tasks of the shop whose subscriptions text contains the topic, oldest first, limited

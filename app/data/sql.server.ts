@@ -52,7 +52,15 @@ export interface SqlDriverOptions {
    * commit that is answered survives a power loss. Default: SQLITE_SYNCHRONOUS is FULL.
    */
   durableGroupCommits?: boolean;
+  /**
+   * PostgreSQL: the most connections the driver's pool opens (default 10). The runner's store
+   * matches it to the worker's concurrency, so no job waits for a connection.
+   */
+  poolSize?: number;
 }
+
+/** The PostgreSQL pool size of a driver whose caller does not say. */
+export const DEFAULT_POOL_SIZE = 10;
 
 export interface BatchStatement {
   sql: string;
@@ -288,15 +296,16 @@ interface PendingInsert {
   reject: (error: unknown) => void;
 }
 
-function postgresDriver(url: string): SqlDriver {
+function postgresDriver(url: string, poolSize: number): SqlDriver {
   const require = createRequire(import.meta.url);
   const { Pool, types } = require("pg") as typeof pg;
   const TIMESTAMP_OID = 1114;
   const pool = new Pool({
     connectionString: url,
-    // The web process's ingress and the worker's runner each keep this many statements in flight;
-    // PostgreSQL's max_connections must cover pool size x processes (README, Deploying for real).
-    max: 10,
+    // The web process's ingress keeps up to DEFAULT_POOL_SIZE statements in flight, the worker's
+    // runner one per job slot; PostgreSQL's max_connections must cover the pools of every process
+    // (README, Deploying for real).
+    max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === TIMESTAMP_OID
@@ -406,7 +415,8 @@ function postgresDriver(url: string): SqlDriver {
 }
 
 export function createSqlDriver(url = databaseUrl(), options: SqlDriverOptions = {}): SqlDriver {
-  if (isPostgresUrl(url)) return postgresDriver(url); // durable at every commit (synchronous_commit = on)
+  // Durable at every commit on PostgreSQL (synchronous_commit = on).
+  if (isPostgresUrl(url)) return postgresDriver(url, Math.max(1, options.poolSize ?? DEFAULT_POOL_SIZE));
   const durableGroupCommits = options.durableGroupCommits ?? sqliteSynchronous() === "FULL";
   return sqliteDriver(url.replace(/^file:/, ""), { durableGroupCommits });
 }

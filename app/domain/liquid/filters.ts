@@ -2,8 +2,9 @@
 // the Mechanic filter set. Registered on the engine by registerFilters().
 import { createHash, createHmac } from "node:crypto";
 import { Drop, type Context, type Liquid } from "liquidjs";
-import { parse as parseGraphql, type DocumentNode } from "graphql";
+import type { DocumentNode } from "graphql";
 import { parseJson } from "~/domain/json";
+import { graphqlLanguage } from "./lazy-libraries";
 import { serializeJson } from "./output";
 import {
   charge,
@@ -362,7 +363,7 @@ function graphqlArguments(input: unknown, depth = 0): string {
 export function assertReadOnlyQuery(query: string): DocumentNode {
   let document: DocumentNode;
   try {
-    document = parseGraphql(query);
+    document = graphqlLanguage().parse(query);
   } catch (error) {
     throw new Error(`shopify: invalid GraphQL: ${(error as Error).message}`);
   }

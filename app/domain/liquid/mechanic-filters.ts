@@ -3,10 +3,9 @@
 // sort_naturally, sample, the money filters and currency, url_escape/url_param_escape.
 import { createSign } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import type { XMLParser } from "fast-xml-parser";
 import { Drop } from "liquidjs";
-import UAParser from "ua-parser-js";
+import { fastXmlParser, libphonenumber, uaParser } from "./lazy-libraries";
 import { charge, property, splitArgs, toArray, type FilterFunction, type FilterThis } from "./filter-args";
 import { defaultMoneyFormats, formatCurrency, formatMoney, plainFormat } from "./money";
 import { isLiquidTruthy } from "./operators";
@@ -151,7 +150,7 @@ const BROWSER_NAMES: Record<string, string> = {
 function browser(this: FilterThis, input: unknown): BrowserDrop {
   const agent = toLiquidString(input);
   charge(this.context, agent.length);
-  const result = new UAParser(agent.slice(0, 2000)).getResult();
+  const result = new (uaParser().UAParser)(agent.slice(0, 2000)).getResult();
   const version = (text: string | undefined) => (text ? new VersionDrop(text) : null);
   const name = result.browser.name ? (BROWSER_NAMES[result.browser.name] ?? result.browser.name) : null;
   const model = result.device.model ?? null;
@@ -181,7 +180,7 @@ function urlEscape(text: string, escapeAmpersand: boolean): string {
 function e164(input: unknown): string | null {
   const text = toLiquidString(input).trim();
   if (!text) return null;
-  const number = parsePhoneNumberFromString(text.startsWith("+") ? text : `+${text}`);
+  const number = libphonenumber().parsePhoneNumberFromString(text.startsWith("+") ? text : `+${text}`);
   return number && number.isValid() ? number.number.replace(/^\+/, "") : null;
 }
 
@@ -232,18 +231,20 @@ function rsaSign(
 
 // ---------------------------------------------------------------- XML
 
-const xmlParser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  textNodeName: "__content__",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: true,
-  htmlEntities: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+let xmlParser: XMLParser | undefined;
+const newXmlParser = () =>
+  new (fastXmlParser().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    textNodeName: "__content__",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    processEntities: true,
+    htmlEntities: false,
+    trimValues: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  });
 
 /** Rails' Hash.from_xml: repeated elements become lists, `type` attributes typecast, empty is nil. */
 function fromXml(node: unknown): unknown {
@@ -274,9 +275,9 @@ function fromXml(node: unknown): unknown {
 function parseXml(this: FilterThis, input: unknown): unknown {
   const text = toLiquidString(input);
   charge(this.context, text.length);
-  const valid = XMLValidator.validate(text);
+  const valid = fastXmlParser().XMLValidator.validate(text);
   if (valid !== true) throw new Error(`parse_xml: ${valid.err.msg} (line ${valid.err.line})`);
-  return fromXml(xmlParser.parse(text));
+  return fromXml((xmlParser ??= newXmlParser()).parse(text));
 }
 
 // ---------------------------------------------------------------- arrays

@@ -3,6 +3,7 @@
 // become `errors`. Actions are returned even when there are errors (for display); Mechanic's
 // rule is that a task run with any error performs none of them.
 import { Drop } from "liquidjs";
+import { parseJsonOr } from "~/domain/json";
 import { defaultEngine, LiquidScriptError, type LiquidEngine, type RenderLimits } from "~/domain/liquid/engine";
 import { interpretOutput } from "~/domain/liquid/output";
 import { resolveTimeZone } from "~/domain/liquid/dates";
@@ -15,6 +16,12 @@ export interface TaskEvent {
   id: string;
   topic: string;
   data: unknown;
+  /**
+   * The data as its stored JSON text, when the caller has that: parsed where the render runs (null
+   * when it is not JSON), in place of `data`. The runner passes the event's column this way, so
+   * the text goes to a render thread as it is instead of being parsed and written again first.
+   */
+  dataJson?: string;
   created_at: string;
   source: string;
   parent?: TaskEvent | null;
@@ -95,7 +102,7 @@ function eventForLiquid(event: TaskEvent, preview: boolean, generation = 0): Rec
   const out: Record<string, unknown> = {
     id: event.id,
     topic: event.topic,
-    data: event.data ?? null,
+    data: event.dataJson !== undefined ? parseJsonOr(event.dataJson, null) : (event.data ?? null),
     created_at: event.created_at,
     source: event.source,
     parent,

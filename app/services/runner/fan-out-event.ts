@@ -25,14 +25,15 @@ import { parseStored, toJsonText } from "./stored-json";
 export type FanOutResult = "processed" | "finished-before" | "not-found";
 
 export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<FanOutResult> {
-  const event = await deps.store.getEvent(eventId);
-  if (!event) return "not-found";
+  const found = await deps.store.eventForFanOut(eventId);
+  if (!found) return "not-found";
+  const { event, candidates } = found;
   // Already finished (a duplicate delivery). Follow-up work, if any, has its own jobs.
   if (isFinishedEventStatus(event.status)) return "finished-before";
 
   const context = new RunContext(deps);
   // Each task run's statuses after this job, or null where another worker has part of it now.
-  const first = event.status === "pending" ? await firstDelivery(event, context, deps) : null;
+  const first = event.status === "pending" ? await firstDelivery(event, candidates, context, deps) : null;
   let outcomes = first?.outcomes ?? null;
   if (!outcomes) {
     if (event.status === "pending") {
@@ -41,7 +42,7 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
       const current = await deps.store.getEvent(eventId);
       if (!current || current.status === "cancelled") return "finished-before";
     }
-    outcomes = await laterDelivery(event, context, deps);
+    outcomes = await laterDelivery(event, candidates, context, deps);
   }
 
   if (outcomes.every((o): o is RunStatuses => o !== null)) {
@@ -62,13 +63,13 @@ export async function fanOutEvent(eventId: string, deps: RunnerDeps): Promise<Fa
 }
 
 /** The tasks that receive the event: enabled, of its shop, subscribed to its topic (with the delay). */
-async function subscribers(event: EventRow, deps: RunnerDeps): Promise<{ task: TaskRow; offsetSeconds: number }[]> {
+function subscribers(event: EventRow, candidateTasks: TaskRow[]): { task: TaskRow; offsetSeconds: number }[] {
   const targeted = parseStored(event.taskIds, null);
   const targetIds = Array.isArray(targeted) ? targeted.filter((id): id is string => typeof id === "string") : null;
   // Follow-ups of an action go only to the task that performed it (targeted); an untargeted
   // mechanic/actions/perform event would reach every subscriber, so it reaches none.
   if (event.topic === ACTIONS_PERFORM_TOPIC && !targetIds) return [];
-  const candidates = await deps.store.candidateTasks(event.shop, event.topic, targetIds);
+  const candidates = targetIds ? candidateTasks.filter((t) => targetIds.includes(t.id)) : candidateTasks;
   const found: { task: TaskRow; offsetSeconds: number }[] = [];
   const origin = isErrorTopic(event.topic) ? errorOriginTaskId(event) : null;
   for (const task of candidates) {
@@ -97,6 +98,7 @@ function runAtFor(event: EventRow, offsetSeconds: number): Date {
  */
 async function firstDelivery(
   event: EventRow,
+  candidates: TaskRow[],
   context: RunContext,
   deps: RunnerDeps,
 ): Promise<{ outcomes: (RunStatuses | null)[]; finishedInCommit: boolean } | null> {
@@ -108,7 +110,7 @@ async function firstDelivery(
     /** The render's action runs already performed (all inline and succeeded), else null. */
     performed: NewActionRun[] | null;
   }[] = [];
-  for (const { task, offsetSeconds } of await subscribers(event, deps)) {
+  for (const { task, offsetSeconds } of subscribers(event, candidates)) {
     const id = timeOrderedUuid();
     const runAt = runAtFor(event, offsetSeconds);
     const due = runAt.getTime() <= now.getTime();
@@ -194,9 +196,14 @@ function performInline(actionRuns: ActionRunRow[], deps: RunnerDeps): NewActionR
  * A repeated delivery (a re-delivered job, the sweep): creates the task runs an earlier delivery did
  * not get to (a no-op for those it did) and moves every task run on from where it was left.
  */
-async function laterDelivery(event: EventRow, context: RunContext, deps: RunnerDeps): Promise<(RunStatuses | null)[]> {
+async function laterDelivery(
+  event: EventRow,
+  candidates: TaskRow[],
+  context: RunContext,
+  deps: RunnerDeps,
+): Promise<(RunStatuses | null)[]> {
   const tasks = new Map<string, TaskRow>();
-  for (const { task, offsetSeconds } of await subscribers(event, deps)) {
+  for (const { task, offsetSeconds } of subscribers(event, candidates)) {
     tasks.set(task.id, task);
     await deps.store.insertTaskRun({
       id: timeOrderedUuid(),

@@ -4,7 +4,6 @@ import type { EventRow, RunStore } from "~/data/run-store";
 import { isPlainObject } from "~/domain/actions/types";
 import { MAX_PARENT_GENERATIONS } from "~/domain/tasks/render";
 import type { AdminGraphqlFn, ShopInfo, TaskEvent } from "./deps";
-import { parseStored } from "./stored-json";
 
 const SHOP_QUERY = `query HooklineShop { shop { name email myshopifyDomain primaryDomain { host } currencyCode ianaTimezone } }`;
 
@@ -70,7 +69,9 @@ async function toTaskEvent(event: EventRow, store: RunStore, generation: number)
   return {
     id: event.id,
     topic: event.topic,
-    data: parseStored(event.data, null),
+    // The stored text as it is: parsed where the render runs (a render thread), once.
+    data: null,
+    dataJson: event.data,
     created_at: event.createdAt.toISOString(),
     source: event.source,
     parent,

@@ -102,7 +102,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const prefix = await queuePrefix();
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
-  const store = options.overrides?.store ?? createSqlRunStore();
+  // PostgreSQL: a connection per job slot (at least a few: the respond, runs and scheduler queues
+  // run beside the events queue), so no job waits for one.
+  const store = options.overrides?.store ?? createSqlRunStore(databaseUrl(), { poolSize: Math.max(4, concurrency) });
   const deps = workerRunnerDeps(connection, { log, ...options.overrides, store });
   const runner: BoundRunner = {
     fanOutEvent: (id) => fanOutEvent(id, deps),

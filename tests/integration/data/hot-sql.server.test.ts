@@ -4,8 +4,15 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
+import { eventForFanOutSql } from "~/data/hot-sql.server";
 
 const onPostgres = isPostgresUrl(databaseUrl());
+
+/** `?` placeholders as PostgreSQL's `$1, $2, ...` (as the driver sends them). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
 
 const HOT_QUERIES: { name: string; sql: string; params: unknown[]; index: RegExp }[] = [
   {
@@ -13,6 +20,12 @@ const HOT_QUERIES: { name: string; sql: string; params: unknown[]; index: RegExp
     sql: `SELECT "id", "status" FROM "Event" WHERE "id" = $1`,
     params: ["e"],
     index: /Event_pkey|sqlite_autoindex_Event_1/,
+  },
+  {
+    name: "an event with its candidate tasks (the runner's first read of an event job)",
+    sql: numbered(eventForFanOutSql(onPostgres)),
+    params: [true, "e"],
+    index: /Task_shop_idx[\s\S]*Event_pkey|Event_pkey[\s\S]*Task_shop_idx|sqlite_autoindex_Event_1[\s\S]*Task_shop_idx/,
   },
   {
     name: "an event's task runs",

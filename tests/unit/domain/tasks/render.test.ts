@@ -42,6 +42,33 @@ describe("renderTask: numbers from JSON keep their type", () => {
   });
 });
 
+describe("renderTask: the event's data as stored JSON text (dataJson)", () => {
+  it("is parsed where the render runs, exactly, in place of data, for the event and its parents", async () => {
+    const text = '{"total":20.0,"id":820982911946154508,"hello":"world"}';
+    const script = `{% log data: event.data, json: event.data | json, parent: event.parent.data.hello %}`;
+    const result = await renderTask(
+      input(script, {
+        event: event({
+          data: null,
+          dataJson: text,
+          parent: event({ id: "evt-0", data: null, dataJson: '{"hello":"parent"}' }),
+        }),
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(stringifyJson(result.logs)).toBe(`[{"data":${text},"json":${JSON.stringify(text)},"parent":"parent"}]`);
+  });
+
+  it("reads as nil when the text is not JSON", async () => {
+    const result = await renderTask(
+      input(`{% if event.data == nil %}{% log "nil" %}{% endif %}`, {
+        event: event({ data: { ignored: true }, dataJson: "not json" }),
+      }),
+    );
+    expect(result.logs).toEqual(["nil"]);
+  });
+});
+
 describe("renderTask: options as their flags declare them", () => {
   it('converts values before the script sees them (a "5" for __number is 5)', async () => {
     const script = `{% assign doubled = options.days__number | times: 2 %}{% log days: options.days__number, doubled: doubled, qty: options.qty__keyval_number, on: options.on__boolean %}`;
