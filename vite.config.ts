@@ -17,6 +17,9 @@ export default defineConfig(({ command }) => ({
     ...(command === "serve" ? { port: web().port, host: web().host, hmr: { port: web().hmrPort } } : {}),
     allowedHosts: true,
     fs: { allow: ["app", "node_modules"] },
+    // Test output (SQLite files, Playwright traces with .html resources) changes all the time while
+    // tests run; an .html change there made Vite reload every open page (issue 13).
+    watch: { ignored: ["**/tests/output/**", "**/build/**"] },
   },
   plugins: [
     remix({
@@ -28,6 +31,11 @@ export default defineConfig(({ command }) => ({
         v3_lazyRouteDiscovery: true,
         v3_singleFetch: false,
         v3_routeConfig: false,
+        // Vite's dependency scan starts from the routes, so a cold start optimises every dependency
+        // at once. Without it the first pages found more as they loaded, Vite re-optimised, and a page
+        // that had connected after the "optimized dependencies changed, reloading" message kept
+        // modules from both runs: two copies of React, an invalid hook call, a blank page (issue 13).
+        unstable_optimizeDeps: true,
       },
     }),
     tsconfigPaths(),
