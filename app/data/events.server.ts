@@ -9,7 +9,8 @@
 import type { Event } from "@prisma/client";
 import prisma from "~/data/db.server";
 import { enqueueEvent, eventJobPending } from "~/data/queues.server";
-import { insertEvent, insertEventOnce, type NewEventRow } from "~/data/hot-sql.server";
+import { insertEvent, insertEventOnce, insertEventWithinChain, type NewEventRow } from "~/data/hot-sql.server";
+import { chainFullError } from "~/domain/runs/fan-out-limits";
 import { constraintKind } from "~/data/sql.server";
 import { config } from "~/config.server";
 import {
@@ -43,6 +44,8 @@ export interface NewEvent {
   runAt?: Date | null;
   /** A wait-mode webhook's request: until when its caller waits for a respond action. */
   responseWaitUntil?: Date | null;
+  /** With originId: create it only while fewer than this many events carry that origin (atomic). */
+  maxEventsInChain?: number | null;
 }
 
 export type CreateEventResult =
@@ -50,7 +53,9 @@ export type CreateEventResult =
   /** The dedupe key was seen within its window, or the fixed id already exists: nothing new was created. */
   | { status: "duplicate"; id: string | null }
   /** The webhook row disappeared (its id was regenerated or it was deleted) between lookup and insert. */
-  | { status: "webhook_gone" };
+  | { status: "webhook_gone" }
+  /** The chain (originId) already has maxEventsInChain events: nothing was created. */
+  | { status: "chain_full"; maxEventsInChain: number };
 
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -99,7 +104,15 @@ export interface DedupeKeyInput {
  * event, in the same group commit as every other insert: a key in force makes this a duplicate and
  * creates nothing. Throws when the database cannot store the event (the caller answers 503).
  */
-export async function storeEvent(input: NewEvent, dedupe?: DedupeKeyInput): Promise<StoreEventResult> {
+export async function storeEvent(
+  input: Omit<NewEvent, "maxEventsInChain">,
+  dedupe?: DedupeKeyInput,
+): Promise<Exclude<StoreEventResult, { status: "chain_full" }>> {
+  // Without maxEventsInChain the chain is never full.
+  return (await storeEventRow(input, dedupe)) as Exclude<StoreEventResult, { status: "chain_full" }>;
+}
+
+async function storeEventRow(input: NewEvent, dedupe?: DedupeKeyInput): Promise<StoreEventResult> {
   const id = input.id ?? timeOrderedUuid();
   const row = eventRow(input, id);
   try {
@@ -108,6 +121,9 @@ export async function storeEvent(input: NewEvent, dedupe?: DedupeKeyInput): Prom
       const freshSince = new Date(now.getTime() - (dedupe.windowMs ?? DEDUPE_WINDOW_MS));
       const created = await insertEventOnce(row, { webhookId: dedupe.webhookId, key: dedupe.key, now, freshSince });
       if (!created) return { status: "duplicate", id: null };
+    } else if (input.maxEventsInChain != null && row.originId) {
+      if (!(await insertEventWithinChain(row, input.maxEventsInChain)))
+        return { status: "chain_full", maxEventsInChain: input.maxEventsInChain };
     } else {
       await insertEvent(row);
     }
@@ -131,7 +147,7 @@ export async function createEvent(
   input: NewEvent,
   dedupe?: { webhookId: string; key: string },
 ): Promise<CreateEventResult> {
-  const stored = await storeEvent(input, dedupe);
+  const stored = await storeEventRow(input, dedupe);
   if (stored.status === "created") {
     return { ...stored, enqueued: await enqueueEvent(stored.id, input.runAt ?? null) };
   }
@@ -144,6 +160,7 @@ export async function createEvent(
 export function existingEventId(result: CreateEventResult): { id: string } {
   if (result.status === "created") return { id: result.id };
   if (result.status === "duplicate" && result.id) return { id: result.id };
+  if (result.status === "chain_full") throw chainFullError(result.maxEventsInChain, result.maxEventsInChain);
   throw new Error(`event was not created (${result.status})`);
 }
 

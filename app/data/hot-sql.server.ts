@@ -158,6 +158,34 @@ export async function insertEvent(row: NewEventRow): Promise<void> {
   );
 }
 
+// The event only while its chain has fewer than the cap: counted and inserted by one statement.
+const INSERT_EVENT_WITHIN_CHAIN = `INSERT INTO "Event" (${columnList(EVENT_INSERT_COLUMNS)})
+  SELECT ${placeholders(EVENT_INSERT_COLUMNS.length)}
+  WHERE (SELECT count(*) FROM "Event" WHERE "originId" = ?) < ?`;
+
+// PostgreSQL: one statement's snapshot cannot see a concurrent insert, so creators of the same
+// chain queue on a transaction-scoped advisory lock first; each counts after the previous committed.
+const LOCK_CHAIN_POSTGRES = `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`;
+
+/**
+ * Inserts an event of a chain (row.originId) only while fewer than `maxEventsInChain` events carry
+ * that origin: the check and the insert are one atomic step, so workers creating events of one
+ * chain at once never overshoot the cap (docs/decisions/0090). False when the chain is full.
+ * SQLite: one statement (writers are serialized; a stale snapshot cannot write). PostgreSQL: the
+ * same statement after an advisory lock on the origin, in one transaction.
+ */
+export async function insertEventWithinChain(row: NewEventRow, maxEventsInChain: number): Promise<boolean> {
+  if (!row.originId) throw new Error("insertEventWithinChain needs an event with an originId");
+  const params: SqlValue[] = [...EVENT_INSERT_COLUMNS.map((column) => row[column]), row.originId, maxEventsInChain];
+  if (isPostgresUrl(databaseUrl())) {
+    return sqlDriver().batch([
+      { sql: LOCK_CHAIN_POSTGRES, params: [row.originId] },
+      { sql: INSERT_EVENT_WITHIN_CHAIN, params, expect: 1 },
+    ]);
+  }
+  return sqlDriver().batchGrouped([{ sql: INSERT_EVENT_WITHIN_CHAIN, params, expect: 1 }]);
+}
+
 /** A key that makes an event's creation happen at most once within its window (dedupe, replay). */
 export interface OnceKey {
   webhookId: string;

@@ -324,6 +324,15 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
     );
   const batch = async (statements: BatchStatement[]): Promise<boolean> => {
     const client = await pool.connect();
+    // A checked-out client has no listener of the pool's: when the server ends the connection
+    // (a restart: FATAL 57P01) between two statements, pg emits 'error' on the client, and without
+    // this listener that is an uncaught exception that kills the process. The statement in flight
+    // fails on its own; the broken client is handed back with its error, so the pool discards it.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       for (const s of statements) {
@@ -336,10 +345,11 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
       await client.query("COMMIT");
       return true;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
+      if (!broken) await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      client.release(broken); // with an error the pool destroys the client instead of reusing it
     }
   };
   // Named (prepared) statements: PostgreSQL parses and plans each once per connection, and each

@@ -390,7 +390,15 @@ async function settle(app: App, tally: Tally, counter: ExecutionCounter = cacheE
   return counted;
 }
 
-function expectNoLossNoDuplicate(tally: Tally, counted: Counted): void {
+function expectNoLossNoDuplicate(tally: Tally, counted: Counted, app: App): void {
+  // A fault the app must survive never kills a process (the web process and the worker are
+  // restarted only by the faults that kill them): a PostgreSQL restart once crashed the worker.
+  for (const [name, child] of [
+    ["web", app.web],
+    ["worker", app.worker],
+  ] as const) {
+    expect(child?.exitCode ?? child?.signalCode ?? null, `the ${name} process exited during the fault`).toBeNull();
+  }
   expect(tally.accepted.length, "some POSTs got their 204").toBeGreaterThan(0);
   expect(counted.lost, "204'd events whose task never counted them").toBe(0);
   expect(counted.duplicates, "events counted twice").toBe(0);
@@ -474,7 +482,7 @@ function runFaults(kind: "sqlite" | "postgres") {
 
     it("worker SIGKILLed 3 times", async () => {
       const tally = await stream(app, `${kind} worker sigkill x3`, () => killWorkerRepeatedly(app, 3));
-      expectNoLossNoDuplicate(tally, await settle(app, tally));
+      expectNoLossNoDuplicate(tally, await settle(app, tally), app);
     });
 
     it("the local store answers 5xx, then THROTTLED", async () => {
@@ -498,7 +506,7 @@ function runFaults(kind: "sqlite" | "postgres") {
         // The fault must have met the writes, or the test proves nothing.
         expect(after.serverErrors - before.serverErrors, "writes answered 5xx").toBeGreaterThan(0);
         expect(after.throttled - before.throttled, "writes answered THROTTLED").toBeGreaterThan(0);
-        expectNoLossNoDuplicate(tally, counted);
+        expectNoLossNoDuplicate(tally, counted, app);
       } finally {
         store.faults.clear();
         await stop(app.worker);
@@ -508,33 +516,34 @@ function runFaults(kind: "sqlite" | "postgres") {
 
     it("Redis down and restarted empty", async () => {
       const tally = await stream(app, `${kind} redis restarted empty`, restartRedisEmpty);
-      expectNoLossNoDuplicate(tally, await settle(app, tally));
+      expectNoLossNoDuplicate(tally, await settle(app, tally), app);
     });
 
     if (kind === "sqlite") {
       it("Redis frozen (SIGSTOP)", async () => {
         const tally = await stream(app, `${kind} redis frozen`, freezeRedis);
-        expectNoLossNoDuplicate(tally, await settle(app, tally));
+        expectNoLossNoDuplicate(tally, await settle(app, tally), app);
       });
 
       it("web process SIGKILLed", async () => {
         const tally = await stream(app, `${kind} web sigkill`, () => killWeb(app));
-        expectNoLossNoDuplicate(tally, await settle(app, tally));
+        expectNoLossNoDuplicate(tally, await settle(app, tally), app);
       });
     }
 
     if (kind === "postgres") {
-      // Retried once: a full `npm test` run once left 88 of 144 events without a succeeded task run
-      // 90 s after the restart; it did not happen again alone or with the other PostgreSQL faults
-      // (noted on issue 16). A loss on both attempts fails the suite.
-      it("PostgreSQL restarted", { retry: 1 }, async () => {
+      // A full `npm test` run once left 88 of 144 events without a succeeded task run: the restart
+      // ended a connection the SQL driver held in a transaction, pg emitted 'error' on that client
+      // with no listener, and the worker died (fixed in app/data/sql.server.ts's batch; regression
+      // test in tests/integration/data/sql.server.test.ts). Not retried: a loss fails the suite.
+      it("PostgreSQL restarted", async () => {
         const tally = await stream(app, `${kind} postgresql restart`, async () => {
           await sleep(STREAM_MS / 3);
           // Asynchronously, so the stream goes on while the server restarts; with -l, so the server
           // does not hold pg_ctl's output pipe open (pg_ctl would never be seen to return).
           await pgCtlAsync(["-m", "fast", "-l", join(pgData, "log"), "-o", PG_OPTIONS, "restart"]);
         });
-        expectNoLossNoDuplicate(tally, await settle(app, tally));
+        expectNoLossNoDuplicate(tally, await settle(app, tally), app);
       });
     }
   });

@@ -56,14 +56,22 @@ export class EventBudgetError extends Error {
   }
 }
 
-/** Null when the event may be created, else why not. */
+/** The chain has created `maxEventsPerOrigin` events (or more): final, retrying cannot help. */
+export function chainFullError(created: number, maxEventsPerOrigin: number): EventBudgetError {
+  return new EventBudgetError(
+    `event limit reached: the request that started this chain has already led to ${created} events created by actions (at most ${maxEventsPerOrigin}, EVENT_CHAIN_MAX_EVENTS); not creating more, to stop a fan-out`,
+    null,
+  );
+}
+
+/**
+ * Null when the event may be created, else why not. A read, so concurrent creators can both pass
+ * it: the chain's cap is enforced again, atomically, where the event is inserted (the insert
+ * counts and inserts in one step: RunnerDeps.createEvent's maxEventsInChain).
+ */
 export function eventBudgetProblem(counts: EventBudgetCounts, limits: FanOutLimits): EventBudgetError | null {
-  if (counts.fromOrigin >= limits.maxEventsPerOrigin) {
-    return new EventBudgetError(
-      `event limit reached: the request that started this chain has already led to ${counts.fromOrigin} events created by actions (at most ${limits.maxEventsPerOrigin}, EVENT_CHAIN_MAX_EVENTS); not creating more, to stop a fan-out`,
-      null,
-    );
-  }
+  if (counts.fromOrigin >= limits.maxEventsPerOrigin)
+    return chainFullError(counts.fromOrigin, limits.maxEventsPerOrigin);
   const rate = counts.shopRatePerMinute ?? limits.defaultEventsPerMinute;
   if (counts.fromShopRecently >= rate) {
     return new EventBudgetError(

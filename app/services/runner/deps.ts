@@ -37,6 +37,11 @@ export interface NewEventInput extends NewEventSpec {
   depth: number;
   /** A fixed id makes creation idempotent (a follow-up event is created at most once per action run). */
   id?: string;
+  /**
+   * Create it only while fewer than this many events carry `originId` (the chain's cap), counted and
+   * inserted in one atomic step, so concurrent workers never overshoot; else throw EventBudgetError.
+   */
+  maxEventsInChain?: number;
 }
 
 /** The shop's cache: read by Liquid's `cache` object, written by the cache action. */

@@ -1,6 +1,7 @@
 // Events created by the runner (event actions, mechanic/actions/perform follow-ups) go through
 // here: each carries its chain's originating event, and is created only while the chain and the
-// shop have room (app/domain/runs/fan-out-limits.ts, docs/decisions/0070). An event with a fixed
+// shop have room (app/domain/runs/fan-out-limits.ts, docs/decisions/0070 and 0090: the chain's cap
+// is checked and reserved atomically by the insert itself). An event with a fixed
 // id that exists already (a retried action) is answered from the database without counting it again.
 import type { EventRow } from "~/data/run-store";
 import { DEFAULT_FAN_OUT_LIMITS, EVENT_RATE_WINDOW_MS, eventBudgetProblem } from "~/domain/runs/fan-out-limits";
@@ -24,7 +25,9 @@ export async function createEventWithinBudget(
   const originId = originOf(cause);
   const since = new Date(deps.now().getTime() - EVENT_RATE_WINDOW_MS);
   const counts = await deps.store.eventBudgetCounts(cause.shop, originId, since);
-  const problem = eventBudgetProblem(counts, deps.fanOut ?? DEFAULT_FAN_OUT_LIMITS);
+  const limits = deps.fanOut ?? DEFAULT_FAN_OUT_LIMITS;
+  const problem = eventBudgetProblem(counts, limits);
   if (problem) throw problem;
-  return deps.createEvent({ ...input, originId });
+  // The read above is a quick refusal; the cap itself is enforced where the event is inserted.
+  return deps.createEvent({ ...input, originId, maxEventsInChain: limits.maxEventsPerOrigin });
 }

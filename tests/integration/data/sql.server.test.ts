@@ -2,7 +2,7 @@
 // inserts issued in one tick are all committed, and one that breaks a constraint fails alone.
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import prisma from "~/data/db.server";
+import prisma, { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import { constraintKind, createSqlDriver, MAX_GROUPED_ROWS } from "~/data/sql.server";
 
 const driver = createSqlDriver();
@@ -35,3 +35,28 @@ describe("runGrouped on the test database", () => {
     expect(stored.map((k) => k.key)).toEqual(["a", "b", "c", "d"]);
   });
 });
+
+describe.runIf(isPostgresUrl(databaseUrl()))(
+  "a connection the server ends during a batch (a PostgreSQL restart)",
+  () => {
+    it("fails that batch alone, keeps the process alive, and the pool replaces the connection", async () => {
+      const webhookId = randomUUID();
+      // The backend ends itself mid-transaction, as a restart (FATAL 57P01) does to every connection.
+      // Before the fix, pg emitted 'error' on the checked-out client with no listener: the process died.
+      await expect(
+        driver.batch([
+          { sql: insert, params: [webhookId, "before", new Date()] },
+          { sql: "SELECT pg_terminate_backend(pg_backend_pid())", params: [] },
+          { sql: insert, params: [webhookId, "after", new Date()] },
+        ]),
+      ).rejects.toThrow(/terminat/i);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the socket's end arrives after the error
+      expect(await prisma.dedupeKey.count({ where: { webhookId } })).toBe(0);
+      // More batches than the pool holds connections: none meets the dead one.
+      for (let n = 0; n < 12; n++) {
+        expect(await driver.batch([{ sql: insert, params: [webhookId, `k${n}`, new Date()] }])).toBe(true);
+      }
+      expect(await prisma.dedupeKey.count({ where: { webhookId } })).toBe(12);
+    });
+  },
+);

@@ -3,13 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { getCacheValue } from "~/data/cache.server";
-import { DEFAULT_FAN_OUT_LIMITS } from "~/domain/runs/fan-out-limits";
+import { DEFAULT_FAN_OUT_LIMITS, EventBudgetError } from "~/domain/runs/fan-out-limits";
+import type { EventRow } from "~/data/run-store";
+import { createEventWithinBudget } from "~/services/runner/event-budget";
+import { workerRunnerDeps } from "~/services/runner/worker-deps.server";
+import { createRedis } from "~/data/queues.server";
+import type { Redis } from "ioredis";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { newEvent, newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
 
 let worker: StartedWorker;
+let redis: Redis;
 
 beforeAll(async () => {
+  redis = createRedis();
   worker = await startWorker({
     concurrency: 4,
     lockMs: 5_000,
@@ -27,6 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  redis?.disconnect();
   await worker.close();
   await closeSharedQueues();
 });
@@ -134,18 +142,59 @@ describe("fan-out bounds (item 2)", () => {
         40_000,
         "the fan-out to stop",
       );
-      // Without the cap: 363 events. With it, 10, plus at most the worker's concurrency (4) of
-      // actions that counted at the same moment (decision 0070).
+      // Without the cap: 363 events. With it, exactly 10, although 4 task runs create events at once:
+      // the insert counts and reserves atomically (decision 0090).
       // Refused event actions also report mechanic/errors/action events (decision 0052): not part of the chain.
       const children = events.filter((e) => e.id !== root && !e.topic.startsWith("mechanic/errors/"));
-      expect(children.length).toBeGreaterThanOrEqual(10);
-      expect(children.length).toBeLessThanOrEqual(14);
+      expect(children).toHaveLength(10);
       expect(children.every((e) => e.originId === root)).toBe(true);
       const refused = await prisma.actionRun.findMany({ where: { taskRun: { event: { shop } }, status: "failed" } });
       expect(refused.length).toBeGreaterThan(0);
       for (const a of refused) expect(a.error).toMatch(/^event limit reached/);
     },
   );
+
+  it("creators of one chain racing each other never pass its cap: 40 at once, cap 10, exactly 10 created", async () => {
+    const shop = uniqueShop("fan-race");
+    const root = await newEvent(shop, "user/fan/out", 0);
+    const cause = (await prisma.event.findUniqueOrThrow({ where: { id: root } })) as unknown as EventRow;
+    const deps = workerRunnerDeps(redis, {
+      renderTask: async () => {
+        throw new Error("not rendering here");
+      },
+      fanOut: { ...DEFAULT_FAN_OUT_LIMITS, maxEventsPerOrigin: 10 },
+    });
+    // Every creator reads the count before any inserts: a read-then-insert budget would create all 40.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, n) =>
+        createEventWithinBudget(
+          cause,
+          {
+            shop,
+            topic: "user/fan/child",
+            data: n,
+            source: "event_action",
+            parentId: root,
+            depth: 1,
+            runAt: null,
+            taskIds: null,
+          },
+          deps,
+        ),
+      ),
+    );
+    const created = outcomes.filter((o) => o.status === "fulfilled");
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(created).toHaveLength(10);
+    expect(refused).toHaveLength(30);
+    for (const outcome of refused) {
+      expect(outcome.reason).toBeInstanceOf(EventBudgetError);
+      expect((outcome.reason as Error).message).toMatch(
+        /^event limit reached: .*\(at most 10, EVENT_CHAIN_MAX_EVENTS\)/,
+      );
+    }
+    expect(await prisma.event.count({ where: { originId: root } })).toBe(10);
+  });
 
   it("events created by actions count toward the shop's rate limit from Settings", async () => {
     const shop = uniqueShop("fan-rate");

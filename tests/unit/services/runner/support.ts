@@ -6,6 +6,7 @@ import type { CacheStore } from "~/domain/actions/cache";
 import { CacheValueError } from "~/domain/actions/cache";
 import { parseJson, stringifyJson } from "~/domain/json";
 import { timeOrderedUuid } from "~/domain/ids";
+import { chainFullError } from "~/domain/runs/fan-out-limits";
 import { renderTask } from "~/domain/tasks/render";
 import type { AdminGraphqlFn, NewEventInput, RunnerDeps, ShopCache } from "~/services/runner/deps";
 import { fanOutEvent } from "~/services/runner/fan-out-event";
@@ -140,6 +141,11 @@ export function createHarness(
 
   const createEvent = async (input: NewEventInput): Promise<{ id: string }> => {
     const id = input.id ?? timeOrderedUuid(clock.now);
+    // The chain's cap, counted and inserted in one step as the database does (no await in between).
+    if (input.maxEventsInChain != null && input.originId && !store.event(id)) {
+      const inChain = store.events().filter((e) => e.originId === input.originId).length;
+      if (inChain >= input.maxEventsInChain) throw chainFullError(inChain, input.maxEventsInChain);
+    }
     const created = store.insertEvent({
       id,
       shop: input.shop,
