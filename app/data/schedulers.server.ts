@@ -2,7 +2,8 @@
 // only while an enabled task of an installed shop subscribes to that interval (with any offset:
 // offsets are delays the runner adds to the tick's event, as for every topic). Each scheduler's cron
 // pattern runs in the shop's time zone (Shop.ianaTimezone, UTC until the worker has read it).
-// syncShopSchedulers is called after every task write, install and uninstall, and for every shop at
+// syncShopSchedulers is called after every task change (the services' tasksChanged hook, decision
+// 0096), install and uninstall, and for every shop at
 // worker start (syncAllSchedulers), so a lost or stale scheduler is repaired then at the latest.
 // The tick job itself is the worker's (app/services/runner/scheduler-tick.ts).
 import type { PrismaClient } from "@prisma/client";

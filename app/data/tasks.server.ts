@@ -21,7 +21,6 @@ import {
 import { EMAIL_NOT_CONFIGURED_AT_SAVE, usesEmailAction } from "~/domain/actions/email";
 import { smtpUrl } from "~/config.server";
 import { subscriptionFor, type Subscription } from "~/domain/runs/topic-subscription";
-import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
 /** `field` says which of the editor's fields the message belongs to. */
 export class TaskValidationError extends Error {
@@ -133,7 +132,6 @@ export async function createTask(shop: string, input: TaskInput, db: PrismaClien
   const row = toRow(input);
   checkEnabledScript(row.script, input.enabled ?? true, input.confirmBrokenScript);
   const task = await db.task.create({ data: { id: randomUUID(), shop, ...row } });
-  await syncShopSchedulersQuietly(shop, db);
   return task;
 }
 
@@ -162,7 +160,6 @@ export async function updateTask(
   const row = toRow(input);
   checkEnabledScript(row.script, input.enabled ?? existing.enabled, input.confirmBrokenScript);
   const task = await db.task.update({ where: { id }, data: { ...row, version: { increment: 1 } } });
-  await syncShopSchedulersQuietly(shop, db);
   return task;
 }
 
@@ -183,14 +180,12 @@ export async function setTaskEnabled(
     }
   }
   const task = await db.task.update({ where: { id }, data: { enabled, version: { increment: 1 } } });
-  await syncShopSchedulersQuietly(shop, db);
   return task;
 }
 
 export async function deleteTask(shop: string, id: string, db: PrismaClient = defaultPrisma): Promise<void> {
   const { count } = await db.task.deleteMany({ where: { id, shop } });
   if (count === 0) throw new TaskNotFoundError(id);
-  await syncShopSchedulersQuietly(shop, db);
 }
 
 /** Creates the task, or replaces the configuration of the shop's task with the same name. */

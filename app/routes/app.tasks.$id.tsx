@@ -156,7 +156,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           if (!(error instanceof TaskValidationError)) throw error;
           return { intent, ok: false as const, toast: error.message, toastError: true };
         }
-        tasksChanged(session.shop, `task ${intent}d`);
+        await tasksChanged(session.shop, `task ${intent}d`);
         return { intent, ok: true as const, toast: intent === "enable" ? "Task enabled" : "Task disabled" };
       case "access-granted": {
         // The merchant accepted the scopes request: ask Shopify what is granted now (the
@@ -166,7 +166,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       }
       case "delete":
         await deleteTask(session.shop, id);
-        tasksChanged(session.shop, "task deleted");
+        await tasksChanged(session.shop, "task deleted");
         return redirect("/app/tasks?deleted=1");
       default:
         throw new Response(`Unknown action "${intent.slice(0, 40)}"`, { status: 400 });

@@ -16,7 +16,7 @@ import {
   TaskValidationError,
 } from "../../app/data/tasks.server";
 import { ManualRunError, runTaskManually } from "../../app/services/runner/run-task.server";
-import { syncShopifySubscriptionsQuietly } from "../../app/services/shopify/webhook-subscriptions.server";
+import { tasksChanged } from "../../app/services/tasks/tasks-changed.server";
 
 class CliInputError extends Error {}
 
@@ -76,8 +76,9 @@ export function registerTasks(program: Command): void {
     .action(
       run(async (file: string, opts: { shop: string; json?: boolean }) => {
         const { task, replaced, warning } = await importTaskJson(opts.shop, readText(file));
-        // The shop's Shopify subscriptions follow its tasks' topics (what changed goes to stderr; never throws).
-        await syncShopifySubscriptionsQuietly(opts.shop, "task imported", undefined, (line) => console.error(line));
+        // The shop's schedulers and Shopify subscriptions follow its tasks (what changed goes to
+        // stderr; never throws), before the CLI exits.
+        await tasksChanged(opts.shop, "task imported", { waitForShopify: true, log: (line) => console.error(line) });
         if (opts.json)
           console.log(
             JSON.stringify(

@@ -30,18 +30,12 @@ import { describeResponse } from "~/domain/actions/respond";
 import { renderInPool } from "~/services/render/pool.server";
 import type { RenderResult, ShopInfo } from "~/domain/tasks/render";
 import { actionSentence } from "~/domain/liquid/action-sentence";
-import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
+import { tasksChanged, type TasksChangedOptions } from "~/services/tasks/tasks-changed.server";
 import { grantedScopes } from "~/services/shopify/access.server";
 import { missingAccess } from "~/domain/shopify/task-access";
 
-/**
- * After a task is created, changed, enabled, disabled, deleted or imported: the shop's Shopify
- * webhook subscriptions follow its enabled tasks' topics. Not awaited: a slow or unreachable
- * Shopify never delays the merchant's save (the worker's periodic sync repairs a failure).
- */
-export function tasksChanged(shop: string, reason: string): void {
-  void syncShopifySubscriptionsQuietly(shop, reason);
-}
+// The screens' actions call it after a write (enable, disable, delete in app/routes/app.tasks.$id.tsx).
+export { tasksChanged };
 
 /** The shipped templates (Echo, customer metafield, forward to a URL) as the editor offers them. */
 function templateChoices(): TaskTemplateChoice[] {
@@ -157,7 +151,7 @@ export async function saveTaskFromForm(
           ? { docs: template.draft.docs, previewEventDefinitions: template.draft.previewEventDefinitions }
           : {}),
       });
-      tasksChanged(shop, "task created");
+      await tasksChanged(shop, "task created");
       return { ok: true, id: task.id, version: task.version };
     }
     const existing = await getTask(shop, id);
@@ -171,7 +165,7 @@ export async function saveTaskFromForm(
       previewEventDefinitions: kept.previewEventDefinitions,
       extra: kept.extra,
     });
-    tasksChanged(shop, "task saved");
+    await tasksChanged(shop, "task saved");
     return { ok: true, id: task.id, version: task.version };
   } catch (error) {
     if (error instanceof BrokenScriptError) {
@@ -366,12 +360,16 @@ export type ImportResult =
   { ok: true; id: string; name: string; replaced: boolean; warning: string | null } | { ok: false; errors: string[] };
 
 /** Mechanic task JSON in; a task with the same name is replaced (Mechanic's rule). */
-export async function importTaskJson(shop: string, text: string): Promise<ImportResult> {
+export async function importTaskJson(
+  shop: string,
+  text: string,
+  changed: TasksChangedOptions = {},
+): Promise<ImportResult> {
   const parsed = parseTaskJson(text);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   try {
     const { task, replaced, warning } = await importTaskDraft(shop, parsed.draft);
-    tasksChanged(shop, "task imported");
+    await tasksChanged(shop, "task imported", changed);
     return { ok: true, id: task.id, name: task.name, replaced, warning };
   } catch (error) {
     if (error instanceof TaskValidationError) return { ok: false, errors: [error.message] };

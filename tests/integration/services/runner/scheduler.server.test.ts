@@ -7,6 +7,8 @@ import { schedulerQueue, SCHEDULER_TICK_JOB } from "~/data/queues.server";
 import { schedulerId, storeShopTimeZone, syncShopSchedulers } from "~/data/schedulers.server";
 import { deleteTask, setTaskEnabled } from "~/data/tasks.server";
 import { onShopUninstalled } from "~/data/shops.server";
+import { saveTaskFromForm } from "~/services/admin/tasks.server";
+import { tasksChanged } from "~/services/tasks/tasks-changed.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { schedulerEventId } from "~/services/runner/scheduler-tick";
 import { newTask, shopGraphql, uniqueShop, waitFor } from "./helpers";
@@ -33,6 +35,9 @@ describe("job schedulers follow the enabled tasks", () => {
       script: "",
     });
     const hourly = await newTask(shop, { subscriptions: "mechanic/scheduler/hourly", script: "" });
+    // The data layer's writes touch the database only; the services' hook syncs (decision 0096).
+    expect(await schedulersOf(shop)).toEqual([]);
+    await tasksChanged(shop, "test");
     expect(await schedulersOf(shop)).toEqual([
       { id: `${shop}/daily`, pattern: "0 0 * * *", tz: "UTC" },
       { id: `${shop}/hourly`, pattern: "0 * * * *", tz: "UTC" },
@@ -47,11 +52,26 @@ describe("job schedulers follow the enabled tasks", () => {
     ]);
 
     await setTaskEnabled(shop, hourly.id, false);
+    await tasksChanged(shop, "task disabled");
     expect((await schedulersOf(shop)).map((s) => s.id)).toEqual([`${shop}/daily`]);
     await setTaskEnabled(shop, hourly.id, true);
+    await tasksChanged(shop, "task enabled");
     expect((await schedulersOf(shop)).map((s) => s.id)).toEqual([`${shop}/daily`, `${shop}/hourly`]);
     await deleteTask(shop, daily.id);
+    await tasksChanged(shop, "task deleted");
     expect((await schedulersOf(shop)).map((s) => s.id)).toEqual([`${shop}/hourly`]);
+    // The task screen's save calls the hook itself: a new Monday task has its scheduler once saved.
+    const saved = await saveTaskFromForm(shop, null, {
+      name: "Mondays",
+      subscriptions: "mechanic/scheduler/monday",
+      script: '{% action "echo", "monday" %}',
+      options: {},
+      performActionRunsInSequence: false,
+      haltActionRunSequenceOnError: false,
+      enabled: true,
+    });
+    expect(saved).toMatchObject({ ok: true });
+    expect((await schedulersOf(shop)).map((s) => s.id)).toEqual([`${shop}/hourly`, `${shop}/monday`]);
     await onShopUninstalled(shop);
     expect(await schedulersOf(shop)).toEqual([]);
   });
