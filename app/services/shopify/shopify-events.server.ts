@@ -99,7 +99,13 @@ export async function processShopifyDelivery(
   if (input.method.toUpperCase() !== "POST") {
     return answer(405, "Method Not Allowed: Shopify delivers webhooks with POST", { Allow: "POST" });
   }
-  const read = await input.readBody(SHOPIFY_WEBHOOK_BODY_LIMIT);
+  let read: BodyRead;
+  try {
+    read = await input.readBody(SHOPIFY_WEBHOOK_BODY_LIMIT);
+  } catch {
+    // The sender went away mid-body (nobody reads this answer), or the server cut it off.
+    return { ...answer(400, "Bad Request: the body could not be read"), closeConnection: true };
+  }
   if (!read.ok) {
     return {
       ...answer(413, payloadTooLargeMessage(SHOPIFY_WEBHOOK_BODY_LIMIT), { Connection: "close" }),
