@@ -15,9 +15,13 @@ import { processSchedulerTick, type SchedulerTick, type TickResult } from "./sch
 const TIME_ZONE_QUERY = `query HooklineShopTimeZone { shop { ianaTimezone } }`;
 
 /** The shop's IANA time zone from the Admin API, or null when it cannot be read now. */
-export async function readShopTimeZone(shop: string, adminGraphql: AdminGraphqlFn): Promise<string | null> {
+export async function readShopTimeZone(
+  shop: string,
+  adminGraphql: AdminGraphqlFn,
+  signal?: AbortSignal,
+): Promise<string | null> {
   try {
-    const response = await adminGraphql(shop, TIME_ZONE_QUERY);
+    const response = await adminGraphql(shop, TIME_ZONE_QUERY, undefined, signal ? { signal } : undefined);
     const zone = (response.body as { data?: { shop?: { ianaTimezone?: unknown } } } | undefined)?.data?.shop
       ?.ianaTimezone;
     return response.status === 200 && typeof zone === "string" && zone !== "" ? zone : null;
@@ -26,13 +30,18 @@ export async function readShopTimeZone(shop: string, adminGraphql: AdminGraphqlF
   }
 }
 
-/** Reads and stores the shop's time zone; re-syncs its schedulers when it changed. */
+/**
+ * Reads and stores the shop's time zone; re-syncs its schedulers when it changed. Called at worker
+ * start and first tick (never read yet) and by each shop's periodic sync job, so a merchant's change
+ * of time zone moves their daily ticks within that interval (6 h).
+ */
 export async function refreshShopTimeZone(
   shop: string,
   adminGraphql: AdminGraphqlFn,
   log: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
-  const zone = await readShopTimeZone(shop, adminGraphql);
+  const zone = await readShopTimeZone(shop, adminGraphql, signal);
   if (!zone) {
     log(`scheduler: could not read ${shop}'s time zone from the Admin API; its ticks use ${await shopTimeZone(shop)}`);
     return;

@@ -37,13 +37,14 @@ import { fanOutEvent } from "./fan-out-event";
 import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
 import { sweepIfLeader, sweepOnce } from "./sweep.server";
-import { handleSchedulerTick, startSchedulers } from "./scheduler.server";
+import { handleSchedulerTick, refreshShopTimeZone, startSchedulers } from "./scheduler.server";
 import { leases, workerRunnerDeps } from "./worker-deps.server";
 import { readWorkerHealth, type WorkerHealth, type WorkerHealthProbe } from "./worker-health.server";
 import {
   describeChanges,
   queueAllShopifySubscriptionSyncs,
   SHOP_SYNC_CONCURRENCY,
+  SHOP_SYNC_TIME_LIMIT_MS,
   syncShopifySubscriptions,
 } from "~/services/shopify/webhook-subscriptions.server";
 
@@ -182,6 +183,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       });
       const changes = describeChanges(result);
       if (changes) log(`shopify subscriptions: ${shop} (periodic): ${changes}`);
+      // The same visit re-reads the shop's time zone (a merchant may have changed it since).
+      await refreshShopTimeZone(
+        shop,
+        deps.adminGraphql,
+        log,
+        AbortSignal.timeout(options.subscriptionSyncTimeLimitMs ?? SHOP_SYNC_TIME_LIMIT_MS),
+      );
     },
     { ...common, concurrency: SHOP_SYNC_CONCURRENCY },
   );

@@ -305,10 +305,16 @@ describe("the periodic sync, one job per shop", () => {
   it("syncs the other shops while one shop's Admin API hangs and another's is refused", async () => {
     // demo-store sorts first: a sync visiting shops one after another would wait for it.
     expect([LOCAL_SHOP, failingShop, OTHER_SHOP].sort()[0]).toBe(LOCAL_SHOP);
+    // The merchant changed the other shop's time zone since we last read it (the store says Berlin).
+    await prisma.shop.update({ where: { domain: OTHER_SHOP }, data: { ianaTimezone: "Pacific/Auckland" } });
     const slow = hangingFor(LOCAL_SHOP);
     await runWorker(slow, undefined, async (log) => {
       await helpers.waitFor(async () => inStore(OTHER_SHOP).length === 1, 30_000, "the other shop's subscription");
       expect(inStore(OTHER_SHOP)).toEqual([`CUSTOMERS_UPDATE ${callback()}`]);
+      // The same visit re-reads the shop's time zone, so its daily ticks follow the change.
+      const zone = async () =>
+        (await prisma.shop.findUnique({ where: { domain: OTHER_SHOP }, select: { ianaTimezone: true } }))?.ianaTimezone;
+      await helpers.waitFor(async () => (await zone()) === "Europe/Berlin", 30_000, "the other shop's time zone");
       await helpers.waitFor(
         async () => log.find((line) => line.includes(`sync-shop-${failingShop} failed`)),
         30_000,
