@@ -147,6 +147,8 @@ describe("two installations on one Redis", () => {
         .join("\n");
     await waitFor(async () => logged().includes(`event ${foreignId} is not in this database`), 20_000, "the log");
     expect(logged()).toContain(`queue prefix "${worker.prefix}"`);
+    // The worker logs first, then counts (a Redis write that may land a moment after the log line).
+    await waitFor(async () => (await redis.exists(`${worker.prefix}:foreign-jobs`)) === 1, 20_000, "the count");
     const counted = await redis.hgetall(`${worker.prefix}:foreign-jobs`);
     expect(counted).toMatchObject({ count: "1", lastEventId: foreignId });
 
