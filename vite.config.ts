@@ -34,7 +34,8 @@ export default defineConfig(({ command }) => ({
         // Vite's dependency scan starts from the routes, so a cold start optimises every dependency
         // at once. Without it the first pages found more as they loaded, Vite re-optimised, and a page
         // that had connected after the "optimized dependencies changed, reloading" message kept
-        // modules from both runs: two copies of React, an invalid hook call, a blank page (issue 13).
+        // modules from both runs: two copies of React, an invalid hook call, a blank page (issue 13,
+        // docs/decisions/0085).
         unstable_optimizeDeps: true,
       },
     }),

@@ -24,16 +24,21 @@ const vitest = (dir: string, report: string) => [
 
 /**
  * The checks, in order. A step that is a list runs its members side by side (each into its own log,
- * printed when it ends): the two integration suites use separate databases and Redis key prefixes,
- * and mostly wait on processes and timers, so together they take little longer than one.
+ * printed when it ends). The typecheck, lint and production build read the sources and write nothing
+ * the others read, so they share the two cores. The two integration suites use separate databases and
+ * Redis key prefixes and mostly wait on processes and timers, so together they take little longer than
+ * one. The unit and fault suites run alone: a few of their tests (SQLite checkpoints, render threads,
+ * processes killed mid-stream) are about timing and should not also compete for the cores.
  */
 const steps: (Step | Step[])[] = [
   { name: "derived PostgreSQL schema is current", command: ["npm", "run", "-s", "db:check"] },
-  { name: "typecheck", command: ["npm", "run", "-s", "typecheck"] },
-  { name: "lint", command: ["npm", "run", "-s", "lint"] },
+  [
+    { name: "typecheck", command: ["npm", "run", "-s", "typecheck"] },
+    { name: "lint", command: ["npm", "run", "-s", "lint"] },
+    // Built once here: the integration, fault and end-to-end tests start the production processes.
+    { name: "production build", command: ["npm", "run", "-s", "build"], env: { NODE_ENV: "production" } },
+  ],
   { name: "unit", command: vitest("tests/unit", "tests/output/unit.json"), report: "tests/output/unit.json" },
-  // Built once here: the integration, fault and end-to-end tests start the production processes.
-  { name: "production build", command: ["npm", "run", "-s", "build"], env: { NODE_ENV: "production" } },
   [
     {
       name: "integration (SQLite)",
@@ -68,6 +73,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures: string[] = [];
+/** Each step's wall time, printed in the summary (where `npm test`'s minutes go). */
+const timings: string[] = [];
+const seconds = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
 
 function countReport(file: string): void {
   if (!existsSync(file)) return;
@@ -83,7 +91,8 @@ function countReport(file: string): void {
   }
 }
 
-function finished(step: Step, status: number | null): void {
+function finished(step: Step, status: number | null, since: number): void {
+  timings.push(`${step.name}: ${seconds(since)}`);
   if (step.report) countReport(step.report);
   if (status !== 0) {
     failures.push(step.name);
@@ -94,16 +103,18 @@ function finished(step: Step, status: number | null): void {
 function runAlone(step: Step): void {
   console.log(`\n=== ${step.name} ===`);
   if (step.report) rmSync(step.report, { force: true });
+  const since = Date.now();
   const result = spawnSync(step.command[0], step.command.slice(1), {
     stdio: "inherit",
     env: { ...process.env, ...step.env },
   });
-  finished(step, result.status);
+  finished(step, result.status, since);
 }
 
 /** Runs the steps at once, each into tests/output/<name>.log; prints each log when its step ends. */
 async function runTogether(group: Step[]): Promise<void> {
   console.log(`\n=== side by side: ${group.map((step) => step.name).join(" | ")} ===`);
+  const since = Date.now();
   await Promise.all(
     group.map(async (step) => {
       if (step.report) rmSync(step.report, { force: true });
@@ -117,11 +128,12 @@ async function runTogether(group: Step[]): Promise<void> {
       child.stderr.pipe(log, { end: false });
       const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
       await new Promise((resolve) => log.end(resolve));
-      console.log(`\n=== ${step.name} (${logFile}) ===`);
+      console.log(`\n=== ${step.name} (${logFile}, ${seconds(since)}) ===`);
       console.log(readFileSync(logFile, "utf8"));
-      finished(step, status);
+      finished(step, status, since);
     }),
   );
+  timings.push(`  (side by side: ${seconds(since)})`);
 }
 
 const started = Date.now();
@@ -132,6 +144,7 @@ for (const step of steps) {
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 console.log(`\n=== summary (${minutes} min) ===`);
+for (const line of timings) console.log(line);
 if (failures.length) console.log(`failed steps: ${failures.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failures.length ? 1 : 0);

@@ -1,4 +1,5 @@
-// The worker as a real process (`node --import tsx workers/index.ts`: the source `npm run worker` runs compiled):
+// The worker as a real process (build/worker.js, what `npm run worker` runs; `npm run dev` runs its source,
+// tests/integration/scripts/dev.test.ts):
 // start-up without Redis, heartbeat, graceful SIGTERM, several processes without double work, and
 // a SIGKILL in the middle of a run.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -19,6 +20,7 @@ import {
   waitForEventDone,
 } from "../services/runner/helpers";
 import { freePort } from "../../../scripts/lib/free-port";
+import { ensureProductionBuild } from "../../support/production-build";
 
 interface Spawned {
   child: ChildProcess;
@@ -29,7 +31,7 @@ interface Spawned {
 const children: Spawned[] = [];
 
 function spawnWorker(env: Record<string, string> = {}): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
+  const child = spawn(process.execPath, ["build/worker.js"], {
     cwd: process.cwd(),
     env: { ...process.env, HTTP_ACTION_ALLOW_PRIVATE: "1", WORKER_CONCURRENCY: "4", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -57,8 +59,9 @@ async function waitUntilReady(worker: Spawned) {
 const redis = createRedis();
 
 beforeAll(async () => {
+  ensureProductionBuild();
   await redis.ping();
-});
+}, 600_000);
 
 afterEach(async () => {
   // Stop any worker a failed test left running (only the processes this file started).
@@ -142,7 +145,11 @@ describe("worker process", () => {
     );
     expect(beat.healthPort).toBe(port);
     // `hookline doctor` reads the heartbeat and asks the endpoint.
-    const doctor = spawnSync("npx", ["tsx", "scripts/hookline.ts", "doctor"], { encoding: "utf8", timeout: 60_000 });
+    // `node --import tsx` runs what `npx tsx` runs without npx's start-up (tests/integration/scripts/cli/doctor.test.ts uses npx).
+    const doctor = spawnSync(process.execPath, ["--import", "tsx", "scripts/hookline.ts", "doctor"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     const line = doctor.stdout.split("\n").find((l) => l.includes("worker "));
     expect(line).toMatch(/^ok {3}worker/);
     expect(line).toContain(`pid ${worker.child.pid}@`);
