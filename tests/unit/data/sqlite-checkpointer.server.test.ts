@@ -85,7 +85,8 @@ describe("SQLite checkpoints", () => {
       largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    expect(largestWal).toBeGreaterThan(RESTART_PAGES * pageSize);
+    // No lower bound: on a slow machine the thread may keep the WAL well below RESTART_PAGES, which
+    // is the property too. The upper bound is what fails without the RESTART step (it reaches ~5x).
     expect(largestWal).toBeLessThan(RESTART_PAGES * pageSize * 3);
     const [count] = await driver.all(`SELECT COUNT(*) AS n FROM "Row"`, []);
     expect(Number(count!.n)).toBe(rows);
