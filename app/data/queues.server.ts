@@ -181,6 +181,20 @@ export async function eventJobPending(eventId: string): Promise<boolean> {
   return false;
 }
 
+/**
+ * Asks again for an event's job when the sweep finds the event stuck: unless a job will still run,
+ * a new one (a job kept after it failed, e.g. while PostgreSQL restarted, has the event's id and
+ * would make a plain add a no-op: it is removed first). False when Redis refused.
+ */
+export async function requeueEvent(eventId: string): Promise<boolean> {
+  try {
+    if (await eventJobPending(eventId)) return true;
+  } catch {
+    return false;
+  }
+  return enqueueEvent(eventId);
+}
+
 export function taskRunJobId(taskRunId: string, at: Date): string {
   return `tr_${taskRunId}_${at.getTime()}`;
 }

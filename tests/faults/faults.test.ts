@@ -182,8 +182,22 @@ async function startWeb(app: App): Promise<void> {
 }
 
 async function startWorkerProcess(app: App, env: Record<string, string> = { NODE_ENV: "production" }): Promise<void> {
-  app.worker = start(process.execPath, ["build/worker.js"], { ...app.env, ...env }, "worker");
-  await sleep(500);
+  const worker = start(process.execPath, ["build/worker.js"], { ...app.env, ...env }, "worker");
+  app.worker = worker;
+  // Up once it says it is processing: a fault must not land in its start (a Redis that vanished
+  // while the worker was starting killed it with an unhandled MaxRetriesPerRequestError; noted on issue 16).
+  await until(
+    "the worker to start processing",
+    async () => {
+      if (worker.exitCode !== null) throw new Error(`the worker exited at start: ${tailOf(worker)}`);
+      return tailOf(worker).includes("processing queues");
+    },
+    60_000,
+  );
+}
+
+function tailOf(child: ChildProcess): string {
+  return (child as ChildProcess & { tail?: () => string }).tail?.() ?? "";
 }
 
 /**
@@ -402,7 +416,9 @@ function expectNoLossNoDuplicate(tally: Tally, counted: Counted, app: App): void
   expect(tally.accepted.length, "some POSTs got their 204").toBeGreaterThan(0);
   expect(counted.lost, "204'd events whose task never counted them").toBe(0);
   expect(counted.duplicates, "events counted twice").toBe(0);
-  expect(counted.executions).toBe(tally.accepted.length);
+  // Every stored event executed once. Not "one per 204": a SIGKILLed web process can commit an event
+  // and die before answering, and that event runs too (its sender saw no 204 and sends it again).
+  expect(counted.executions, "executions of the stored events").toBe(counted.events);
 }
 
 // ------------------------------------------------------------------ the faults

@@ -17,7 +17,7 @@ import { enqueuePendingEvents } from "~/data/events.server";
 import {
   closeQueues,
   createRedis,
-  enqueueEvent,
+  requeueEvent,
   EVENTS_QUEUE,
   queuePrefix,
   RESPOND_QUEUE,
@@ -242,7 +242,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
       const report = await sweepIfLeader(connection, sweepIntervalMs, () =>
         sweepOnce({
           db: prisma,
-          enqueueEvent: (id) => enqueueEvent(id),
+          // Not a plain add: a stuck event's job may have failed and been kept under the event's id.
+          enqueueEvent: (id) => requeueEvent(id),
           enqueuePendingEvents: () => enqueuePendingEvents(),
           scheduleTaskRun: (id, at) => scheduleTaskRun(id, at),
           rollUpEvent: (id) => runner.rollUpEvent(id),

@@ -184,6 +184,32 @@ describe("command line", () => {
   }, 90_000);
 });
 
+describe("command line: faults", () => {
+  const run = (...args: string[]) =>
+    promisify(execFile)("npx", ["tsx", "scripts/local-store.ts", "--store", ctx.url, "fault", ...args], {
+      timeout: 60_000,
+    });
+
+  it("sets a 5xx fault for a duration, shows it and clears it", async () => {
+    const set = JSON.parse((await run("5xx", "--for", "90s", "--status", "502")).stdout);
+    expect(set).toMatchObject({ mode: "5xx", status: 502 });
+    expect(Date.parse(set.until) - Date.now()).toBeGreaterThan(30_000);
+    expect(ctx.store.faults.status().mode).toBe("5xx");
+    expect(JSON.parse((await run("status")).stdout)).toMatchObject({ mode: "5xx" });
+    expect(JSON.parse((await run("clear")).stdout)).toMatchObject({ mode: null });
+    expect(ctx.store.faults.status().mode).toBeNull();
+  }, 120_000);
+
+  it("refuses a duration it cannot read, and one the store does not allow, with the reason", async () => {
+    const unreadable = await run("throttle", "--for", "soon").catch((error: { code: number; stderr: string }) => error);
+    expect("code" in unreadable && unreadable.code).toBe(1);
+    expect((unreadable as { stderr: string }).stderr).toContain('a duration like "10s"');
+    const tooLong = await run("throttle", "--for", "11m").catch((error: { code: number; stderr: string }) => error);
+    expect((tooLong as { stderr: string }).stderr).toContain("at most 600000");
+    expect(ctx.store.faults.status().mode).toBeNull();
+  }, 120_000);
+});
+
 describe("shopify.app.toml reader", () => {
   it("reads scopes, optional scopes and webhook subscriptions, as the project's file declares them", async () => {
     const { readFileSync } = await import("node:fs");

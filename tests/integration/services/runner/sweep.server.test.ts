@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { enqueuePendingEvents } from "~/data/events.server";
 import { Queue } from "bullmq";
-import { createRedis, enqueueEvent, EVENT_JOB, EVENTS_QUEUE, queuePrefix, scheduleTaskRun } from "~/data/queues.server";
+import { createRedis, EVENT_JOB, EVENTS_QUEUE, queuePrefix, requeueEvent, scheduleTaskRun } from "~/data/queues.server";
 import { sweepOnce } from "~/services/runner/sweep.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
@@ -29,7 +29,7 @@ afterAll(async () => {
 function sweep() {
   return sweepOnce({
     db: prisma,
-    enqueueEvent,
+    enqueueEvent: requeueEvent, // as the worker's sweep does
     enqueuePendingEvents: () => enqueuePendingEvents({ pendingAfterMs: 0 }),
     scheduleTaskRun,
     rollUpEvent: (id) => worker.runner.rollUpEvent(id),
@@ -114,6 +114,38 @@ describe("recovery sweep", () => {
     expect(recovered.id).toBe(dueRun.id);
     expect(recovered.actionRuns[0].result).toBe('{"due":1}');
     expect((await prisma.event.findUniqueOrThrow({ where: { id: forgotten.id } })).status).toBe("succeeded");
+  });
+
+  it("an event stuck running whose job failed (kept under the event's id) gets a new job and runs", async () => {
+    const shop = uniqueShop("stuckfailed");
+    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", "ran" %}' });
+    // As a worker leaves it when the database went away after the claim: running, no task run, and
+    // its job failed (kept for inspection under the event's id, so a plain add is a no-op).
+    const stuck = await prisma.event.create({
+      data: {
+        id: randomUUID(),
+        shop,
+        topic: "user/a/b",
+        data: "{}",
+        source: "user",
+        status: "running",
+        startedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
+    try {
+      // The worker fails a job whose eventId is not a string: a failed job with the event's id.
+      await queue.add(EVENT_JOB, { eventId: 0 }, { jobId: stuck.id, removeOnFail: 1000 });
+      await waitFor(async () => (await queue.getJob(stuck.id))?.failedReason, 15_000, "the job to fail");
+    } finally {
+      await queue.close();
+    }
+    // Still running with no task run: the sweep must bring it back.
+    const report = await sweep();
+    expect(report.events).toBeGreaterThanOrEqual(1);
+    expect((await waitForEventDone(stuck.id)).status).toBe("succeeded");
+    const [run] = await runsOf(stuck.id);
+    expect(run!.actionRuns[0]!.result).toBe('"ran"');
   });
 
   it("re-renders a task run orphaned mid-render and fails a disabled task's run instantly", async () => {
