@@ -193,14 +193,16 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     },
     { ...common, concurrency: SHOP_SYNC_CONCURRENCY },
   );
+  // Listeners before the next await: a Worker runs from its constructor, and an 'error' it emits
+  // with no listener (Redis gone while this process starts) would kill the process.
+  for (const worker of [eventsWorker, respondWorker, runsWorker, schedulerWorker, subscriptionsWorker]) {
+    worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
+    worker.on("error", (error) => log(error.message));
+  }
   if (options.subscriptionSyncIntervalMs && options.subscriptionSyncIntervalMs > 0) {
     await scheduleSubscriptionSync(options.subscriptionSyncIntervalMs).catch((error: Error) =>
       log(`could not schedule the Shopify subscription sync: ${error.message}`),
     );
-  }
-  for (const worker of [eventsWorker, respondWorker, runsWorker, schedulerWorker, subscriptionsWorker]) {
-    worker.on("failed", (job, error) => log(`job ${job?.name} ${job?.id} failed: ${error.message}`));
-    worker.on("error", (error) => log(error.message));
   }
 
   const beat: WorkerHeartbeat = {
