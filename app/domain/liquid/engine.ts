@@ -39,6 +39,8 @@ export class LiquidScriptError extends Error {
     readonly partialOutput = "",
     /** Render state at the failure (permissions recorded so far). */
     readonly state: RenderState | null = null,
+    /** The render stopped at one of its limits (time, memory, output), not at a script error. */
+    readonly limitReached = false,
   ) {
     super(message);
     this.name = "LiquidScriptError";
@@ -329,7 +331,10 @@ export class LiquidEngine {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new LiquidScriptError(`Liquid render timed out after ${limits.timeoutMs} ms`, "render")),
+        () =>
+          reject(
+            new LiquidScriptError(`Liquid render timed out after ${limits.timeoutMs} ms`, "render", "", null, true),
+          ),
         limits.timeoutMs,
       );
     });
@@ -341,12 +346,19 @@ export class LiquidEngine {
       await Promise.race([rendering, timeout]);
     } catch (error) {
       const message = error instanceof LiquidScriptError ? error.message : describeError(error, limits);
-      throw new LiquidScriptError(message, "render", emitter.buffer, state);
+      throw new LiquidScriptError(message, "render", emitter.buffer, state, isLimitError(error));
     } finally {
       clearTimeout(timer);
     }
     return { output: emitter.buffer, state };
   }
+}
+
+/** The render stopped at a limit: its time (either check), its memory or its output size. */
+function isLimitError(error: unknown): boolean {
+  if (error instanceof LiquidScriptError) return error.limitReached;
+  const raw = error instanceof Error ? error.message : String(error);
+  return /template render limit exceeded|memory alloc limit exceeded|output limit exceeded \(/.test(raw);
 }
 
 /** Turn liquidjs errors into short messages for task authors. */

@@ -55,6 +55,8 @@ export interface RenderResult {
   errorObjects: string[];
   permissions: string[];
   durationMs: number;
+  /** Present (true) when the render stopped at one of its limits (time, memory, output size). */
+  stoppedAtLimit?: true;
 }
 
 export interface RenderInput {
@@ -154,6 +156,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
   const actions: RenderedAction[] = [];
   const errorObjects: string[] = [];
   let permissions: string[] = [];
+  let stoppedAtLimit = false;
   const finish = (): RenderResult => ({
     actions,
     logs,
@@ -161,6 +164,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
     errorObjects,
     permissions,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
+    ...(stoppedAtLimit ? { stoppedAtLimit: true as const } : {}),
   });
 
   try {
@@ -222,6 +226,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
         try {
           options[key] = (await engine.render(value, { ...baseScope, options: {} }, { state, limits })).output;
         } catch (error) {
+          if (error instanceof LiquidScriptError && error.limitReached) stoppedAtLimit = true;
           errors.push(`Option ${key}: ${(error as Error).message}`);
           options[key] = value;
         }
@@ -246,6 +251,7 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
       errors.push(...partial.errors.filter((message) => !message.startsWith("Output is not valid JSON")));
       errorObjects.push(...partial.errorObjects);
       errors.push(error.message);
+      if (error.limitReached) stoppedAtLimit = true;
       permissions = error.state?.permissions ?? [];
       return finish();
     }

@@ -12,7 +12,8 @@ import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
 import { claimAnswer } from "~/data/responses.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
-import { renderInPool, renderPool } from "~/services/render/pool.server";
+import { renderPool } from "~/services/render/pool.server";
+import { renderInlineFirst } from "~/services/render/inline-first";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import { exactlyOnceCacheStore } from "~/data/cache-once.server";
 import type { RunnerDeps } from "./deps";
@@ -43,7 +44,7 @@ export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = 
   if (!overrides.renderTask) renderPool().warm(); // threads load while the worker connects
   return {
     store: overrides.store ?? createSqlRunStore(),
-    renderTask: renderInPool,
+    renderTask: renderInlineFirst,
     adminGraphql,
     cacheFor: (shop) => ({
       reader: cacheReaderFor(shop, defaultPrisma),
