@@ -17,6 +17,8 @@ const MAX_REMEMBERED = 10_000;
 export const STRIKES = 3;
 /** How long a task version's strikes, and then its thread-only state, last. */
 export const REMEMBER_MS = 10 * 60_000;
+/** The part of a strike each quick in-place render takes away. */
+export const STRIKE_FADE = 0.01;
 
 export class InlineFirstRenderer {
   /** Renders done in place / given to a thread (for tests and benchmarks). */
@@ -57,8 +59,10 @@ export class InlineFirstRenderer {
       this.strike(key, 1);
       return this.toThread(input);
     }
-    // Finished, but slowly: kept, and counted against rendering this script in place.
+    // Finished, but slowly: kept, and counted against rendering this script in place. A quick
+    // render takes a little of a strike away, so rare slow ones (a busy machine) never add up.
     if (result.durationMs > INLINE_RENDER.slowMs) this.strike(key, 1);
+    else this.forgive(key);
     this.counts.inline += 1;
     return result;
   };
@@ -90,6 +94,13 @@ export class InlineFirstRenderer {
   private toThread(input: RenderInput): Promise<RenderResult> {
     this.counts.thread += 1;
     return this.inThread(input);
+  }
+
+  private forgive(key: string): void {
+    const record = this.strikes.get(key);
+    if (!record) return;
+    record.count -= STRIKE_FADE;
+    if (record.count <= 0) this.strikes.delete(key);
   }
 
   private strike(key: string, count: number): void {

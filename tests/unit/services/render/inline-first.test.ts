@@ -6,7 +6,7 @@ import { parseJson, stringifyJson } from "~/domain/json";
 import { INLINE_RENDER } from "~/domain/tasks/inline-render";
 import { renderTask, type RenderInput, type RenderResult } from "~/domain/tasks/render";
 import { TASK_TEMPLATES } from "~/domain/tasks/templates";
-import { InlineFirstRenderer, REMEMBER_MS, STRIKES } from "~/services/render/inline-first";
+import { InlineFirstRenderer, REMEMBER_MS, STRIKE_FADE, STRIKES } from "~/services/render/inline-first";
 import { RenderPool } from "~/services/render/pool.server";
 
 const pool = new RenderPool({ size: 1 });
@@ -102,6 +102,30 @@ describe("InlineFirstRenderer", () => {
     expect(instance.isThreadOnly(given.templateCacheKey!)).toBe(false);
     await instance.render(given);
     expect(inPlace.calls).toBe(STRIKES + 2);
+  });
+
+  it("lets quick renders wear strikes away, so rare slow ones never add up", async () => {
+    const { instance } = renderer();
+    // A script that is slow only for some events (a big loop when the data asks for one).
+    const script =
+      "{% if event.data.slow %}" +
+      SLOW.replace("{% action 'echo', done: true %}", "") +
+      "{% endif %}{% action 'echo', ok: true %}";
+    const key = input(script).templateCacheKey;
+    const render = (slow: boolean) =>
+      instance.render(input(script, JSON.stringify({ slow }), { templateCacheKey: key }));
+    const quickPerStrike = Math.ceil(1 / STRIKE_FADE);
+    for (let round = 0; round < STRIKES + 1; round++) {
+      await render(true);
+      for (let i = 0; i < quickPerStrike; i++) await render(false);
+    }
+    expect(instance.isThreadOnly(key!)).toBe(false);
+    // Slow every few renders: the strikes add up (the quick ones between take a little away).
+    for (let round = 0; round < STRIKES + 1; round++) {
+      await render(true);
+      for (let i = 0; i < 5; i++) await render(false);
+    }
+    expect(instance.isThreadOnly(key!)).toBe(true);
   });
 
   it("renders a script past the in-place memory limit in a thread", async () => {
