@@ -144,9 +144,20 @@ export function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Pr
   ]);
 }
 
+/**
+ * An event's job: retried twice within seconds (a database restarting, a busy SQLite file) before
+ * it is left failed for the recovery sweep, which would otherwise be the first to look again.
+ */
 function eventJobOptions(eventId: string, runAt: Date | null): JobsOptions {
   const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
-  return { jobId: eventId, removeOnComplete: true, removeOnFail: 1000, ...(delay > 0 ? { delay } : {}) };
+  return {
+    jobId: eventId,
+    removeOnComplete: true,
+    removeOnFail: 1000,
+    attempts: 3,
+    backoff: { type: "exponential", delay: 1000 },
+    ...(delay > 0 ? { delay } : {}),
+  };
 }
 
 /**

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { enqueuePendingEvents } from "~/data/events.server";
 import { Queue } from "bullmq";
-import { createRedis, EVENT_JOB, EVENTS_QUEUE, queuePrefix, requeueEvent, scheduleTaskRun } from "~/data/queues.server";
+import {
+  createRedis,
+  enqueueEvent,
+  EVENT_JOB,
+  EVENTS_QUEUE,
+  queuePrefix,
+  requeueEvent,
+  scheduleTaskRun,
+} from "~/data/queues.server";
 import { sweepOnce } from "~/services/runner/sweep.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { newTask, runsOf, shopGraphql, uniqueShop, waitFor, waitForEventDone } from "./helpers";
@@ -114,6 +122,21 @@ describe("recovery sweep", () => {
     expect(recovered.id).toBe(dueRun.id);
     expect(recovered.actionRuns[0].result).toBe('{"due":1}');
     expect((await prisma.event.findUniqueOrThrow({ where: { id: forgotten.id } })).status).toBe("succeeded");
+  });
+
+  it("gives an event's job retries of its own, so a failure is looked at again within seconds, not at the next sweep", async () => {
+    const eventId = randomUUID();
+    // Delayed an hour: the worker leaves it alone while its options are read.
+    expect(await enqueueEvent(eventId, new Date(Date.now() + 3_600_000))).toBe(true);
+    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
+    try {
+      const job = await queue.getJob(eventId);
+      expect(job?.opts.attempts).toBe(3);
+      expect(job?.opts.backoff).toEqual({ type: "exponential", delay: 1000 });
+      await job?.remove();
+    } finally {
+      await queue.close();
+    }
   });
 
   it("an event stuck running whose job failed (kept under the event's id) gets a new job and runs", async () => {
