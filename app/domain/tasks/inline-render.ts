@@ -14,8 +14,6 @@ export const INLINE_RENDER = {
   maxEventJsonChars: 65_536,
   /** Render time in place (checked between nodes, as the engine's renderLimit). */
   renderLimitMs: 50,
-  /** A render in place that took longer than this (ms) counts against rendering its script in place. */
-  slowMs: 10,
   /** liquidjs allocation units in place (string lengths, array sizes, ranges). */
   memoryLimit: 1_000_000,
 } as const;

@@ -1,7 +1,7 @@
 // The runner's renders: in place when small (app/domain/tasks/inline-render.ts), else in the
 // render pool's threads (docs/decisions/0106, amending 0072). Rendering has no effects, so a
 // render tried in place and then given to a thread is simply done again there.
-import { fitsInline, inlineLimits, INLINE_RENDER } from "~/domain/tasks/inline-render";
+import { fitsInline, inlineLimits } from "~/domain/tasks/inline-render";
 import { renderTask, type RenderInput, type RenderResult } from "~/domain/tasks/render";
 import { renderInPool } from "./pool.server";
 
@@ -10,14 +10,14 @@ export type RenderFn = (input: RenderInput) => Promise<RenderResult>;
 /** Task versions remembered at once (by template cache key: task id and version). */
 const MAX_REMEMBERED = 10_000;
 /**
- * In-place renders of one task version that may reach the in-place limits or run slow before it
- * renders only in threads. More than one: the time limit is wall-clock, and a first render in a
+ * In-place renders of one task version that may reach the in-place limits before it renders only
+ * in threads. More than one: the time limit is wall-clock, and a first render in a
  * process (cold code) or a machine short of CPU can reach it once for a small script.
  */
 export const STRIKES = 3;
 /** How long a task version's strikes, and then its thread-only state, last. */
 export const REMEMBER_MS = 10 * 60_000;
-/** The part of a strike each quick in-place render takes away. */
+/** The part of a strike each in-place render within the limits takes away. */
 export const STRIKE_FADE = 0.01;
 
 export class InlineFirstRenderer {
@@ -59,10 +59,9 @@ export class InlineFirstRenderer {
       this.strike(key, 1);
       return this.toThread(input);
     }
-    // Finished, but slowly: kept, and counted against rendering this script in place. A quick
-    // render takes a little of a strike away, so rare slow ones (a busy machine) never add up.
-    if (result.durationMs > INLINE_RENDER.slowMs) this.strike(key, 1);
-    else this.forgive(key);
+    // A render within the limits takes a little of a strike away, so a small script that reached
+    // the time limit now and then (a machine short of CPU) never adds up to thread-only.
+    this.forgive(key);
     this.counts.inline += 1;
     return result;
   };

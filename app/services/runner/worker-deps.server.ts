@@ -12,7 +12,6 @@ import { createEvent, existingEventId } from "~/data/events.server";
 import { scheduleTaskRun } from "~/data/queues.server";
 import { claimAnswer } from "~/data/responses.server";
 import { adminGraphql } from "~/services/shopify/admin-api.server";
-import { renderPool } from "~/services/render/pool.server";
 import { renderInlineFirst } from "~/services/render/inline-first";
 import { cacheReaderFor, cacheStoreFor } from "~/data/cache.server";
 import { exactlyOnceCacheStore } from "~/data/cache-once.server";
@@ -41,7 +40,7 @@ export function emailDeps(): EmailDeps {
 
 export function workerRunnerDeps(redis: Redis, overrides: Partial<RunnerDeps> = {}): RunnerDeps {
   const now = overrides.now ?? (() => new Date());
-  if (!overrides.renderTask) renderPool().warm(); // threads load while the worker connects
+  // No warm-up: most renders run in place (decision 0106); threads start at the first render that needs one.
   return {
     store: overrides.store ?? createSqlRunStore(),
     renderTask: renderInlineFirst,

@@ -104,7 +104,7 @@ describe("InlineFirstRenderer", () => {
     expect(inPlace.calls).toBe(STRIKES + 2);
   });
 
-  it("lets quick renders wear strikes away, so rare slow ones never add up", async () => {
+  it("lets renders within the limits wear strikes away, so rare trips never add up", async () => {
     const { instance } = renderer();
     // A script that is slow only for some events (a big loop when the data asks for one).
     const script =
