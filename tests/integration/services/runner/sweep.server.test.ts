@@ -1,6 +1,7 @@
 // The recovery sweep and lost work: rows whose jobs never existed are found and finished.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Prisma } from "@prisma/client";
 import prisma from "~/data/db.server";
 import { enqueuePendingEvents } from "~/data/events.server";
 import { Queue } from "bullmq";
@@ -45,6 +46,25 @@ function sweep() {
     taskLeaseMs: 1_000,
     graceMs: 0,
   });
+}
+
+/**
+ * A user/a/b event row and a failed job under its id, as a worker leaves them when the database went
+ * away mid-job (failed jobs are kept under their id, so a plain add of the event's job is a no-op).
+ * The worker fails the job because its eventId is not a string.
+ */
+async function eventWithFailedJob(
+  row: Pick<Prisma.EventUncheckedCreateInput, "shop" | "data" | "status" | "createdAt" | "startedAt">,
+) {
+  const event = await prisma.event.create({ data: { id: randomUUID(), topic: "user/a/b", source: "user", ...row } });
+  const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
+  try {
+    await queue.add(EVENT_JOB, { eventId: 0 }, { jobId: event.id, removeOnFail: 1000 });
+    await waitFor(async () => (await queue.getJob(event.id))?.failedReason, 15_000, "the job to fail");
+  } finally {
+    await queue.close();
+  }
+  return event;
 }
 
 describe("recovery sweep", () => {
@@ -144,25 +164,12 @@ describe("recovery sweep", () => {
     await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", "ran" %}' });
     // As a worker leaves it when the database went away after the claim: running, no task run, and
     // its job failed (kept for inspection under the event's id, so a plain add is a no-op).
-    const stuck = await prisma.event.create({
-      data: {
-        id: randomUUID(),
-        shop,
-        topic: "user/a/b",
-        data: "{}",
-        source: "user",
-        status: "running",
-        startedAt: new Date(Date.now() - 60_000),
-      },
+    const stuck = await eventWithFailedJob({
+      shop,
+      data: "{}",
+      status: "running",
+      startedAt: new Date(Date.now() - 60_000),
     });
-    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
-    try {
-      // The worker fails a job whose eventId is not a string: a failed job with the event's id.
-      await queue.add(EVENT_JOB, { eventId: 0 }, { jobId: stuck.id, removeOnFail: 1000 });
-      await waitFor(async () => (await queue.getJob(stuck.id))?.failedReason, 15_000, "the job to fail");
-    } finally {
-      await queue.close();
-    }
     // Still running with no task run: the sweep must bring it back.
     const report = await sweep();
     expect(report.events).toBeGreaterThanOrEqual(1);
@@ -238,29 +245,16 @@ describe("recovery sweep", () => {
   it("replaces an event's failed job, which would otherwise keep its id taken and the event pending for ever", async () => {
     const shop = uniqueShop("failedjob");
     await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", event.data %}' });
-    const event = await prisma.event.create({
-      data: {
-        id: randomUUID(),
-        shop,
-        topic: "user/a/b",
-        data: '{"again":1}',
-        source: "user",
-        status: "pending",
-        createdAt: new Date(Date.now() - 60_000),
-      },
+    const event = await eventWithFailedJob({
+      shop,
+      data: '{"again":1}',
+      status: "pending",
+      createdAt: new Date(Date.now() - 60_000),
     });
-    // A job under the event's id that fails (kept, as failed jobs are, under that id).
-    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
-    try {
-      await queue.add(EVENT_JOB, {} as never, { jobId: event.id, removeOnFail: 1000 });
-      await waitFor(async () => (await queue.getJob(event.id))?.failedReason, 15_000, "the job to fail");
-      expect((await prisma.event.findUniqueOrThrow({ where: { id: event.id } })).status).toBe("pending");
-      await sweep();
-      expect((await waitForEventDone(event.id)).status).toBe("succeeded");
-      const [run] = await runsOf(event.id);
-      expect(run!.actionRuns[0]!.result).toBe('{"again":1}');
-    } finally {
-      await queue.close();
-    }
+    expect((await prisma.event.findUniqueOrThrow({ where: { id: event.id } })).status).toBe("pending");
+    await sweep();
+    expect((await waitForEventDone(event.id)).status).toBe("succeeded");
+    const [run] = await runsOf(event.id);
+    expect(run!.actionRuns[0]!.result).toBe('{"again":1}');
   });
 });
