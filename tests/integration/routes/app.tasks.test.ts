@@ -23,6 +23,20 @@ function form(state: Partial<TaskFormState>): string {
   });
 }
 
+/** Posts the editor's dry run of `taskId`: the form's fields, and what the dry run previews with. */
+async function dryRun(taskId: string, fields: Partial<TaskFormState>, preview: Record<string, unknown> = {}) {
+  return asData(
+    await call(
+      edit.action,
+      postRequest(SHOP_A, `/app/tasks/${taskId}`, {
+        intent: "dry-run",
+        payload: JSON.stringify({ ...JSON.parse(form(fields)), ...preview }),
+      }),
+      { id: taskId },
+    ),
+  );
+}
+
 describe("Task screens", () => {
   beforeAll(async () => {
     await seedSession(SHOP_A);
@@ -109,26 +123,15 @@ describe("Task screens", () => {
   it("dry run renders with event.preview and performs nothing", async () => {
     const task = await createTask(SHOP_A, { name: "Dry", subscriptions: "user/dry/run", script: ECHO });
     const actionRunsBefore = await prisma.actionRun.count();
-    const result = asData(
-      await call(
-        edit.action,
-        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
-          intent: "dry-run",
-          payload: JSON.stringify({
-            ...JSON.parse(
-              form({
-                name: "Dry",
-                subscriptions: "user/dry/run",
-                script:
-                  '{% log event.preview %}{% action "echo", event.data %}{% if event.data.bad %}{% error "bad input" %}{% endif %}',
-              }),
-            ),
-            topic: "user/dry/run",
-            dataJson: '{"customer_id": 12345678901234567890, "bad": true}',
-          }),
-        }),
-        { id: task.id },
-      ),
+    const result = await dryRun(
+      task.id,
+      {
+        name: "Dry",
+        subscriptions: "user/dry/run",
+        script:
+          '{% log event.preview %}{% action "echo", event.data %}{% if event.data.bad %}{% error "bad input" %}{% endif %}',
+      },
+      { topic: "user/dry/run", dataJson: '{"customer_id": 12345678901234567890, "bad": true}' },
     );
     if (!("result" in result) || !result.result.ok) throw new Error(`dry run failed: ${JSON.stringify(result)}`);
     expect(result.result.actions).toHaveLength(1);
@@ -138,16 +141,7 @@ describe("Task screens", () => {
     expect(result.result.errors).toContain("bad input");
     expect(await prisma.actionRun.count()).toBe(actionRunsBefore);
 
-    const malformed = asData(
-      await call(
-        edit.action,
-        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
-          intent: "dry-run",
-          payload: JSON.stringify({ ...JSON.parse(form({ script: ECHO })), dataJson: "{nope" }),
-        }),
-        { id: task.id },
-      ),
-    );
+    const malformed = await dryRun(task.id, { script: ECHO }, { dataJson: "{nope" });
     expect("result" in malformed && !malformed.result.ok && malformed.result.error).toContain("not valid JSON");
   });
 
@@ -160,24 +154,15 @@ describe("Task screens", () => {
       subscriptions: "user/quote/requested",
       script: inline,
     });
-    const dryRun = asData(
-      await call(
-        edit.action,
-        postRequest(SHOP_A, `/app/tasks/${task.id}`, {
-          intent: "dry-run",
-          payload: JSON.stringify({
-            ...JSON.parse(form({ name: "Inline respond", subscriptions: "user/quote/requested", script: inline })),
-            topic: "user/quote/requested",
-            dataJson: '{"total": 30.0}',
-          }),
-        }),
-        { id: task.id },
-      ),
+    const preview = await dryRun(
+      task.id,
+      { name: "Inline respond", subscriptions: "user/quote/requested", script: inline },
+      { topic: "user/quote/requested", dataJson: '{"total": 30.0}' },
     );
-    if (!("result" in dryRun) || !dryRun.result.ok) throw new Error(`dry run failed: ${JSON.stringify(dryRun)}`);
-    expect(dryRun.result.errors).toEqual([]);
-    expect(dryRun.result.actions).toHaveLength(1);
-    expect(dryRun.result.actions[0]).toMatchObject({
+    if (!("result" in preview) || !preview.result.ok) throw new Error(`dry run failed: ${JSON.stringify(preview)}`);
+    expect(preview.result.errors).toEqual([]);
+    expect(preview.result.actions).toHaveLength(1);
+    expect(preview.result.actions[0]).toMatchObject({
       type: "respond",
       response: 'HTTP 200\ncontent-type: application/json\n\n{"total":30.0}',
     });
@@ -212,25 +197,11 @@ describe("Task screens", () => {
         source: "webhook",
       },
     });
-    const run = async (subscriptions: string) =>
-      asData(
-        await call(
-          edit.action,
-          postRequest(SHOP_A, `/app/tasks/${task.id}`, {
-            intent: "dry-run",
-            payload: JSON.stringify({
-              ...JSON.parse(
-                form({
-                  name: "Every",
-                  subscriptions,
-                  script: '{% action "echo", topic: event.topic, data: event.data %}',
-                }),
-              ),
-              everyTopic: true,
-            }),
-          }),
-          { id: task.id },
-        ),
+    const run = (subscriptions: string) =>
+      dryRun(
+        task.id,
+        { name: "Every", subscriptions, script: '{% action "echo", topic: event.topic, data: event.data %}' },
+        { everyTopic: true },
       );
     const result = await run("user/every/one\nshopify/customers/update+1.hour");
     if (!("result" in result) || !result.result.ok) throw new Error(`dry run failed: ${JSON.stringify(result)}`);
