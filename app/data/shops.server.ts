@@ -2,15 +2,15 @@
 import prisma from "~/data/db.server";
 import { ALL_WEBHOOKS } from "~/data/webhook-changes.server";
 import { forgetWebhooks } from "~/data/webhooks.server";
-import { syncShopSchedulersQuietly } from "~/data/schedulers.server";
 
 /**
  * After every authorization (install, reinstall, a new offline session): the shop is installed as of
  * now (authorizedAt), and a shop marked uninstalled starts a new installation (installedAt).
  * Shopify deliveries for install-scoped topics triggered before authorizedAt are stale
- * (app/services/shopify/webhook-delivery.server.ts).
+ * (app/services/shopify/webhook-delivery.server.ts). Callers go through
+ * app/services/shops/installation.server.ts, which also brings the shop's schedulers in line.
  */
-export async function onShopInstalled(domain: string, scopes: string | null, now = new Date()): Promise<void> {
+export async function recordShopInstalled(domain: string, scopes: string | null, now = new Date()): Promise<void> {
   await prisma.$transaction([
     prisma.shop.updateMany({
       where: { domain, uninstalledAt: { not: null } },
@@ -23,17 +23,15 @@ export async function onShopInstalled(domain: string, scopes: string | null, now
     }),
   ]);
   await forgetWebhooks(ALL_WEBHOOKS);
-  await syncShopSchedulersQuietly(domain); // a reinstalled shop's scheduled tasks tick again
 }
 
 /** app/uninstalled: forget the shop's sessions, mark it uninstalled and stop its webhooks. */
-export async function onShopUninstalled(domain: string): Promise<void> {
+export async function recordShopUninstalled(domain: string): Promise<void> {
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop: domain } }),
     prisma.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
   ]);
   await forgetWebhooks(ALL_WEBHOOKS); // every process stops taking its webhooks at once
-  await syncShopSchedulersQuietly(domain); // no ticks for an uninstalled shop
 }
 
 export async function getShop(domain: string) {

@@ -10,7 +10,7 @@ import { apiKey, apiSecret, appUrl, config, localStoreUrl } from "~/config.serve
 import { installLocalStoreFetch } from "~/services/local-mode/admin-requests.server";
 import { localRoutesEnabled } from "~/services/local-mode/guard.server";
 import { localReauthRedirect } from "~/services/local-mode/reauth.server";
-import { onShopInstalled } from "~/data/shops.server";
+import { shopInstalled } from "~/services/shops/installation.server";
 import { ensureCustomerMetafieldDefinition } from "~/services/shopify/metafield-definition.server";
 import { syncShopifySubscriptionsQuietly } from "~/services/shopify/webhook-subscriptions.server";
 
@@ -39,7 +39,7 @@ function createShopifyApp() {
     },
     hooks: {
       afterAuth: async ({ session }) => {
-        await onShopInstalled(session.shop, session.scope ?? null);
+        await shopInstalled(session.shop, session.scope ?? null);
         // Storefront Liquid can read the customer result metafield only with a definition (issue 6).
         // Idempotent; a failure is logged and retried at the next auth rather than blocking install.
         await ensureCustomerMetafieldDefinition(session.shop).catch((error: unknown) =>

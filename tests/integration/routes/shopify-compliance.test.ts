@@ -13,7 +13,7 @@ process.env.SHOPIFY_API_SECRET = SECRET;
 loadConfig();
 
 let prisma: typeof import("~/data/db.server").default;
-let onShopInstalled: typeof import("~/data/shops.server").onShopInstalled;
+let shopInstalled: typeof import("~/services/shops/installation.server").shopInstalled;
 let uninstalled: typeof import("~/routes/webhooks.app.uninstalled");
 let scopesUpdate: typeof import("~/routes/webhooks.app.scopes_update");
 let shopRedact: typeof import("~/routes/webhooks.shop.redact");
@@ -23,7 +23,7 @@ let deliveries: typeof import("~/data/shopify-webhook-deliveries.server");
 
 beforeAll(async () => {
   prisma = (await import("~/data/db.server")).default;
-  onShopInstalled = (await import("~/data/shops.server")).onShopInstalled;
+  shopInstalled = (await import("~/services/shops/installation.server")).shopInstalled;
   uninstalled = await import("~/routes/webhooks.app.uninstalled");
   scopesUpdate = await import("~/routes/webhooks.app.scopes_update");
   shopRedact = await import("~/routes/webhooks.shop.redact");
@@ -43,7 +43,7 @@ const ago = (ms: number) => new Date(Date.now() - ms);
 const uniqueShop = (name: string) => `${name}-${randomUUID().slice(0, 8)}.myshopify.com`;
 
 async function install(shop: string, at: Date) {
-  await onShopInstalled(shop, "read_customers", at);
+  await shopInstalled(shop, "read_customers", at);
   await prisma.session.upsert({
     where: { id: `offline_${shop}` },
     create: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "tok", scope: "read_customers" },

@@ -6,7 +6,7 @@ import prisma from "~/data/db.server";
 import { schedulerQueue, SCHEDULER_TICK_JOB } from "~/data/queues.server";
 import { schedulerId, storeShopTimeZone, syncShopSchedulers } from "~/data/schedulers.server";
 import { deleteTask, setTaskEnabled } from "~/data/tasks.server";
-import { onShopUninstalled } from "~/data/shops.server";
+import { shopUninstalled } from "~/services/shops/installation.server";
 import { saveTaskFromForm } from "~/services/admin/tasks.server";
 import { tasksChanged } from "~/services/tasks/tasks-changed.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
@@ -72,7 +72,7 @@ describe("job schedulers follow the enabled tasks", () => {
     });
     expect(saved).toMatchObject({ ok: true });
     expect((await schedulersOf(shop)).map((s) => s.id)).toEqual([`${shop}/hourly`, `${shop}/monday`]);
-    await onShopUninstalled(shop);
+    await shopUninstalled(shop);
     expect(await schedulersOf(shop)).toEqual([]);
   });
 });

@@ -36,14 +36,14 @@ describe("granted scopes", () => {
   });
 
   it("a task on shopify/orders/create needs orders until the grant; refreshing stores it and subscribes", async () => {
-    const { onShopInstalled } = await import("~/data/shops.server");
+    const { shopInstalled } = await import("~/services/shops/installation.server");
     const { createTask } = await import("~/data/tasks.server");
     const { listTasksForIndex } = await import("~/services/admin/tasks.server");
     const { shopifyEventsCallbackUrl } = await import("~/services/shopify/webhook-subscriptions.server");
     store.reset();
     store.state.installApp(LOCAL_SHOP);
     await prisma.task.deleteMany({ where: { shop: LOCAL_SHOP } });
-    await onShopInstalled(LOCAL_SHOP, "read_customers,write_customers");
+    await shopInstalled(LOCAL_SHOP, "read_customers,write_customers");
     await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
     const task = await createTask(LOCAL_SHOP, {
       name: "Orders",

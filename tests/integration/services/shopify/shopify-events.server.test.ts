@@ -16,7 +16,7 @@ let receiverUrl = "";
 let prisma: typeof import("~/data/db.server").default;
 let events: typeof import("~/services/shopify/shopify-events.server");
 let route: typeof import("~/routes/webhooks.shopify");
-let shops: typeof import("~/data/shops.server");
+let shops: typeof import("~/services/shops/installation.server");
 
 const CUSTOMER = { id: 1001, email: "grace@example.com", first_name: "Grace" };
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   prisma = (await import("~/data/db.server")).default;
   events = await import("~/services/shopify/shopify-events.server");
   route = await import("~/routes/webhooks.shopify");
-  shops = await import("~/data/shops.server");
+  shops = await import("~/services/shops/installation.server");
   // The app's HTTP side for the store's deliveries and the "node" runs below: the production
   // server's fast path (app/web-server.ts calls it the same way; anything else would be Remix's).
   receiver = createServer((req, res) => {
@@ -59,7 +59,7 @@ function uniqueShop(label: string): string {
 
 async function installedShop(label: string): Promise<string> {
   const shop = uniqueShop(label);
-  await shops.onShopInstalled(shop, "read_customers,write_customers");
+  await shops.shopInstalled(shop, "read_customers,write_customers");
   return shop;
 }
 
@@ -173,7 +173,7 @@ describe.each<Adapter>(["remix", "node"])("POST /webhooks/shopify through %s", (
 
   it("ignores uninstalled and unknown shops (200, nothing stored)", async () => {
     const gone = await installedShop("events-uninstalled");
-    await shops.onShopUninstalled(gone);
+    await shops.shopUninstalled(gone);
     const unknown = uniqueShop("events-unknown");
     for (const shop of [gone, unknown]) {
       const response = await deliver("customers/update", shop, CUSTOMER, { secret: LOCAL_API_SECRET });
@@ -228,7 +228,7 @@ describe("deliveries from the local store", () => {
     const { createTask } = await import("~/data/tasks.server");
     const { closeSharedQueues, startWorker } = await import("~/services/runner/worker.server");
     const { waitFor, waitForEventDone } = await import("../runner/helpers");
-    await shops.onShopInstalled(LOCAL_SHOP, "read_customers,write_customers");
+    await shops.shopInstalled(LOCAL_SHOP, "read_customers,write_customers");
     await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
     await prisma.event.deleteMany({ where: { shop: LOCAL_SHOP, topic: "shopify/customers/update" } });
     const task = await createTask(LOCAL_SHOP, {

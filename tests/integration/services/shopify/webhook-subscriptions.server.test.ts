@@ -14,7 +14,7 @@ let store: LocalStore;
 let prisma: typeof import("~/data/db.server").default;
 let subscriptions: typeof import("~/services/shopify/webhook-subscriptions.server");
 let tasks: typeof import("~/data/tasks.server");
-let shops: typeof import("~/data/shops.server");
+let shops: typeof import("~/services/shops/installation.server");
 let helpers: typeof import("../runner/helpers");
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ beforeAll(async () => {
   prisma = (await import("~/data/db.server")).default;
   subscriptions = await import("~/services/shopify/webhook-subscriptions.server");
   tasks = await import("~/data/tasks.server");
-  shops = await import("~/data/shops.server");
+  shops = await import("~/services/shops/installation.server");
 });
 
 afterAll(async () => {
@@ -40,7 +40,7 @@ beforeEach(async () => {
   store.reset();
   store.state.installApp(LOCAL_SHOP);
   await prisma.task.deleteMany({ where: { shop: LOCAL_SHOP } });
-  await shops.onShopInstalled(LOCAL_SHOP, "read_customers,write_customers");
+  await shops.shopInstalled(LOCAL_SHOP, "read_customers,write_customers");
   await seedOfflineSession(prisma, LOCAL_SHOP, store.offlineAccessToken(LOCAL_SHOP));
 });
 
@@ -143,7 +143,7 @@ describe("Shopify webhook subscription reconciliation", () => {
     await subscriptions.syncShopifySubscriptions(LOCAL_SHOP);
     expect(inStore()).toHaveLength(1);
     store.state.uninstallApp(LOCAL_SHOP); // Shopify drops the app's subscriptions
-    await shops.onShopUninstalled(LOCAL_SHOP); // what app/uninstalled does
+    await shops.shopUninstalled(LOCAL_SHOP); // what app/uninstalled does
     expect(inStore()).toEqual([]);
     expect(await subscriptions.syncShopifySubscriptions(LOCAL_SHOP)).toEqual({ status: "not-installed" });
     expect(await subscriptions.syncAllShopifySubscriptions()).toMatchObject({ failed: expect.any(Number) });
@@ -223,11 +223,11 @@ describe("the periodic sync, one job per shop", () => {
     // A second shop of the local store, installed with its real token.
     store.state.installApp(OTHER_SHOP);
     await prisma.task.deleteMany({ where: { shop: OTHER_SHOP } });
-    await shops.onShopInstalled(OTHER_SHOP, "read_customers,write_customers");
+    await shops.shopInstalled(OTHER_SHOP, "read_customers,write_customers");
     await seedOfflineSession(prisma, OTHER_SHOP, store.offlineAccessToken(OTHER_SHOP));
     // A shop Shopify refuses (its token is not valid): every sync of it fails.
     failingShop = `failing-${randomUUID().slice(0, 8)}.myshopify.com`;
-    await shops.onShopInstalled(failingShop, "read_customers");
+    await shops.shopInstalled(failingShop, "read_customers");
     await seedOfflineSession(prisma, failingShop, "shpat_not-a-valid-token");
     for (const shop of [LOCAL_SHOP, OTHER_SHOP, failingShop]) {
       await tasks.createTask(shop, {
@@ -240,7 +240,7 @@ describe("the periodic sync, one job per shop", () => {
 
   afterEach(async () => {
     await prisma.task.deleteMany({ where: { shop: { in: [OTHER_SHOP, failingShop] } } });
-    await shops.onShopUninstalled(failingShop);
+    await shops.shopUninstalled(failingShop);
   });
 
   /**
