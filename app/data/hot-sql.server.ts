@@ -104,9 +104,10 @@ export function toActionRunRow(r: Raw): ActionRunRow {
 }
 
 /** A row's columns named `${prefix}name`, as `name` (one side of a join). */
-function unprefixed(row: Raw, prefix: string): Raw {
+/** The columns of one table out of a joined row whose columns are named `<prefix><column>`. */
+function unprefixed(row: Raw, columns: readonly (readonly [column: string, aliased: string])[]): Raw {
   const out: Raw = {};
-  for (const key in row) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
+  for (const [column, aliased] of columns) out[column] = row[aliased];
   return out;
 }
 
@@ -333,9 +334,12 @@ const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSE
  * less per event on PostgreSQL. Parameters: true (enabled), the event id. (Exported for the
  * EXPLAIN test.)
  */
+const FAN_OUT_EVENT_COLUMNS = EVENT_ROW_COLUMNS.map((c) => [c, `e_${c}`] as const);
+const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const);
+
 export function eventForFanOutSql(postgres: boolean): string {
   const contains = postgres ? `strpos(t."subscriptions", e."topic") > 0` : `instr(t."subscriptions", e."topic") > 0`;
-  return `SELECT ${EVENT_ROW_COLUMNS.map((c) => `e."${c}" AS "e_${c}"`).join(", ")}, ${TASK_ROW_COLUMNS.map((c) => `t."${c}" AS "t_${c}"`).join(", ")}
+  return `SELECT ${FAN_OUT_EVENT_COLUMNS.map(([c, as]) => `e."${c}" AS "${as}"`).join(", ")}, ${FAN_OUT_TASK_COLUMNS.map(([c, as]) => `t."${c}" AS "${as}"`).join(", ")}
     FROM "Event" e LEFT JOIN "Task" t ON t."shop" = e."shop" AND t."enabled" = ? AND ${contains}
     WHERE e."id" = ? ORDER BY t."createdAt" ASC`;
 }
@@ -419,10 +423,10 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     async eventForFanOut(id) {
       const rows = await sql.all(EVENT_FOR_FAN_OUT, [true, id]);
       if (!rows.length) return null;
-      const event = toEventRow(unprefixed(rows[0]!, "e_"));
+      const event = toEventRow(unprefixed(rows[0]!, FAN_OUT_EVENT_COLUMNS));
       const candidates = rows
         .filter((r) => r.t_id !== null && r.t_id !== undefined)
-        .map((r) => toTaskRow(unprefixed(r, "t_")));
+        .map((r) => toTaskRow(unprefixed(r, FAN_OUT_TASK_COLUMNS)));
       return { event, candidates };
     },
 
