@@ -74,12 +74,21 @@ describe("durable group commits", () => {
     expect(() => parseConfig({ SQLITE_SYNCHRONOUS: "OFF" })).toThrow(/SQLITE_SYNCHRONOUS="OFF" must be FULL or NORMAL/);
   });
 
-  it("every connection gets WAL, its synchronous level, its busy timeout and the autocheckpoint", () => {
+  it("every connection gets WAL, its synchronous level, its busy timeout, the autocheckpoint and memory temp storage", () => {
     expect(sqlitePragmas({ synchronous: "NORMAL", busyTimeoutMs: 0 })).toEqual([
       "journal_mode = WAL",
       "synchronous = NORMAL",
       "busy_timeout = 0",
       "wal_autocheckpoint = 10000",
+      "temp_store = MEMORY",
     ]);
+  });
+
+  it("a group commit's savepoints journal in memory: the driver's connection keeps temporary storage there", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hookline-temp-store-")), "db.sqlite");
+    const driver = createSqlDriver(`file:${file}`);
+    drivers.push(driver);
+    // 2 = MEMORY (0 = the build's default, which writes statement journals past 64 KiB to temporary files).
+    expect(await driver.all("PRAGMA temp_store", [])).toEqual([{ temp_store: 2 }]);
   });
 });
