@@ -10,6 +10,14 @@
 // which decides exactly as one call per request would have and costs a fraction of the CPU and
 // Redis round trips under load (docs/decisions/0110).
 //
+// A busy webhook's call also takes tokens ahead: as many as this process's requests for it in the
+// previous LEASE_MS, at most LEASE_MS of the limit's rate (limits under 600 a minute take none).
+// Requests use them without a Redis call for up to LEASE_MS, then they lapse. The shared bucket
+// gave each token once, so the limit still holds across processes; what leasing shifts is bounded
+// by one lease per process: a lapsed lease's unused tokens are lost (a process can see a 429 up to
+// that many requests early), and a lease spent after the bucket refilled lets a burst exceed the
+// bucket's size by at most that many (docs/decisions/0111).
+//
 // Redis down, slow (over COMMAND_TIMEOUT_MS) or not connected yet: the local bucket decides (fail
 // open to a per-process limit, docs/decisions/0065). Ingress keeps storing events without Redis
 // (decision 0033); a limit is then N per process instead of N in total until Redis is back.
@@ -64,6 +72,29 @@ interface PendingTakes {
 /** The most takes one call of the script answers (more in one tick make further calls). */
 export const MAX_TAKES_PER_CALL = 1000;
 
+/** How long tokens taken ahead stay usable, and the window a webhook's demand is counted over. */
+export const LEASE_MS = 100;
+
+/** Tokens taken ahead for a webhook: usable until `until`, then lapsed. */
+interface Lease {
+  tokens: number;
+  until: number;
+}
+
+/** A webhook's requests in the current LEASE_MS window and in the one before. */
+interface Demand {
+  window: number;
+  count: number;
+  previous: number;
+}
+
+/** The most tokens taken ahead for a limit of `perMinute` (LEASE_MS of its rate; 0 under 600 a minute). */
+export function maxTakenAhead(perMinute: number): number {
+  return Math.min(MAX_TAKES_PER_CALL, Math.floor((perMinute * LEASE_MS) / 60_000));
+}
+
+const MAX_KEYS = 10_000;
+
 export interface SharedRateLimiterOptions {
   /** A Redis client of its own (closed by close()); default: one for REDIS_URL. */
   redis?: Redis;
@@ -82,6 +113,9 @@ export class SharedRateLimiter {
   private outageLogged = false;
   // This tick's takes that go to Redis, by bucket and capacity; sent together by flush().
   private pending = new Map<string, PendingTakes>();
+  private readonly leases = new Map<string, Lease>();
+  private readonly demand = new Map<string, Demand>();
+  private readonly takingAhead = new Set<string>();
   /** How many calls of the script went to Redis (tests and benchmarks read it). */
   redisCalls = 0;
 
@@ -123,6 +157,15 @@ export class SharedRateLimiter {
     }
     const local = this.local.take(key, perMinute);
     if (!local.allowed) return local;
+    this.noteDemand(key, now);
+    const lease = this.leases.get(key);
+    if (lease) {
+      if (lease.until > now && lease.tokens >= 1) {
+        lease.tokens--;
+        return { allowed: true };
+      }
+      this.leases.delete(key);
+    }
     if (this.redis.status !== "ready") return this.failOpen(local, "not connected");
     return new Promise((resolve) => {
       if (this.pending.size === 0) setImmediate(() => this.flush());
@@ -145,17 +188,26 @@ export class SharedRateLimiter {
   }
 
   private async takeShared(takes: PendingTakes, waiters: PendingTakes["waiters"]): Promise<void> {
+    // Tokens ahead: as many as the previous window's requests, within the limit's LEASE_MS; by
+    // one call per webhook at a time, so a process never holds more than one lease's worth.
+    const ahead = this.takingAhead.has(takes.key)
+      ? 0
+      : Math.min(maxTakenAhead(takes.perMinute), this.demand.get(takes.key)?.previous ?? 0);
+    if (ahead > 0) this.takingAhead.add(takes.key);
     let answer: [number, number];
     try {
       this.redisCalls++;
-      answer = await this.take_(await this.keyFor(takes.key), Math.max(1, takes.perMinute), waiters.length);
+      answer = await this.take_(await this.keyFor(takes.key), Math.max(1, takes.perMinute), waiters.length + ahead);
     } catch (error) {
       for (const w of waiters) w.resolve(this.failOpen(w.local, (error as Error).message));
       return;
+    } finally {
+      if (ahead > 0) this.takingAhead.delete(takes.key);
     }
     const [granted, retryMs] = answer;
     // The first `granted` in arrival order are allowed, as one call each would have decided.
     for (const w of waiters.slice(0, granted)) w.resolve({ allowed: true });
+    if (granted > waiters.length) this.lease(takes.key, granted - waiters.length);
     const refused = waiters.slice(granted);
     if (!refused.length) return;
     this.block(takes.key, takes.now + retryMs);
@@ -166,10 +218,38 @@ export class SharedRateLimiter {
     }
   }
 
-  /** Forgets local state (buckets and remembered refusals); Redis's buckets stay. */
+  private lease(key: string, tokens: number): void {
+    const now = (this.options.now ?? Date.now)();
+    const held = this.leases.get(key);
+    if (held && held.until > now) {
+      held.tokens += tokens;
+      held.until = now + LEASE_MS;
+      return;
+    }
+    if (this.leases.size >= MAX_KEYS) this.leases.clear();
+    this.leases.set(key, { tokens, until: now + LEASE_MS });
+  }
+
+  private noteDemand(key: string, now: number): void {
+    const window = Math.floor(now / LEASE_MS);
+    let demand = this.demand.get(key);
+    if (!demand) {
+      if (this.demand.size >= MAX_KEYS) this.demand.clear();
+      this.demand.set(key, (demand = { window, count: 0, previous: 0 }));
+    } else if (demand.window !== window) {
+      demand.previous = demand.window === window - 1 ? demand.count : 0;
+      demand.window = window;
+      demand.count = 0;
+    }
+    demand.count++;
+  }
+
+  /** Forgets local state (buckets, remembered refusals, tokens taken ahead); Redis's buckets stay. */
   clear(): void {
     this.local.clear();
     this.blockedUntil.clear();
+    this.leases.clear();
+    this.demand.clear();
   }
 
   async close(): Promise<void> {
@@ -186,7 +266,7 @@ export class SharedRateLimiter {
   }
 
   private block(key: string, until: number): void {
-    if (this.blockedUntil.size >= 10_000) this.blockedUntil.clear();
+    if (this.blockedUntil.size >= MAX_KEYS) this.blockedUntil.clear();
     this.blockedUntil.set(key, until);
   }
 

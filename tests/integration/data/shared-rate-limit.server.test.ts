@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { createServer, type AddressInfo } from "node:net";
-import { COMMAND_TIMEOUT_MS, SharedRateLimiter } from "~/data/shared-rate-limit.server";
+import { COMMAND_TIMEOUT_MS, LEASE_MS, maxTakenAhead, SharedRateLimiter } from "~/data/shared-rate-limit.server";
 import { freePort } from "../../../scripts/lib/free-port";
 
 const opened: SharedRateLimiter[] = [];
@@ -105,6 +105,52 @@ describe("SharedRateLimiter", () => {
       redis.disconnect();
       hung.close();
     }
+  });
+
+  it("a busy webhook takes tokens ahead: its next requests need no Redis call until they run out or lapse", async () => {
+    let clock = 1_000_000_000;
+    const l = limiter({ now: () => clock });
+    await l.ready();
+    const key = randomUUID();
+    const perMinute = 600_000;
+    expect(maxTakenAhead(perMinute)).toBe(1000);
+    expect(maxTakenAhead(599)).toBe(0); // small limits never take ahead: exact per request
+    for (let i = 0; i < 40; i++) expect((await l.take(key, perMinute)).allowed).toBe(true);
+    expect(l.redisCalls).toBe(40); // no demand seen before: nothing taken ahead
+    clock += LEASE_MS; // the next window: 40 requests in the one before
+    expect((await l.take(key, perMinute)).allowed).toBe(true);
+    expect(l.redisCalls).toBe(41); // its own token and 40 ahead
+    for (let i = 0; i < 40; i++) expect((await l.take(key, perMinute)).allowed).toBe(true);
+    expect(l.redisCalls).toBe(41);
+    expect((await l.take(key, perMinute)).allowed).toBe(true); // ran out: Redis again, 40 more ahead
+    expect(l.redisCalls).toBe(42);
+    expect((await l.take(key, perMinute)).allowed).toBe(true);
+    expect(l.redisCalls).toBe(42);
+    clock += LEASE_MS; // the rest lapse unused
+    expect((await l.take(key, perMinute)).allowed).toBe(true);
+    expect(l.redisCalls).toBe(43);
+  });
+
+  it("taking ahead keeps a limit to N in total across processes, give or take one lease each", async () => {
+    const keyPrefix = `test-rate-${randomUUID()}`;
+    const a = limiter({ keyPrefix });
+    const b = limiter({ keyPrefix });
+    await Promise.all([a.ready(), b.ready()]);
+    const key = randomUUID();
+    const N = 6000; // up to 10 ahead; refills 100 a second
+    const lease = maxTakenAhead(N);
+    expect(lease).toBe(10);
+    const started = Date.now();
+    let allowed = 0;
+    let refusedByBoth = false;
+    while (!refusedByBoth) {
+      const decisions = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).take(key, N)));
+      allowed += decisions.filter((d) => d.allowed).length;
+      refusedByBoth = decisions.every((d) => !d.allowed);
+    }
+    const refilled = Math.ceil(((Date.now() - started) * N) / 60_000);
+    expect(allowed).toBeLessThanOrEqual(N + refilled);
+    expect(allowed).toBeGreaterThanOrEqual(N - 2 * lease);
   });
 
   it("a spent limit is refused locally until its Retry-After, without a Redis call", async () => {
