@@ -160,23 +160,76 @@ function eventJobOptions(eventId: string, runAt: Date | null): JobsOptions {
   };
 }
 
+/** The most event jobs one add to Redis carries (more in one tick make further adds). */
+export const MAX_JOBS_PER_ADD = 500;
+
+interface PendingAdd {
+  eventId: string;
+  runAt: Date | null;
+  resolve: (added: boolean) => void;
+}
+
+// This tick's event jobs, by queue: added together, one round trip (addBulk) per queue. Ingress
+// answers many requests per tick under load; one write to Redis each cost more CPU than the add.
+const pendingAdds = new Map<string, PendingAdd[]>();
+
+/** Event-job adds sent to Redis (each carrying one or more jobs); tests read it. */
+export const eventJobAdds = { calls: 0 };
+
 /**
  * Adds the event's job, delayed until `runAt` (a no-op while a job with this id exists). Never
  * throws: false when Redis refused or did not answer in time, and the event's pending row is then
  * the recovery sweep's to enqueue (enqueuePendingEvents). Call it only after the event is committed.
+ * The jobs asked for in one tick go to Redis together (one pipeline), each settling with the add.
  */
-export async function enqueueEvent(
+export function enqueueEvent(
   eventId: string,
   runAt: Date | null = null,
   options: { callerWaiting?: boolean } = {},
 ): Promise<boolean> {
-  try {
-    const queue = await withTimeout(options.callerWaiting ? respondQueue() : eventsQueue());
-    await withTimeout(queue.add(EVENT_JOB, { eventId }, eventJobOptions(eventId, runAt)));
-    return true;
-  } catch {
-    return false;
+  const name = options.callerWaiting ? RESPOND_QUEUE : EVENTS_QUEUE;
+  return new Promise((resolve) => {
+    if (pendingAdds.size === 0) setImmediate(flushAdds);
+    let adds = pendingAdds.get(name);
+    if (!adds) pendingAdds.set(name, (adds = []));
+    adds.push({ eventId, runAt, resolve });
+  });
+}
+
+function flushAdds(): void {
+  const byQueue = [...pendingAdds];
+  pendingAdds.clear();
+  for (const [name, adds] of byQueue) {
+    for (let i = 0; i < adds.length; i += MAX_JOBS_PER_ADD)
+      void addEventJobs(name, adds.slice(i, i + MAX_JOBS_PER_ADD));
   }
+}
+
+async function addEventJobs(name: string, adds: PendingAdd[]): Promise<void> {
+  try {
+    const q = await withTimeout(queue(name));
+    eventJobAdds.calls++;
+    if (adds.length === 1) {
+      const only = adds[0]!;
+      await withTimeout(q.add(EVENT_JOB, { eventId: only.eventId }, eventJobOptions(only.eventId, only.runAt)));
+    } else {
+      // One pipeline; a job whose id exists already is left as it is, as add does.
+      await withTimeout(
+        q.addBulk(
+          adds.map((a) => ({
+            name: EVENT_JOB,
+            data: { eventId: a.eventId },
+            opts: eventJobOptions(a.eventId, a.runAt),
+          })),
+        ),
+      );
+    }
+  } catch {
+    // Not known to be added (some may have been): the sweep adds what is missing.
+    for (const a of adds) a.resolve(false);
+    return;
+  }
+  for (const a of adds) a.resolve(true);
 }
 
 /**

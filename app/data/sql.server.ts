@@ -280,6 +280,12 @@ const PLAIN_INSERT = /^(INSERT INTO [^()]+\([^()]+\)) VALUES (\((?:\?, )*\?\))$/
 /** The most distinct statements a PostgreSQL driver prepares (named) per process. */
 const MAX_NAMED = 200;
 
+/** Grouped inserts of up to this many rows are prepared too (one statement per row count). */
+export const MAX_NAMED_GROUPED_ROWS = 32;
+
+/** The most statements whose numbered text a PostgreSQL driver keeps (past it, numbered per call). */
+const MAX_STATEMENT_TEXTS = 1000;
+
 /** The most rows one grouped insert carries (PostgreSQL allows 65,535 parameters per statement). */
 export const MAX_GROUPED_ROWS = 500;
 
@@ -354,15 +360,29 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
   };
   // Named (prepared) statements: PostgreSQL parses and plans each once per connection, and each
   // call sends only Bind/Execute. The app's statements are a fixed set (IN lists add a few per
-  // length), so the names stay few; past MAX_NAMED, and for multi-row inserts, statements go unnamed.
-  const names = new Map<string, string>();
+  // length, grouped inserts one per row count up to MAX_NAMED_GROUPED_ROWS), so the names stay few;
+  // past MAX_NAMED, and for larger grouped inserts, statements go unnamed. Each statement's
+  // numbered text is made once.
+  const statements = new Map<string, { text: string; name?: string }>();
+  let namedCount = 0;
   const prepared = (sql: string, params: SqlValue[], name = true): QueryConfig => {
-    const text = numbered(sql);
-    let statement = names.get(sql);
-    if (!statement && name && names.size < MAX_NAMED) names.set(sql, (statement = `hookline_${names.size}`));
-    return statement ? { name: statement, text, values: bind(params) } : { text, values: bind(params) };
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = { text: numbered(sql) };
+      if (name && namedCount < MAX_NAMED) statement.name = `hookline_${namedCount++}`;
+      if (statements.size < MAX_STATEMENT_TEXTS) statements.set(sql, statement);
+    }
+    const values = bind(params);
+    return statement.name ? { name: statement.name, text: statement.text, values } : { text: statement.text, values };
   };
   const run = async (sql: string, params: SqlValue[]) => (await pool.query(prepared(sql, params))).rowCount ?? 0;
+  // The multi-row text of each plain insert, by row count up to MAX_NAMED_GROUPED_ROWS (made once each).
+  const groupedTexts = new Map<string, string[]>();
+  const groupedInsertSql = (sql: string, rows: number): string => {
+    let texts = groupedTexts.get(sql);
+    if (!texts) groupedTexts.set(sql, (texts = []));
+    return (texts[rows] ??= multiRowInsert(sql, rows)!);
+  };
   // Plain inserts issued in one tick, by statement: sent together as one multi-row INSERT.
   const groups = new Map<string, PendingInsert[]>();
   const flush = async (sql: string, work: PendingInsert[]) => {
@@ -370,13 +390,12 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
       const only = work[0]!;
       return run(sql, only.params).then(only.resolve, only.reject);
     }
+    const params = work.flatMap((w) => w.params);
     try {
       await pool.query(
-        prepared(
-          multiRowInsert(sql, work.length)!,
-          work.flatMap((w) => w.params),
-          false,
-        ),
+        work.length <= MAX_NAMED_GROUPED_ROWS
+          ? prepared(groupedInsertSql(sql, work.length), params)
+          : { text: numbered(multiRowInsert(sql, work.length)!), values: bind(params) },
       );
       for (const w of work) w.resolve(1);
     } catch {

@@ -273,11 +273,22 @@ export interface IngressWebhook {
 // The TTL bounds staleness only while the change channel is down: changes reach every process's
 // cache through Redis at once (forgetWebhooks, app/data/webhook-changes.server.ts).
 const CACHE_TTL_MS = 5_000;
+// In an entry's last second, the first request that reads it starts a reload in the background and
+// is answered from the entry: a busy webhook never finds its entry expired, so its requests never
+// queue behind the reload's two queries (with many requests in flight, each of them used to start
+// its own reload: a stall of the event loop every TTL).
+const REFRESH_AHEAD_MS = 1_000;
 const CACHE_MAX_ENTRIES = 10_000;
 const ingressCache = new Map<string, { value: IngressWebhook | null; expiresAt: number }>();
+// Reloads in flight, one per id: concurrent lookups of an id share it (single flight). A lookup
+// joins only a reload that started after the last invalidation (same generation).
+const loading = new Map<string, { generation: number; value: Promise<IngressWebhook | null> }>();
 // Bumped by every invalidation: a lookup that started before one does not cache what it read.
 let generation = 0;
 let changes: WebhookChangeSubscription | undefined;
+
+/** Reads of webhooks from the database by getWebhookForIngress (tests read it). */
+export const ingressWebhookLoads = { count: 0 };
 
 export function invalidateWebhookCache(id?: string): void {
   generation++;
@@ -321,21 +332,42 @@ export async function getWebhookForIngress(anyCaseId: string): Promise<IngressWe
   const id = canonicalWebhookId(anyCaseId);
   const now = Date.now();
   const cached = ingressCache.get(id);
-  if (cached && cached.expiresAt > now) return cached.value;
+  if (cached && cached.expiresAt > now) {
+    if (cached.expiresAt - now <= REFRESH_AHEAD_MS) void reload(id).catch(() => {}); // a failed reload leaves the entry to expire
+    return cached.value;
+  }
   if (!changes) void listenForWebhookChanges();
-  const startedAt = generation;
+  return reload(id);
+}
+
+/** Reads the webhook and caches it, or joins the read of it in flight. */
+function reload(id: string): Promise<IngressWebhook | null> {
+  const inFlight = loading.get(id);
+  if (inFlight && inFlight.generation === generation) return inFlight.value;
+  const entry = { generation, value: readAndCache(id, generation) };
+  loading.set(id, entry);
+  void entry.value
+    .finally(() => {
+      if (loading.get(id) === entry) loading.delete(id);
+    })
+    .catch(() => {});
+  return entry.value;
+}
+
+async function readAndCache(id: string, startedAt: number): Promise<IngressWebhook | null> {
   // Not a UUID: cannot exist. Still a cache hit next time, with no database work.
-  const value = UUID.test(id) ? await loadIngressWebhook(id) : null;
-  if (generation !== startedAt) return value; // changed while it was read: do not keep it
-  if (ingressCache.size >= CACHE_MAX_ENTRIES) {
+  const found = UUID.test(id) ? await loadIngressWebhook(id) : null;
+  if (generation !== startedAt) return found; // changed while it was read: do not keep it
+  if (!ingressCache.has(id) && ingressCache.size >= CACHE_MAX_ENTRIES) {
     const oldest = ingressCache.keys().next().value;
     if (oldest !== undefined) ingressCache.delete(oldest);
   }
-  ingressCache.set(id, { value, expiresAt: now + CACHE_TTL_MS });
-  return value;
+  ingressCache.set(id, { value: found, expiresAt: Date.now() + CACHE_TTL_MS });
+  return found;
 }
 
 async function loadIngressWebhook(id: string): Promise<IngressWebhook | null> {
+  ingressWebhookLoads.count++;
   const row = await prisma.webhook.findUnique({ where: { id } });
   if (!row || !row.enabled || row.deletedAt) return null;
   const shop = await prisma.shop.findUnique({

@@ -13,28 +13,36 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
 const POOL = new Uint8Array(4096);
 let poolOffset = POOL.length;
 
-function randomBytes16(): Uint8Array {
+/** A version 7 UUID for `now` (milliseconds since 1970): 48 bits of time, 74 random bits. */
+export function timeOrderedUuid(now: number = Date.now()): string {
   if (poolOffset + 16 > POOL.length) {
     randomFillSync(POOL);
     poolOffset = 0;
   }
-  const bytes = POOL.slice(poolOffset, poolOffset + 16);
+  // Read in place from the pool (no copy, no array of pieces): ids are made per request.
+  const r = poolOffset;
   poolOffset += 16;
-  return bytes;
-}
-
-/** A version 7 UUID for `now` (milliseconds since 1970): 48 bits of time, 74 random bits. */
-export function timeOrderedUuid(now: number = Date.now()): string {
-  const bytes = randomBytes16();
   const high = Math.floor(now / 0x10000); // the upper 32 of the 48 time bits
-  bytes[0] = (high >>> 24) & 0xff;
-  bytes[1] = (high >>> 16) & 0xff;
-  bytes[2] = (high >>> 8) & 0xff;
-  bytes[3] = high & 0xff;
-  bytes[4] = (now >>> 8) & 0xff;
-  bytes[5] = now & 0xff;
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70; // version 7
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const h = Array.from(bytes, (b) => HEX[b]!);
-  return `${h[0]}${h[1]}${h[2]}${h[3]}-${h[4]}${h[5]}-${h[6]}${h[7]}-${h[8]}${h[9]}-${h.slice(10).join("")}`;
+  return (
+    HEX[(high >>> 24) & 0xff]! +
+    HEX[(high >>> 16) & 0xff]! +
+    HEX[(high >>> 8) & 0xff]! +
+    HEX[high & 0xff]! +
+    "-" +
+    HEX[(now >>> 8) & 0xff]! +
+    HEX[now & 0xff]! +
+    "-" +
+    HEX[(POOL[r + 6]! & 0x0f) | 0x70]! + // version 7
+    HEX[POOL[r + 7]!]! +
+    "-" +
+    HEX[(POOL[r + 8]! & 0x3f) | 0x80]! + // RFC 9562 variant
+    HEX[POOL[r + 9]!]! +
+    "-" +
+    HEX[POOL[r + 10]!]! +
+    HEX[POOL[r + 11]!]! +
+    HEX[POOL[r + 12]!]! +
+    HEX[POOL[r + 13]!]! +
+    HEX[POOL[r + 14]!]! +
+    HEX[POOL[r + 15]!]!
+  );
 }

@@ -202,9 +202,12 @@ function exactNumber(token: string): unknown {
  * Duplicate keys keep the last value (like JSON.parse). Throws JsonSyntaxError (JsonDepthError
  * for nesting deeper than the limit).
  */
-// A number token of 16+ digits (after ":", "[" or ","): JSON.parse would round it, so the text
-// goes straight to the exact parser. (A string that looks like this only costs the slower parse.)
-const LONG_NUMBER = /[:[,]\s*-?\d{16}/;
+// A number token of 17+ digits, or of 16 with a fraction or exponent (after ":", "[" or ","):
+// JSON.parse would round it, so the text goes straight to the exact parser. (A string that looks
+// like this only costs the slower parse.) A 16-digit integer is left to JSON.parse: below 2^53 it
+// is exact (Shopify's customer and product ids are that long), and one above parses to an unsafe
+// integer, which the walk over the value sends to the exact parser.
+const LONG_NUMBER = /[:[,]\s*-?(?:\d{17}|\d{16}[.eE])/;
 
 export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;

@@ -118,10 +118,26 @@ function text(
   };
 }
 
+// Hashes already made, by IP: senders post many times from few addresses (bounded; emptied when full).
+const ipHashes = new Map<string, string>();
+let ipHashesSalt: string | null = null;
+const MAX_IP_HASHES = 10_000;
+
 function ipHash(ip: string | null): string | null {
   if (!ip) return null;
-  // Keyed so the hash cannot be reversed by hashing all IPv4 addresses.
-  return createHash("sha256").update(ipHashSalt()).update("\0").update(ip).digest("hex");
+  const salt = ipHashSalt();
+  if (salt !== ipHashesSalt) {
+    ipHashes.clear();
+    ipHashesSalt = salt;
+  }
+  let hash = ipHashes.get(ip);
+  if (hash === undefined) {
+    // Keyed so the hash cannot be reversed by hashing all IPv4 addresses.
+    hash = createHash("sha256").update(salt).update("\0").update(ip).digest("hex");
+    if (ipHashes.size >= MAX_IP_HASHES) ipHashes.clear();
+    ipHashes.set(ip, hash);
+  }
+  return hash;
 }
 
 type BodyRead = { ok: true; body: Uint8Array } | { ok: false };

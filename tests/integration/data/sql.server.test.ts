@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma, { databaseUrl, isPostgresUrl } from "~/data/db.server";
-import { constraintKind, createSqlDriver, MAX_GROUPED_ROWS } from "~/data/sql.server";
+import { constraintKind, createSqlDriver, MAX_GROUPED_ROWS, MAX_NAMED_GROUPED_ROWS } from "~/data/sql.server";
 
 const driver = createSqlDriver();
 afterAll(async () => {
@@ -21,6 +21,36 @@ describe("runGrouped on the test database", () => {
     );
     expect(changes.every((c) => c === 1)).toBe(true);
     expect(await prisma.dedupeKey.count({ where: { webhookId } })).toBe(count);
+  });
+
+  it("groups of every size, repeated (prepared once per size on PostgreSQL), commit every row", async () => {
+    const webhookId = randomUUID();
+    const sizes = [2, 7, 7, MAX_NAMED_GROUPED_ROWS, MAX_NAMED_GROUPED_ROWS + 1, 7, MAX_NAMED_GROUPED_ROWS, 2];
+    let n = 0;
+    // More rounds than the pool has connections, so sizes meet connections that prepared them and ones that did not.
+    for (let round = 0; round < 3; round++) {
+      for (const size of sizes) {
+        const changes = await Promise.all(
+          Array.from({ length: size }, () => driver.runGrouped(insert, [webhookId, `k${n++}`, new Date()])),
+        );
+        expect(changes).toEqual(Array.from({ length: size }, () => 1));
+      }
+    }
+    expect(await prisma.dedupeKey.count({ where: { webhookId } })).toBe(n);
+    // A failing row in a group of a size prepared before still fails alone.
+    const outcomes = await Promise.allSettled(
+      ["x", "k0", "y", "z", "w", "v", "u"].map((key) => driver.runGrouped(insert, [webhookId, key, new Date()])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(await prisma.dedupeKey.count({ where: { webhookId } })).toBe(n + 6);
   });
 
   it("an insert that breaks a unique key fails alone; the others of its tick are committed", async () => {

@@ -1,7 +1,7 @@
 // Webhook and event models against the real database.
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
-import { closeQueues } from "~/data/queues.server";
+import { closeQueues, enqueueEvent, eventJobAdds } from "~/data/queues.server";
 import {
   createWebhook,
   deleteWebhook,
@@ -160,6 +160,31 @@ describe("events", () => {
     const job = await queue.getJob(created.id);
     expect(await job?.getState()).toBe("delayed");
     expect(job!.opts.delay).toBeGreaterThan(55_000);
+  });
+
+  it("jobs asked for in one tick are added together, each with its own options, and each caller told", async () => {
+    const ids = Array.from({ length: 25 }, () => randomUUID());
+    const runAt = new Date(Date.now() + 60_000);
+    const existing = randomUUID();
+    await queue.add("event", { eventId: existing }, { jobId: existing });
+    const before = eventJobAdds.calls;
+    const added = await Promise.all([
+      ...ids.map((id, i) => enqueueEvent(id, i === 0 ? runAt : null)),
+      enqueueEvent(existing), // already has its job: left as it is
+    ]);
+    expect(added.every(Boolean)).toBe(true);
+    expect(eventJobAdds.calls - before).toBe(1);
+    const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+    expect(jobs.map((job) => job?.data)).toEqual(ids.map((eventId) => ({ eventId })));
+    expect(await jobs[0]!.getState()).toBe("delayed");
+    expect(jobs[0]!.opts.delay).toBeGreaterThan(55_000);
+    expect(await jobs[1]!.getState()).toBe("waiting");
+    // Added one after another, each is its own add.
+    const one = randomUUID();
+    const two = randomUUID();
+    expect(await enqueueEvent(one)).toBe(true);
+    expect(await enqueueEvent(two)).toBe(true);
+    expect(eventJobAdds.calls - before).toBe(3);
   });
 
   it("purges raw bodies past the retention and keeps the rest of the event", async () => {

@@ -26,6 +26,22 @@ describe("parseJson: numbers as the text wrote them", () => {
     expect(parseJson("9007199254740992")).toBe(9007199254740992n);
   });
 
+  it("16-digit numbers: below 2^53 plain numbers, above BigInt, with a fraction or exponent floats", () => {
+    const value = parseJson(
+      '{"id":6543210987654321,"max":9007199254740991,"over":9999999999999999,"neg":-9007199254740993,' +
+        '"whole":1234567890123456.0,"rounds":5000000000000000.3,"exp":1234567890123456e2,"frac":1234567890123.25}',
+    ) as Record<string, unknown>;
+    expect(value.id).toBe(6543210987654321);
+    expect(value.max).toBe(9007199254740991);
+    expect(value.over).toBe(9999999999999999n);
+    expect(value.neg).toBe(-9007199254740993n);
+    expect(value.whole).toEqual(new FloatNumber(1234567890123456));
+    expect(value.rounds).toEqual(new FloatNumber(5000000000000000));
+    expect(value.exp).toEqual(new FloatNumber(123456789012345600));
+    expect(value.frac).toBe(1234567890123.25);
+    expect(parseJson("[6543210987654321, 9999999999999999]")).toEqual([6543210987654321, 9999999999999999n]);
+  });
+
   it("keeps integers beyond 10^308 exact (JSON.parse would make them Infinity)", () => {
     const huge = `1${"0".repeat(400)}`;
     const value = parseJson(`{"n":${huge},"m":-${huge}}`) as Record<string, unknown>;

@@ -2,7 +2,8 @@
 // webhook option. Runs on SQLite by default and on PostgreSQL with TEST_DB=postgres.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
-import { loadConfig } from "~/config.server";
+import { createHash } from "node:crypto";
+import { ipHashSalt, loadConfig } from "~/config.server";
 import { closeQueues } from "~/data/queues.server";
 import { resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { ShopDomainsCache } from "~/services/ingress/shop-origins.server";
@@ -59,6 +60,10 @@ describe("a JSON POST (the seed fetch example)", () => {
     expect(event.userAgent).toBe("curl/8.5.0");
     expect(event.ipHash).toMatch(/^[0-9a-f]{64}$/);
     expect(event.ipHash).not.toContain("203.0.113.7");
+    // The key's hash of the first forwarded address (remembered per address, so made once).
+    expect(event.ipHash).toBe(
+      createHash("sha256").update(ipHashSalt()).update("\0").update("203.0.113.7").digest("hex"),
+    );
     expect(Buffer.from(event.rawBody!).toString()).toBe(event.data);
 
     // Added right after the answer, which does not wait for Redis.
