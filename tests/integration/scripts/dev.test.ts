@@ -18,6 +18,10 @@ const env = {
   SHOPIFY_API_SECRET: "",
   LOCAL_STORE_URL: "",
   SHOPIFY_APP_URL: "",
+  // Queues of its own: with the suite's prefix its worker took other test files' event jobs, for
+  // databases it does not hold, and doctor rightly reported them as foreign jobs. (Not the default
+  // prefix either: the queue-prefix test's workers derive that one from this same database.)
+  HOOKLINE_QUEUE_PREFIX: `${process.env.HOOKLINE_QUEUE_PREFIX ?? "hookline-test"}-dev`,
 };
 const desktopChrome =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
