@@ -6,8 +6,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const OUTPUTS = ["build/server/index.js", "build/web-server.js", "build/worker.js"];
-const SOURCES = ["app", "workers", "vite.config.ts", "scripts/build-processes.ts"];
+const OUTPUTS = ["build/server/index.js", "build/web-server.js", "build/worker.js", "build/hookline.js"];
+const SOURCES = [
+  "app",
+  "workers",
+  "vite.config.ts",
+  "scripts/build-processes.ts",
+  "scripts/hookline.ts",
+  "scripts/cli",
+  "scripts/lib",
+];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -1,11 +1,11 @@
 // The task rules (app/domain/tasks/rules.ts) hold wherever a task comes in: the model, the app's
 // Import button and `hookline tasks import` refuse the same things with the same message.
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { hookline } from "../../support/hookline-cli";
 import prisma from "~/data/db.server";
 import { createTask, importTaskJson, TaskValidationError } from "~/data/tasks.server";
 import { importTaskJson as importFromScreen, saveTaskFromForm } from "~/services/admin/tasks.server";
@@ -56,14 +56,7 @@ describe("task JSON over 2 MB", () => {
   it("is refused by `hookline tasks import`", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "hookline-rules-")), "big.json");
     writeFileSync(file, tooBig);
-    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ["--import", "tsx", "scripts/hookline.ts", "tasks", "import", "--shop", shop, file],
-        { env: process.env, timeout: 60_000 },
-        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
-      );
-    });
+    const result = await hookline(["tasks", "import", "--shop", shop, file]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`hookline: ${message}`);
     expect(await prisma.task.count({ where: { shop } })).toBe(0);
@@ -99,14 +92,7 @@ describe("topics Hookline never produces", () => {
 
     const file = join(mkdtempSync(join(tmpdir(), "hookline-rules-")), "email.json");
     writeFileSync(file, emailTask);
-    const cli = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ["--import", "tsx", "scripts/hookline.ts", "tasks", "import", "--shop", shop, file],
-        { env: process.env, timeout: 60_000 },
-        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
-      );
-    });
+    const cli = await hookline(["tasks", "import", "--shop", shop, file]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('Hookline never produces "mechanic/emails/received": Hookline has no inbound email');
     expect(await prisma.task.count({ where: { shop } })).toBe(0);

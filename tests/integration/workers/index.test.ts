@@ -2,7 +2,7 @@
 // tests/integration/scripts/dev.test.ts):
 // start-up without Redis, heartbeat, graceful SIGTERM, several processes without double work, and
 // a SIGKILL in the middle of a run.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
@@ -21,6 +21,7 @@ import {
 } from "../services/runner/helpers";
 import { freePort } from "../../../scripts/lib/free-port";
 import { ensureProductionBuild } from "../../support/production-build";
+import { hooklineSync } from "../../support/hookline-cli";
 
 interface Spawned {
   child: ChildProcess;
@@ -145,11 +146,7 @@ describe("worker process", () => {
     );
     expect(beat.healthPort).toBe(port);
     // `hookline doctor` reads the heartbeat and asks the endpoint.
-    // `node --import tsx` runs what `npx tsx` runs without npx's start-up (tests/integration/scripts/cli/doctor.test.ts uses npx).
-    const doctor = spawnSync(process.execPath, ["--import", "tsx", "scripts/hookline.ts", "doctor"], {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const doctor = hooklineSync(["doctor"]);
     const line = doctor.stdout.split("\n").find((l) => l.includes("worker "));
     expect(line).toMatch(/^ok {3}worker/);
     expect(line).toContain(`pid ${worker.child.pid}@`);

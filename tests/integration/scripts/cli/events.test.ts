@@ -1,23 +1,12 @@
 // `hookline events list` as an operator runs it (a real process) against the test database: the
 // Events page's filters and paging, text and JSON output, and clear refusals.
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hookline as runCli } from "../../../support/hookline-cli";
 import prisma from "~/data/db.server";
 import { timeOrderedUuid } from "~/domain/ids";
 
-function hookline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/hookline.ts", ...args],
-      { cwd: process.cwd(), env: process.env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const hookline = (...args: string[]) => runCli(args);
 
 const shop = `cli-events-${randomUUID().slice(0, 8)}.myshopify.com`;
 const ids: Record<string, string> = {};

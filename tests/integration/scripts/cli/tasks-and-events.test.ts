@@ -1,10 +1,10 @@
 // `hookline tasks ...` and `hookline events ...` as an operator runs them (real processes), with an
 // in-process worker doing the runs.
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hookline as runCli } from "../../../support/hookline-cli";
 import prisma from "~/data/db.server";
 import { findTaskTemplate } from "~/domain/tasks/templates";
 import { stringifyTaskJson } from "~/domain/tasks/task-json";
@@ -20,18 +20,7 @@ import {
   waitForEventDone,
 } from "../../services/runner/helpers";
 
-function hookline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/hookline.ts", ...args],
-      { cwd: process.cwd(), env: process.env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const hookline = (...args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), "hookline-cli-"));
 let worker: StartedWorker;

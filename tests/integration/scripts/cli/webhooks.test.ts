@@ -3,20 +3,23 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
+import { hookline as runCli, type CliResult } from "../../../support/hookline-cli";
 
 const exec = promisify(execFile);
 const SHOP = `cli-${Date.now()}.myshopify.com`;
 
-// The documented command is `npx tsx scripts/hookline.ts`; `node --import tsx` runs the same code
-// without npx's start-up cost (the first test uses npx itself).
-async function hookline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ["--import", "tsx", "scripts/hookline.ts", "webhooks", ...args]);
+const env = { ...process.env, SHOPIFY_APP_URL: "https://hooks.example.com/" };
+
+// The documented command is `npx tsx scripts/hookline.ts` (the first test runs it); the others run
+// the production build of the same source (tests/support/hookline-cli.ts), which starts faster.
+function hookline(...args: string[]): Promise<CliResult> {
+  return runCli(["webhooks", ...args], { env });
 }
 
-async function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(command: string, args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await exec(command, args, {
-      env: { ...process.env, SHOPIFY_APP_URL: "https://hooks.example.com/" },
+      env,
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };

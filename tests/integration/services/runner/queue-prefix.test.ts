@@ -2,7 +2,7 @@
 // HOOKLINE_QUEUE_PREFIX each derives its queue prefix from its database's identity, so neither
 // takes the other's jobs; and a worker that does get a job for an event its database does not hold
 // says so loudly and counts it for `hookline doctor`, instead of dropping it silently.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
@@ -13,6 +13,7 @@ import { createRedis, defaultQueuePrefix, EVENT_JOB, EVENTS_QUEUE } from "~/data
 import { createTask } from "~/data/tasks.server";
 import { waitFor } from "./helpers";
 import { ensureProductionBuild } from "../../../support/production-build";
+import { hooklineSync } from "../../../support/hookline-cli";
 
 const secondFile = `tests/output/second-installation-${randomUUID().slice(0, 8)}.sqlite`;
 const secondUrl = `file:./${secondFile}`;
@@ -155,15 +156,12 @@ describe("two installations on one Redis", () => {
     const counted = await redis.hgetall(`${worker.prefix}:foreign-jobs`);
     expect(counted).toMatchObject({ count: "1", lastEventId: foreignId });
 
-    // `node --import tsx` runs what `npx tsx` runs without npx's start-up.
-    const doctor = spawnSync(process.execPath, ["--import", "tsx", "scripts/hookline.ts", "doctor"], {
+    const doctor = hooklineSync(["doctor"], {
       env: { ...process.env, DATABASE_URL: databaseUrl(), HOOKLINE_QUEUE_PREFIX: "" },
-      encoding: "utf8",
-      timeout: 60_000,
     });
     const line = doctor.stdout.split("\n").find((l) => l.includes("foreign jobs"));
     expect(line, doctor.stdout + doctor.stderr).toMatch(/^FAIL foreign jobs +1 job\(s\) in the last 24 h/);
     expect(line).toContain(foreignId);
-    expect(doctor.status).toBe(1);
+    expect(doctor.code).toBe(1);
   });
 });

@@ -1,12 +1,12 @@
 // "Run task": manual-run events go to the one task run, with the text or the user form's values
 // (input.<name> in Liquid), from the service the task page uses and from `hookline tasks run`.
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { parseJson } from "~/domain/json";
 import { setTaskEnabled } from "~/data/tasks.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import { ManualRunError, runTaskManually } from "~/services/runner/run-task.server";
+import { hookline } from "../../../support/hookline-cli";
 import { newTask, runsOf, shopGraphql, uniqueShop, waitForEventDone } from "./helpers";
 
 let worker: StartedWorker;
@@ -107,26 +107,15 @@ describe("hookline tasks run", () => {
   it("creates the same event and prints its id", async () => {
     const shop = uniqueShop("run-cli");
     const task = await newTask(shop, { subscriptions: "mechanic/user/form", script: FORM_SCRIPT });
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "scripts/hookline.ts",
-          "tasks",
-          "run",
-          "--shop",
-          shop,
-          task.id,
-          "--data",
-          JSON.stringify({ start: "2027-01-01" }),
-        ],
-        { env: process.env, timeout: 60_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const result = await hookline([
+      "tasks",
+      "run",
+      "--shop",
+      shop,
+      task.id,
+      "--data",
+      JSON.stringify({ start: "2027-01-01" }),
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const eventId = result.stdout.trim();

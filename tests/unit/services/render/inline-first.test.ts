@@ -49,6 +49,8 @@ const withoutDuration = (result: RenderResult) => ({ ...result, durationMs: 0 })
 
 // About 150 ms of nodes: past the in-place time limit (50 ms), well within a task's own (2 s).
 const SLOW = "{% for i in (1..150000) %}{% assign x = i %}{% endfor %}{% action 'echo', done: true %}";
+// Never finishes within any render time limit (10^8 nodes), within every memory limit.
+const ENDLESS = "{% for i in (1..10000) %}{% for j in (1..10000) %}{% assign x = j %}{% endfor %}{% endfor %}";
 
 describe("InlineFirstRenderer", () => {
   it("renders a small script in place, with the outcome a render thread gives", async () => {
@@ -88,12 +90,13 @@ describe("InlineFirstRenderer", () => {
   it("sends a task version straight to a thread after repeated strikes, and tries in place again later", async () => {
     let clock = 1_000_000;
     const { instance, inPlace } = renderer(() => clock);
-    const given = input(SLOW);
+    // A loop that never ends in time, under a task limit just above the in-place one (quick to test).
+    const given = input(ENDLESS, undefined, { limits: { renderLimitMs: INLINE_RENDER.renderLimitMs + 10 } });
     for (let i = 0; i < STRIKES; i++) await instance.render(given);
     expect(inPlace.calls).toBe(STRIKES);
     expect(instance.isThreadOnly(given.templateCacheKey!)).toBe(true);
     const straight = await instance.render(given);
-    expect(straight.errors).toEqual([]);
+    expect(straight.errors).toEqual([expect.stringMatching(/^Liquid render time limit exceeded \(60 ms\)/)]);
     expect(inPlace.calls).toBe(STRIKES); // not tried in place again
     // Another version of the task (another key) is tried in place as usual.
     await instance.render(input("{% action 'echo', small: true %}"));
@@ -106,14 +109,13 @@ describe("InlineFirstRenderer", () => {
 
   it("lets renders within the limits wear strikes away, so rare trips never add up", async () => {
     const { instance } = renderer();
-    // A script that is slow only for some events (a big loop when the data asks for one).
-    const script =
-      "{% if event.data.slow %}" +
-      SLOW.replace("{% action 'echo', done: true %}", "") +
-      "{% endif %}{% action 'echo', ok: true %}";
+    // A script that is slow only for some events (a loop that never ends in time when the data asks
+    // for one). Its own time limit, just above the in-place one, stops it in the thread too.
+    const script = `{% if event.data.slow %}${ENDLESS}{% endif %}{% action 'echo', ok: true %}`;
     const key = input(script).templateCacheKey;
+    const limits = { renderLimitMs: INLINE_RENDER.renderLimitMs + 10 };
     const render = (slow: boolean) =>
-      instance.render(input(script, JSON.stringify({ slow }), { templateCacheKey: key }));
+      instance.render(input(script, JSON.stringify({ slow }), { templateCacheKey: key, limits }));
     const quickPerStrike = Math.ceil(1 / STRIKE_FADE);
     for (let round = 0; round < STRIKES + 1; round++) {
       await render(true);
