@@ -12,7 +12,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     globalSetup: ["tests/setup/global-setup.ts"],
-    // Integration files share one database and one Redis: run files one at a time.
+    // Integration files share one database and one Redis: run files one at a time. (Unit files share
+    // nothing: `npm run test:unit` and `npm test` run them two at a time.)
     fileParallelism: false,
     pool: "forks",
   },

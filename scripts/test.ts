@@ -12,15 +12,19 @@ interface Step {
 }
 
 mkdirSync("tests/output", { recursive: true });
-const vitest = (dir: string, report: string) => [
+const vitest = (dir: string, report: string, extra: string[] = []) => [
   "npx",
   "vitest",
   "run",
   dir,
+  ...extra,
   "--reporter=default",
   "--reporter=json",
   `--outputFile.json=${report}`,
 ];
+
+/** Unit test files side by side, two at a time (vitest.config.ts runs files one at a time). */
+const UNIT_PARALLEL = ["--fileParallelism", "--maxWorkers=2", "--minWorkers=1"];
 
 /**
  * The checks, in order. A step that is a list runs its members side by side (each into its own log,
@@ -28,8 +32,9 @@ const vitest = (dir: string, report: string) => [
  * the others read, so they share the two cores. The two integration suites and the fault suite use
  * separate databases, Redis instances or key prefixes and mostly wait on processes and timers, so the
  * three together take about as long as the slowest (measured: 350 s side by side against 352 s + 163 s
- * one after the other). The unit suite runs alone: a few of its tests (SQLite checkpoints, render
- * threads) are about timing and should not also compete for the cores.
+ * one after the other). The unit suite runs alone, two files at a time (its files share nothing; the
+ * integration suites' files share a database and run one at a time): a few of its tests (SQLite
+ * checkpoints, render threads) are about timing and should not also compete with the other suites.
  */
 const steps: (Step | Step[])[] = [
   { name: "derived PostgreSQL schema is current", command: ["npm", "run", "-s", "db:check"] },
@@ -39,7 +44,11 @@ const steps: (Step | Step[])[] = [
     // Built once here: the integration, fault and end-to-end tests start the production processes.
     { name: "production build", command: ["npm", "run", "-s", "build"], env: { NODE_ENV: "production" } },
   ],
-  { name: "unit", command: vitest("tests/unit", "tests/output/unit.json"), report: "tests/output/unit.json" },
+  {
+    name: "unit",
+    command: vitest("tests/unit", "tests/output/unit.json", UNIT_PARALLEL),
+    report: "tests/output/unit.json",
+  },
   [
     {
       name: "integration (SQLite)",
