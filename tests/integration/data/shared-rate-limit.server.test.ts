@@ -15,17 +15,21 @@ function limiter(options: ConstructorParameters<typeof SharedRateLimiter>[0] = {
   return created;
 }
 
+/** Two limiters on one key prefix, as two web processes have, both connected. */
+async function twoLimiters(): Promise<[SharedRateLimiter, SharedRateLimiter]> {
+  const keyPrefix = `test-rate-${randomUUID()}`;
+  const pair: [SharedRateLimiter, SharedRateLimiter] = [limiter({ keyPrefix }), limiter({ keyPrefix })];
+  expect(await Promise.all(pair.map((l) => l.ready()))).toEqual([true, true]);
+  return pair;
+}
+
 afterAll(async () => {
   await Promise.all(opened.map((l) => l.close()));
 });
 
 describe("SharedRateLimiter", () => {
   it("two limiters sharing a prefix allow N requests in total, not N each", async () => {
-    const keyPrefix = `test-rate-${randomUUID()}`;
-    const a = limiter({ keyPrefix });
-    const b = limiter({ keyPrefix });
-    expect(await a.ready()).toBe(true);
-    expect(await b.ready()).toBe(true);
+    const [a, b] = await twoLimiters();
     const key = randomUUID();
     const decisions = [];
     for (let i = 0; i < 60; i++) decisions.push(await (i % 2 ? a : b).take(key, 20));
@@ -38,20 +42,14 @@ describe("SharedRateLimiter", () => {
   });
 
   it("concurrent takes from both limiters still add up to N", async () => {
-    const keyPrefix = `test-rate-${randomUUID()}`;
-    const a = limiter({ keyPrefix });
-    const b = limiter({ keyPrefix });
-    await Promise.all([a.ready(), b.ready()]);
+    const [a, b] = await twoLimiters();
     const key = randomUUID();
     const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).take(key, 50)));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
   });
 
   it("takes of one tick go to Redis as one call and decide as one call each would, in arrival order", async () => {
-    const keyPrefix = `test-rate-${randomUUID()}`;
-    const a = limiter({ keyPrefix });
-    const b = limiter({ keyPrefix });
-    await Promise.all([a.ready(), b.ready()]);
+    const [a, b] = await twoLimiters();
     const key = randomUUID();
     const otherKey = randomUUID();
     // 7 tokens spent by the other process first; 10 of 30 takes in one tick are left for this one.
@@ -132,10 +130,7 @@ describe("SharedRateLimiter", () => {
   });
 
   it("taking ahead keeps a limit to N in total across processes, give or take one lease each", async () => {
-    const keyPrefix = `test-rate-${randomUUID()}`;
-    const a = limiter({ keyPrefix });
-    const b = limiter({ keyPrefix });
-    await Promise.all([a.ready(), b.ready()]);
+    const [a, b] = await twoLimiters();
     const key = randomUUID();
     const N = 6000; // up to 10 ahead; refills 100 a second
     const lease = maxTakenAhead(N);
@@ -165,10 +160,7 @@ describe("SharedRateLimiter", () => {
   });
 
   it("a limit spent by another process is learned on the first refusal, then refused locally", async () => {
-    const keyPrefix = `test-rate-${randomUUID()}`;
-    const a = limiter({ keyPrefix });
-    const b = limiter({ keyPrefix });
-    await Promise.all([a.ready(), b.ready()]);
+    const [a, b] = await twoLimiters();
     const key = randomUUID();
     for (let i = 0; i < 5; i++) expect((await a.take(key, 5)).allowed).toBe(true);
     const before = b.redisCalls;
