@@ -1,4 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, Outlet, useFetchers, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { useEffect } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -16,6 +17,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // In local mode APP_BRIDGE_URL points at the local App Bridge stub (see app/services/local-mode/).
   return { apiKey: apiKey(), appBridgeUrl: config().shopify.appBridgeUrl, localMode: localRoutesEnabled() };
 };
+
+// The layout's data (API key, App Bridge URL, local mode) never changes while the app is open, and
+// every action authenticates itself: no reload of it after a form or fetcher submission (the
+// editor's live sentence posts a moment after each pause in typing).
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod && formMethod.toUpperCase() !== "GET" ? false : defaultShouldRevalidate;
 
 export default function App() {
   const { apiKey, appBridgeUrl, localMode } = useLoaderData<typeof loader>();
