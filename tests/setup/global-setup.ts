@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import pg from "pg";
 
 export default async function setup() {
@@ -37,8 +38,30 @@ export default async function setup() {
   }
 
   execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "pipe", env: process.env });
-  process.env.HOOKLINE_QUEUE_PREFIX = `hookline-test-${runId}`;
+  const prefix = `hookline-test-${runId}`;
+  process.env.HOOKLINE_QUEUE_PREFIX = prefix;
   process.env.REDIS_URL ??= "redis://127.0.0.1:6379";
 
-  return teardown;
+  return async () => {
+    await teardown();
+    await removeRedisKeys(process.env.REDIS_URL!, prefix);
+  };
+}
+
+/** Leaves Redis as the run found it: every key under the run's prefix (and the prefixes derived from it). */
+async function removeRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } catch (error) {
+    console.warn(`could not remove the run's Redis keys (${prefix}*): ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
 }
