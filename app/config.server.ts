@@ -11,6 +11,8 @@ export const LOCAL_API_KEY = "hookline-local-api-key";
 export const LOCAL_API_SECRET = "hookline-local-api-secret";
 export const LOCAL_SHOP = "demo-store.myshopify.com";
 export const API_VERSION = "2025-10";
+/** Where Redis is when REDIS_URL is not set. */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
 // ------------------------------------------------------------------ value rules
 
@@ -105,7 +107,7 @@ export const ENVIRONMENT = {
       .string()
       .trim()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-      .default("redis://127.0.0.1:6379"),
+      .default(DEFAULT_REDIS_URL),
     doc: "BullMQ's Redis",
     secret: true,
   },

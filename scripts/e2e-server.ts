@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
 import { migrateDeploy } from "./lib/migrate";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
+import { removeRedisKeys } from "./lib/redis-keys";
 
 const port = Number(process.env.E2E_PORT || 3100);
 const storePort = Number(process.env.E2E_LOCAL_STORE_PORT || port + 1); // 3101 by default
@@ -37,7 +38,8 @@ if (!built || process.env.E2E_BUILD !== "0") {
 }
 migrateDeploy(env);
 
-stopOnSignals();
+// Its queues' keys go when it stops (each run has a prefix of its own).
+stopOnSignals(() => removeRedisKeys(env.HOOKLINE_QUEUE_PREFIX!, env.REDIS_URL));
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
 await waitForUrl(`http://127.0.0.1:${storePort}/_local/health`);
 startProcess("worker", process.execPath, ["--enable-source-maps", "build/worker.js"], env);

@@ -65,6 +65,9 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Work to do once every child has stopped, before the process exits (stopOnSignals). */
+let beforeExit: (() => Promise<void>) | null = null;
+
 export async function stopAll(exitCode = 0): Promise<never> {
   stopping = true;
   for (const { child } of running) signalGroup(child, "SIGTERM");
@@ -90,10 +93,13 @@ export async function stopAll(exitCode = 0): Promise<never> {
         }),
     ),
   );
+  if (beforeExit) await beforeExit();
   process.exit(exitCode);
 }
 
-export function stopOnSignals(): void {
+/** Stops every child on SIGINT or SIGTERM, then runs `cleanUp` (if given) and exits. */
+export function stopOnSignals(cleanUp?: () => Promise<void>): void {
+  beforeExit = cleanUp ?? null;
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
 }

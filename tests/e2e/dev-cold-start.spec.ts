@@ -6,17 +6,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { removeRedisKeys } from "../../scripts/lib/redis-keys";
 
 const base = Number(process.env.E2E_PORT || 3100);
 const port = base + 10;
+const queuePrefix = `hookline-dev-cold-${Date.now()}`;
 let dev: ChildProcess | undefined;
 let output = "";
 
 test.afterAll(async () => {
-  if (!dev?.pid || dev.exitCode !== null) return;
-  const exited = new Promise((resolve) => dev!.on("exit", resolve));
-  process.kill(-dev.pid, "SIGTERM"); // scripts/dev.ts stops its children's process groups itself
-  await exited;
+  if (dev?.pid && dev.exitCode === null) {
+    const exited = new Promise((resolve) => dev!.on("exit", resolve));
+    process.kill(-dev.pid, "SIGTERM"); // scripts/dev.ts stops its children's process groups itself
+    await exited;
+  }
+  await removeRedisKeys(queuePrefix);
 });
 
 // What broke it (issue 13): Remix leaves Vite's dependency scan without entries, so a cold start
@@ -38,7 +42,7 @@ test("a cold start's first Create task click opens the editor, and a save toasts
       HMR_PORT: String(base + 12),
       LOCAL_STORE_SMTP_PORT: String(base + 13),
       DATABASE_URL: `file:./${dbFile}`,
-      HOOKLINE_QUEUE_PREFIX: `hookline-dev-cold-${Date.now()}`,
+      HOOKLINE_QUEUE_PREFIX: queuePrefix,
       SHOPIFY_API_KEY: "",
       SHOPIFY_API_SECRET: "",
       LOCAL_STORE_URL: "",

@@ -4,8 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import pg from "pg";
+import { removeRedisKeys } from "../../scripts/lib/redis-keys";
 
 export default async function setup() {
   const runId = `${Date.now()}_${randomBytes(3).toString("hex")}`;
@@ -44,24 +44,7 @@ export default async function setup() {
 
   return async () => {
     await teardown();
-    await removeRedisKeys(process.env.REDIS_URL!, prefix);
+    // Leaves Redis as the run found it.
+    await removeRedisKeys(prefix, process.env.REDIS_URL);
   };
-}
-
-/** Leaves Redis as the run found it: every key under the run's prefix (and the prefixes derived from it). */
-async function removeRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } catch (error) {
-    console.warn(`could not remove the run's Redis keys (${prefix}*): ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
 }

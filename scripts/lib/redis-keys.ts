@@ -1,0 +1,23 @@
+// Removes every Redis key under a prefix (and the prefixes derived from it: `<prefix>-runner-...`),
+// so a test run or a throwaway server leaves Redis as it found it. Best effort: a Redis that cannot
+// be reached is reported, never thrown.
+import { Redis } from "ioredis";
+import { DEFAULT_REDIS_URL } from "../../app/config.server";
+
+export async function removeRedisKeys(prefix: string, url = process.env.REDIS_URL || DEFAULT_REDIS_URL): Promise<void> {
+  if (!prefix) throw new Error("removeRedisKeys needs a prefix");
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } catch (error) {
+    console.warn(`could not remove the Redis keys under ${prefix}: ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
