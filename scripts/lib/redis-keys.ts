@@ -7,6 +7,7 @@ import { DEFAULT_REDIS_URL } from "../../app/config.server";
 export async function removeRedisKeys(prefix: string, url = process.env.REDIS_URL || DEFAULT_REDIS_URL): Promise<void> {
   if (!prefix) throw new Error("removeRedisKeys needs a prefix");
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => {}); // reported once, below, rather than as ioredis's unhandled error events
   try {
     await redis.connect();
     let cursor = "0";
