@@ -103,7 +103,6 @@ export function toActionRunRow(r: Raw): ActionRunRow {
   };
 }
 
-/** A row's columns named `${prefix}name`, as `name` (one side of a join). */
 /** The columns of one table out of a joined row whose columns are named `<prefix><column>`. */
 function unprefixed(row: Raw, columns: readonly (readonly [column: string, aliased: string])[]): Raw {
   const out: Raw = {};
@@ -329,14 +328,15 @@ function claimWithInsertsPostgres(
 
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
+// The fan-out read's columns, aliased per table ("e_id", "t_id"): one join, split back by unprefixed.
+const FAN_OUT_EVENT_COLUMNS = EVENT_ROW_COLUMNS.map((c) => [c, `e_${c}`] as const);
+const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const);
+
 /**
  * The event and its candidate tasks (candidateTasks' condition) in one statement: a round trip
  * less per event on PostgreSQL. Parameters: true (enabled), the event id. (Exported for the
  * EXPLAIN test.)
  */
-const FAN_OUT_EVENT_COLUMNS = EVENT_ROW_COLUMNS.map((c) => [c, `e_${c}`] as const);
-const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const);
-
 export function eventForFanOutSql(postgres: boolean): string {
   const contains = postgres ? `strpos(t."subscriptions", e."topic") > 0` : `instr(t."subscriptions", e."topic") > 0`;
   return `SELECT ${FAN_OUT_EVENT_COLUMNS.map(([c, as]) => `e."${c}" AS "${as}"`).join(", ")}, ${FAN_OUT_TASK_COLUMNS.map(([c, as]) => `t."${c}" AS "${as}"`).join(", ")}

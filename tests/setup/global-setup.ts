@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { DEFAULT_REDIS_URL } from "../../app/config.server";
 import { removeRedisKeys } from "../../scripts/lib/redis-keys";
 
 export default async function setup() {
@@ -40,7 +41,7 @@ export default async function setup() {
   execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "pipe", env: process.env });
   const prefix = `hookline-test-${runId}`;
   process.env.HOOKLINE_QUEUE_PREFIX = prefix;
-  process.env.REDIS_URL ??= "redis://127.0.0.1:6379";
+  process.env.REDIS_URL ??= DEFAULT_REDIS_URL;
 
   return async () => {
     await teardown();

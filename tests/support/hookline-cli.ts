@@ -18,8 +18,12 @@ export interface CliOptions {
 
 const TIMEOUT_MS = 60_000;
 
+/** The build is checked (a walk of every source's modification time) once per test file, not per command. */
+let buildChecked = false;
+
 function command(args: string[]): string[] {
-  ensureProductionBuild();
+  if (!buildChecked) ensureProductionBuild();
+  buildChecked = true;
   return ["build/hookline.js", ...args];
 }
 
