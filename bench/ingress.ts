@@ -28,6 +28,7 @@ import { freePort } from "../scripts/lib/free-port";
 import { constantRate } from "./lib/constant-rate";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { median } from "./lib/stats";
+import { compiledBaseline, WEB_ENTRY } from "./lib/entries";
 
 const DURATION = Number(process.env.BENCH_DURATION || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
@@ -46,6 +47,8 @@ const prefix = `hookline-bench-${runId}`;
 const dbFile = `${process.env.BENCH_DB_DIR || "bench/output"}/ingress-${runId}.sqlite`;
 const databaseUrl = `file:${dbFile.startsWith("/") ? "" : "./"}${dbFile}`;
 const children: ChildProcess[] = [];
+// The baseline server, compiled as the app's web server is (bench/lib/entries.ts).
+const BASELINE_SERVER = await compiledBaseline("bench/lib/baseline-server.ts");
 
 function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -260,7 +263,7 @@ async function postgresDedupe(body: string): Promise<DedupeResult | null> {
     });
     const hooks = await createWebhooks(pgUrl);
     const port = await freePort();
-    const app = start("app-postgres", ["--import", "tsx", "app/web-server.ts"], {
+    const app = start("app-postgres", WEB_ENTRY, {
       DATABASE_URL: pgUrl,
       REDIS_URL,
       HOOKLINE_QUEUE_PREFIX: prefix,
@@ -302,8 +305,8 @@ async function mainPostgres(): Promise<void> {
     const appPort = await freePort();
     const basePort = await freePort();
     const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
-    const app = start("app", [...profile, "--import", "tsx", "app/web-server.ts"], { ...env, ...appEnv(appPort, {}) });
-    const baseline = start("baseline", ["--import", "tsx", "bench/lib/baseline-server.ts"], {
+    const app = start("app", [...profile, ...WEB_ENTRY], { ...env, ...appEnv(appPort, {}) });
+    const baseline = start("baseline", BASELINE_SERVER, {
       ...env,
       PORT: String(basePort),
     });
@@ -422,12 +425,12 @@ async function main(): Promise<void> {
   const normalPort = await freePort();
   const basePort = await freePort();
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
-  const app = start("app", [...profile, "--import", "tsx", "app/web-server.ts"], { ...env, ...appEnv(appPort, {}) });
-  const appNormal = start("app-normal", ["--import", "tsx", "app/web-server.ts"], {
+  const app = start("app", [...profile, ...WEB_ENTRY], { ...env, ...appEnv(appPort, {}) });
+  const appNormal = start("app-normal", WEB_ENTRY, {
     ...env,
     ...appEnv(normalPort, { SQLITE_SYNCHRONOUS: "NORMAL" }),
   });
-  const baseline = start("baseline", ["--import", "tsx", "bench/lib/baseline-server.ts"], {
+  const baseline = start("baseline", BASELINE_SERVER, {
     ...env,
     PORT: String(basePort),
   });

@@ -2,7 +2,7 @@
 // 50 requests/s, with a task that responds at once, beside the same POST to a 204-mode webhook
 // (same task, same data) in the same run. Targets on a 2-core machine: p50 < 20 ms, p99 < 100 ms.
 //
-// Starts the production web server (app/web-server.ts on the build) and one worker process on a
+// Starts the production web server (build/web-server.js) and one worker (build/worker.js) on a
 // SQLite database of its own under bench/output/ and a Redis prefix of its own; everything it starts
 // is stopped. Needs Redis and a build (`npm run bench:respond` builds first). Rewrites its section
 // of docs/benchmarks.md.
@@ -15,6 +15,7 @@ import { freePort } from "../scripts/lib/free-port";
 import { constantRate, type ConstantRateResult } from "./lib/constant-rate";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { median } from "./lib/stats";
+import { WEB_ENTRY, WORKER_ENTRY } from "./lib/entries";
 
 const DURATION = Number(process.env.BENCH_DURATION || 20);
 const RATE = Number(process.env.BENCH_RATE || 50);
@@ -108,8 +109,8 @@ async function main(): Promise<void> {
     SHOPIFY_API_KEY: "bench-api-key",
     SHOPIFY_API_SECRET: "bench-api-secret",
   };
-  await start("web", ["--import", "tsx", "app/web-server.ts"], appEnv, "Hookline listening");
-  await start("worker", ["--import", "tsx", "workers/index.ts"], appEnv, "processing queues");
+  await start("web", WEB_ENTRY, appEnv, "Hookline listening");
+  await start("worker", WORKER_ENTRY, appEnv, "processing queues");
 
   const body = JSON.stringify({
     lines: [

@@ -12,11 +12,13 @@
 //    floor (the same metafieldsSet sent straight to the store). Then the resident memory of the web
 //    process and of the worker, beside a bare node:http server and the no-op worker.
 //
-// Needs Redis and a build (`npm run bench:runner` builds first: the worker processes run
-// build/worker.js, as `npm run worker` does). It makes its own SQLite database
+// Needs Redis and a build (`npm run bench:runner` builds first): every process runs node on compiled
+// JavaScript, the app's as `npm start` and `npm run worker` do, the baselines compiled alike
+// (bench/lib/entries.ts). It makes its own SQLite database
 // under bench/output/ and its own queue prefix, stops everything it starts, and rewrites its section
 // of docs/benchmarks.md (and its summary in the README).
-//   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_METAFIELD_EVENTS=150,
+//   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_ROUNDS=3 (pairs per
+//   setting, the median reported; 1 with BENCH_QUICK), BENCH_METAFIELD_EVENTS=150,
 //   BENCH_STEADY_EVENTS=8000 (one longer pair at the highest concurrency, past both sides' warm-up),
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
@@ -30,6 +32,8 @@ import { randomUUID } from "node:crypto";
 import { freePort } from "../scripts/lib/free-port";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { percentile } from "./lib/stats";
+import { timeOrderedUuid } from "../app/domain/ids";
+import { compiledBaseline, WEB_ENTRY, WORKER_ENTRY } from "./lib/entries";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
 // A longer pair: a 2,000-event run still carries each process's warm-up (JIT and GC on V8's helper
@@ -47,28 +51,8 @@ const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
 const WARMUP = 200; // jobs or events before each measured run
 const QUICK = process.env.BENCH_QUICK === "1";
-/** The worker as production runs it (`npm run worker`: node on the build of workers/index.ts). */
-const WORKER_ENTRY = [
-  ...(process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean),
-  "--enable-source-maps",
-  "build/worker.js",
-];
-
-// --- child mode: a BullMQ worker that does nothing (the baseline) ---------------------------
-if (process.argv[2] === "--noop-worker") {
-  const { Worker } = await import("bullmq");
-  const { Redis } = await import("ioredis");
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = new Worker("noop", async () => {}, {
-    connection,
-    prefix: process.env.HOOKLINE_QUEUE_PREFIX,
-    concurrency: Number(process.env.WORKER_CONCURRENCY || 1),
-  });
-  await worker.waitUntilReady();
-  console.log("processing queues");
-  process.on("SIGTERM", () => void worker.close().then(() => process.exit(0)));
-  await new Promise(() => {});
-}
+/** Pairs (baseline, runner) per setting; the table shows the median round's. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3)));
 
 const runId = `${Date.now()}`;
 const prefix = `hookline-bench-runner-${runId}`;
@@ -101,6 +85,10 @@ const { createTask, draftToInput } = await import("../app/data/tasks.server");
 const { findTaskTemplate } = await import("../app/domain/tasks/templates");
 const { createLocalStore } = await import("../app/local-store");
 const { LOCAL_SHOP, API_VERSION } = await import("../app/config.server");
+
+// The baselines, compiled as the app's processes are (bench/lib/entries.ts).
+const NOOP_WORKER = await compiledBaseline("bench/lib/noop-worker.ts");
+const BASELINE_SERVER = await compiledBaseline("bench/lib/baseline-server.ts");
 
 const children = new Set<ChildProcess>();
 const machine = machineLine();
@@ -190,7 +178,7 @@ interface RunResult {
 async function runBaseline(concurrency: number, processes: number, count = EVENTS): Promise<RunResult> {
   const workers = await Promise.all(
     Array.from({ length: processes }, () =>
-      startProcess(["--import", "tsx", "bench/runner.ts", "--noop-worker"], {
+      startProcess(NOOP_WORKER, {
         WORKER_CONCURRENCY: String(concurrency),
       }),
     ),
@@ -285,7 +273,7 @@ async function runEvents(
         shop: warmShop,
       })),
     });
-    const warm = Array.from({ length: WARMUP }, () => randomUUID());
+    const warm = Array.from({ length: WARMUP }, () => timeOrderedUuid());
     await prisma.event.createMany({
       data: warm.map((id, i) => ({
         id,
@@ -302,7 +290,8 @@ async function runEvents(
     while ((await prisma.event.count({ where: { shop: warmShop, status: { in: ["succeeded", "failed"] } } })) < WARMUP)
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const ids = Array.from({ length: count }, () => randomUUID());
+  // Time-ordered, as ingress makes them (app/domain/ids.ts): new rows go at the end of the indexes.
+  const ids = Array.from({ length: count }, () => timeOrderedUuid());
   // Rows first (committed, as ingress does), then the jobs; the clock starts at the first add.
   for (let offset = 0; offset < count; offset += 500) {
     await prisma.event.createMany({
@@ -380,10 +369,26 @@ function row(r: RunResult): string {
 interface Pair {
   baseline: RunResult;
   echo: RunResult;
+  /** Every round's ratio (Echo events/s over no-op jobs/s), in the order run; this pair is the median's. */
+  ratios: number[];
 }
 
+const pairRatio = (p: { baseline: RunResult; echo: RunResult }) => p.echo.perSecond / p.baseline.perSecond;
+
+/** The ratio column: the median round's, then every round's when there were several. */
+function ratioCell(p: Pair): string {
+  const all = p.ratios.length > 1 ? ` (${p.ratios.map((r) => fmt.ratio(r)).join(", ")})` : "";
+  return `**${fmt.ratio(pairRatio(p))}**${all}`;
+}
+
+/** How the throughput table's rows were measured, for the report. */
+const ROUNDS_NOTE =
+  ROUNDS > 1
+    ? ` Each setting ran ${ROUNDS} rounds (a baseline, then the runner, back to back); a row is the round with the median ratio, and the ratio column lists every round's.`
+    : "";
+
 async function throughput(
-  shopFor: (concurrency: number, processes: number, count: number) => string,
+  shopFor: (concurrency: number, processes: number, count: number, round: number) => string,
   options: { steady?: boolean } = {},
 ): Promise<Pair[]> {
   const pairs: Pair[] = [];
@@ -394,24 +399,31 @@ async function throughput(
     ...(options.steady ? [{ concurrency: top, processes: 1, count: STEADY_EVENTS }] : []),
   ];
   for (const { concurrency, processes, count } of plan) {
-    const shop = shopFor(concurrency, processes, count);
-    await createTask(shop, draftToInput(findTaskTemplate("echo")!.draft));
-    const baseline = await runBaseline(concurrency, processes, count);
-    console.log(row(baseline));
-    const echo = await runEvents(
-      "Echo task (event -> task -> action)",
-      shop,
-      "user/webhook/test",
-      concurrency,
-      processes,
-      count,
-      (n) => ({ n, hello: "world" }),
-    );
-    console.log(row(echo));
-    console.log(
-      `${"".padEnd(44)} ratio to baseline: ${(echo.perSecond / baseline.perSecond).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
-    );
-    pairs.push({ baseline, echo });
+    // Several rounds, each a baseline then the runner back to back: a shared machine's speed drifts
+    // by more than the differences measured, so one pair alone is as much luck as measurement.
+    const rounds: { baseline: RunResult; echo: RunResult }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const shop = shopFor(concurrency, processes, count, round);
+      await createTask(shop, draftToInput(findTaskTemplate("echo")!.draft));
+      const baseline = await runBaseline(concurrency, processes, count);
+      console.log(row(baseline));
+      const echo = await runEvents(
+        "Echo task (event -> task -> action)",
+        shop,
+        "user/webhook/test",
+        concurrency,
+        processes,
+        count,
+        (n) => ({ n, hello: "world" }),
+      );
+      console.log(row(echo));
+      console.log(
+        `${"".padEnd(44)} ratio to baseline: ${pairRatio({ baseline, echo }).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
+      );
+      rounds.push({ baseline, echo });
+    }
+    const byRatio = [...rounds].sort((a, b) => pairRatio(a) - pairRatio(b));
+    pairs.push({ ...byRatio[Math.floor((byRatio.length - 1) / 2)]!, ratios: rounds.map(pairRatio) });
   }
   return pairs;
 }
@@ -497,7 +509,7 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
   const barePort = await freePort();
   const env = { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL, HOOKLINE_QUEUE_PREFIX: prefix };
   const web = await startProcess(
-    ["--import", "tsx", "app/web-server.ts"],
+    WEB_ENTRY,
     {
       ...env,
       NODE_ENV: "production",
@@ -510,11 +522,7 @@ async function endToEnd(store: ReturnType<typeof createLocalStore>, storeUrl: st
     "Hookline listening",
   );
   const worker = await startProcess(WORKER_ENTRY, { ...env, LOCAL_STORE_URL: storeUrl });
-  const bareWeb = await startProcess(
-    ["--import", "tsx", "bench/lib/baseline-server.ts"],
-    { ...env, PORT: String(barePort) },
-    "listening",
-  );
+  const bareWeb = await startProcess(BASELINE_SERVER, { ...env, PORT: String(barePort) }, "listening");
 
   const marker = `${runId}`;
   const valueOf = (n: number) => ({ bench: marker, n });
@@ -606,7 +614,7 @@ async function main(): Promise<void> {
     `Runner benchmark: ${EVENTS} events per Echo run, worker processes of build/worker.js, SQLite (${dbFile}), Redis ${REDIS_URL}`,
   );
   // One shop per run, so each run's events are counted apart.
-  const pairs = await throughput((c, p, n) => `bench-echo-c${c}-p${p}-n${n}.myshopify.com`, { steady: true });
+  const pairs = await throughput((c, p, n, r) => `bench-echo-c${c}-p${p}-n${n}-r${r}.myshopify.com`, { steady: true });
 
   const store = createLocalStore();
   const storeUrl = await store.listen(0, "127.0.0.1");
@@ -658,7 +666,7 @@ function report(pairs: Pair[], metafield: RunResult, e2e: EndToEnd): void {
   const steady = pairs.find((p) => p.echo.count === STEADY_EVENTS && p.echo.count !== EVENTS);
   const double = pairs.find((p) => p.echo.processes === 2)!;
   const sameConcurrency = single.find((p) => p.echo.concurrency === double.echo.concurrency)!;
-  const ratio = (p: Pair) => p.echo.perSecond / p.baseline.perSecond;
+  const ratio = pairRatio;
   const best = Math.max(...single.map(ratio));
   const gain = double.echo.perSecond / sameConcurrency.echo.perSecond;
   const baseGain = double.baseline.perSecond / sameConcurrency.baseline.perSecond;
@@ -675,7 +683,7 @@ ${machine}
 **Throughput.** ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo
 action run), SQLite; rows are committed first and their jobs added in bulk, as ingress would; the clock runs from the
 first add to the last event finished. Baseline: the same BullMQ setup (worker processes, concurrency, Redis) processing
-no-op jobs, measured just before. CPU is the worker processes' user + system time per event (per job for the baseline).
+no-op jobs, measured just before. CPU is the worker processes' user + system time per event (per job for the baseline).${ROUNDS_NOTE}
 
 ${table(
   [
@@ -691,7 +699,7 @@ ${table(
     `${p.echo.processes} × ${p.echo.concurrency}${p === steady ? `, ${fmt.int(p.echo.count)} events` : ""}`,
     fmt.int(p.echo.perSecond),
     fmt.int(p.baseline.perSecond),
-    `**${fmt.ratio(ratio(p))}**`,
+    ratioCell(p),
     `${p.echo.cpuPerItemMs.toFixed(2)} ms`,
     `${p.baseline.cpuPerItemMs.toFixed(2)} ms`,
     `${fmt.ms(p.echo.p50)} / ${fmt.ms(p.echo.p99)}`,
@@ -742,14 +750,14 @@ ${table(
 
 Target p99 < 250 ms: ${met(e2e.app.p99 < 250)}.
 
-**Resident memory after the run** (the worker runs its build, \`build/worker.js\`, as \`npm run worker\` does; the web
-process runs \`app/web-server.ts\` through tsx on the production build of the app):
+**Resident memory after the run** (each process runs node on its build, as \`npm start\` and \`npm run worker\` do;
+the baselines are compiled alike):
 
 ${table(
   ["process", "RSS", "baseline", "target"],
   [
     [
-      "web (`app/web-server.ts`, production build)",
+      "web (`build/web-server.js`)",
       `**${fmt.mb(e2e.webRss)}**`,
       `${fmt.mb(e2e.bareWebRss)} (bare node:http + insert + add)`,
       `< 250 MB: ${met(e2e.webRss < 250 * 1024 * 1024)}`,
@@ -776,9 +784,9 @@ async function mainPostgres(): Promise<void> {
   console.log(
     `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of build/worker.js, database ${pgDbName}, Redis ${REDIS_URL}`,
   );
-  const pairs = await throughput((c, p) => `bench-pg-echo-c${c}-p${p}.myshopify.com`);
+  const pairs = await throughput((c, p, _n, r) => `bench-pg-echo-c${c}-p${p}-r${r}.myshopify.com`);
   const single = pairs.filter((p) => p.echo.processes === 1);
-  const ratio = (p: Pair) => p.echo.perSecond / p.baseline.perSecond;
+  const ratio = pairRatio;
   const best = single.reduce((a, b) => (ratio(b) > ratio(a) ? b : a));
   const double = pairs.find((p) => p.echo.processes === 2);
   const sameConcurrency = double && single.find((p) => p.echo.concurrency === double.echo.concurrency);
@@ -790,7 +798,7 @@ ${machine}
 ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo action run), PostgreSQL
 (\`synchronous_commit\` on) on the same machine; rows committed first and their jobs added in bulk, as ingress would;
 the clock runs from the first add to the last event finished. Baseline: the same BullMQ setup processing no-op jobs,
-measured just before.
+measured just before.${ROUNDS_NOTE}
 
 ${table(
   [
@@ -806,7 +814,7 @@ ${table(
     `${p.echo.processes} × ${p.echo.concurrency}`,
     fmt.int(p.echo.perSecond),
     fmt.int(p.baseline.perSecond),
-    `**${fmt.ratio(ratio(p))}**`,
+    ratioCell(p),
     `${p.echo.cpuPerItemMs.toFixed(2)} ms`,
     `${p.baseline.cpuPerItemMs.toFixed(2)} ms`,
     `${fmt.int(p.echo.p50)} ms / ${fmt.int(p.echo.p99)} ms`,
@@ -830,7 +838,7 @@ process (concurrency ${best.echo.concurrency}), **${fmt.ratio(ratio(best))}** of
 /** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
 async function mainQuick(): Promise<void> {
   console.log(`Runner benchmark (quick): ${EVENTS} events per Echo run, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`);
-  await throughput((c, p) => `bench-quick-echo-c${c}-p${p}.myshopify.com`);
+  await throughput((c, p, _n, r) => `bench-quick-echo-c${c}-p${p}-r${r}.myshopify.com`);
 }
 
 try {
