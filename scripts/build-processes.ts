@@ -7,6 +7,7 @@
 //   scripts/hookline.ts -> build/hookline.js (the operator CLI: `node build/hookline.js <command>`)
 // Packages stay external (loaded from node_modules at run time); the app's own modules are bundled.
 import { build } from "esbuild";
+import { NODE_BUNDLE_OPTIONS } from "./lib/node-bundle";
 
 const entries = {
   "web-server": "app/web-server.ts",
@@ -18,18 +19,7 @@ const entries = {
   hookline: "scripts/hookline.ts",
 };
 
-await build({
-  entryPoints: entries,
-  outdir: "build",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  tsconfig: "tsconfig.json",
-  sourcemap: true,
-  logLevel: "warning",
-});
+await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: entries, outdir: "build" });
 console.log(
   `built ${Object.keys(entries)
     .map((name) => `build/${name}.js`)

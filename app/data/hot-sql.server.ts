@@ -12,6 +12,7 @@ import { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import {
   ACTION_RUN_ROW_COLUMNS,
   EVENT_ROW_COLUMNS,
+  NOT_STARTED_TASK_RUN,
   TASK_ROW_COLUMNS,
   TASK_RUN_ROW_COLUMNS,
   type ActionRunRow,
@@ -376,7 +377,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
         ...taskRuns.map((run) => {
           const row: TaskRunInsert = run.rendered
             ? { ...run, ...run.rendered, attempts: 1 }
-            : { ...run, status: "pending", attempts: 0, actions: null, logs: null, errors: null, finishedAt: null };
+            : { ...run, ...NOT_STARTED_TASK_RUN };
           return { sql: INSERT_TASK_RUN, params: TASK_RUN_INSERT_COLUMNS.map((column) => row[column]) };
         }),
         ...actionRuns.map(insertActionRun),
@@ -448,16 +449,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async insertTaskRun(run) {
-      const row: TaskRunInsert = {
-        ...run,
-        status: "pending",
-        attempts: 0,
-        actions: null,
-        logs: null,
-        errors: null,
-        startedAt: null,
-        finishedAt: null,
-      };
+      const row: TaskRunInsert = { ...run, ...NOT_STARTED_TASK_RUN };
       await sql.runGrouped(
         INSERT_TASK_RUN,
         TASK_RUN_INSERT_COLUMNS.map((column) => row[column]),

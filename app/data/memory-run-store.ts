@@ -3,16 +3,17 @@
 // and roll-up run in milliseconds without a database. Each method is atomic (it runs without an
 // await), as a single SQL statement is; callers interleave only between calls, as workers do.
 // Rows are copied in and out, so a caller never holds a live reference to stored state.
-import type {
-  ActionRunOutcome,
-  ActionRunRow,
-  EventRow,
-  FinishedTaskRun,
-  NewTaskRun,
-  RunStatuses,
-  RunStore,
-  TaskRow,
-  TaskRunRow,
+import {
+  NOT_STARTED_TASK_RUN,
+  type ActionRunOutcome,
+  type ActionRunRow,
+  type EventRow,
+  type FinishedTaskRun,
+  type NewTaskRun,
+  type RunStatuses,
+  type RunStore,
+  type TaskRow,
+  type TaskRunRow,
 } from "./run-store";
 
 /** Everything the events table holds that the runner or a test looks at. */
@@ -117,6 +118,9 @@ export function createMemoryRunStore(): MemoryRunStore {
     startedAt: a.startedAt,
     createdAt: a.createdAt,
   });
+  // A run still held by the claim that made this attempt (the SQL store's `status = 'running' AND attempts = ?`).
+  const heldAt = <T extends { status: string; attempts: number }>(run: T | undefined, attempt: number): run is T =>
+    run?.status === "running" && run.attempts === attempt;
   const taskRunsOfEvent = (eventId: string) => [...taskRuns.values()].filter((r) => r.eventId === eventId);
   const actionRunsOfTaskRun = (taskRunId: string) =>
     [...actionRuns.values()].filter((a) => a.taskRunId === taskRunId).sort((a, b) => a.position - b.position);
@@ -145,16 +149,7 @@ export function createMemoryRunStore(): MemoryRunStore {
           run.id,
           rendered
             ? { ...run, ...rendered, attempts: 1, startedAt }
-            : {
-                ...run,
-                status: "pending",
-                attempts: 0,
-                startedAt: null,
-                actions: null,
-                logs: null,
-                errors: null,
-                finishedAt: null,
-              },
+            : { ...run, ...NOT_STARTED_TASK_RUN },
         );
       }
       for (const { result, finishedAt, durationMs, ...row } of newActionRuns) {
@@ -212,16 +207,7 @@ export function createMemoryRunStore(): MemoryRunStore {
     async insertTaskRun(run: NewTaskRun) {
       if (taskRunsOfEvent(run.eventId).some((r) => r.taskId === run.taskId)) return;
       if (taskRuns.has(run.id)) throw new Error(`duplicate task run id ${run.id}`);
-      taskRuns.set(run.id, {
-        ...run,
-        status: "pending",
-        attempts: 0,
-        startedAt: null,
-        actions: null,
-        logs: null,
-        errors: null,
-        finishedAt: null,
-      });
+      taskRuns.set(run.id, { ...run, ...NOT_STARTED_TASK_RUN });
     },
     async listTaskRuns(eventId) {
       return taskRunsOfEvent(eventId).sort(byCreation).map(toTaskRunRow);
@@ -244,7 +230,7 @@ export function createMemoryRunStore(): MemoryRunStore {
     },
     async finishTaskRun(id, claimedAttempt, result: FinishedTaskRun, rows) {
       const run = taskRuns.get(id);
-      if (!run || run.status !== "running" || run.attempts !== claimedAttempt) return false;
+      if (!heldAt(run, claimedAttempt)) return false;
       for (const row of rows) {
         if (actionRuns.has(row.id) || actionRunsOfTaskRun(row.taskRunId).some((a) => a.position === row.position))
           throw new Error(`duplicate action run ${row.id} (task run ${row.taskRunId}, position ${row.position})`);
@@ -265,7 +251,7 @@ export function createMemoryRunStore(): MemoryRunStore {
     },
     async releaseTaskRun(id, claimedAttempt) {
       const run = taskRuns.get(id);
-      if (!run || run.status !== "running" || run.attempts !== claimedAttempt) return false;
+      if (!heldAt(run, claimedAttempt)) return false;
       Object.assign(run, { status: "pending", startedAt: null });
       return true;
     },
@@ -289,19 +275,19 @@ export function createMemoryRunStore(): MemoryRunStore {
     },
     async recordActionRun(id, claimedAttempt, outcome: ActionRunOutcome) {
       const run = actionRuns.get(id);
-      if (!run || run.status !== "running" || run.attempts !== claimedAttempt) return false;
+      if (!heldAt(run, claimedAttempt)) return false;
       Object.assign(run, outcome);
       return true;
     },
     async requeueOrphanedActionRun(id, attempts) {
       const run = actionRuns.get(id);
-      if (!run || run.status !== "running" || run.attempts !== attempts) return false;
+      if (!heldAt(run, attempts)) return false;
       Object.assign(run, { status: "pending", nextAttemptAt: null });
       return true;
     },
     async failOrphanedActionRun(id, attempts, message, now) {
       const run = actionRuns.get(id);
-      if (!run || run.status !== "running" || run.attempts !== attempts) return false;
+      if (!heldAt(run, attempts)) return false;
       Object.assign(run, { status: "failed", error: message, finishedAt: now, nextAttemptAt: null });
       return true;
     },

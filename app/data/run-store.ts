@@ -81,6 +81,17 @@ export type NewActionRun = ActionRunRow & {
 
 export type NewTaskRun = Pick<TaskRun, "id" | "eventId" | "taskId" | "taskVersion" | "runAt" | "createdAt">;
 
+/** What a task run that has not started holds beside its NewTaskRun fields (every store writes these). */
+export const NOT_STARTED_TASK_RUN = {
+  status: "pending",
+  attempts: 0,
+  startedAt: null,
+  actions: null,
+  logs: null,
+  errors: null,
+  finishedAt: null,
+} as const;
+
 /** A task run created by its event's first delivery: rendered there (its outcome), or not due yet (null). */
 export interface StartedTaskRun extends NewTaskRun {
   rendered: FinishedTaskRun | null;

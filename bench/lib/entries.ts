@@ -1,8 +1,9 @@
 // The processes the benchmarks start, as production runs them: node on compiled JavaScript, never
 // through tsx. The app's processes are `npm run build`'s output (package.json "start" and "worker");
-// the baselines beside them are compiled here the same way (esbuild, packages external), so both
+// the baselines beside them are compiled here with the same settings (scripts/lib/node-bundle.ts), so both
 // sides of every ratio start and run alike. Every bench script builds the app first.
 import { build } from "esbuild";
+import { NODE_BUNDLE_OPTIONS } from "../../scripts/lib/node-bundle";
 
 /** The web server (`npm start`). */
 export const WEB_ENTRY = ["--enable-source-maps", "build/web-server.js"];
@@ -18,17 +19,6 @@ export const WORKER_ENTRY = [
 export async function compiledBaseline(source: string): Promise<string[]> {
   const name = source.replace(/^.*\//, "").replace(/\.ts$/, "");
   const outfile = `bench/output/${name}.js`;
-  await build({
-    entryPoints: [source],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    tsconfig: "tsconfig.json",
-    sourcemap: true,
-    logLevel: "warning",
-  });
+  await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [source], outfile });
   return ["--enable-source-maps", outfile];
 }
