@@ -147,9 +147,7 @@ export function createMemoryRunStore(): MemoryRunStore {
       for (const { rendered, startedAt, ...run } of newTaskRuns) {
         taskRuns.set(
           run.id,
-          rendered
-            ? { ...run, ...rendered, attempts: 1, startedAt }
-            : { ...run, ...NOT_STARTED_TASK_RUN },
+          rendered ? { ...run, ...rendered, attempts: 1, startedAt } : { ...run, ...NOT_STARTED_TASK_RUN },
         );
       }
       for (const { result, finishedAt, durationMs, ...row } of newActionRuns) {
