@@ -17,6 +17,7 @@ import { mintSessionToken } from "~/services/local-mode/session-token.server";
 import { seedOfflineSession } from "../support/offline-session";
 import { APP_BODY_LIMIT, DEFAULT_BODY_LIMIT, SHOPIFY_WEBHOOK_BODY_LIMIT } from "~/domain/http/body-limits";
 import { freePort } from "../../scripts/lib/free-port";
+import { streamPost as streamPostTo, type Streamed } from "../support/stream-post";
 import { ensureProductionBuild } from "../support/production-build";
 
 const SHOP = "production-server.myshopify.com";
@@ -75,42 +76,9 @@ function peakRss(): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-interface Streamed {
-  status: number;
-  connection: string | undefined;
-  body: string;
-  sentBeforeAnswer: number;
-}
-
-/** POSTs `total` bytes chunked (no Content-Length) and stops sending once the server answers. */
+/** POSTs `total` bytes chunked to the server under test (tests/support/stream-post.ts). */
 function streamPost(path: string, total: number, headers: Record<string, string> = {}): Promise<Streamed> {
-  return new Promise((resolve, reject) => {
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let sent = 0;
-    let answered = false;
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers });
-    req.on("response", (res) => {
-      answered = true;
-      const sentBeforeAnswer = sent;
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => {
-        resolve({ status: res.statusCode!, connection: res.headers.connection, body, sentBeforeAnswer });
-        req.destroy();
-      });
-    });
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    const pump = () => {
-      while (!answered && sent < total) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
-      }
-      if (!answered) req.end();
-    };
-    pump();
-  });
+  return streamPostTo(port, path, total, headers);
 }
 
 const MB = 1024 * 1024;

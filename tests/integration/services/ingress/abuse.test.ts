@@ -1,7 +1,7 @@
 // Ingress against senders who mean harm (issue 16, items 4 and 8): one rate limit per webhook whatever
 // the case of its id, capped multipart parts, and unknown ids answered without reading their bodies.
 // Real database and Redis; both adapters (Fetch and the production server's node:http fast path).
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "~/config.server";
@@ -9,6 +9,7 @@ import { closeQueues } from "~/data/queues.server";
 import { handleIngressNode, resetIngressState } from "~/services/ingress/handle-ingress.server";
 import { MULTIPART_LIMITS } from "~/domain/ingress/multipart";
 import { eventsOf, newWebhook, post, randomUUID } from "./helpers";
+import { streamPost, type Streamed } from "../../../support/stream-post";
 
 let server: Server;
 let port = 0;
@@ -76,43 +77,9 @@ describe("canonical webhook ids", () => {
 
 const MB = 1024 * 1024;
 
-/** POSTs `total` bytes chunked (no Content-Length) and stops sending once the server answers. */
-function streamTo(path: string, total: number) {
-  return new Promise<{ status: number; connection: string | undefined; body: string; sentBeforeAnswer: number }>(
-    (resolve, reject) => {
-      const chunk = Buffer.alloc(64 * 1024, 0x61);
-      let sent = 0;
-      let answered = false;
-      const req = httpRequest({
-        host: "127.0.0.1",
-        port,
-        path,
-        method: "POST",
-        headers: { "Content-Type": "application/json" }, // no Content-Length: chunked
-      });
-      req.on("response", (res) => {
-        answered = true;
-        const sentBeforeAnswer = sent;
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () => {
-          resolve({ status: res.statusCode!, connection: res.headers.connection, body, sentBeforeAnswer });
-          req.destroy();
-        });
-      });
-      req.on("error", (error) => {
-        if (!answered) reject(error);
-      });
-      const pump = () => {
-        while (!answered && sent < total) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once("drain", pump);
-        }
-        if (!answered) req.end();
-      };
-      pump();
-    },
-  );
+/** POSTs `total` bytes of JSON chunked to the server under test (tests/support/stream-post.ts). */
+function streamTo(path: string, total: number): Promise<Streamed> {
+  return streamPost(port, path, total, { "Content-Type": "application/json" });
 }
 
 function multipartOf(parts: number, file: boolean): { body: Uint8Array<ArrayBuffer>; contentType: string } {

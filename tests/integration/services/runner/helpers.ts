@@ -7,6 +7,7 @@ import { loadConfig } from "~/config.server";
 import { createEvent } from "~/data/events.server";
 import { createTask, type TaskInput } from "~/data/tasks.server";
 import type { RunnerDeps } from "~/services/runner/deps";
+import { isShopDetailsQuery, shopDetailsResponse } from "../../../support/shop-details";
 
 // Each runner test file gets its own queues (the database is shared by the whole run): jobs other
 // files leave behind are never picked up by this file's workers, and this file's never by theirs.
@@ -25,23 +26,7 @@ export function shopGraphql(
   ) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>,
 ): RunnerDeps["adminGraphql"] {
   return async (shop, query, variables) => {
-    if (query.includes("HooklineShop")) {
-      return {
-        status: 200,
-        body: {
-          data: {
-            shop: {
-              name: `Shop ${shop}`,
-              email: "owner@example.com",
-              myshopifyDomain: shop,
-              primaryDomain: { host: `www.${shop}` },
-              currencyCode: "EUR",
-              ianaTimezone: "Europe/Paris",
-            },
-          },
-        },
-      };
-    }
+    if (isShopDetailsQuery(query)) return shopDetailsResponse(shop);
     if (!handler) throw new Error(`unexpected Admin API call in test: ${query.slice(0, 80)}`);
     return handler(query, variables);
   };

@@ -11,6 +11,7 @@ import { renderTask } from "~/domain/tasks/render";
 import type { AdminGraphqlFn, NewEventInput, RunnerDeps, ShopCache } from "~/services/runner/deps";
 import { fanOutEvent } from "~/services/runner/fan-out-event";
 import { processTaskRun } from "~/services/runner/process-task-run";
+import { isShopDetailsQuery, shopDetailsResponse } from "../../../support/shop-details";
 
 export const SHOP = "unit.myshopify.com";
 
@@ -67,23 +68,7 @@ export function createHarness(
 
   const adminGraphql: AdminGraphqlFn = async (shop, query, variables) => {
     graphqlCalls.push({ shop, query });
-    if (query.includes("HooklineShop")) {
-      return {
-        status: 200,
-        body: {
-          data: {
-            shop: {
-              name: `Shop ${shop}`,
-              email: "owner@example.com",
-              myshopifyDomain: shop,
-              primaryDomain: { host: `www.${shop}` },
-              currencyCode: "EUR",
-              ianaTimezone: "Europe/Paris",
-            },
-          },
-        },
-      };
-    }
+    if (isShopDetailsQuery(query)) return shopDetailsResponse(shop);
     if (!options.graphql) throw new Error(`unexpected Admin API call: ${query.slice(0, 80)}`);
     return options.graphql(query, variables);
   };
