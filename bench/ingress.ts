@@ -19,12 +19,11 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createHmac, randomUUID } from "node:crypto";
 import autocannon from "autocannon";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createPrismaClient } from "../app/data/db.server";
 import { freePort } from "../scripts/lib/free-port";
+import { removeRedisKeys } from "../scripts/lib/redis-keys";
 import { constantRate } from "./lib/constant-rate";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { median } from "./lib/stats";
@@ -188,16 +187,7 @@ async function cleanup(): Promise<void> {
           }),
     ),
   );
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    for (const name of ["events", "runs", "baseline-events"]) {
-      const queue = new Queue(name, { connection, prefix });
-      await queue.obliterate({ force: true }).catch(() => {});
-      await queue.close();
-    }
-  } finally {
-    connection.disconnect();
-  }
+  await removeRedisKeys(prefix, REDIS_URL);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
 }
 

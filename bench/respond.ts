@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { createPrismaClient } from "../app/data/db.server";
 import { freePort } from "../scripts/lib/free-port";
+import { removeRedisKeys } from "../scripts/lib/redis-keys";
 import { constantRate, type ConstantRateResult } from "./lib/constant-rate";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { median } from "./lib/stats";
@@ -46,9 +47,10 @@ function start(name: string, args: string[], env: Record<string, string>, ready:
   });
 }
 
-function stopAll(): void {
+async function stopAll(): Promise<void> {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
+  await removeRedisKeys(prefix, REDIS_URL);
 }
 
 // Answers at once with the posted lines' total (the shape of the "Respond with a quote" template).

@@ -30,6 +30,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { freePort } from "../scripts/lib/free-port";
+import { removeRedisKeys } from "../scripts/lib/redis-keys";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { percentile } from "./lib/stats";
 import { timeOrderedUuid } from "../app/domain/ids";
@@ -848,14 +849,7 @@ try {
 } finally {
   for (const child of children) child.kill("SIGKILL");
   await prisma.$disconnect();
-  const cleanup = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await cleanup.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await cleanup.del(...keys);
-  } while (cursor !== "0");
-  await cleanup.quit();
+  await removeRedisKeys(prefix, REDIS_URL);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   if (ON_POSTGRES) {
     const { default: pg } = await import("pg");
