@@ -17,7 +17,7 @@
 // (bench/lib/entries.ts). It makes its own SQLite database
 // under bench/output/ and its own queue prefix, stops everything it starts, and rewrites its section
 // of docs/benchmarks.md (and its summary in the README).
-//   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16, BENCH_ROUNDS=3 (pairs per
+//   BENCH_EVENTS=2000 (events per Echo run), BENCH_CONCURRENCY=1,4,16,32 (32: the default), BENCH_ROUNDS=3 (pairs per
 //   setting, the median reported; 1 with BENCH_QUICK), BENCH_METAFIELD_EVENTS=150,
 //   BENCH_STEADY_EVENTS=8000 (one longer pair at the highest concurrency, past both sides' warm-up),
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
@@ -40,7 +40,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
 // A longer pair: a 2,000-event run still carries each process's warm-up (JIT and GC on V8's helper
 // threads), which weighs differently on the two sides; past it the ratio is the sustained one.
 const STEADY_EVENTS = Number(process.env.BENCH_STEADY_EVENTS || 8000);
-const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16")
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16,32")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);

@@ -309,8 +309,8 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
   const pool = new Pool({
     connectionString: url,
     // The web process's ingress keeps up to DEFAULT_POOL_SIZE statements in flight, the worker's
-    // runner one per job slot; PostgreSQL's max_connections must cover the pools of every process
-    // (README, Deploying for real).
+    // runner one per job slot up to a cap (app/services/runner/pool-size.ts); PostgreSQL's
+    // max_connections must cover the pools of every process (README, Deploying for real).
     max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: string) =>

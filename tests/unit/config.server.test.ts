@@ -43,7 +43,7 @@ describe("defaults", () => {
         webhookTimeScale: 1,
       },
       worker: {
-        concurrency: 10,
+        concurrency: 32,
         lockMs: 30_000,
         sweepIntervalMs: 10_000,
         retryBaseMs: 30_000,

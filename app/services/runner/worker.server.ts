@@ -33,6 +33,7 @@ import {
   type TaskRunJob,
 } from "~/data/queues.server";
 import type { RunnerDeps } from "./deps";
+import { runnerPoolSize } from "./pool-size";
 import { fanOutEvent } from "./fan-out-event";
 import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
@@ -103,9 +104,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const prefix = await queuePrefix();
   const connection: Redis = createRedis();
   connection.on("error", (error) => log(`redis: ${error.message}`));
-  // PostgreSQL: a connection per job slot (at least a few: the respond, runs and scheduler queues
-  // run beside the events queue), so no job waits for one.
-  const store = options.overrides?.store ?? createSqlRunStore(databaseUrl(), { poolSize: Math.max(4, concurrency) });
+  const store = options.overrides?.store ?? createSqlRunStore(databaseUrl(), { poolSize: runnerPoolSize(concurrency) });
   const deps = workerRunnerDeps(connection, { log, ...options.overrides, store });
   const runner: BoundRunner = {
     fanOutEvent: (id) => fanOutEvent(id, deps),
