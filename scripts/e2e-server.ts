@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { localModeEnv, withoutShopifyCredentials } from "./lib/local-mode-env";
 import { migrateDeploy } from "./lib/migrate";
 import { startProcess, stopOnSignals, waitForUrl } from "./lib/processes";
+import { e2eQueuePrefix } from "./lib/e2e-queue-prefix";
 import { removeRedisKeys } from "./lib/redis-keys";
 
 const port = Number(process.env.E2E_PORT || 3100);
@@ -28,7 +29,7 @@ const env: NodeJS.ProcessEnv = {
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   // Webhook retries in seconds rather than minutes, so a test can watch one.
   LOCAL_STORE_WEBHOOK_TIME_SCALE: process.env.LOCAL_STORE_WEBHOOK_TIME_SCALE || "0.01",
-  HOOKLINE_QUEUE_PREFIX: `hookline-e2e-${Date.now()}`,
+  HOOKLINE_QUEUE_PREFIX: e2eQueuePrefix(port),
   HTTP_ACTION_ALLOWED_HOSTS: "127.0.0.1,localhost",
 };
 
@@ -38,7 +39,8 @@ if (!built || process.env.E2E_BUILD !== "0") {
 }
 migrateDeploy(env);
 
-// Its queues' keys go when it stops (each run has a prefix of its own).
+// Its queues' keys go when it stops, and any a killed run on this port left go before it starts.
+await removeRedisKeys(env.HOOKLINE_QUEUE_PREFIX!, env.REDIS_URL);
 stopOnSignals(() => removeRedisKeys(env.HOOKLINE_QUEUE_PREFIX!, env.REDIS_URL));
 startProcess("store", "npx", ["tsx", "scripts/local-store.ts"], env);
 await waitForUrl(`http://127.0.0.1:${storePort}/_local/health`);

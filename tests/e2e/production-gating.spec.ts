@@ -3,8 +3,20 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { freePort } from "../../scripts/lib/free-port";
+import { removeRedisKeys } from "../../scripts/lib/redis-keys";
 
-const BASE_ENV = { HOST: "127.0.0.1", DATABASE_URL: "file:./tests/output/e2e.sqlite" };
+// A queue prefix of this file's own: the servers it starts would otherwise take the database's
+// default one and leave their queues' keys in Redis.
+const QUEUE_PREFIX = `hookline-e2e-gating-${Date.now()}`;
+const BASE_ENV = {
+  HOST: "127.0.0.1",
+  DATABASE_URL: "file:./tests/output/e2e.sqlite",
+  HOOKLINE_QUEUE_PREFIX: QUEUE_PREFIX,
+};
+
+test.afterAll(async () => {
+  await removeRedisKeys(QUEUE_PREFIX);
+});
 
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // The compiled server, as `npm start` runs it (scripts/e2e-server.ts has built it).

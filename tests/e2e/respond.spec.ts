@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { loginAs, screenshot } from "./support/app";
-import { E2E_APP_URL, E2E_DATABASE_URL, hooklineJson } from "./support/e2e-db";
+import { E2E_HELPER_ENV, hooklineJson } from "./support/e2e-db";
 import { LOCAL_STORE, expectToast, screenshotScreen } from "./support/ui";
 
 const SHOP = "demo-store.myshopify.com";
@@ -113,7 +113,7 @@ test("the storefront block shows a wait-mode webhook's answer at once, without p
   execFileSync("npx", ["tsx", "-e", script], {
     // The app modules keep Redis connections open: exit explicitly (above), and never wait forever.
     timeout: 120_000,
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, SHOPIFY_APP_URL: E2E_APP_URL },
+    env: E2E_HELPER_ENV,
     encoding: "utf8",
   });
 
