@@ -14,6 +14,7 @@ import { createTask } from "~/data/tasks.server";
 import { waitFor } from "./helpers";
 import { ensureProductionBuild } from "../../../support/production-build";
 import { hooklineSync } from "../../../support/hookline-cli";
+import { removeRedisKeys } from "../../../../scripts/lib/redis-keys";
 
 const secondFile = `tests/output/second-installation-${randomUUID().slice(0, 8)}.sqlite`;
 const secondUrl = `file:./${secondFile}`;
@@ -89,14 +90,7 @@ beforeAll(() => {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
-  for (const prefix of prefixes) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-  }
+  for (const prefix of prefixes) await removeRedisKeys(prefix);
   await redis.quit();
   await second.$disconnect();
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(secondFile + suffix, { force: true });
