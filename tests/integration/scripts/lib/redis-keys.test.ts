@@ -1,5 +1,5 @@
 // The helper test runs and throwaway servers use to leave Redis as they found it: every key under the
-// prefix goes, keys of the prefixes derived from it too, and nothing else.
+// prefix goes, keys of the prefixes derived from it too, and nothing else (not a longer sibling prefix).
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,14 +16,18 @@ describe("removeRedisKeys", () => {
     const mine = Array.from({ length: 2500 }, (_, i) => `${prefix}:events:${i}`);
     await redis.mset(...mine.flatMap((key) => [key, "1"]));
     await redis.hset(`${prefix}-runner-abc:meta`, "a", "1");
+    await redis.set(prefix, "the prefix's own key");
     await redis.set(other, "kept");
+    // A longer prefix that merely starts the same (port 31000's beside port 3100's).
+    const sibling = `${prefix}0:events:1`;
+    await redis.set(sibling, "kept");
     try {
       await removeRedisKeys(prefix);
-      expect(await redis.exists(...mine.slice(0, 100), `${prefix}-runner-abc:meta`)).toBe(0);
-      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+      expect(await redis.exists(...mine.slice(0, 100), `${prefix}-runner-abc:meta`, prefix)).toBe(0);
+      expect(await redis.keys(`${prefix}*`)).toEqual([sibling]);
       expect(await redis.get(other)).toBe("kept");
     } finally {
-      await redis.del(other);
+      await redis.del(other, sibling);
     }
   });
 
