@@ -130,12 +130,13 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   children.delete(child);
 }
 
-/** CPU time (user + system) used so far, in ms, from a /proc stat file (a process's or one thread's). */
-function statCpuMs(statFile: string): number {
-  const stat = readFileSync(statFile, "utf8");
+/** CPU time (user + system) used so far, in ms, from the text of a /proc stat file (a process's or one thread's). */
+function cpuMsOfStat(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
+
+const statCpuMs = (statFile: string) => cpuMsOfStat(readFileSync(statFile, "utf8"));
 
 /**
  * CPU (ms) the worker processes have used so far: in all, and on their main threads (the event
@@ -158,8 +159,7 @@ function threadCpuMs(pid: number): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+      out.set(`${tid} ${name}`, cpuMsOfStat(stat));
     } catch {
       // the thread ended meanwhile
     }
