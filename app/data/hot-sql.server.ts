@@ -25,6 +25,7 @@ import {
 } from "~/data/run-store";
 import type { ActionRun, Event, TaskRun } from "@prisma/client";
 import { createSqlDriver, sqlDriver, type SqlDriver, type SqlValue } from "~/data/sql.server";
+import { tickBatcher } from "~/data/tick-batch";
 import { actionRunStatus, eventStatus, taskRunStatus, type EventStatus } from "~/domain/runs/status";
 
 type Raw = Record<string, unknown>;
@@ -292,40 +293,77 @@ export const ACTION_RUN_INSERT_COLUMNS = [
 ] as const satisfies readonly (keyof ActionRun)[];
 
 const INSERT_TASK_RUN = `INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(TASK_RUN_INSERT_COLUMNS.length)}) ON CONFLICT ("eventId", "taskId") DO NOTHING`;
-type TaskRunInsert = Record<(typeof TASK_RUN_INSERT_COLUMNS)[number], SqlValue>;
+type TaskRunColumn = (typeof TASK_RUN_INSERT_COLUMNS)[number];
+type TaskRunInsert = Record<TaskRunColumn, SqlValue>;
 
-/** A new action run's insert: pending, or performed inline before this commit (with its outcome). */
-function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
-  const row: Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue> = {
+type ActionRunInsert = Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue>;
+
+/** A new action run's row: pending, or performed inline before this commit (with its outcome). */
+function actionRunInsert(a: NewActionRun): ActionRunInsert {
+  const row: ActionRunInsert = {
     ...a,
     result: a.result ?? null,
     finishedAt: a.finishedAt ?? null,
     durationMs: a.durationMs ?? null,
   };
+  return pick(row, ACTION_RUN_INSERT_COLUMNS);
+}
+
+function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
+  const row = actionRunInsert(a);
   return { sql: INSERT_ACTION_RUN, params: ACTION_RUN_INSERT_COLUMNS.map((column) => row[column]) };
 }
 
-/**
- * PostgreSQL: a claim (an UPDATE that must change one row) and the inserts that go with it as one
- * statement, so one round trip and one commit: each insert happens only if the claim did. The
- * answer is whether it did. (On SQLite the same statements run as a batch in the group commit.)
- */
-function claimWithInsertsPostgres(
-  claim: { sql: string; params: SqlValue[] },
-  inserts: { sql: string; params: SqlValue[] }[],
-): { sql: string; params: SqlValue[] } {
-  const parts = [`"claimed" AS (${claim.sql} RETURNING 1)`];
-  inserts.forEach((insert, i) => {
-    const match = /^(INSERT INTO [^()]+\([^()]+\)) VALUES (\((?:\?, )*\?\))(.*)$/s.exec(insert.sql);
-    if (!match) throw new Error(`not a plain single-row insert: ${insert.sql}`);
-    const values = match[2]!.slice(1, -1);
-    parts.push(`"insert${i}" AS (${match[1]} SELECT ${values} WHERE EXISTS (SELECT 1 FROM "claimed")${match[3]})`);
-  });
-  return {
-    sql: `WITH ${parts.join(", ")} SELECT count(*) AS "claimed" FROM "claimed"`,
-    params: [...claim.params, ...inserts.flatMap((insert) => insert.params)],
-  };
+/** Only the given columns of a row (what an insert writes; JSON rows carry nothing else). */
+function pick<Column extends string>(
+  row: Record<Column, SqlValue>,
+  columns: readonly Column[],
+): Record<Column, SqlValue> {
+  const out = {} as Record<Column, SqlValue>;
+  for (const column of columns) out[column] = row[column];
+  return out;
 }
+
+/**
+ * PostgreSQL: the first deliveries of several events (startEvent) in one statement, so one round
+ * trip and one commit for all the jobs of a tick: each event's claim (pending -> running, or
+ * straight to finished) and, only where the claim held, its task runs and action runs. The rows
+ * travel as three JSON arrays, so the text is the same for any number of events and is prepared
+ * once per connection. The claim finds its events by primary key only: the ids come again as a
+ * list, and the status test is written so no index can serve it (`IS TRUE`); otherwise, after a
+ * burst that the table's statistics have not seen yet, the planner takes the status index and
+ * reads every pending event for each statement. Returns the ids of the events it claimed.
+ * (SQLite: a batch per event in the group commit.) Exported for the EXPLAIN test.
+ */
+export const START_EVENTS_POSTGRES = `WITH "input" AS (
+    SELECT * FROM json_to_recordset(?::json) AS x("id" text, "status" text, "startedAt" timestamp(3), "finishedAt" timestamp(3))
+  ), "claimed" AS (
+    UPDATE "Event" e SET "status" = x."status", "startedAt" = x."startedAt",
+      "finishedAt" = COALESCE(x."finishedAt", e."finishedAt"),
+      "error" = CASE WHEN x."finishedAt" IS NULL THEN e."error" ELSE NULL END
+    FROM "input" x WHERE e."id" = ANY(?::text[]) AND e."id" = x."id" AND (e."status" = 'pending') IS TRUE RETURNING e."id"
+  ), "taskRuns" AS (
+    SELECT * FROM json_populate_recordset(NULL::"TaskRun", ?::json) r WHERE r."eventId" IN (SELECT "id" FROM "claimed")
+  ), "insertedTaskRuns" AS (
+    INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) SELECT ${columnList(TASK_RUN_INSERT_COLUMNS)} FROM "taskRuns"
+    ON CONFLICT ("eventId", "taskId") DO NOTHING
+  ), "insertedActionRuns" AS (
+    INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)})
+    SELECT ${columnList(ACTION_RUN_INSERT_COLUMNS)} FROM json_populate_recordset(NULL::"ActionRun", ?::json)
+    WHERE "taskRunId" IN (SELECT "id" FROM "taskRuns")
+  )
+  SELECT "id" FROM "claimed"`;
+
+/** One startEvent call's rows, as START_EVENTS_POSTGRES takes them. */
+interface EventStart {
+  id: string;
+  claim: { status: "running" | "succeeded"; startedAt: Date; finishedAt: Date | null };
+  taskRuns: TaskRunInsert[];
+  actionRuns: ActionRunInsert[];
+}
+
+/** The most events one START_EVENTS_POSTGRES statement (or one grouped fan-out read) carries. */
+export const MAX_EVENTS_PER_STATEMENT = 64;
 
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
@@ -335,14 +373,26 @@ const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const)
 
 /**
  * The event and its candidate tasks (candidateTasks' condition) in one statement: a round trip
- * less per event on PostgreSQL. Parameters: true (enabled), the event id. (Exported for the
- * EXPLAIN test.)
+ * less per event on PostgreSQL. Parameters: true (enabled), the event id (PostgreSQL: a list of
+ * event ids, the reads of one tick together). (Exported for the EXPLAIN test.)
  */
 export function eventForFanOutSql(postgres: boolean): string {
   const contains = postgres ? `strpos(t."subscriptions", e."topic") > 0` : `instr(t."subscriptions", e."topic") > 0`;
   return `SELECT ${FAN_OUT_EVENT_COLUMNS.map(([c, as]) => `e."${c}" AS "${as}"`).join(", ")}, ${FAN_OUT_TASK_COLUMNS.map(([c, as]) => `t."${c}" AS "${as}"`).join(", ")}
     FROM "Event" e LEFT JOIN "Task" t ON t."shop" = e."shop" AND t."enabled" = ? AND ${contains}
-    WHERE e."id" = ? ORDER BY t."createdAt" ASC`;
+    WHERE e."id" ${postgres ? "= ANY(?::text[])" : "= ?"} ORDER BY t."createdAt" ASC`;
+}
+
+type FanOut = { event: EventRow; candidates: TaskRow[] };
+
+/** The event and its candidate tasks out of its rows of the fan-out read; null without rows (no such event). */
+function fanOutOf(rows: Raw[]): FanOut | null {
+  if (!rows.length) return null;
+  const event = toEventRow(unprefixed(rows[0]!, FAN_OUT_EVENT_COLUMNS));
+  const candidates = rows
+    .filter((r) => r.t_id !== null && r.t_id !== undefined)
+    .map((r) => toTaskRow(unprefixed(r, FAN_OUT_TASK_COLUMNS)));
+  return { event, candidates };
 }
 
 /** The runner's RunStore on SQLite or PostgreSQL (its own driver, so its own connection/pool). */
@@ -357,6 +407,40 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
   const contains = postgres ? `strpos("subscriptions", ?) > 0` : `instr("subscriptions", ?) > 0`;
   const EVENT_FOR_FAN_OUT = eventForFanOutSql(postgres);
 
+  // PostgreSQL: the fan-out reads and the first deliveries' writes of one tick share a statement
+  // each (tickBatcher). SQLite reads in-process and already shares one commit per tick.
+  const eventsForFanOut = postgres
+    ? tickBatcher<string, FanOut | null>(
+        async (ids) => {
+          const rows = await sql.all(EVENT_FOR_FAN_OUT, [true, ids]);
+          const byEvent = new Map<string, Raw[]>();
+          for (const row of rows) {
+            const eventId = str(row.e_id);
+            const list = byEvent.get(eventId);
+            if (list) list.push(row);
+            else byEvent.set(eventId, [row]);
+          }
+          return ids.map((eventId) => fanOutOf(byEvent.get(eventId) ?? []));
+        },
+        { maxBatch: MAX_EVENTS_PER_STATEMENT },
+      )
+    : null;
+  const startEvents = postgres
+    ? tickBatcher<EventStart, boolean>(
+        async (starts) => {
+          const rows = await sql.all(START_EVENTS_POSTGRES, [
+            JSON.stringify(starts.map((start) => ({ id: start.id, ...start.claim }))),
+            starts.map((start) => start.id),
+            JSON.stringify(starts.flatMap((start) => start.taskRuns)),
+            JSON.stringify(starts.flatMap((start) => start.actionRuns)),
+          ]);
+          const claimed = new Set(rows.map((row) => str(row.id)));
+          return starts.map((start) => claimed.has(start.id));
+        },
+        { maxBatch: MAX_EVENTS_PER_STATEMENT, key: (start) => start.id },
+      )
+    : null;
+
   return {
     async getEvent(id) {
       const [row] = await sql.all(`SELECT ${EVENT_COLUMNS} FROM "Event" WHERE "id" = ?`, [id]);
@@ -364,6 +448,20 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async startEvent(id, now, taskRuns, actionRuns, finished) {
+      const taskRunRows = taskRuns.map((run) =>
+        pick<TaskRunColumn>(
+          run.rendered ? { ...run, ...run.rendered, attempts: 1 } : { ...run, ...NOT_STARTED_TASK_RUN },
+          TASK_RUN_INSERT_COLUMNS,
+        ),
+      );
+      if (startEvents) {
+        return startEvents({
+          id,
+          claim: { status: finished ? finished.status : "running", startedAt: now, finishedAt: finished?.at ?? null },
+          taskRuns: taskRunRows,
+          actionRuns: actionRuns.map(actionRunInsert),
+        });
+      }
       const claim = finished
         ? {
             sql: `UPDATE "Event" SET "status" = ?, "startedAt" = ?, "finishedAt" = ?, "error" = NULL WHERE "id" = ? AND "status" = 'pending'`,
@@ -373,21 +471,14 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
             sql: `UPDATE "Event" SET "status" = 'running', "startedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
             params: [now, id],
           };
-      const inserts = [
-        ...taskRuns.map((run) => {
-          const row: TaskRunInsert = run.rendered
-            ? { ...run, ...run.rendered, attempts: 1 }
-            : { ...run, ...NOT_STARTED_TASK_RUN };
-          return { sql: INSERT_TASK_RUN, params: TASK_RUN_INSERT_COLUMNS.map((column) => row[column]) };
-        }),
+      return sql.batchGrouped([
+        { ...claim, expect: 1 },
+        ...taskRunRows.map((row) => ({
+          sql: INSERT_TASK_RUN,
+          params: TASK_RUN_INSERT_COLUMNS.map((column) => row[column]),
+        })),
         ...actionRuns.map(insertActionRun),
-      ];
-      if (postgres) {
-        const statement = claimWithInsertsPostgres(claim, inserts);
-        const [row] = await sql.all(statement.sql, statement.params);
-        return num(row?.claimed ?? 0) === 1;
-      }
-      return sql.batchGrouped([{ ...claim, expect: 1 }, ...inserts]);
+      ]);
     },
 
     async markEventOpen(id, now) {
@@ -422,13 +513,8 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async eventForFanOut(id) {
-      const rows = await sql.all(EVENT_FOR_FAN_OUT, [true, id]);
-      if (!rows.length) return null;
-      const event = toEventRow(unprefixed(rows[0]!, FAN_OUT_EVENT_COLUMNS));
-      const candidates = rows
-        .filter((r) => r.t_id !== null && r.t_id !== undefined)
-        .map((r) => toTaskRow(unprefixed(r, FAN_OUT_TASK_COLUMNS)));
-      return { event, candidates };
+      if (eventsForFanOut) return eventsForFanOut(id);
+      return fanOutOf(await sql.all(EVENT_FOR_FAN_OUT, [true, id]));
     },
 
     async candidateTasks(shop, topic, targetIds) {

@@ -13,8 +13,11 @@ import { databaseUrl, isPostgresUrl } from "./db.server";
 import { startCheckpointer } from "./sqlite-checkpointer.server";
 import { sqlitePragmas } from "./sqlite-pragmas";
 
-/** A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). */
-export type SqlValue = string | number | boolean | Date | Uint8Array | null;
+/**
+ * A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). A list of strings is
+ * a PostgreSQL text[] (`= ANY(?)`); SQLite has no arrays and refuses it.
+ */
+export type SqlValue = string | number | boolean | Date | Uint8Array | null | readonly string[];
 
 /** One SQL dialect: statements use `?` placeholders; PostgreSQL's are numbered on the way out. */
 export interface SqlDriver {
@@ -75,6 +78,11 @@ interface GroupedWork {
   run: () => unknown;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
+}
+
+/** better-sqlite3 would spread a list into several parameters, misbinding the rest: refused. */
+function refuseList(): never {
+  throw new TypeError("SQLite has no list parameters (a text[] is PostgreSQL's)");
 }
 
 function sqliteDate(date: Date): string {
@@ -232,15 +240,17 @@ function sqliteDriver(file: string, options: SqlDriverOptions): SqlDriver {
   };
   const bind = (params: SqlValue[]) =>
     params.map((v) =>
-      v instanceof Date
-        ? sqliteDate(v)
-        : typeof v === "boolean"
-          ? v
-            ? 1
-            : 0
-          : v instanceof Uint8Array && !Buffer.isBuffer(v)
-            ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
-            : v,
+      Array.isArray(v)
+        ? refuseList()
+        : v instanceof Date
+          ? sqliteDate(v)
+          : typeof v === "boolean"
+            ? v
+              ? 1
+              : 0
+            : v instanceof Uint8Array && !Buffer.isBuffer(v)
+              ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+              : v,
     );
   return {
     async all(sql, params) {

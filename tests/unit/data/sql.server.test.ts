@@ -143,3 +143,15 @@ describe("multiRowInsert (PostgreSQL's grouped inserts)", () => {
     expect(multiRowInsert(`INSERT INTO "Item" ("id", "n") SELECT ?, ? WHERE EXISTS (SELECT 1)`, 2)).toBeNull();
   });
 });
+
+describe("list parameters", () => {
+  it("are refused on SQLite, which would otherwise spread a list over several placeholders", async () => {
+    const { driver } = await freshDriver();
+    await driver.run(insert, ["a", 1]);
+    await expect(driver.all(`SELECT "n" FROM "Item" WHERE "id" = ? AND "n" = ?`, [["a", "1"], 1])).rejects.toThrow(
+      "SQLite has no list parameters",
+    );
+    await expect(driver.runGrouped(insert, [["b"], 2])).rejects.toThrow("SQLite has no list parameters");
+    expect(await driver.all(`SELECT count(*) AS "n" FROM "Item"`, [])).toEqual([{ n: 1 }]);
+  });
+});

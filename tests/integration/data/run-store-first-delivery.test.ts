@@ -1,0 +1,194 @@
+// The SQL RunStore's first-delivery calls (eventForFanOut, startEvent) when many jobs make them in
+// the same tick, as a busy worker does: on PostgreSQL they share one statement per tick
+// (app/data/tick-batch.ts); on SQLite one commit. Either way each call gets its own answer, a
+// claim is won once, and a bad call fails alone.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma, { databaseUrl, isPostgresUrl } from "~/data/db.server";
+import { createSqlRunStore } from "~/data/hot-sql.server";
+import type { NewActionRun, RunStore, StartedTaskRun } from "~/data/run-store";
+import { timeOrderedUuid } from "~/domain/ids";
+
+const onPostgres = isPostgresUrl(databaseUrl());
+let store: RunStore;
+
+beforeAll(() => {
+  store = createSqlRunStore(databaseUrl(), { poolSize: 4 });
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+const shop = () => `first-delivery-${randomUUID().slice(0, 8)}.myshopify.com`;
+
+async function pendingEvent(shopDomain: string, topic = "user/first/delivery"): Promise<string> {
+  const id = timeOrderedUuid();
+  await prisma.event.create({ data: { id, shop: shopDomain, topic, data: `{"n":1}`, source: "user" } });
+  return id;
+}
+
+async function task(shopDomain: string, subscriptions: string): Promise<string> {
+  const id = randomUUID();
+  await prisma.task.create({ data: { id, shop: shopDomain, name: `Task ${id}`, subscriptions, script: "" } });
+  return id;
+}
+
+/** A rendered task run with one finished echo action run, as a first delivery of an Echo task stores. */
+function renderedRun(eventId: string, taskId: string, now: Date): { run: StartedTaskRun; action: NewActionRun } {
+  const run: StartedTaskRun = {
+    id: timeOrderedUuid(),
+    eventId,
+    taskId,
+    taskVersion: 1,
+    runAt: now,
+    createdAt: now,
+    startedAt: now,
+    rendered: {
+      status: "succeeded",
+      taskVersion: 1,
+      actions: `[{"type":"echo","options":{"event":"${eventId}"}}]`,
+      logs: "[]",
+      errors: "[]",
+      finishedAt: now,
+    },
+  };
+  const action: NewActionRun = {
+    id: timeOrderedUuid(),
+    taskRunId: run.id,
+    position: 0,
+    type: "echo",
+    options: `{"event":"${eventId}"}`,
+    meta: null,
+    status: "succeeded",
+    attempts: 1,
+    nextAttemptAt: null,
+    startedAt: now,
+    createdAt: now,
+    finishedAt: now,
+    durationMs: 0,
+    result: `{"event":"${eventId}"}`,
+  };
+  return { run, action };
+}
+
+describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
+  it("reads each event with its own candidate tasks, and null for an unknown event", async () => {
+    const shopA = shop();
+    const shopB = shop();
+    const a1 = await task(shopA, "user/first/delivery");
+    const a2 = await task(shopA, "user/first/delivery+1.hour");
+    await task(shopA, "user/other/topic");
+    const b1 = await task(shopB, "user/first/delivery");
+    const [eventA, eventB, eventNone] = [
+      await pendingEvent(shopA),
+      await pendingEvent(shopB),
+      await pendingEvent(shop()),
+    ];
+
+    const [readA, readB, readNone, missing] = await Promise.all([
+      store.eventForFanOut(eventA),
+      store.eventForFanOut(eventB),
+      store.eventForFanOut(eventNone),
+      store.eventForFanOut(timeOrderedUuid()),
+    ]);
+    expect(readA?.event).toMatchObject({ id: eventA, shop: shopA, status: "pending" });
+    expect(readA?.candidates.map((t) => t.id)).toEqual([a1, a2]);
+    expect(readB?.event.id).toBe(eventB);
+    expect(readB?.candidates.map((t) => t.id)).toEqual([b1]);
+    expect(readNone).toMatchObject({ event: { id: eventNone }, candidates: [] });
+    expect(missing).toBeNull();
+  });
+
+  it("claims each pending event once, with its runs; a second claim in the same tick and a claim of a started event lose", async () => {
+    const shopA = shop();
+    const taskId = await task(shopA, "user/first/delivery");
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const ids = [await pendingEvent(shopA), await pendingEvent(shopA), await pendingEvent(shopA)];
+    const started = await pendingEvent(shopA);
+    await prisma.event.update({ where: { id: started }, data: { status: "running", startedAt: now } });
+
+    const firstRuns = ids.map((id) => renderedRun(id, taskId, now));
+    const again = renderedRun(ids[0]!, taskId, now);
+    const late = renderedRun(started, taskId, now);
+    const answers = await Promise.all([
+      ...ids.map((id, i) =>
+        store.startEvent(id, now, [firstRuns[i]!.run], [firstRuns[i]!.action], { status: "succeeded", at: now }),
+      ),
+      // The same event again in the same tick (a duplicate delivery): it must not also win. (Without
+      // action runs, so nothing else in the statement would fail and give it away.)
+      store.startEvent(ids[0]!, now, [again.run], [], { status: "succeeded", at: now }),
+      store.startEvent(started, now, [late.run], [late.action], null),
+    ]);
+    expect(answers).toEqual([true, true, true, false, false]);
+
+    for (const [i, id] of ids.entries()) {
+      const event = await prisma.event.findUniqueOrThrow({
+        where: { id },
+        include: { taskRuns: { include: { actionRuns: true } } },
+      });
+      expect(event).toMatchObject({ status: "succeeded", startedAt: now, finishedAt: now, error: null });
+      expect(event.taskRuns.map((r) => r.id)).toEqual([firstRuns[i]!.run.id]);
+      expect(event.taskRuns[0]).toMatchObject({ status: "succeeded", attempts: 1, logs: "[]", startedAt: now });
+      expect(event.taskRuns[0]!.actionRuns).toMatchObject([
+        { id: firstRuns[i]!.action.id, status: "succeeded", type: "echo", result: `{"event":"${id}"}`, durationMs: 0 },
+      ]);
+    }
+    // The losers wrote nothing: no second task run, and the started event kept its state.
+    expect(await prisma.taskRun.count({ where: { id: { in: [again.run.id, late.run.id] } } })).toBe(0);
+    expect(await prisma.event.findUniqueOrThrow({ where: { id: started } })).toMatchObject({
+      status: "running",
+      finishedAt: null,
+    });
+  });
+
+  it("leaves an event running (not finished) when its runs are still open", async () => {
+    const shopA = shop();
+    const taskId = await task(shopA, "user/first/delivery");
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const id = await pendingEvent(shopA);
+    const pendingRun: StartedTaskRun = {
+      id: timeOrderedUuid(),
+      eventId: id,
+      taskId,
+      taskVersion: 1,
+      runAt: new Date(now.getTime() + 3_600_000),
+      createdAt: now,
+      startedAt: null,
+      rendered: null,
+    };
+    await expect(store.startEvent(id, now, [pendingRun], [], null)).resolves.toBe(true);
+    expect(await prisma.event.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "running",
+      startedAt: now,
+      finishedAt: null,
+    });
+    expect(await prisma.taskRun.findUniqueOrThrow({ where: { id: pendingRun.id } })).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      startedAt: null,
+      actions: null,
+    });
+  });
+
+  it("fails only the call whose rows are bad; the others of its tick are stored", async () => {
+    const shopA = shop();
+    const taskId = await task(shopA, "user/first/delivery");
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const good = await pendingEvent(shopA);
+    const bad = await pendingEvent(shopA);
+    const goodRun = renderedRun(good, taskId, now);
+    // A task run of a task that does not exist: the foreign key refuses it.
+    const badRun = renderedRun(bad, randomUUID(), now);
+    const [goodAnswer, badAnswer] = await Promise.allSettled([
+      store.startEvent(good, now, [goodRun.run], [goodRun.action], { status: "succeeded", at: now }),
+      store.startEvent(bad, now, [badRun.run], [badRun.action], { status: "succeeded", at: now }),
+    ]);
+    expect(goodAnswer).toEqual({ status: "fulfilled", value: true });
+    expect(badAnswer.status).toBe("rejected");
+    expect((await prisma.event.findUniqueOrThrow({ where: { id: good } })).status).toBe("succeeded");
+    // Nothing of the bad call was kept: the event is still pending, for a retry or the sweep.
+    expect((await prisma.event.findUniqueOrThrow({ where: { id: bad } })).status).toBe("pending");
+    expect(await prisma.taskRun.count({ where: { eventId: bad } })).toBe(0);
+  });
+});
