@@ -22,7 +22,8 @@
 //   BENCH_STEADY_EVENTS=8000 (one longer pair at the highest concurrency, past both sides' warm-up),
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
-//   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning)
+//   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
+//   prints the worker's CPU per thread and the local PostgreSQL and Redis servers' CPU per event
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
@@ -167,6 +168,34 @@ function threadCpuMs(pid: number): Map<string, number> {
   return out;
 }
 
+/**
+ * CPU (ms) used so far by this machine's database and Redis servers (every process named postgres or
+ * redis-server): quick mode prints their share per event beside the worker's, so a ratio can be
+ * read as the whole machine's work. Only meaningful when the servers run here (the defaults).
+ */
+function serversCpuMs(): { postgres: number; redis: number } {
+  const out = { postgres: 0, redis: 0 };
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (name === "postgres") out.postgres += cpuMsOfStat(stat);
+      else if (name === "redis-server") out.redis += cpuMsOfStat(stat);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Quick mode: the servers' CPU per item between two serversCpuMs readings. */
+function serversLine(before: { postgres: number; redis: number }, items: number): string {
+  const after = serversCpuMs();
+  const perItem = (ms: number) => (ms / Math.max(1, items)).toFixed(3);
+  return `  servers' CPU per item (ms): PostgreSQL ${perItem(after.postgres - before.postgres)}, Redis ${perItem(after.redis - before.redis)}`;
+}
+
 /** Resident memory of a process, in bytes. */
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -213,6 +242,7 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
   while ((await queue.getCompletedCount()) < WARMUP) await new Promise((resolve) => setTimeout(resolve, 50));
   await queue.clean(0, WARMUP, "completed");
   const cpuBefore = workersCpuMs(workers);
+  const serversBefore = QUICK ? serversCpuMs() : null;
   const started = Date.now();
   for (let offset = 0; offset < count; offset += 500) {
     const batch = Array.from({ length: Math.min(500, count - offset) }, (_, i) => ({
@@ -229,6 +259,7 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const cpuAfter = workersCpuMs(workers);
+  if (serversBefore) console.log(serversLine(serversBefore, done));
   const rss = rssBytes(workers[0]!.pid!);
   // Completed jobs are kept here (unlike the app's) so their add and finish times can be read.
   const jobs = await queue.getJobs(["completed"], 0, count);
@@ -325,6 +356,7 @@ async function runEvents(
   }
   const cpuBefore = workersCpuMs(workers);
   const threadsBefore = QUICK ? threadCpuMs(workers[0]!.pid!) : null;
+  const serversBefore = QUICK ? serversCpuMs() : null;
   const started = Date.now();
   const enqueuedAt = new Map<string, number>();
   for (let offset = 0; offset < count; offset += 500) {
@@ -351,6 +383,7 @@ async function runEvents(
       .filter(([, perEvent]) => perEvent >= 0.005)
       .map(([thread, perEvent]) => `${thread} ${perEvent.toFixed(3)}`);
     console.log(`  worker CPU per event by thread (ms): ${parts.join(", ")}; RSS ${(rss / 1048576).toFixed(0)} MB`);
+    if (serversBefore) console.log(serversLine(serversBefore, done));
   }
   const rows = await prisma.event.findMany({
     where: { shop, finishedAt: { not: null } },

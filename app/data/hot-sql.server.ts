@@ -354,6 +354,20 @@ export const START_EVENTS_POSTGRES = `WITH "input" AS (
   )
   SELECT "id" FROM "claimed"`;
 
+/**
+ * PostgreSQL: a rendered task run stored (only while its claim holds) with the action runs it
+ * created, in one statement: one round trip, no transaction held open between statements.
+ */
+const FINISH_TASK_RUN_POSTGRES = `WITH "claimed" AS (
+    UPDATE "TaskRun" SET "status" = ?, "taskVersion" = ?, "actions" = ?, "logs" = ?, "errors" = ?, "finishedAt" = ?
+    WHERE "id" = ? AND "status" = 'running' AND "attempts" = ? RETURNING "id"
+  ), "insertedActionRuns" AS (
+    INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)})
+    SELECT ${columnList(ACTION_RUN_INSERT_COLUMNS)} FROM json_populate_recordset(NULL::"ActionRun", ?::json)
+    WHERE EXISTS (SELECT 1 FROM "claimed")
+  )
+  SELECT count(*) AS "claimed" FROM "claimed"`;
+
 /** One startEvent call's rows, as START_EVENTS_POSTGRES takes them. */
 interface EventStart {
   id: string;
@@ -573,6 +587,20 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async finishTaskRun(id, claimedAttempt, run, actionRuns) {
+      if (postgres) {
+        const [row] = await sql.all(FINISH_TASK_RUN_POSTGRES, [
+          run.status,
+          run.taskVersion,
+          run.actions,
+          run.logs,
+          run.errors,
+          run.finishedAt,
+          id,
+          claimedAttempt,
+          JSON.stringify(actionRuns.map(actionRunInsert)),
+        ]);
+        return num(row?.claimed ?? 0) === 1;
+      }
       return sql.batchGrouped([
         {
           sql: `UPDATE "TaskRun" SET "status" = ?, "taskVersion" = ?, "actions" = ?, "logs" = ?, "errors" = ?, "finishedAt" = ? WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,

@@ -1,12 +1,13 @@
-// The SQL RunStore's first-delivery calls (eventForFanOut, startEvent) when many jobs make them in
-// the same tick, as a busy worker does: on PostgreSQL they share one statement per tick
-// (app/data/tick-batch.ts); on SQLite one commit. Either way each call gets its own answer, a
-// claim is won once, and a bad call fails alone.
+// The SQL RunStore's writes that PostgreSQL runs as single statements (decision 0115). The
+// first-delivery calls (eventForFanOut, startEvent) when many jobs make them in the same tick, as a
+// busy worker does: on PostgreSQL they share one statement per tick (app/data/tick-batch.ts); on
+// SQLite one commit. Either way each call gets its own answer, a claim is won once, and a bad call
+// fails alone. And a rendered task run stored with its action runs (finishTaskRun).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import { createSqlRunStore } from "~/data/hot-sql.server";
-import type { NewActionRun, RunStore, StartedTaskRun } from "~/data/run-store";
+import type { ActionRunRow, NewActionRun, RunStore, StartedTaskRun } from "~/data/run-store";
 import { timeOrderedUuid } from "~/domain/ids";
 
 const onPostgres = isPostgresUrl(databaseUrl());
@@ -190,5 +191,74 @@ describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"
     // Nothing of the bad call was kept: the event is still pending, for a retry or the sweep.
     expect((await prisma.event.findUniqueOrThrow({ where: { id: bad } })).status).toBe("pending");
     expect(await prisma.taskRun.count({ where: { eventId: bad } })).toBe(0);
+  });
+});
+
+describe(`a rendered task run stored with its action runs (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
+  it("stores the run and its action runs while the claim holds, and nothing once it is lost", async () => {
+    const shopA = shop();
+    const taskId = await task(shopA, "user/first/delivery+1.hour");
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const eventId = await pendingEvent(shopA);
+    const runId = timeOrderedUuid();
+    const pending: StartedTaskRun = {
+      id: runId,
+      eventId,
+      taskId,
+      taskVersion: 1,
+      runAt: now,
+      createdAt: now,
+      startedAt: null,
+      rendered: null,
+    };
+    expect(await store.startEvent(eventId, now, [pending], [], null)).toBe(true);
+    expect(await store.claimTaskRun(runId, now, new Date(0))).toBe(true);
+    const actionRun: ActionRunRow = {
+      id: timeOrderedUuid(),
+      taskRunId: runId,
+      position: 0,
+      type: "echo",
+      options: '{"n":1}',
+      meta: null,
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: null,
+      startedAt: null,
+      createdAt: now,
+    };
+    const finished = {
+      status: "succeeded" as const,
+      taskVersion: 2,
+      actions: '[{"type":"echo"}]',
+      logs: '["hello"]',
+      errors: "[]",
+      finishedAt: now,
+    };
+
+    // A stale claim (another attempt's number) stores nothing.
+    expect(await store.finishTaskRun(runId, 2, finished, [actionRun])).toBe(false);
+    expect(await prisma.actionRun.count({ where: { taskRunId: runId } })).toBe(0);
+
+    expect(await store.finishTaskRun(runId, 1, finished, [actionRun])).toBe(true);
+    const stored = await prisma.taskRun.findUniqueOrThrow({ where: { id: runId }, include: { actionRuns: true } });
+    expect(stored).toMatchObject({ status: "succeeded", taskVersion: 2, logs: '["hello"]', finishedAt: now });
+    expect(stored.actionRuns).toMatchObject([
+      {
+        id: actionRun.id,
+        position: 0,
+        type: "echo",
+        options: '{"n":1}',
+        status: "pending",
+        attempts: 0,
+        result: null,
+        finishedAt: null,
+        createdAt: now,
+      },
+    ]);
+    // Finished: the claim no longer holds, so a repeat stores nothing more.
+    expect(await store.finishTaskRun(runId, 1, finished, [{ ...actionRun, id: timeOrderedUuid(), position: 1 }])).toBe(
+      false,
+    );
+    expect(await prisma.actionRun.count({ where: { taskRunId: runId } })).toBe(1);
   });
 });
