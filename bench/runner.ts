@@ -3,7 +3,8 @@
 // 1. Throughput: Echo events/s through the worker (`workers/index.ts`: event -> task run -> echo
 //    action) at a few concurrency settings, with one and with two worker processes, each beside the
 //    same BullMQ setup processing no-op jobs (the baseline); plus the worker's CPU per event beside
-//    the no-op worker's CPU per job (steadier than rates on a shared machine).
+//    the no-op worker's CPU per job (steadier than rates on a shared machine), and the local Redis
+//    and PostgreSQL servers' CPU per event and per job (they share the machine's cores).
 // 2. The metafield template against the local development store (a burst: limited by the store's
 //    cost bucket, as Shopify's would be).
 // 3. End to end: POST /webhook/<id> to the production web server -> ingress -> runner -> the local
@@ -23,7 +24,7 @@
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
 //   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
-//   prints the worker's CPU per thread and the local PostgreSQL and Redis servers' CPU per event
+//   prints the worker's CPU per thread
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
@@ -170,8 +171,9 @@ function threadCpuMs(pid: number): Map<string, number> {
 
 /**
  * CPU (ms) used so far by this machine's database and Redis servers (every process named postgres or
- * redis-server): quick mode prints their share per event beside the worker's, so a ratio can be
- * read as the whole machine's work. Only meaningful when the servers run here (the defaults).
+ * redis-server): reported per event beside the worker's, since they share the same cores, so a
+ * ratio can be read as the whole machine's work. Only meaningful when the servers run here (the
+ * defaults).
  */
 function serversCpuMs(): { postgres: number; redis: number } {
   const out = { postgres: 0, redis: 0 };
@@ -189,11 +191,13 @@ function serversCpuMs(): { postgres: number; redis: number } {
   return out;
 }
 
-/** Quick mode: the servers' CPU per item between two serversCpuMs readings. */
-function serversLine(before: { postgres: number; redis: number }, items: number): string {
+/** The servers' CPU per item since a serversCpuMs reading. */
+function serversCpuPerItem(before: { postgres: number; redis: number }, items: number) {
   const after = serversCpuMs();
-  const perItem = (ms: number) => (ms / Math.max(1, items)).toFixed(3);
-  return `  servers' CPU per item (ms): PostgreSQL ${perItem(after.postgres - before.postgres)}, Redis ${perItem(after.redis - before.redis)}`;
+  return {
+    postgres: (after.postgres - before.postgres) / Math.max(1, items),
+    redis: (after.redis - before.redis) / Math.max(1, items),
+  };
 }
 
 /** Resident memory of a process, in bytes. */
@@ -216,6 +220,8 @@ interface RunResult {
   cpuPerItemMs: number;
   /** The part of it on the workers' main threads. */
   mainCpuPerItemMs: number;
+  /** This machine's PostgreSQL and Redis servers' CPU per event or job, in ms (serversCpuMs). */
+  serversCpuPerItemMs: { postgres: number; redis: number };
   /** Resident memory of the (first) worker process after the run. */
   rss: number;
 }
@@ -242,7 +248,7 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
   while ((await queue.getCompletedCount()) < WARMUP) await new Promise((resolve) => setTimeout(resolve, 50));
   await queue.clean(0, WARMUP, "completed");
   const cpuBefore = workersCpuMs(workers);
-  const serversBefore = QUICK ? serversCpuMs() : null;
+  const serversBefore = serversCpuMs();
   const started = Date.now();
   for (let offset = 0; offset < count; offset += 500) {
     const batch = Array.from({ length: Math.min(500, count - offset) }, (_, i) => ({
@@ -259,7 +265,7 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const cpuAfter = workersCpuMs(workers);
-  if (serversBefore) console.log(serversLine(serversBefore, done));
+  const serversCpuPerItemMs = serversCpuPerItem(serversBefore, done);
   const rss = rssBytes(workers[0]!.pid!);
   // Completed jobs are kept here (unlike the app's) so their add and finish times can be read.
   const jobs = await queue.getJobs(["completed"], 0, count);
@@ -285,6 +291,7 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
     p99: percentile(latencies, 99),
     cpuPerItemMs: (cpuAfter.total - cpuBefore.total) / Math.max(1, done),
     mainCpuPerItemMs: (cpuAfter.main - cpuBefore.main) / Math.max(1, done),
+    serversCpuPerItemMs,
     rss,
   };
 }
@@ -356,7 +363,7 @@ async function runEvents(
   }
   const cpuBefore = workersCpuMs(workers);
   const threadsBefore = QUICK ? threadCpuMs(workers[0]!.pid!) : null;
-  const serversBefore = QUICK ? serversCpuMs() : null;
+  const serversBefore = serversCpuMs();
   const started = Date.now();
   const enqueuedAt = new Map<string, number>();
   for (let offset = 0; offset < count; offset += 500) {
@@ -375,6 +382,7 @@ async function runEvents(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const cpuAfter = workersCpuMs(workers);
+  const serversCpuPerItemMs = serversCpuPerItem(serversBefore, done);
   const rss = rssBytes(workers[0]!.pid!);
   if (threadsBefore) {
     // Quick checks: where the worker's CPU went, per thread (ms per event).
@@ -383,7 +391,6 @@ async function runEvents(
       .filter(([, perEvent]) => perEvent >= 0.005)
       .map(([thread, perEvent]) => `${thread} ${perEvent.toFixed(3)}`);
     console.log(`  worker CPU per event by thread (ms): ${parts.join(", ")}; RSS ${(rss / 1048576).toFixed(0)} MB`);
-    if (serversBefore) console.log(serversLine(serversBefore, done));
   }
   const rows = await prisma.event.findMany({
     where: { shop, finishedAt: { not: null } },
@@ -409,13 +416,14 @@ async function runEvents(
     p99: percentile(latencies, 99),
     cpuPerItemMs: (cpuAfter.total - cpuBefore.total) / Math.max(1, rows.length),
     mainCpuPerItemMs: (cpuAfter.main - cpuBefore.main) / Math.max(1, rows.length),
+    serversCpuPerItemMs,
     rss,
   };
 }
 
 function row(r: RunResult): string {
   const complete = r.done === r.count ? "" : `  (only ${r.done}/${r.count} within ${TIMEOUT_MS / 1000} s)`;
-  return `${r.label.padEnd(36)} ${r.processes}×c=${String(r.concurrency).padEnd(3)} ${r.perSecond.toFixed(0).padStart(6)} /s   p50 ${String(Math.round(r.p50)).padStart(6)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms   CPU ${r.cpuPerItemMs.toFixed(3)} ms each (main thread ${r.mainCpuPerItemMs.toFixed(3)})${complete}`;
+  return `${r.label.padEnd(36)} ${r.processes}×c=${String(r.concurrency).padEnd(3)} ${r.perSecond.toFixed(0).padStart(6)} /s   p50 ${String(Math.round(r.p50)).padStart(6)} ms   p99 ${String(Math.round(r.p99)).padStart(6)} ms   CPU ${r.cpuPerItemMs.toFixed(3)} ms each (main thread ${r.mainCpuPerItemMs.toFixed(3)}; servers: PostgreSQL ${r.serversCpuPerItemMs.postgres.toFixed(3)}, Redis ${r.serversCpuPerItemMs.redis.toFixed(3)})${complete}`;
 }
 
 interface Pair {
@@ -435,6 +443,15 @@ function ratioCell(p: Pair): string {
 
 /** A CPU column's cell: all the worker's CPU per event (or job), then its main thread's part. */
 const cpuCell = (r: RunResult) => `${r.cpuPerItemMs.toFixed(2)} ms (${r.mainCpuPerItemMs.toFixed(2)})`;
+
+/** A servers column's cell: Redis's CPU per Echo event, then per no-op job. */
+const redisCell = (p: Pair) =>
+  `${p.echo.serversCpuPerItemMs.redis.toFixed(2)} ms / ${p.baseline.serversCpuPerItemMs.redis.toFixed(2)} ms`;
+
+/** What the servers' columns hold, for the reports. */
+const SERVERS_NOTE = `The servers' columns are this machine's Redis (and PostgreSQL) server processes' user + system time
+per Echo event and per no-op job: they run on the same cores as the workers, so they count against the same
+budget.`;
 
 /** What the CPU columns hold, for the reports. */
 const CPU_NOTE = `CPU is the worker processes' user + system time per event (per job for the baseline), with the part on their
@@ -742,7 +759,7 @@ ${machine}
 **Throughput.** ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo
 action run), SQLite; rows are committed first and their jobs added in bulk, as ingress would; the clock runs from the
 first add to the last event finished. Baseline: the same BullMQ setup (worker processes, concurrency, Redis) processing
-no-op jobs, measured just before. ${CPU_NOTE}${ROUNDS_NOTE}
+no-op jobs, measured just before. ${CPU_NOTE} ${SERVERS_NOTE}${ROUNDS_NOTE}
 
 ${table(
   [
@@ -752,6 +769,7 @@ ${table(
     "ratio",
     "CPU per event",
     "CPU per no-op job",
+    "Redis CPU per event / per no-op job",
     "Echo enqueue-to-finished p50 / p99",
   ],
   pairs.map((p) => [
@@ -761,6 +779,7 @@ ${table(
     ratioCell(p),
     cpuCell(p.echo),
     cpuCell(p.baseline),
+    redisCell(p),
     `${fmt.ms(p.echo.p50)} / ${fmt.ms(p.echo.p99)}`,
   ]),
 )}
@@ -858,7 +877,7 @@ ${machine}
 ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo action run), PostgreSQL
 (\`synchronous_commit\` on) on the same machine; rows committed first and their jobs added in bulk, as ingress would;
 the clock runs from the first add to the last event finished. Baseline: the same BullMQ setup processing no-op jobs,
-measured just before. ${CPU_NOTE}${ROUNDS_NOTE}
+measured just before. ${CPU_NOTE} ${SERVERS_NOTE}${ROUNDS_NOTE}
 
 ${table(
   [
@@ -868,6 +887,8 @@ ${table(
     "ratio",
     "CPU per event",
     "CPU per no-op job",
+    "PostgreSQL CPU per event",
+    "Redis CPU per event / per no-op job",
     "Echo p50 / p99",
   ],
   pairs.map((p) => [
@@ -877,6 +898,8 @@ ${table(
     ratioCell(p),
     cpuCell(p.echo),
     cpuCell(p.baseline),
+    `${p.echo.serversCpuPerItemMs.postgres.toFixed(2)} ms`,
+    redisCell(p),
     `${fmt.int(p.echo.p50)} ms / ${fmt.int(p.echo.p99)} ms`,
   ]),
 )}
