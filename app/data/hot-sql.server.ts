@@ -11,6 +11,7 @@
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import {
   ACTION_RUN_ROW_COLUMNS,
+  type ActionRunOutcome,
   EVENT_ROW_COLUMNS,
   NOT_STARTED_TASK_RUN,
   TASK_ROW_COLUMNS,
@@ -379,6 +380,37 @@ interface EventStart {
 /** The most events one START_EVENTS_POSTGRES statement (or one grouped fan-out read) carries. */
 export const MAX_EVENTS_PER_STATEMENT = 64;
 
+// PostgreSQL: the conditional updates every performed action makes (its claim, its outcome) and the
+// event's finish, each shared by the calls of one tick as START_EVENTS_POSTGRES is: the rows as a
+// JSON array, the ids again as a list so the rows are found by primary key only (and the status
+// tests written so that no status index can serve them). Each returns the ids it changed.
+
+/** pending and due, with `attempts` unchanged -> running, attempts + 1 (claimActionRun). */
+export const CLAIM_ACTION_RUNS_POSTGRES = `UPDATE "ActionRun" a SET "status" = 'running', "attempts" = x."attempts" + 1,
+    "startedAt" = x."now", "nextAttemptAt" = NULL, "finishedAt" = NULL
+  FROM json_to_recordset(?::json) AS x("id" text, "attempts" integer, "now" timestamp(3))
+  WHERE a."id" = ANY(?::text[]) AND a."id" = x."id" AND (a."status" = 'pending') IS TRUE AND a."attempts" = x."attempts"
+    AND (a."nextAttemptAt" IS NULL OR a."nextAttemptAt" <= x."now")
+  RETURNING a."id"`;
+
+/** A claimed action run's outcome, while the claim holds (recordActionRun). */
+export const RECORD_ACTION_RUNS_POSTGRES = `UPDATE "ActionRun" a SET "status" = x."status", "attempts" = x."attempts",
+    "nextAttemptAt" = x."nextAttemptAt", "result" = x."result", "error" = x."error", "finishedAt" = x."finishedAt",
+    "durationMs" = x."durationMs"
+  FROM json_to_recordset(?::json) AS x("id" text, "claimedAttempt" integer, "status" text, "attempts" integer,
+    "nextAttemptAt" timestamp(3), "result" text, "error" text, "finishedAt" timestamp(3), "durationMs" integer)
+  WHERE a."id" = ANY(?::text[]) AND a."id" = x."id" AND (a."status" = 'running') IS TRUE AND a."attempts" = x."claimedAttempt"
+  RETURNING a."id"`;
+
+/** Events' final status (markEventFinished). */
+export const FINISH_EVENTS_POSTGRES = `UPDATE "Event" e SET "status" = x."status", "error" = x."error", "finishedAt" = x."finishedAt"
+  FROM json_to_recordset(?::json) AS x("id" text, "status" text, "error" text, "finishedAt" timestamp(3))
+  WHERE e."id" = ANY(?::text[]) AND e."id" = x."id"
+  RETURNING e."id"`;
+
+/** The most rows one of the statements above carries. */
+const MAX_ROWS_PER_UPDATE = 64;
+
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
 // The fan-out read's columns, aliased per table ("e_id", "t_id"): one join, split back by unprefixed.
@@ -454,6 +486,25 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
         { maxBatch: MAX_EVENTS_PER_STATEMENT, key: (start) => start.id },
       )
     : null;
+  /** One of the updates above, shared per tick: true for each row it changed. */
+  const updatesById = <Row extends { id: string }>(statement: string) =>
+    tickBatcher<Row, boolean>(
+      async (rows) => {
+        const changed = await sql.all(statement, [JSON.stringify(rows), rows.map((row) => row.id)]);
+        const ids = new Set(changed.map((row) => str(row.id)));
+        return rows.map((row) => ids.has(row.id));
+      },
+      { maxBatch: MAX_ROWS_PER_UPDATE, key: (row) => row.id },
+    );
+  const claimActionRuns = postgres
+    ? updatesById<{ id: string; attempts: number; now: Date }>(CLAIM_ACTION_RUNS_POSTGRES)
+    : null;
+  const recordActionRuns = postgres
+    ? updatesById<ActionRunOutcome & { id: string; claimedAttempt: number }>(RECORD_ACTION_RUNS_POSTGRES)
+    : null;
+  const finishEvents = postgres
+    ? updatesById<{ id: string; status: string; error: string | null; finishedAt: Date }>(FINISH_EVENTS_POSTGRES)
+    : null;
 
   return {
     async getEvent(id) {
@@ -503,6 +554,10 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async markEventFinished(id, status, error, now) {
+      if (finishEvents) {
+        await finishEvents({ id, status, error, finishedAt: now });
+        return;
+      }
       await sql.runGrouped(`UPDATE "Event" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "id" = ?`, [
         status,
         error,
@@ -628,6 +683,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async claimActionRun(id, attempts, now) {
+      if (claimActionRuns) return claimActionRuns({ id, attempts, now });
       const changes = await sql.runGrouped(
         `UPDATE "ActionRun" SET "status" = 'running', "attempts" = ?, "startedAt" = ?, "nextAttemptAt" = NULL, "finishedAt" = NULL
          WHERE "id" = ? AND "status" = 'pending' AND "attempts" = ? AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ?)`,
@@ -637,6 +693,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async recordActionRun(id, claimedAttempt, outcome) {
+      if (recordActionRuns) return recordActionRuns({ ...outcome, id, claimedAttempt });
       const changes = await sql.runGrouped(
         `UPDATE "ActionRun" SET "status" = ?, "attempts" = ?, "nextAttemptAt" = ?, "result" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ?
          WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,

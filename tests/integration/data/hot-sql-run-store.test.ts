@@ -262,3 +262,91 @@ describe(`a rendered task run stored with its action runs (${onPostgres ? "Postg
     expect(await prisma.actionRun.count({ where: { taskRunId: runId } })).toBe(1);
   });
 });
+
+describe(`action runs' claims and outcomes made together (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
+  it("claims each due pending action run once, records outcomes only under a live claim, and finishes events", async () => {
+    const shopA = shop();
+    const taskId = await task(shopA, "user/first/delivery");
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const eventId = await pendingEvent(shopA);
+    const { run } = renderedRun(eventId, taskId, now);
+    const later = new Date(now.getTime() + 60_000);
+    const actionRuns: NewActionRun[] = [0, 1, 2, 3].map((position) => ({
+      id: timeOrderedUuid(),
+      taskRunId: run.id,
+      position,
+      type: "http",
+      options: `{"n":${position}}`,
+      meta: null,
+      status: "pending",
+      attempts: position === 1 ? 2 : 0,
+      nextAttemptAt: null,
+      startedAt: null,
+      createdAt: now,
+    }));
+    expect(await store.startEvent(eventId, now, [run], actionRuns, null)).toBe(true);
+    const [a0, a1, a2, a3] = actionRuns.map((a) => a.id) as [string, string, string, string];
+    // A retry's wait (new action runs are stored due).
+    await prisma.actionRun.update({ where: { id: a2 }, data: { nextAttemptAt: later } });
+
+    const claims = await Promise.all([
+      store.claimActionRun(a0, 0, now),
+      store.claimActionRun(a0, 0, now), // the same claim again in the same tick: loses
+      store.claimActionRun(a1, 0, now), // its attempts are 2, not 0: loses
+      store.claimActionRun(a2, 0, now), // not due until a minute from now: loses
+      store.claimActionRun(a3, 0, now),
+    ]);
+    expect(claims).toEqual([true, false, false, false, true]);
+    expect(await prisma.actionRun.findUniqueOrThrow({ where: { id: a0 } })).toMatchObject({
+      status: "running",
+      attempts: 1,
+      startedAt: now,
+    });
+    expect((await prisma.actionRun.findUniqueOrThrow({ where: { id: a2 } })).status).toBe("pending");
+
+    const outcome = (status: "succeeded" | "failed", error: string | null) => ({
+      status,
+      attempts: 1,
+      nextAttemptAt: null,
+      result: status === "succeeded" ? '{"ok":true}' : null,
+      error,
+      finishedAt: now,
+      durationMs: 7,
+    });
+    const records = await Promise.all([
+      store.recordActionRun(a0, 1, outcome("succeeded", null)),
+      store.recordActionRun(a3, 2, outcome("succeeded", null)), // another attempt's claim: stale
+      store.recordActionRun(a1, 2, outcome("failed", "boom")), // never claimed (pending): nothing
+    ]);
+    expect(records).toEqual([true, false, false]);
+    expect(await prisma.actionRun.findUniqueOrThrow({ where: { id: a0 } })).toMatchObject({
+      status: "succeeded",
+      result: '{"ok":true}',
+      durationMs: 7,
+      finishedAt: now,
+    });
+    expect(await prisma.actionRun.findUniqueOrThrow({ where: { id: a3 } })).toMatchObject({
+      status: "running",
+      result: null,
+    });
+    expect(await prisma.actionRun.findUniqueOrThrow({ where: { id: a1 } })).toMatchObject({
+      status: "pending",
+      error: null,
+    });
+
+    const other = await pendingEvent(shopA);
+    await Promise.all([
+      store.markEventFinished(eventId, "failed", "an action failed", now),
+      store.markEventFinished(other, "cancelled", null, now),
+    ]);
+    expect(await prisma.event.findUniqueOrThrow({ where: { id: eventId } })).toMatchObject({
+      status: "failed",
+      error: "an action failed",
+      finishedAt: now,
+    });
+    expect(await prisma.event.findUniqueOrThrow({ where: { id: other } })).toMatchObject({
+      status: "cancelled",
+      finishedAt: now,
+    });
+  });
+});

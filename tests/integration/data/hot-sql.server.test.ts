@@ -4,7 +4,13 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
-import { eventForFanOutSql, START_EVENTS_POSTGRES } from "~/data/hot-sql.server";
+import {
+  CLAIM_ACTION_RUNS_POSTGRES,
+  eventForFanOutSql,
+  FINISH_EVENTS_POSTGRES,
+  RECORD_ACTION_RUNS_POSTGRES,
+  START_EVENTS_POSTGRES,
+} from "~/data/hot-sql.server";
 
 const onPostgres = isPostgresUrl(databaseUrl());
 
@@ -75,26 +81,62 @@ async function plan(sql: string, params: unknown[]): Promise<string> {
 }
 
 describe(`hot queries use an index (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
-  // The first deliveries' claim on PostgreSQL, as the worker runs it: a prepared statement, whose
-  // generic plan knows nothing of how many ids come. It must find its events by primary key, never
-  // by the status index (which, after a burst the statistics have not seen, reads every pending
-  // event per statement).
-  it.runIf(onPostgres)("the first deliveries' claim (PostgreSQL, generic plan)", async () => {
-    const name = `start_events_${Date.now()}`;
-    const [, , , rows] = await prisma.$transaction([
-      prisma.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan"),
-      prisma.$executeRawUnsafe("SET LOCAL enable_seqscan = off"),
-      prisma.$executeRawUnsafe(`PREPARE ${name}(json, text[], json, json) AS ${numbered(START_EVENTS_POSTGRES)}`),
-      prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
-        `EXPLAIN EXECUTE ${name}('[{"id":"e","status":"running","startedAt":"2026-01-01T00:00:00Z","finishedAt":null}]', '{e}', '[]', '[]')`,
-      ),
-      prisma.$executeRawUnsafe(`DEALLOCATE ${name}`),
-    ]);
-    const text = rows.map((r) => r["QUERY PLAN"]).join("\n");
-    const claim = text.slice(text.indexOf("Update on"), text.indexOf("CTE taskRuns"));
-    expect(claim, text).toMatch(/Event_pkey/);
-    expect(claim, text).not.toMatch(/Event_status_createdAt_idx|Event_shop_status_createdAt_idx/);
-  });
+  // The runner's grouped updates on PostgreSQL (decision 0115), as the worker runs them: prepared
+  // statements, whose generic plans know nothing of how many ids come. Each must find its rows by
+  // primary key, never by a status index (which, after a burst the statistics have not seen, reads
+  // every pending row per statement).
+  const GROUPED_UPDATES = [
+    {
+      name: "the first deliveries' claim",
+      sql: START_EVENTS_POSTGRES,
+      types: "json, text[], json, json",
+      args: `'[{"id":"e","status":"running","startedAt":"2026-01-01T00:00:00Z","finishedAt":null}]', '{e}', '[]', '[]'`,
+      from: "Update on",
+      to: "CTE taskRuns",
+      index: /Event_pkey/,
+      never: /Event_status_createdAt_idx|Event_shop_status_createdAt_idx/,
+    },
+    {
+      name: "action runs' claims",
+      sql: CLAIM_ACTION_RUNS_POSTGRES,
+      types: "json, text[]",
+      args: `'[{"id":"a","attempts":0,"now":"2026-01-01T00:00:00Z"}]', '{a}'`,
+      index: /ActionRun_pkey/,
+      never: /ActionRun_status_nextAttemptAt_idx/,
+    },
+    {
+      name: "action runs' outcomes",
+      sql: RECORD_ACTION_RUNS_POSTGRES,
+      types: "json, text[]",
+      args: `'[{"id":"a","claimedAttempt":1,"status":"succeeded","attempts":1}]', '{a}'`,
+      index: /ActionRun_pkey/,
+      never: /ActionRun_status_nextAttemptAt_idx/,
+    },
+    {
+      name: "events' finish",
+      sql: FINISH_EVENTS_POSTGRES,
+      types: "json, text[]",
+      args: `'[{"id":"e","status":"succeeded","error":null,"finishedAt":"2026-01-01T00:00:00Z"}]', '{e}'`,
+      index: /Event_pkey/,
+      never: /Event_status_createdAt_idx|Event_shop_status_createdAt_idx/,
+    },
+  ];
+  for (const update of GROUPED_UPDATES) {
+    it.runIf(onPostgres)(`${update.name} (PostgreSQL, generic plan)`, async () => {
+      const name = `grouped_${Date.now()}`;
+      const [, , , rows] = await prisma.$transaction([
+        prisma.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan"),
+        prisma.$executeRawUnsafe("SET LOCAL enable_seqscan = off"),
+        prisma.$executeRawUnsafe(`PREPARE ${name}(${update.types}) AS ${numbered(update.sql)}`),
+        prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN EXECUTE ${name}(${update.args})`),
+        prisma.$executeRawUnsafe(`DEALLOCATE ${name}`),
+      ]);
+      const text = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      const part = update.from ? text.slice(text.indexOf(update.from), text.indexOf(update.to)) : text;
+      expect(part, text).toMatch(update.index);
+      expect(part, text).not.toMatch(update.never);
+    });
+  }
 
   for (const query of HOT_QUERIES) {
     it(query.name, async () => {
