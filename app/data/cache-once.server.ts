@@ -4,6 +4,7 @@
 // finds the mark and answers the outcome it recorded instead of applying the command again.
 // Writes that depend on the old value (incr/decr) are compare-and-set on the row, as in
 // app/data/cache.server.ts, with the mark in the same all-or-nothing batch.
+import { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import { sqlDriver, constraintKind, type SqlDriver, type SqlValue } from "~/data/sql.server";
 import { CacheValueError, type CacheStore } from "~/domain/actions/cache";
 
@@ -17,6 +18,14 @@ const UPSERT_ENTRY = `${INSERT_ENTRY} ON CONFLICT ("shop", "key") DO UPDATE SET 
 const CAS_ENTRY = `UPDATE "CacheEntry" SET "value" = ?, "expiresAt" = ?, "updatedAt" = ? WHERE "shop" = ? AND "key" = ? AND "value" = ? AND "expiresAt" = ?`;
 const DELETE_ENTRY = `DELETE FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 
+// PostgreSQL: `set` as one statement (one round trip, no transaction held open between statements):
+// the entry is written only when this call is the one that marks the run. (SQLite: the same two
+// writes as a batch in the group commit.)
+const SET_ONCE_POSTGRES = `WITH "marked" AS (${MARK} RETURNING 1)
+  INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt") SELECT ?, ?, ?, ?, ?
+  WHERE EXISTS (SELECT 1 FROM "marked")
+  ON CONFLICT ("shop", "key") DO UPDATE SET "value" = excluded."value", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`;
+
 const asDate = (value: unknown): Date =>
   value instanceof Date ? value : typeof value === "number" ? new Date(value) : new Date(String(value));
 
@@ -29,6 +38,7 @@ export function exactlyOnceCacheStore(
   actionRunId: string,
   clock: () => Date = () => new Date(),
   sql: SqlDriver = sqlDriver(),
+  postgres = isPostgresUrl(databaseUrl()),
 ): CacheStore {
   const applied = async (): Promise<string | null> => {
     const [row] = await sql.all(READ_MARK, [actionRunId]);
@@ -39,9 +49,14 @@ export function exactlyOnceCacheStore(
 
   return {
     async set(key, valueJson, ttlSeconds) {
-      if ((await applied()) !== null) return;
       const now = clock();
       const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+      if (postgres) {
+        // Nothing written when the run was marked already (an earlier attempt applied it).
+        await sql.run(SET_ONCE_POSTGRES, ["set", actionRunId, shop, key, valueJson, expiresAt, now]);
+        return;
+      }
+      if ((await applied()) !== null) return;
       // A false batch: the mark was written meanwhile (another performer of this run): nothing more to do.
       await sql.batchGrouped([{ sql: UPSERT_ENTRY, params: [shop, key, valueJson, expiresAt, now] }, mark("set")]);
     },
