@@ -35,6 +35,12 @@ async function task(shopDomain: string, subscriptions: string): Promise<string> 
   return id;
 }
 
+/** A new shop with one task of the given subscriptions, and a whole-second "now" (as stored). */
+async function shopWithTask(subscriptions: string): Promise<{ shopA: string; taskId: string; now: Date }> {
+  const shopA = shop();
+  return { shopA, taskId: await task(shopA, subscriptions), now: new Date(Math.floor(Date.now() / 1000) * 1000) };
+}
+
 /** A rendered task run with one finished echo action run, as a first delivery of an Echo task stores. */
 function renderedRun(eventId: string, taskId: string, now: Date): { run: StartedTaskRun; action: NewActionRun } {
   const run: StartedTaskRun = {
@@ -102,9 +108,7 @@ describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"
   });
 
   it("claims each pending event once, with its runs; a second claim in the same tick and a claim of a started event lose", async () => {
-    const shopA = shop();
-    const taskId = await task(shopA, "user/first/delivery");
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { shopA, taskId, now } = await shopWithTask("user/first/delivery");
     const ids = [await pendingEvent(shopA), await pendingEvent(shopA), await pendingEvent(shopA)];
     const started = await pendingEvent(shopA);
     await prisma.event.update({ where: { id: started }, data: { status: "running", startedAt: now } });
@@ -144,9 +148,7 @@ describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"
   });
 
   it("leaves an event running (not finished) when its runs are still open", async () => {
-    const shopA = shop();
-    const taskId = await task(shopA, "user/first/delivery");
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { shopA, taskId, now } = await shopWithTask("user/first/delivery");
     const id = await pendingEvent(shopA);
     const pendingRun: StartedTaskRun = {
       id: timeOrderedUuid(),
@@ -173,9 +175,7 @@ describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"
   });
 
   it("fails only the call whose rows are bad; the others of its tick are stored", async () => {
-    const shopA = shop();
-    const taskId = await task(shopA, "user/first/delivery");
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { shopA, taskId, now } = await shopWithTask("user/first/delivery");
     const good = await pendingEvent(shopA);
     const bad = await pendingEvent(shopA);
     const goodRun = renderedRun(good, taskId, now);
@@ -196,9 +196,7 @@ describe(`first deliveries made together (${onPostgres ? "PostgreSQL" : "SQLite"
 
 describe(`a rendered task run stored with its action runs (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
   it("stores the run and its action runs while the claim holds, and nothing once it is lost", async () => {
-    const shopA = shop();
-    const taskId = await task(shopA, "user/first/delivery+1.hour");
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { shopA, taskId, now } = await shopWithTask("user/first/delivery+1.hour");
     const eventId = await pendingEvent(shopA);
     const runId = timeOrderedUuid();
     const pending: StartedTaskRun = {
@@ -265,9 +263,7 @@ describe(`a rendered task run stored with its action runs (${onPostgres ? "Postg
 
 describe(`action runs' claims and outcomes made together (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
   it("claims each due pending action run once, records outcomes only under a live claim, and finishes events", async () => {
-    const shopA = shop();
-    const taskId = await task(shopA, "user/first/delivery");
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { shopA, taskId, now } = await shopWithTask("user/first/delivery");
     const eventId = await pendingEvent(shopA);
     const { run } = renderedRun(eventId, taskId, now);
     const later = new Date(now.getTime() + 60_000);
