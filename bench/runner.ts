@@ -24,7 +24,8 @@
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
 //   bench/output/profile/)
 //   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
-//   prints the worker's CPU per thread
+//   prints the worker's CPU per thread. With it, BENCH_TASK=cache runs a task whose action is
+//   performed after the commit (an exactly-once `cache set`) instead of Echo.
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
@@ -54,6 +55,23 @@ const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
 const WARMUP = 200; // jobs or events before each measured run
 const QUICK = process.env.BENCH_QUICK === "1";
+/**
+ * BENCH_TASK=cache (quick mode only): the pairs run a task whose action is performed after the
+ * commit (`cache set`, exactly once) instead of Echo's inline echo, to measure that path.
+ */
+const TASK =
+  process.env.BENCH_TASK === "cache"
+    ? {
+        label: "Cache task (event -> task -> cache set)",
+        script: {
+          script: '{% assign key = "k" | append: event.data.n %}{% action "cache", "set", key, event.data.hello %}',
+        },
+      }
+    : { label: "Echo task (event -> task -> action)", script: {} };
+if (process.env.BENCH_TASK && (process.env.BENCH_TASK !== "cache" || !QUICK)) {
+  console.error("BENCH_TASK=cache is the only other task, and only with BENCH_QUICK=1 (the reports are Echo's)");
+  process.exit(2);
+}
 /** Pairs (baseline, runner) per setting; the table shows the median round's. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3)));
 
@@ -481,18 +499,13 @@ async function throughput(
     const rounds: { baseline: RunResult; echo: RunResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const shop = shopFor(concurrency, processes, count, round);
-      await createTask(shop, draftToInput(findTaskTemplate("echo")!.draft));
+      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.script });
       const baseline = await runBaseline(concurrency, processes, count);
       console.log(row(baseline));
-      const echo = await runEvents(
-        "Echo task (event -> task -> action)",
-        shop,
-        "user/webhook/test",
-        concurrency,
-        processes,
-        count,
-        (n) => ({ n, hello: "world" }),
-      );
+      const echo = await runEvents(TASK.label, shop, "user/webhook/test", concurrency, processes, count, (n) => ({
+        n,
+        hello: "world",
+      }));
       console.log(row(echo));
       console.log(
         `${"".padEnd(44)} ratio to baseline: ${pairRatio({ baseline, echo }).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
@@ -922,7 +935,9 @@ process (concurrency ${fastest.echo.concurrency}); best **${fmt.ratio(pairRatio(
 
 /** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
 async function mainQuick(): Promise<void> {
-  console.log(`Runner benchmark (quick): ${EVENTS} events per Echo run, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`);
+  console.log(
+    `Runner benchmark (quick): ${EVENTS} events per run of ${TASK.label}, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
+  );
   await throughput((c, p, _n, r) => `bench-quick-echo-c${c}-p${p}-r${r}.myshopify.com`);
 }
 
