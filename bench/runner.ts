@@ -63,11 +63,11 @@ const TASK =
   process.env.BENCH_TASK === "cache"
     ? {
         label: "Cache task (event -> task -> cache set)",
-        script: {
+        taskFields: {
           script: '{% assign key = "k" | append: event.data.n %}{% action "cache", "set", key, event.data.hello %}',
         },
       }
-    : { label: "Echo task (event -> task -> action)", script: {} };
+    : { label: "Echo task (event -> task -> action)", taskFields: {} };
 if (process.env.BENCH_TASK && (process.env.BENCH_TASK !== "cache" || !QUICK)) {
   console.error("BENCH_TASK=cache is the only other task, and only with BENCH_QUICK=1 (the reports are Echo's)");
   process.exit(2);
@@ -499,7 +499,7 @@ async function throughput(
     const rounds: { baseline: RunResult; echo: RunResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const shop = shopFor(concurrency, processes, count, round);
-      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.script });
+      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
       const baseline = await runBaseline(concurrency, processes, count);
       console.log(row(baseline));
       const echo = await runEvents(TASK.label, shop, "user/webhook/test", concurrency, processes, count, (n) => ({

@@ -14,7 +14,8 @@ const READ_MARK = `SELECT "appliedEffect" FROM "ActionRun" WHERE "id" = ?`;
 const MARK = `UPDATE "ActionRun" SET "appliedEffect" = ? WHERE "id" = ? AND "appliedEffect" IS NULL`;
 const READ_ENTRY = `SELECT "value", "expiresAt" FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 const INSERT_ENTRY = `INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt") VALUES (?, ?, ?, ?, ?)`;
-const UPSERT_ENTRY = `${INSERT_ENTRY} ON CONFLICT ("shop", "key") DO UPDATE SET "value" = excluded."value", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`;
+const REPLACE_ON_CONFLICT = `ON CONFLICT ("shop", "key") DO UPDATE SET "value" = excluded."value", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`;
+const UPSERT_ENTRY = `${INSERT_ENTRY} ${REPLACE_ON_CONFLICT}`;
 const CAS_ENTRY = `UPDATE "CacheEntry" SET "value" = ?, "expiresAt" = ?, "updatedAt" = ? WHERE "shop" = ? AND "key" = ? AND "value" = ? AND "expiresAt" = ?`;
 const DELETE_ENTRY = `DELETE FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 
@@ -23,8 +24,7 @@ const DELETE_ENTRY = `DELETE FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 // writes as a batch in the group commit.)
 const SET_ONCE_POSTGRES = `WITH "marked" AS (${MARK} RETURNING 1)
   INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt") SELECT ?, ?, ?, ?, ?
-  WHERE EXISTS (SELECT 1 FROM "marked")
-  ON CONFLICT ("shop", "key") DO UPDATE SET "value" = excluded."value", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`;
+  WHERE EXISTS (SELECT 1 FROM "marked") ${REPLACE_ON_CONFLICT}`;
 
 const asDate = (value: unknown): Date =>
   value instanceof Date ? value : typeof value === "number" ? new Date(value) : new Date(String(value));

@@ -294,25 +294,33 @@ export const ACTION_RUN_INSERT_COLUMNS = [
 ] as const satisfies readonly (keyof ActionRun)[];
 
 const INSERT_TASK_RUN = `INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(TASK_RUN_INSERT_COLUMNS.length)}) ON CONFLICT ("eventId", "taskId") DO NOTHING`;
-type TaskRunColumn = (typeof TASK_RUN_INSERT_COLUMNS)[number];
-type TaskRunInsert = Record<TaskRunColumn, SqlValue>;
+type TaskRunInsert = Record<(typeof TASK_RUN_INSERT_COLUMNS)[number], SqlValue>;
 
 type ActionRunInsert = Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue>;
 
 /** A new action run's row: pending, or performed inline before this commit (with its outcome). */
-function actionRunInsert(a: NewActionRun): ActionRunInsert {
-  const row: ActionRunInsert = {
-    ...a,
-    result: a.result ?? null,
-    finishedAt: a.finishedAt ?? null,
-    durationMs: a.durationMs ?? null,
-  };
-  return pick(row, ACTION_RUN_INSERT_COLUMNS);
+function actionRunRow(a: NewActionRun): ActionRunInsert {
+  return { ...a, result: a.result ?? null, finishedAt: a.finishedAt ?? null, durationMs: a.durationMs ?? null };
 }
 
 function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
-  const row = actionRunInsert(a);
+  const row = actionRunRow(a);
   return { sql: INSERT_ACTION_RUN, params: ACTION_RUN_INSERT_COLUMNS.map((column) => row[column]) };
+}
+
+/** New action runs as PostgreSQL's statements take them: a JSON array of their insert columns. */
+function actionRunsJson(actionRuns: NewActionRun[]): ActionRunInsert[] {
+  return actionRuns.map((a) => pick(actionRunRow(a), ACTION_RUN_INSERT_COLUMNS));
+}
+
+/**
+ * PostgreSQL: inserts the action runs of a JSON array parameter (`actionRunsJson`) that meet
+ * `condition` (their claim held), as part of a WITH statement.
+ */
+function insertActionRunsFromJson(condition: string): string {
+  return `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)})
+    SELECT ${columnList(ACTION_RUN_INSERT_COLUMNS)} FROM json_populate_recordset(NULL::"ActionRun", ?::json)
+    WHERE ${condition}`;
 }
 
 /** Only the given columns of a row (what an insert writes; JSON rows carry nothing else). */
@@ -349,9 +357,7 @@ export const START_EVENTS_POSTGRES = `WITH "input" AS (
     INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) SELECT ${columnList(TASK_RUN_INSERT_COLUMNS)} FROM "taskRuns"
     ON CONFLICT ("eventId", "taskId") DO NOTHING
   ), "insertedActionRuns" AS (
-    INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)})
-    SELECT ${columnList(ACTION_RUN_INSERT_COLUMNS)} FROM json_populate_recordset(NULL::"ActionRun", ?::json)
-    WHERE "taskRunId" IN (SELECT "id" FROM "taskRuns")
+    ${insertActionRunsFromJson(`"taskRunId" IN (SELECT "id" FROM "taskRuns")`)}
   )
   SELECT "id" FROM "claimed"`;
 
@@ -363,9 +369,7 @@ const FINISH_TASK_RUN_POSTGRES = `WITH "claimed" AS (
     UPDATE "TaskRun" SET "status" = ?, "taskVersion" = ?, "actions" = ?, "logs" = ?, "errors" = ?, "finishedAt" = ?
     WHERE "id" = ? AND "status" = 'running' AND "attempts" = ? RETURNING "id"
   ), "insertedActionRuns" AS (
-    INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)})
-    SELECT ${columnList(ACTION_RUN_INSERT_COLUMNS)} FROM json_populate_recordset(NULL::"ActionRun", ?::json)
-    WHERE EXISTS (SELECT 1 FROM "claimed")
+    ${insertActionRunsFromJson(`EXISTS (SELECT 1 FROM "claimed")`)}
   )
   SELECT count(*) AS "claimed" FROM "claimed"`;
 
@@ -513,18 +517,15 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async startEvent(id, now, taskRuns, actionRuns, finished) {
-      const taskRunRows = taskRuns.map((run) =>
-        pick<TaskRunColumn>(
-          run.rendered ? { ...run, ...run.rendered, attempts: 1 } : { ...run, ...NOT_STARTED_TASK_RUN },
-          TASK_RUN_INSERT_COLUMNS,
-        ),
+      const taskRunRows: TaskRunInsert[] = taskRuns.map((run) =>
+        run.rendered ? { ...run, ...run.rendered, attempts: 1 } : { ...run, ...NOT_STARTED_TASK_RUN },
       );
       if (startEvents) {
         return startEvents({
           id,
           claim: { status: finished ? finished.status : "running", startedAt: now, finishedAt: finished?.at ?? null },
-          taskRuns: taskRunRows,
-          actionRuns: actionRuns.map(actionRunInsert),
+          taskRuns: taskRunRows.map((row) => pick(row, TASK_RUN_INSERT_COLUMNS)),
+          actionRuns: actionRunsJson(actionRuns),
         });
       }
       const claim = finished
@@ -652,7 +653,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
           run.finishedAt,
           id,
           claimedAttempt,
-          JSON.stringify(actionRuns.map(actionRunInsert)),
+          JSON.stringify(actionRunsJson(actionRuns)),
         ]);
         return num(row?.claimed ?? 0) === 1;
       }

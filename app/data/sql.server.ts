@@ -12,6 +12,7 @@ import { sqliteSynchronous } from "~/config.server";
 import { databaseUrl, isPostgresUrl } from "./db.server";
 import { startCheckpointer } from "./sqlite-checkpointer.server";
 import { sqlitePragmas } from "./sqlite-pragmas";
+import { tickBatcher } from "./tick-batch";
 
 /**
  * A bound parameter. Bytes are stored as BLOB (SQLite) or bytea (PostgreSQL). A list of strings is
@@ -306,12 +307,6 @@ export function multiRowInsert(sql: string, rows: number): string | null {
   return `${match[1]} VALUES ${Array.from({ length: rows }, () => match[2]).join(", ")}`;
 }
 
-interface PendingInsert {
-  params: SqlValue[];
-  resolve: (changes: number) => void;
-  reject: (error: unknown) => void;
-}
-
 function postgresDriver(url: string, poolSize: number): SqlDriver {
   const require = createRequire(import.meta.url);
   const { Pool, types } = require("pg") as typeof pg;
@@ -393,41 +388,30 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
     if (!texts) groupedTexts.set(sql, (texts = []));
     return (texts[rows] ??= multiRowInsert(sql, rows)!);
   };
-  // Plain inserts issued in one tick, by statement: sent together as one multi-row INSERT.
-  const groups = new Map<string, PendingInsert[]>();
-  const flush = async (sql: string, work: PendingInsert[]) => {
-    if (work.length === 1) {
-      const only = work[0]!;
-      return run(sql, only.params).then(only.resolve, only.reject);
-    }
-    const params = work.flatMap((w) => w.params);
-    try {
-      await pool.query(
-        work.length <= MAX_NAMED_GROUPED_ROWS
-          ? prepared(groupedInsertSql(sql, work.length), params)
-          : { text: numbered(multiRowInsert(sql, work.length)!), values: bind(params) },
+  // Plain inserts issued in one tick, by statement: sent together as one multi-row INSERT
+  // (tickBatcher: when it fails, each row runs again alone, in order, for its own answer; the first
+  // of two equal keys wins, as in SQLite's group).
+  const insertBatchers = new Map<string, (params: SqlValue[]) => Promise<number>>();
+  const insertGrouped = (sql: string, params: SqlValue[]) => {
+    let insert = insertBatchers.get(sql);
+    if (!insert) {
+      insert = tickBatcher<SqlValue[], number>(
+        async (rows) => {
+          if (rows.length === 1) return [await run(sql, rows[0]!)];
+          const values = rows.flat();
+          await pool.query(
+            rows.length <= MAX_NAMED_GROUPED_ROWS
+              ? prepared(groupedInsertSql(sql, rows.length), values)
+              : { text: numbered(multiRowInsert(sql, rows.length)!), values: bind(values) },
+          );
+          return rows.map(() => 1);
+        },
+        { maxBatch: MAX_GROUPED_ROWS },
       );
-      for (const w of work) w.resolve(1);
-    } catch {
-      // One row's constraint fails the whole statement: each again alone, in order (the first of
-      // two equal keys wins, as in SQLite's group), for its own answer.
-      for (const w of work) await run(sql, w.params).then(w.resolve, w.reject);
+      insertBatchers.set(sql, insert);
     }
+    return insert(params);
   };
-  const flushAll = () => {
-    const pending = [...groups];
-    groups.clear();
-    for (const [sql, work] of pending) {
-      for (let i = 0; i < work.length; i += MAX_GROUPED_ROWS) void flush(sql, work.slice(i, i + MAX_GROUPED_ROWS));
-    }
-  };
-  const insertGrouped = (sql: string, params: SqlValue[]) =>
-    new Promise<number>((resolve, reject) => {
-      if (groups.size === 0) setImmediate(flushAll);
-      let work = groups.get(sql);
-      if (!work) groups.set(sql, (work = []));
-      work.push({ params, resolve, reject });
-    });
   const plainInserts = new Map<string, boolean>();
   const isPlainInsert = (sql: string) => {
     let plain = plainInserts.get(sql);
