@@ -118,6 +118,55 @@ describe("batchGrouped (all-or-nothing units inside the group commit)", () => {
     }
   });
 
+  it("a unit vetoed or failing after it changed rows is undone alone, and the rest of its group still commits", async () => {
+    // The group runs its units without savepoints first; these two can only be undone by one, so
+    // the group rolls back and runs again with them. Every answer is as if each had its own.
+    const { driver, file } = await freshDriver();
+    await driver.run(insert, ["capped", 5]);
+    const outcomes = await Promise.allSettled([
+      driver.runGrouped(insert, ["before", 1]),
+      // Inserts, then its conditional bump changes nothing: vetoed, its insert undone.
+      driver.batchGrouped([
+        { sql: insert, params: ["undone", 2] },
+        { sql: bump, params: ["capped", 5], expect: 1 },
+      ]),
+      // Fails on its first statement: nothing of it to undo.
+      driver.batchGrouped([
+        { sql: insert, params: ["capped", 3] },
+        { sql: insert, params: ["never", 3] },
+      ]),
+      driver.batchGrouped([
+        { sql: bump, params: ["capped", 10], expect: 1 },
+        { sql: insert, params: ["kept", 4] },
+      ]),
+      // Changes two rows where one was expected: undone.
+      driver.batchGrouped([
+        { sql: `UPDATE "Item" SET "n" = "n" + 100 WHERE "id" IN ('before', 'kept')`, params: [], expect: 1 },
+      ]),
+      driver.runGrouped(insert, ["after", 5]),
+    ]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value : "rejected"))).toEqual([
+      1,
+      false,
+      "rejected",
+      true,
+      false,
+      1,
+    ]);
+    expect(constraintKind((outcomes[2] as PromiseRejectedResult).reason)).toBe("unique");
+    const reader = new Database(file, { readonly: true });
+    try {
+      expect(reader.prepare(`SELECT "id", "n" FROM "Item" ORDER BY "id"`).all()).toEqual([
+        { id: "after", n: 5 },
+        { id: "before", n: 1 },
+        { id: "capped", n: 6 },
+        { id: "kept", n: 4 },
+      ]);
+    } finally {
+      reader.close();
+    }
+  });
+
   it("batch outside a group: the same veto, committed on its own", async () => {
     const { driver } = await freshDriver();
     await driver.run(insert, ["a", 0]);
@@ -153,5 +202,28 @@ describe("list parameters", () => {
     );
     await expect(driver.runGrouped(insert, [["b"], 2])).rejects.toThrow("SQLite has no list parameters");
     expect(await driver.all(`SELECT count(*) AS "n" FROM "Item"`, [])).toEqual([{ n: 1 }]);
+  });
+});
+
+describe("dates", () => {
+  it("are written as UTC text, each its own (the last one's text is reused only for the same instant)", async () => {
+    const { driver } = await freshDriver();
+    await driver.run(`CREATE TABLE "Stamp" ("id" TEXT PRIMARY KEY, "at" TEXT NOT NULL)`, []);
+    const stampInsert = `INSERT INTO "Stamp" ("id", "at") VALUES (?, ?)`;
+    const first = new Date("2026-12-01T10:00:00.123Z");
+    const second = new Date("2026-12-01T10:00:00.124Z");
+    await Promise.all([
+      driver.runGrouped(stampInsert, ["a", first]),
+      driver.runGrouped(stampInsert, ["b", new Date(first.getTime())]),
+      driver.runGrouped(stampInsert, ["c", second]),
+      driver.runGrouped(stampInsert, ["d", first]),
+    ]);
+    expect(await driver.all(`SELECT "id", "at" FROM "Stamp" ORDER BY "id"`, [])).toEqual([
+      { id: "a", at: "2026-12-01T10:00:00.123+00:00" },
+      { id: "b", at: "2026-12-01T10:00:00.123+00:00" },
+      { id: "c", at: "2026-12-01T10:00:00.124+00:00" },
+      { id: "d", at: "2026-12-01T10:00:00.123+00:00" },
+    ]);
+    await expect(driver.run(stampInsert, ["e", new Date(NaN)])).rejects.toThrow(RangeError);
   });
 });
