@@ -358,12 +358,31 @@ export function multiRowInsert(sql: string, rows: number): string | null {
   return `${match[1]} VALUES ${Array.from({ length: rows }, () => match[2]).join(", ")}`;
 }
 
+/**
+ * The startup options of this driver's PostgreSQL connections: sequential scans off. Every statement
+ * sent here finds its rows through an index (tests/integration/data/hot-sql.server.test.ts), and
+ * statements are prepared once per connection: a plan made while a table was still tiny (a new
+ * installation, a worker started on a small database) would keep scanning the whole table for every
+ * statement as the table grows, until autovacuum's next ANALYZE (docs/decisions/0116). Options in the
+ * URL (`?options=...`) are kept.
+ */
+export function hotPathConnectionOptions(url: string): string {
+  let fromUrl: string | null = null;
+  try {
+    fromUrl = new URL(url).searchParams.get("options");
+  } catch {
+    // not a URL pg can read either; pg reports it when connecting
+  }
+  return [fromUrl, "-c enable_seqscan=off"].filter(Boolean).join(" ");
+}
+
 function postgresDriver(url: string, poolSize: number): SqlDriver {
   const require = createRequire(import.meta.url);
   const { Pool, types } = require("pg") as typeof pg;
   const TIMESTAMP_OID = 1114;
   const pool = new Pool({
     connectionString: url,
+    options: hotPathConnectionOptions(url),
     // The web process's ingress keeps up to DEFAULT_POOL_SIZE statements in flight, the worker's
     // runner one per job slot up to a cap (app/services/runner/pool-size.ts); PostgreSQL's
     // max_connections must cover the pools of every process (README, Deploying for real).

@@ -90,3 +90,40 @@ describe.runIf(isPostgresUrl(databaseUrl()))(
     });
   },
 );
+
+describe.runIf(isPostgresUrl(databaseUrl()))("plans made while a table is tiny (PostgreSQL)", () => {
+  it("still find rows by primary key once the table has grown (sequential scans are off on this driver)", async () => {
+    // One connection, so the temporary table and the prepared statement share it. A generic plan
+    // is made on the first execution (as the driver's cached plans are after a few) while the table
+    // holds 3 rows; then it grows. With sequential scans allowed, that plan scans every row for every
+    // statement (a hash join over a Seq Scan) until an ANALYZE replans it.
+    const single = createSqlDriver(databaseUrl(), { poolSize: 1 });
+    try {
+      const table = `probe_${randomUUID().slice(0, 8)}`;
+      await single.run(`CREATE TEMPORARY TABLE "${table}" ("id" text PRIMARY KEY, "status" text NOT NULL)`, []);
+      await single.run(`INSERT INTO "${table}" SELECT 'r' || n, 'pending' FROM generate_series(1, 3) n`, []);
+      await single.run(`ANALYZE "${table}"`, []);
+      await single.run(`SET plan_cache_mode = force_generic_plan`, []);
+      const update = `UPDATE "${table}" p SET "status" = x."status"
+        FROM json_to_recordset(?::json) AS x("id" text, "status" text)
+        WHERE p."id" = ANY(?::text[]) AND p."id" = x."id" RETURNING p."id"`;
+      const name = `probe_update_${table}`;
+      await single.run(
+        `PREPARE ${name}(json, text[]) AS ${update.replace("?::json", "$1::json").replace("?::text[]", "$2::text[]")}`,
+        [],
+      );
+      // Its first execution makes and caches the generic plan, on the tiny table.
+      await single.all(`EXECUTE ${name}('[]', '{}')`, []);
+      await single.run(`INSERT INTO "${table}" SELECT 'g' || n, 'pending' FROM generate_series(1, 20000) n`, []);
+      const plan = (await single.all(`EXPLAIN EXECUTE ${name}('[{"id":"g5","status":"done"}]', '{g5}')`, []))
+        .map((row) => String(row["QUERY PLAN"]))
+        .join("\n");
+      expect(plan, plan).toMatch(new RegExp(`${table}_pkey`));
+      expect(plan, plan).not.toMatch(/Seq Scan on/);
+      // The statement itself still answers as before.
+      expect(await single.all(update, ['[{"id":"g5","status":"done"}]', ["g5"]])).toEqual([{ id: "g5" }]);
+    } finally {
+      await single.close();
+    }
+  });
+});
