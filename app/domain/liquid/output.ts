@@ -28,7 +28,15 @@ export function serializeJson(value: unknown, options: SerializeOptions = {}): s
   if (typeof value === "boolean") return value ? "true" : "false";
   if (value === null || value === undefined) return "null";
   try {
-    return writeJson(value, { ...options, unwrap: plainDrop, maxDepth: MAX_OUTPUT_DEPTH, rubyFloats: true });
+    // Named properties, not a spread of options: spreading an object with a function in it cost
+    // V8 several microseconds per call, more than writing a small object.
+    return writeJson(value, {
+      charge: options.charge,
+      space: options.space,
+      unwrap: plainDrop,
+      maxDepth: MAX_OUTPUT_DEPTH,
+      rubyFloats: true,
+    });
   } catch (error) {
     if (error instanceof Error && /nested deeper|circular/.test(error.message))
       throw new Error(`json: ${error.message.replace(/^JSON:? ?/, "")}`);
