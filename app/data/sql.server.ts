@@ -88,17 +88,25 @@ function refuseList(): never {
   throw new TypeError("SQLite has no list parameters (a text[] is PostgreSQL's)");
 }
 
-// The last date written, as text: the rows of one event (and of one tick) mostly share their times,
-// and formatting was a few microseconds per event. An invalid date (NaN) never matches, and throws.
-let lastDateMs = NaN;
-let lastDateText = "";
-function sqliteDate(date: Date): string {
+// Dates as SQLite text ("2026-12-01T10:00:00.123+00:00", as Prisma writes them). toISOString cost
+// about 0.4 us and an event writes about eight dates: the text up to the minute is kept and the
+// seconds and milliseconds written by hand (same text for every date, tested). Years outside
+// 0000-9999 (an extended ISO year) and invalid dates (RangeError) go through toISOString.
+let cachedMinute = NaN;
+let cachedMinutePrefix = "";
+export function sqliteDate(date: Date): string {
   const ms = date.getTime();
-  if (ms !== lastDateMs) {
-    lastDateText = `${date.toISOString().slice(0, -1)}+00:00`;
-    lastDateMs = ms;
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== cachedMinute) {
+    const iso = date.toISOString();
+    if (iso.length !== 24) return `${iso.slice(0, -1)}+00:00`;
+    cachedMinutePrefix = iso.slice(0, 17); // "2026-12-01T10:00:"
+    cachedMinute = minute;
   }
-  return lastDateText;
+  const inMinute = ms - minute * 60_000;
+  const seconds = Math.floor(inMinute / 1000);
+  const millis = inMinute - seconds * 1000;
+  return `${cachedMinutePrefix}${seconds < 10 ? "0" : ""}${seconds}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}+00:00`;
 }
 
 const BUSY_WAIT_LIMIT_MS = 10_000;
