@@ -8,6 +8,7 @@
 // checks every column list against the Prisma schema. Values are written in the formats Prisma
 // reads back (SQLite: DateTime as ISO text with +00:00, booleans as 0/1; PostgreSQL: timestamp(3)
 // in UTC).
+import { isoText } from "~/data/date-text";
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import {
   ACTION_RUN_ROW_COLUMNS,
@@ -310,7 +311,7 @@ function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
 
 /** New action runs as PostgreSQL's statements take them: a JSON array of their insert columns. */
 function actionRunsJson(actionRuns: NewActionRun[]): ActionRunInsert[] {
-  return actionRuns.map((a) => pick(actionRunRow(a), ACTION_RUN_INSERT_COLUMNS));
+  return actionRuns.map((a) => jsonRow(actionRunRow(a), ACTION_RUN_INSERT_COLUMNS));
 }
 
 /**
@@ -323,15 +324,24 @@ function insertActionRunsFromJson(condition: string): string {
     WHERE ${condition}`;
 }
 
-/** Only the given columns of a row (what an insert writes; JSON rows carry nothing else). */
-function pick<Column extends string>(
+/**
+ * A JSON row: only the given columns of a row (what an insert writes), dates as ISO text. A Date left
+ * in would cost JSON.stringify several times the rest of the row (app/data/date-text.ts).
+ */
+function jsonRow<Column extends string>(
   row: Record<Column, SqlValue>,
   columns: readonly Column[],
 ): Record<Column, SqlValue> {
   const out = {} as Record<Column, SqlValue>;
-  for (const column of columns) out[column] = row[column];
+  for (const column of columns) {
+    const value = row[column];
+    out[column] = value instanceof Date ? isoText(value) : value;
+  }
   return out;
 }
+
+/** A date, or null, as a JSON row carries it. */
+const jsonDate = (date: Date | null): string | null => (date === null ? null : isoText(date));
 
 /**
  * PostgreSQL: the first deliveries of several events (startEvent) in one statement, so one round
@@ -376,7 +386,8 @@ const FINISH_TASK_RUN_POSTGRES = `WITH "claimed" AS (
 /** One startEvent call's rows, as START_EVENTS_POSTGRES takes them. */
 interface EventStart {
   id: string;
-  claim: { status: "running" | "succeeded"; startedAt: Date; finishedAt: Date | null };
+  /** Dates as ISO text (jsonDate). */
+  claim: { status: "running" | "succeeded"; startedAt: string; finishedAt: string | null };
   taskRuns: TaskRunInsert[];
   actionRuns: ActionRunInsert[];
 }
@@ -501,13 +512,20 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
       { maxBatch: MAX_ROWS_PER_UPDATE, key: (row) => row.id },
     );
   const claimActionRuns = postgres
-    ? updatesById<{ id: string; attempts: number; now: Date }>(CLAIM_ACTION_RUNS_POSTGRES)
+    ? updatesById<{ id: string; attempts: number; now: string }>(CLAIM_ACTION_RUNS_POSTGRES)
     : null;
   const recordActionRuns = postgres
-    ? updatesById<ActionRunOutcome & { id: string; claimedAttempt: number }>(RECORD_ACTION_RUNS_POSTGRES)
+    ? updatesById<
+        Omit<ActionRunOutcome, "nextAttemptAt" | "finishedAt"> & {
+          id: string;
+          claimedAttempt: number;
+          nextAttemptAt: string | null;
+          finishedAt: string;
+        }
+      >(RECORD_ACTION_RUNS_POSTGRES)
     : null;
   const finishEvents = postgres
-    ? updatesById<{ id: string; status: string; error: string | null; finishedAt: Date }>(FINISH_EVENTS_POSTGRES)
+    ? updatesById<{ id: string; status: string; error: string | null; finishedAt: string }>(FINISH_EVENTS_POSTGRES)
     : null;
 
   return {
@@ -523,8 +541,12 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
       if (startEvents) {
         return startEvents({
           id,
-          claim: { status: finished ? finished.status : "running", startedAt: now, finishedAt: finished?.at ?? null },
-          taskRuns: taskRunRows.map((row) => pick(row, TASK_RUN_INSERT_COLUMNS)),
+          claim: {
+            status: finished ? finished.status : "running",
+            startedAt: isoText(now),
+            finishedAt: jsonDate(finished?.at ?? null),
+          },
+          taskRuns: taskRunRows.map((row) => jsonRow(row, TASK_RUN_INSERT_COLUMNS)),
           actionRuns: actionRunsJson(actionRuns),
         });
       }
@@ -556,7 +578,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
 
     async markEventFinished(id, status, error, now) {
       if (finishEvents) {
-        await finishEvents({ id, status, error, finishedAt: now });
+        await finishEvents({ id, status, error, finishedAt: isoText(now) });
         return;
       }
       await sql.runGrouped(`UPDATE "Event" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "id" = ?`, [
@@ -684,7 +706,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async claimActionRun(id, attempts, now) {
-      if (claimActionRuns) return claimActionRuns({ id, attempts, now });
+      if (claimActionRuns) return claimActionRuns({ id, attempts, now: isoText(now) });
       const changes = await sql.runGrouped(
         `UPDATE "ActionRun" SET "status" = 'running', "attempts" = ?, "startedAt" = ?, "nextAttemptAt" = NULL, "finishedAt" = NULL
          WHERE "id" = ? AND "status" = 'pending' AND "attempts" = ? AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ?)`,
@@ -694,7 +716,14 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async recordActionRun(id, claimedAttempt, outcome) {
-      if (recordActionRuns) return recordActionRuns({ ...outcome, id, claimedAttempt });
+      if (recordActionRuns)
+        return recordActionRuns({
+          ...outcome,
+          id,
+          claimedAttempt,
+          nextAttemptAt: jsonDate(outcome.nextAttemptAt),
+          finishedAt: isoText(outcome.finishedAt),
+        });
       const changes = await sql.runGrouped(
         `UPDATE "ActionRun" SET "status" = ?, "attempts" = ?, "nextAttemptAt" = ?, "result" = ?, "error" = ?, "finishedAt" = ?, "durationMs" = ?
          WHERE "id" = ? AND "status" = 'running' AND "attempts" = ?`,

@@ -9,6 +9,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
 import type { QueryConfig } from "pg";
 import { sqliteSynchronous } from "~/config.server";
+import { isoText } from "./date-text";
 import { databaseUrl, isPostgresUrl } from "./db.server";
 import { startCheckpointer } from "./sqlite-checkpointer.server";
 import { sqlitePragmas } from "./sqlite-pragmas";
@@ -86,27 +87,6 @@ interface GroupedWork {
 /** better-sqlite3 would spread a list into several parameters, misbinding the rest: refused. */
 function refuseList(): never {
   throw new TypeError("SQLite has no list parameters (a text[] is PostgreSQL's)");
-}
-
-// Dates as SQLite text ("2026-12-01T10:00:00.123+00:00", as Prisma writes them). toISOString cost
-// about 0.4 us and an event writes about eight dates: the text up to the minute is kept and the
-// seconds and milliseconds written by hand (same text for every date, tested). Years outside
-// 0000-9999 (an extended ISO year) and invalid dates (RangeError) go through toISOString.
-let cachedMinute = NaN;
-let cachedMinutePrefix = "";
-export function sqliteDate(date: Date): string {
-  const ms = date.getTime();
-  const minute = Math.floor(ms / 60_000);
-  if (minute !== cachedMinute) {
-    const iso = date.toISOString();
-    if (iso.length !== 24) return `${iso.slice(0, -1)}+00:00`;
-    cachedMinutePrefix = iso.slice(0, 17); // "2026-12-01T10:00:"
-    cachedMinute = minute;
-  }
-  const inMinute = ms - minute * 60_000;
-  const seconds = Math.floor(inMinute / 1000);
-  const millis = inMinute - seconds * 1000;
-  return `${cachedMinutePrefix}${seconds < 10 ? "0" : ""}${seconds}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}+00:00`;
 }
 
 const BUSY_WAIT_LIMIT_MS = 10_000;
@@ -303,7 +283,7 @@ function sqliteDriver(file: string, options: SqlDriverOptions): SqlDriver {
       Array.isArray(v)
         ? refuseList()
         : v instanceof Date
-          ? sqliteDate(v)
+          ? isoText(v, "+00:00") // as Prisma writes dates on SQLite
           : typeof v === "boolean"
             ? v
               ? 1
@@ -406,7 +386,7 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
   const bind = (params: SqlValue[]) =>
     params.map((v) =>
       v instanceof Date
-        ? v.toISOString()
+        ? isoText(v)
         : v instanceof Uint8Array && !Buffer.isBuffer(v)
           ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
           : v,
