@@ -108,9 +108,10 @@ export function toActionRunRow(r: Raw): ActionRunRow {
 }
 
 /** The columns of one table out of a joined row whose columns are named `<prefix><column>`. */
-function unprefixed(row: Raw, columns: readonly (readonly [column: string, aliased: string])[]): Raw {
+/** The row object of `columns`, read from a row's values starting at `offset`. */
+function rowAt(values: unknown[], columns: readonly string[], offset: number): Raw {
   const out: Raw = {};
-  for (const [column, aliased] of columns) out[column] = row[aliased];
+  for (let i = 0; i < columns.length; i++) out[columns[i]!] = values[offset + i];
   return out;
 }
 
@@ -428,9 +429,11 @@ const MAX_ROWS_PER_UPDATE = 64;
 
 const INSERT_ACTION_RUN = `INSERT INTO "ActionRun" (${columnList(ACTION_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(ACTION_RUN_INSERT_COLUMNS.length)})`;
 
-// The fan-out read's columns, aliased per table ("e_id", "t_id"): one join, split back by unprefixed.
-const FAN_OUT_EVENT_COLUMNS = EVENT_ROW_COLUMNS.map((c) => [c, `e_${c}`] as const);
-const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const);
+// The fan-out read's rows are read as values (no object of ~40 keys per row): the event's columns
+// first, then the task's (TASK_OFFSET on); rowAt splits them back.
+const TASK_OFFSET = EVENT_ROW_COLUMNS.length;
+const EVENT_ID_AT = EVENT_ROW_COLUMNS.indexOf("id");
+const TASK_ID_AT = TASK_OFFSET + TASK_ROW_COLUMNS.indexOf("id");
 
 /**
  * The event and its candidate tasks (candidateTasks' condition) in one statement: a round trip
@@ -439,7 +442,7 @@ const FAN_OUT_TASK_COLUMNS = TASK_ROW_COLUMNS.map((c) => [c, `t_${c}`] as const)
  */
 export function eventForFanOutSql(postgres: boolean): string {
   const contains = postgres ? `strpos(t."subscriptions", e."topic") > 0` : `instr(t."subscriptions", e."topic") > 0`;
-  return `SELECT ${FAN_OUT_EVENT_COLUMNS.map(([c, as]) => `e."${c}" AS "${as}"`).join(", ")}, ${FAN_OUT_TASK_COLUMNS.map(([c, as]) => `t."${c}" AS "${as}"`).join(", ")}
+  return `SELECT ${EVENT_ROW_COLUMNS.map((c) => `e."${c}"`).join(", ")}, ${TASK_ROW_COLUMNS.map((c) => `t."${c}"`).join(", ")}
     FROM "Event" e LEFT JOIN "Task" t ON t."shop" = e."shop" AND t."enabled" = ? AND ${contains}
     WHERE e."id" ${postgres ? "= ANY(?::text[])" : "= ?"} ORDER BY t."createdAt" ASC`;
 }
@@ -447,12 +450,12 @@ export function eventForFanOutSql(postgres: boolean): string {
 type FanOut = { event: EventRow; candidates: TaskRow[] };
 
 /** The event and its candidate tasks out of its rows of the fan-out read; null without rows (no such event). */
-function fanOutOf(rows: Raw[]): FanOut | null {
+function fanOutOf(rows: unknown[][]): FanOut | null {
   if (!rows.length) return null;
-  const event = toEventRow(unprefixed(rows[0]!, FAN_OUT_EVENT_COLUMNS));
+  const event = toEventRow(rowAt(rows[0]!, EVENT_ROW_COLUMNS, 0));
   const candidates = rows
-    .filter((r) => r.t_id !== null && r.t_id !== undefined)
-    .map((r) => toTaskRow(unprefixed(r, FAN_OUT_TASK_COLUMNS)));
+    .filter((r) => r[TASK_ID_AT] !== null && r[TASK_ID_AT] !== undefined)
+    .map((r) => toTaskRow(rowAt(r, TASK_ROW_COLUMNS, TASK_OFFSET)));
   return { event, candidates };
 }
 
@@ -473,10 +476,10 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
   const eventsForFanOut = postgres
     ? tickBatcher<string, FanOut | null>(
         async (ids) => {
-          const rows = await sql.all(EVENT_FOR_FAN_OUT, [true, ids]);
-          const byEvent = new Map<string, Raw[]>();
+          const rows = await sql.values(EVENT_FOR_FAN_OUT, [true, ids]);
+          const byEvent = new Map<string, unknown[][]>();
           for (const row of rows) {
-            const eventId = str(row.e_id);
+            const eventId = str(row[EVENT_ID_AT]);
             const list = byEvent.get(eventId);
             if (list) list.push(row);
             else byEvent.set(eventId, [row]);
@@ -606,7 +609,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
 
     async eventForFanOut(id) {
       if (eventsForFanOut) return eventsForFanOut(id);
-      return fanOutOf(await sql.all(EVENT_FOR_FAN_OUT, [true, id]));
+      return fanOutOf(await sql.values(EVENT_FOR_FAN_OUT, [true, id]));
     },
 
     async candidateTasks(shop, topic, targetIds) {

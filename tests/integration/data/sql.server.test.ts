@@ -66,6 +66,23 @@ describe("runGrouped on the test database", () => {
   });
 });
 
+describe("values (rows as arrays)", () => {
+  it("answers each row's values in the statement's column order, beside all on the same statement", async () => {
+    const webhookId = randomUUID();
+    const at = new Date("2026-12-01T10:00:00.123Z");
+    await driver.run(insert, [webhookId, "b", at]);
+    await driver.run(insert, [webhookId, "a", at]);
+    const select = `SELECT "key", "webhookId", "createdAt" FROM "DedupeKey" WHERE "webhookId" = ? ORDER BY "key"`;
+    const objects = await driver.all(select, [webhookId]);
+    const values = await driver.values(select, [webhookId]);
+    expect(values).toEqual(objects.map((row) => [row.key, row.webhookId, row.createdAt]));
+    expect(values.map((row) => row[0])).toEqual(["a", "b"]);
+    // The same text again as objects: each form keeps its own prepared statement.
+    expect(await driver.all(select, [webhookId])).toEqual(objects);
+    expect(await driver.values(select, [randomUUID()])).toEqual([]);
+  });
+});
+
 describe.runIf(isPostgresUrl(databaseUrl()))(
   "a connection the server ends during a batch (a PostgreSQL restart)",
   () => {
