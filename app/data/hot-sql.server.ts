@@ -20,7 +20,9 @@ import {
   type ActionRunRow,
   type EventRow,
   type NewActionRun,
+  type NewTaskRun,
   type RunStatuses,
+  type StartedTaskRun,
   type RunStore,
   type TaskRow,
   type TaskRunRow,
@@ -298,11 +300,69 @@ export const ACTION_RUN_INSERT_COLUMNS = [
 const INSERT_TASK_RUN = `INSERT INTO "TaskRun" (${columnList(TASK_RUN_INSERT_COLUMNS)}) VALUES (${placeholders(TASK_RUN_INSERT_COLUMNS.length)}) ON CONFLICT ("eventId", "taskId") DO NOTHING`;
 type TaskRunInsert = Record<(typeof TASK_RUN_INSERT_COLUMNS)[number], SqlValue>;
 
+/**
+ * A first delivery's task run as its row: rendered there (its outcome, one attempt), or not due yet
+ * (NOT_STARTED_TASK_RUN). Written out field by field: spreading the run and its outcome cost about
+ * 4 us per event.
+ */
+function startedTaskRunRow(run: StartedTaskRun): TaskRunInsert {
+  const rendered = run.rendered;
+  if (!rendered) return newTaskRunRow(run);
+  return {
+    id: run.id,
+    eventId: run.eventId,
+    taskId: run.taskId,
+    taskVersion: rendered.taskVersion,
+    status: rendered.status,
+    runAt: run.runAt,
+    attempts: 1,
+    actions: rendered.actions,
+    logs: rendered.logs,
+    errors: rendered.errors,
+    startedAt: run.startedAt,
+    finishedAt: rendered.finishedAt,
+    createdAt: run.createdAt,
+  };
+}
+
+/** A task run that has not started, as its row. */
+function newTaskRunRow(run: NewTaskRun): TaskRunInsert {
+  return {
+    id: run.id,
+    eventId: run.eventId,
+    taskId: run.taskId,
+    taskVersion: run.taskVersion,
+    status: NOT_STARTED_TASK_RUN.status,
+    runAt: run.runAt,
+    attempts: NOT_STARTED_TASK_RUN.attempts,
+    actions: NOT_STARTED_TASK_RUN.actions,
+    logs: NOT_STARTED_TASK_RUN.logs,
+    errors: NOT_STARTED_TASK_RUN.errors,
+    startedAt: NOT_STARTED_TASK_RUN.startedAt,
+    finishedAt: NOT_STARTED_TASK_RUN.finishedAt,
+    createdAt: run.createdAt,
+  };
+}
+
 type ActionRunInsert = Record<(typeof ACTION_RUN_INSERT_COLUMNS)[number], SqlValue>;
 
 /** A new action run's row: pending, or performed inline before this commit (with its outcome). */
 function actionRunRow(a: NewActionRun): ActionRunInsert {
-  return { ...a, result: a.result ?? null, finishedAt: a.finishedAt ?? null, durationMs: a.durationMs ?? null };
+  return {
+    id: a.id,
+    taskRunId: a.taskRunId,
+    position: a.position,
+    type: a.type,
+    options: a.options,
+    meta: a.meta,
+    status: a.status,
+    attempts: a.attempts,
+    createdAt: a.createdAt,
+    startedAt: a.startedAt,
+    finishedAt: a.finishedAt ?? null,
+    result: a.result ?? null,
+    durationMs: a.durationMs ?? null,
+  };
 }
 
 function insertActionRun(a: NewActionRun): { sql: string; params: SqlValue[] } {
@@ -538,9 +598,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async startEvent(id, now, taskRuns, actionRuns, finished) {
-      const taskRunRows: TaskRunInsert[] = taskRuns.map((run) =>
-        run.rendered ? { ...run, ...run.rendered, attempts: 1 } : { ...run, ...NOT_STARTED_TASK_RUN },
-      );
+      const taskRunRows = taskRuns.map(startedTaskRunRow);
       if (startEvents) {
         return startEvents({
           id,
@@ -630,7 +688,7 @@ export function createSqlRunStore(url = databaseUrl(), options: { poolSize?: num
     },
 
     async insertTaskRun(run) {
-      const row: TaskRunInsert = { ...run, ...NOT_STARTED_TASK_RUN };
+      const row = newTaskRunRow(run);
       await sql.runGrouped(
         INSERT_TASK_RUN,
         TASK_RUN_INSERT_COLUMNS.map((column) => row[column]),
