@@ -39,9 +39,9 @@ export function createRenderState(partial: Partial<RenderState> = {}): RenderSta
       if (state.shopifyCalls > state.maxShopifyCalls)
         throw new Error(`more than ${state.maxShopifyCalls} Shopify queries in one task run`);
     },
-    ...partial,
   };
-  return state;
+  // Object.assign, not a spread: spreading an object that holds functions cost V8 microseconds per render.
+  return Object.assign(state, partial);
 }
 
 export function attachState(context: Context, state: RenderState): void {

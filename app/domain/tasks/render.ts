@@ -235,11 +235,13 @@ export async function renderTask(input: RenderInput, engine: LiquidEngine = defa
 
     let output = "";
     try {
-      const rendered = await engine.render(
-        input.script,
-        { ...baseScope, options },
-        { state, limits, cacheKey: input.templateCacheKey },
-      );
+      // The script's scope: the base scope and the options (the option renders above had their own copies).
+      baseScope.options = options;
+      const rendered = await engine.render(input.script, baseScope, {
+        state,
+        limits,
+        cacheKey: input.templateCacheKey,
+      });
       output = rendered.output;
       permissions = rendered.state.permissions;
     } catch (error) {

@@ -179,10 +179,18 @@ function performInline(actionRuns: ActionRunRow[], deps: RunnerDeps): NewActionR
     const outcome = performInlineAction(actionRun.type, parseStored(actionRun.options, null));
     if (!outcome.ok) return null;
     const finishedAt = deps.now();
+    // Field by field (a spread of the row cost more than the echo itself).
     performed.push({
-      ...actionRun,
+      id: actionRun.id,
+      taskRunId: actionRun.taskRunId,
+      position: actionRun.position,
+      type: actionRun.type,
+      options: actionRun.options,
+      meta: actionRun.meta,
       status: "succeeded",
       attempts: 1,
+      nextAttemptAt: actionRun.nextAttemptAt,
+      createdAt: actionRun.createdAt,
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
