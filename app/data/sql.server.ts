@@ -362,22 +362,14 @@ export function multiRowInsert(sql: string, rows: number): string | null {
 }
 
 /**
- * The startup options of this driver's PostgreSQL connections: sequential scans off. Every statement
+ * What each of this driver's PostgreSQL connections runs first: sequential scans off. Every statement
  * sent here finds its rows through an index (tests/integration/data/hot-sql.server.test.ts), and
  * statements are prepared once per connection: a plan made while a table was still tiny (a new
  * installation, a worker started on a small database) would keep scanning the whole table for every
- * statement as the table grows, until autovacuum's next ANALYZE (docs/decisions/0116). Options in the
- * URL (`?options=...`) are kept.
+ * statement as the table grows, until autovacuum's next ANALYZE (docs/decisions/0116). A SET, not a
+ * startup option: PgBouncer (the README's advice for many processes) refuses startup options.
  */
-export function hotPathConnectionOptions(url: string): string {
-  let fromUrl: string | null = null;
-  try {
-    fromUrl = new URL(url).searchParams.get("options");
-  } catch {
-    // not a URL pg can read either; pg reports it when connecting
-  }
-  return [fromUrl, "-c enable_seqscan=off"].filter(Boolean).join(" ");
-}
+export const HOT_PATH_SESSION_SETTINGS = "SET enable_seqscan = off";
 
 function postgresDriver(url: string, poolSize: number): SqlDriver {
   const require = createRequire(import.meta.url);
@@ -385,11 +377,14 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
   const TIMESTAMP_OID = 1114;
   const pool = new Pool({
     connectionString: url,
-    options: hotPathConnectionOptions(url),
     // The web process's ingress keeps up to DEFAULT_POOL_SIZE statements in flight, the worker's
     // runner one per job slot up to a cap (app/services/runner/pool-size.ts); PostgreSQL's
     // max_connections must cover the pools of every process (README, Deploying for real).
     max: poolSize,
+    // Awaited before a new connection's first statement (a failure ends it and fails that acquire).
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(HOT_PATH_SESSION_SETTINGS);
+    },
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === TIMESTAMP_OID
@@ -398,6 +393,7 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
     },
   });
   pool.on("error", () => {}); // idle client errors surface on the next query
+
   const bind = (params: SqlValue[]) =>
     params.map((v) =>
       v instanceof Date

@@ -109,7 +109,7 @@ describe.runIf(isPostgresUrl(databaseUrl()))(
 );
 
 describe.runIf(isPostgresUrl(databaseUrl()))("plans made while a table is tiny (PostgreSQL)", () => {
-  it("still find rows by primary key once the table has grown (sequential scans are off on this driver)", async () => {
+  it("still find rows by primary key once the table has grown (each connection turns sequential scans off first)", async () => {
     // One connection, so the temporary table and the prepared statement share it. A generic plan
     // is made on the first execution (as the driver's cached plans are after a few) while the table
     // holds 3 rows; then it grows. With sequential scans allowed, that plan scans every row for every

@@ -5,13 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  constraintKind,
-  createSqlDriver,
-  hotPathConnectionOptions,
-  multiRowInsert,
-  type SqlDriver,
-} from "~/data/sql.server";
+import { constraintKind, createSqlDriver, multiRowInsert, type SqlDriver } from "~/data/sql.server";
 
 const drivers: SqlDriver[] = [];
 afterEach(async () => {
@@ -231,14 +225,5 @@ describe("dates", () => {
       { id: "d", at: "2026-12-01T10:00:00.123+00:00" },
     ]);
     await expect(driver.run(stampInsert, ["e", new Date(NaN)])).rejects.toThrow(RangeError);
-  });
-});
-
-describe("PostgreSQL connection options of the hot paths' driver", () => {
-  it("turn sequential scans off, keeping options given in the URL", () => {
-    expect(hotPathConnectionOptions("postgresql://u@h:5432/db")).toBe("-c enable_seqscan=off");
-    expect(hotPathConnectionOptions("postgresql://u@h:5432/db?options=-c%20statement_timeout%3D5000")).toBe(
-      "-c statement_timeout=5000 -c enable_seqscan=off",
-    );
   });
 });
