@@ -109,7 +109,6 @@ export function toActionRunRow(r: Raw): ActionRunRow {
   };
 }
 
-/** The columns of one table out of a joined row whose columns are named `<prefix><column>`. */
 /** The row object of `columns`, read from a row's values starting at `offset`. */
 function rowAt(values: unknown[], columns: readonly string[], offset: number): Raw {
   const out: Raw = {};

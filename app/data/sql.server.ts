@@ -157,25 +157,23 @@ function sqliteDriver(file: string, options: SqlDriverOptions): SqlDriver {
   // Checkpoints run in a thread so commits do not stall the event loop copying the WAL back.
   const releaseCheckpointer = file === ":memory:" ? () => {} : startCheckpointer(file);
   const syncWal = options.durableGroupCommits && file !== ":memory:" ? walSyncer(file) : null;
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
+  // Prepared once per text; statements whose rows come as arrays of values (raw mode is a
+  // statement's own setting) are kept apart.
+  const caches = {
+    objects: new Map<string, BetterSqlite3.Statement>(),
+    raw: new Map<string, BetterSqlite3.Statement>(),
+  };
+  const cached = (sql: string, raw: boolean) => {
+    const cache = raw ? caches.raw : caches.objects;
     let statement = cache.get(sql);
     if (!statement) {
-      statement = db.prepare(sql);
+      statement = raw ? db.prepare(sql).raw(true) : db.prepare(sql); // raw() refuses statements without rows
       cache.set(sql, statement);
     }
     return statement;
   };
-  // Statements whose rows come as arrays of values (raw mode is a statement's own setting).
-  const rawCache = new Map<string, BetterSqlite3.Statement>();
-  const prepareRaw = (sql: string) => {
-    let statement = rawCache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql).raw(true);
-      rawCache.set(sql, statement);
-    }
-    return statement;
-  };
+  const prepare = (sql: string) => cached(sql, false);
+  const prepareRaw = (sql: string) => cached(sql, true);
   // The group commit behind runGrouped and batchGrouped: work queued this tick, committed together.
   let group: GroupedWork[] = [];
   type Outcome = { value: unknown } | { error: unknown };
@@ -393,7 +391,6 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
     },
   });
   pool.on("error", () => {}); // idle client errors surface on the next query
-
   const bind = (params: SqlValue[]) =>
     params.map((v) =>
       v instanceof Date
@@ -492,7 +489,8 @@ function postgresDriver(url: string, poolSize: number): SqlDriver {
       return (await pool.query(prepared(sql, params))).rows as Record<string, unknown>[];
     },
     async values(sql, params) {
-      const query: QueryArrayConfig = { ...prepared(sql, params), rowMode: "array" };
+      const query = prepared(sql, params) as QueryArrayConfig; // a fresh object per call
+      query.rowMode = "array";
       return (await pool.query(query)).rows as unknown[][];
     },
     run,
