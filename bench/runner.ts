@@ -25,7 +25,9 @@
 //   bench/output/profile/)
 //   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
 //   prints the worker's CPU per thread. With it, BENCH_TASK=cache runs a task whose action is
-//   performed after the commit (an exactly-once `cache set`) instead of Echo.
+//   performed after the commit (an exactly-once `cache set`) instead of Echo. BENCH_PAYLOAD_BYTES=N
+//   pads each event's data to about N bytes (Shopify's order payloads run to tens of KB), to measure
+//   what a large payload costs the runner's writes.
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
@@ -72,6 +74,13 @@ if (process.env.BENCH_TASK && (process.env.BENCH_TASK !== "cache" || !QUICK)) {
   console.error("BENCH_TASK=cache is the only other task, and only with BENCH_QUICK=1 (the reports are Echo's)");
   process.exit(2);
 }
+/** BENCH_PAYLOAD_BYTES (quick mode only): each event's data padded to about this many bytes. */
+const PAYLOAD_BYTES = Number(process.env.BENCH_PAYLOAD_BYTES || 0);
+if (PAYLOAD_BYTES && !QUICK) {
+  console.error("BENCH_PAYLOAD_BYTES only with BENCH_QUICK=1 (the reports are small payloads')");
+  process.exit(2);
+}
+const PADDING = PAYLOAD_BYTES > 0 ? { padding: "x".repeat(PAYLOAD_BYTES) } : {};
 /** Pairs (baseline, runner) per setting; the table shows the median round's. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3)));
 
@@ -505,6 +514,7 @@ async function throughput(
       const echo = await runEvents(TASK.label, shop, "user/webhook/test", concurrency, processes, count, (n) => ({
         n,
         hello: "world",
+        ...PADDING,
       }));
       console.log(row(echo));
       console.log(
@@ -936,7 +946,7 @@ process (concurrency ${fastest.echo.concurrency}); best **${fmt.ratio(pairRatio(
 /** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
 async function mainQuick(): Promise<void> {
   console.log(
-    `Runner benchmark (quick): ${EVENTS} events per run of ${TASK.label}, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
+    `Runner benchmark (quick): ${EVENTS} events per run of ${TASK.label}, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}${PAYLOAD_BYTES ? `, data padded to ${PAYLOAD_BYTES} bytes` : ""}`,
   );
   await throughput((c, p, _n, r) => `bench-quick-echo-c${c}-p${p}-r${r}.myshopify.com`);
 }

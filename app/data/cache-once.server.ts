@@ -19,10 +19,12 @@ const UPSERT_ENTRY = `${INSERT_ENTRY} ${REPLACE_ON_CONFLICT}`;
 const CAS_ENTRY = `UPDATE "CacheEntry" SET "value" = ?, "expiresAt" = ?, "updatedAt" = ? WHERE "shop" = ? AND "key" = ? AND "value" = ? AND "expiresAt" = ?`;
 const DELETE_ENTRY = `DELETE FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 
-// PostgreSQL: `set` as one statement (one round trip, no transaction held open between statements):
-// the entry is written only when this call is the one that marks the run. (SQLite: the same two
-// writes as a batch in the group commit.)
-const SET_ONCE_POSTGRES = `WITH "marked" AS (${MARK} RETURNING 1)
+/**
+ * PostgreSQL: `set` as one statement (one round trip, no transaction held open between statements):
+ * the entry is written only when this call is the one that marks the run. (SQLite: the same two
+ * writes as a batch in the group commit.) Exported for the EXPLAIN test.
+ */
+export const SET_ONCE_POSTGRES = `WITH "marked" AS (${MARK} RETURNING 1)
   INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt") SELECT ?, ?, ?, ?, ?
   WHERE EXISTS (SELECT 1 FROM "marked") ${REPLACE_ON_CONFLICT}`;
 

@@ -364,10 +364,12 @@ export function multiRowInsert(sql: string, rows: number): string | null {
  * sent here finds its rows through an index (tests/integration/data/hot-sql.server.test.ts), and
  * statements are prepared once per connection: a plan made while a table was still tiny (a new
  * installation, a worker started on a small database) would keep scanning the whole table for every
- * statement as the table grows, until autovacuum's next ANALYZE (docs/decisions/0116). A SET, not a
+ * statement as the table grows, until autovacuum's next ANALYZE (docs/decisions/0116). Generic plans
+ * always: the grouped statements' custom plans were cheaper by estimate only (they know how many ids
+ * come), so PostgreSQL planned them again at every execution (docs/decisions/0118). A SET, not a
  * startup option: PgBouncer (the README's advice for many processes) refuses startup options.
  */
-export const HOT_PATH_SESSION_SETTINGS = "SET enable_seqscan = off";
+export const HOT_PATH_SESSION_SETTINGS = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan";
 
 function postgresDriver(url: string, poolSize: number): SqlDriver {
   const require = createRequire(import.meta.url);

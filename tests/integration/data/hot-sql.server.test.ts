@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
+import { SET_ONCE_POSTGRES } from "~/data/cache-once.server";
 import {
   CLAIM_ACTION_RUNS_POSTGRES,
   eventForFanOutSql,
@@ -81,10 +82,10 @@ async function plan(sql: string, params: unknown[]): Promise<string> {
 }
 
 describe(`hot queries use an index (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
-  // The runner's grouped updates on PostgreSQL (decision 0115), as the worker runs them: prepared
-  // statements, whose generic plans know nothing of how many ids come. Each must find its rows by
-  // primary key, never by a status index (which, after a burst the statistics have not seen, reads
-  // every pending row per statement).
+  // The runner's grouped statements on PostgreSQL (decision 0115), as the worker runs them: prepared
+  // statements with generic plans (decision 0118), which know nothing of how many ids come. Each must
+  // find its rows by primary key, never by a status index (which, after a burst the statistics have
+  // not seen, reads every pending row per statement).
   const GROUPED_UPDATES = [
     {
       name: "the first deliveries' claim",
@@ -109,6 +110,22 @@ describe(`hot queries use an index (${onPostgres ? "PostgreSQL" : "SQLite"})`, (
       sql: RECORD_ACTION_RUNS_POSTGRES,
       types: "json, text[]",
       args: `'[{"id":"a","claimedAttempt":1,"status":"succeeded","attempts":1}]', '{a}'`,
+      index: /ActionRun_pkey/,
+      never: /ActionRun_status_nextAttemptAt_idx/,
+    },
+    {
+      name: "the fan-out read (events with their candidate tasks)",
+      sql: eventForFanOutSql(true),
+      types: "boolean, text[]",
+      args: `true, '{e}'`,
+      index: /Event_pkey[\s\S]*Task_shop_idx|Task_shop_idx[\s\S]*Event_pkey/,
+      never: /Event_status_createdAt_idx|Event_shop_status_createdAt_idx/,
+    },
+    {
+      name: "a cache set applied once (mark the action run, write the entry)",
+      sql: SET_ONCE_POSTGRES,
+      types: "text, text, text, text, text, timestamp, timestamp",
+      args: `'set', 'a', 's', 'k', '1', now()::timestamp, now()::timestamp`,
       index: /ActionRun_pkey/,
       never: /ActionRun_status_nextAttemptAt_idx/,
     },

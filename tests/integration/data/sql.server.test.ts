@@ -109,6 +109,25 @@ describe.runIf(isPostgresUrl(databaseUrl()))(
 );
 
 describe.runIf(isPostgresUrl(databaseUrl()))("plans made while a table is tiny (PostgreSQL)", () => {
+  it("every connection of the driver runs without sequential scans and with generic plans (decisions 0116, 0118)", async () => {
+    const driver = createSqlDriver(databaseUrl(), { poolSize: 3 });
+    try {
+      // Three statements at once take three connections of the pool.
+      const settings = await Promise.all(
+        [1, 2, 3].map(() =>
+          driver.all(
+            `SELECT current_setting('enable_seqscan') AS "seqscan", current_setting('plan_cache_mode') AS "plans", pg_backend_pid() AS "pid", pg_sleep(0.05)::text AS "slept"`,
+            [],
+          ),
+        ),
+      );
+      expect(new Set(settings.map(([row]) => row!.pid)).size).toBe(3);
+      for (const [row] of settings) expect(row).toMatchObject({ seqscan: "off", plans: "force_generic_plan" });
+    } finally {
+      await driver.close();
+    }
+  });
+
   it("still find rows by primary key once the table has grown (each connection turns sequential scans off first)", async () => {
     // One connection, so the temporary table and the prepared statement share it. A generic plan
     // is made on the first execution (as the driver's cached plans are after a few) while the table
