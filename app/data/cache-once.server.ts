@@ -6,6 +6,8 @@
 // app/data/cache.server.ts, with the mark in the same all-or-nothing batch.
 import { databaseUrl, isPostgresUrl } from "~/data/db.server";
 import { sqlDriver, constraintKind, type SqlDriver, type SqlValue } from "~/data/sql.server";
+import { isoText } from "~/data/date-text";
+import { tickBatcher } from "~/data/tick-batch";
 import { CacheValueError, type CacheStore } from "~/domain/actions/cache";
 
 const MAX_CAS_TRIES = 200;
@@ -20,13 +22,74 @@ const CAS_ENTRY = `UPDATE "CacheEntry" SET "value" = ?, "expiresAt" = ?, "update
 const DELETE_ENTRY = `DELETE FROM "CacheEntry" WHERE "shop" = ? AND "key" = ?`;
 
 /**
- * PostgreSQL: `set` as one statement (one round trip, no transaction held open between statements):
- * the entry is written only when this call is the one that marks the run. (SQLite: the same two
- * writes as a batch in the group commit.) Exported for the EXPLAIN test.
+ * PostgreSQL: the `set`s of one tick as one statement (one round trip and one commit for all of them,
+ * as the runner's other writes of a tick, decision 0115): each entry is written only when its call
+ * is the one that marks its run. The rows travel as JSON, the run ids again as a list so the runs
+ * are found by primary key only. (SQLite: the same two writes as a batch in the group commit.)
+ * Exported for the EXPLAIN test.
  */
-export const SET_ONCE_POSTGRES = `WITH "marked" AS (${MARK} RETURNING 1)
-  INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt") SELECT ?, ?, ?, ?, ?
-  WHERE EXISTS (SELECT 1 FROM "marked") ${REPLACE_ON_CONFLICT}`;
+export const SET_ONCE_POSTGRES = `WITH "input" AS (
+    SELECT * FROM json_to_recordset(?::json) AS x("actionRunId" text, "shop" text, "key" text, "value" text,
+      "expiresAt" timestamp(3), "updatedAt" timestamp(3))
+  ), "marked" AS (
+    UPDATE "ActionRun" a SET "appliedEffect" = 'set' FROM "input" x
+    WHERE a."id" = ANY(?::text[]) AND a."id" = x."actionRunId" AND a."appliedEffect" IS NULL RETURNING a."id"
+  )
+  INSERT INTO "CacheEntry" ("shop", "key", "value", "expiresAt", "updatedAt")
+  SELECT x."shop", x."key", x."value", x."expiresAt", x."updatedAt" FROM "input" x
+  WHERE x."actionRunId" IN (SELECT "id" FROM "marked") ${REPLACE_ON_CONFLICT}`;
+
+/** The most `set`s one SET_ONCE_POSTGRES statement carries. */
+const MAX_SETS_PER_STATEMENT = 64;
+
+interface SetOnce {
+  actionRunId: string;
+  shop: string;
+  key: string;
+  value: string;
+  /** ISO text (isoText). */
+  expiresAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Splits a tick's sets into statements in which no run and no entry comes twice: two sets of one run
+ * in one statement would both be written under a single mark, and PostgreSQL refuses an upsert that
+ * changes one row twice. Such pairs are rare (a run performed twice at once, two runs writing one key
+ * in the same tick) and go into later statements, in arrival order.
+ */
+function conflictFreeBatches(sets: SetOnce[]): SetOnce[][] {
+  const batches: { items: SetOnce[]; runs: Set<string>; entries: Set<string> }[] = [];
+  for (const set of sets) {
+    const entry = `${set.shop}\u0000${set.key}`;
+    let batch = batches.find((b) => !b.runs.has(set.actionRunId) && !b.entries.has(entry));
+    if (!batch) batches.push((batch = { items: [], runs: new Set(), entries: new Set() }));
+    batch.items.push(set);
+    batch.runs.add(set.actionRunId);
+    batch.entries.add(entry);
+  }
+  return batches.map((b) => b.items);
+}
+
+// One batcher per driver: the calls of one tick on that driver share statements.
+const setOnceBatchers = new WeakMap<SqlDriver, (set: SetOnce) => Promise<void>>();
+
+function setOnceBatcher(sql: SqlDriver): (set: SetOnce) => Promise<void> {
+  let batcher = setOnceBatchers.get(sql);
+  if (!batcher) {
+    batcher = tickBatcher<SetOnce, void>(
+      async (sets) => {
+        for (const batch of conflictFreeBatches(sets)) {
+          await sql.run(SET_ONCE_POSTGRES, [JSON.stringify(batch), batch.map((set) => set.actionRunId)]);
+        }
+        return sets.map(() => undefined);
+      },
+      { maxBatch: MAX_SETS_PER_STATEMENT },
+    );
+    setOnceBatchers.set(sql, batcher);
+  }
+  return batcher;
+}
 
 const asDate = (value: unknown): Date =>
   value instanceof Date ? value : typeof value === "number" ? new Date(value) : new Date(String(value));
@@ -55,7 +118,14 @@ export function exactlyOnceCacheStore(
       const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
       if (postgres) {
         // Nothing written when the run was marked already (an earlier attempt applied it).
-        await sql.run(SET_ONCE_POSTGRES, ["set", actionRunId, shop, key, valueJson, expiresAt, now]);
+        await setOnceBatcher(sql)({
+          actionRunId,
+          shop,
+          key,
+          value: valueJson,
+          expiresAt: isoText(expiresAt),
+          updatedAt: isoText(now),
+        });
         return;
       }
       if ((await applied()) !== null) return;

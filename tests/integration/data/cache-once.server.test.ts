@@ -44,6 +44,44 @@ describe(`cache set exactly once (${onPostgres ? "PostgreSQL" : "SQLite"})`, () 
     expect(await entry(shop, "k")).toEqual({ value: '"v3"' });
   });
 
+  it("many runs' sets at once (one statement on PostgreSQL): each written once, one key's last arrival wins", async () => {
+    const { shop, actionRunIds } = await cacheActionRuns(6);
+    const [a, b, c, d, e, f] = actionRunIds as [string, string, string, string, string, string];
+    await Promise.all([
+      exactlyOnceCacheStore(shop, a).set("k1", '"a"', 60),
+      exactlyOnceCacheStore(shop, b).set("k2", '"b"', 60),
+      exactlyOnceCacheStore(shop, c).set("k3", '"c"', 60),
+      // Two runs writing one key in the same tick, and one run performed twice at once.
+      exactlyOnceCacheStore(shop, d).set("k1", '"d"', 60),
+      exactlyOnceCacheStore(shop, e).set("k4", '"e1"', 60),
+      exactlyOnceCacheStore(shop, e).set("k5", '"e2"', 60),
+    ]);
+    expect(await entry(shop, "k1")).toEqual({ value: '"d"' });
+    expect(await entry(shop, "k2")).toEqual({ value: '"b"' });
+    expect(await entry(shop, "k3")).toEqual({ value: '"c"' });
+    const eWrites = [await entry(shop, "k4"), await entry(shop, "k5")].filter((x) => x !== null);
+    expect(eWrites).toHaveLength(1);
+    const marks = await prisma.actionRun.findMany({
+      where: { id: { in: actionRunIds } },
+      select: { id: true, appliedEffect: true },
+    });
+    expect(Object.fromEntries(marks.map((m) => [m.id, m.appliedEffect]))).toEqual({
+      [a]: "set",
+      [b]: "set",
+      [c]: "set",
+      [d]: "set",
+      [e]: "set",
+      [f]: null,
+    });
+    // Repeats of the same runs in one tick change nothing.
+    await Promise.all([
+      exactlyOnceCacheStore(shop, a).set("k1", '"again"', 60),
+      exactlyOnceCacheStore(shop, b).set("k2", '"again"', 60),
+    ]);
+    expect(await entry(shop, "k1")).toEqual({ value: '"d"' });
+    expect(await entry(shop, "k2")).toEqual({ value: '"b"' });
+  });
+
   it("two performers of one run at once: exactly one of their values is written", async () => {
     const { shop, actionRunIds } = await cacheActionRuns(1);
     const [only] = actionRunIds as [string];

@@ -122,10 +122,10 @@ describe(`hot queries use an index (${onPostgres ? "PostgreSQL" : "SQLite"})`, (
       never: /Event_status_createdAt_idx|Event_shop_status_createdAt_idx/,
     },
     {
-      name: "a cache set applied once (mark the action run, write the entry)",
+      name: "cache sets applied once (mark the action runs, write the entries)",
       sql: SET_ONCE_POSTGRES,
-      types: "text, text, text, text, text, timestamp, timestamp",
-      args: `'set', 'a', 's', 'k', '1', now()::timestamp, now()::timestamp`,
+      types: "json, text[]",
+      args: `'[{"actionRunId":"a","shop":"s","key":"k","value":"1","expiresAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}]', '{a}'`,
       index: /ActionRun_pkey/,
       never: /ActionRun_status_nextAttemptAt_idx/,
     },
