@@ -150,6 +150,22 @@ function inspect(root: unknown, maxDepth: number): number {
 const WHOLE_FLOAT_HINT = /\d\.0*(?![0-9])|\d[eE][+-]?\d/;
 
 /**
+ * The index of the quote that closes the JSON string opened by the quote at `open`, or -1 when the
+ * string is unterminated. Jumps from quote to quote (a string's text is never read a character at
+ * a time), skipping quotes escaped by an odd number of backslashes.
+ */
+export function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end > 0) {
+    let backslashes = 0;
+    for (let k = end - 1; text.charCodeAt(k) === 92 /* \ */; k--) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
+}
+
+/**
  * Whether a number token outside strings is a whole-valued float, or deeper nesting than
  * `maxDepth` occurs (malformed text is scanned for depth before lossless-json recurses into it).
  */
@@ -160,13 +176,7 @@ function scanText(text: string, maxDepth: number): boolean {
   while (i < length) {
     const code = text.charCodeAt(i);
     if (code === 34 /* " */) {
-      let end = text.indexOf('"', i + 1);
-      while (end > 0) {
-        let backslashes = 0;
-        for (let k = end - 1; text.charCodeAt(k) === 92; k--) backslashes++;
-        if (backslashes % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
+      const end = closingQuote(text, i);
       if (end < 0) return false; // unterminated: the parser reports it
       i = end + 1;
     } else if (code === 123 /* { */ || code === 91 /* [ */) {

@@ -2,7 +2,7 @@
 // {"action": {...}}, {"log": ...} or {"error": ...}. The action/log/error tags render exactly
 // these objects; authors may also write them as raw JSON.
 import { Drop } from "liquidjs";
-import { parseJson, writeJson } from "~/domain/json";
+import { closingQuote, parseJson, writeJson } from "~/domain/json";
 import { isPlainObject } from "./values";
 
 /** Ruby's JSON.generate refuses nesting deeper than 100; so do `json` and the output tags. */
@@ -162,17 +162,14 @@ export function parseJsonStream(text: string): JsonStreamResult {
 /** Index just past the `}` that closes the object opened at `start`, or -1. */
 function findObjectEnd(text: string, start: number): number {
   let depth = 0;
-  let inString = false;
   for (let i = start; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === "\\") i++;
-      else if (char === '"') inString = false;
-      continue;
-    }
-    if (char === '"') inString = true;
-    else if (char === "{" || char === "[") depth++;
-    else if (char === "}" || char === "]") {
+    const code = text.charCodeAt(i);
+    if (code === 34 /* " */) {
+      // Strings are skipped whole: an action's options can hold a large payload.
+      i = closingQuote(text, i);
+      if (i < 0) return -1;
+    } else if (code === 123 /* { */ || code === 91 /* [ */) depth++;
+    else if (code === 125 /* } */ || code === 93 /* ] */) {
       depth--;
       if (depth === 0) return i + 1;
     }

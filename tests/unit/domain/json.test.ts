@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  closingQuote,
   FloatNumber,
   JsonDepthError,
   JsonSyntaxError,
@@ -156,5 +157,15 @@ describe("parseJson: long integers and depth together", () => {
     const veryDeep = `{"id":820982911946154508,"x":${nested(200_000)}}`;
     expect(() => parseJson(veryDeep)).toThrow(JsonDepthError);
     expect(parseJson(`{"id":820982911946154508,"x":${nested(10)}}`)).toMatchObject({ id: 820982911946154508n });
+  });
+});
+
+describe("closingQuote", () => {
+  it("finds the quote that closes a string, past escaped quotes; -1 when none does", () => {
+    const text = String.raw`x"a\"b\\"c"`;
+    expect(closingQuote(text, 1)).toBe(8);
+    expect(closingQuote(String.raw`"\\\"`, 0)).toBe(-1);
+    expect(closingQuote(`""`, 0)).toBe(1);
+    expect(closingQuote(`"abc`, 0)).toBe(-1);
   });
 });
