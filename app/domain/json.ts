@@ -145,9 +145,11 @@ function inspect(root: unknown, maxDepth: number): number {
   return result;
 }
 
-// Every float token with a whole value (20.0, 1e3, 2.50e1) matches this; text that does not
-// match cannot hold one. Strings may match too (a "v2.0"), which only costs the scan below.
-const WHOLE_FLOAT_HINT = /\d\.0*(?![0-9])|\d[eE][+-]?\d/;
+// Every float token that may have a whole value matches this: any fraction or exponent, since a
+// fraction of many digits can round to a whole double (2.0000000000000001 is 2.0, as in Ruby); text
+// that does not match cannot hold one. Strings may match too (a "v2.0", a price "10.00"), which
+// only costs the scan below, which decides by the token's value.
+const WHOLE_FLOAT_HINT = /\d\.\d|\d[eE][+-]?\d/;
 
 /**
  * The index of the quote that closes the JSON string opened by the quote at `open`, or -1 when the

@@ -67,6 +67,14 @@ describe("parseJson: numbers as the text wrote them", () => {
     expect(numberValue(value.total)).toBe(20);
   });
 
+  it("keeps a float whose long fraction rounds to a whole double a float, as Ruby's JSON does", () => {
+    // Ruby: JSON.generate(JSON.parse(text)) for the same text.
+    const text =
+      "[2.0000000000000001, 0.99999999999999999, 12345678.9999999999, 99.999999999999999, 12345678.999999999, 1.5, 3]";
+    expect(stringifyJson(parseJson(text))).toBe("[2.0,1.0,12345679.0,100.0,12345678.999999998,1.5,3]");
+    expect(stringifyJson(parseJson('{"n":5,"x":0.99999999999999999}'))).toBe('{"n":5,"x":1.0}');
+  });
+
   it("keeps a float beyond a double's range as its text", () => {
     const value = parseJson('{"d":1e400,"n":-2.5E+999}') as Record<string, FloatNumber>;
     expect(value.d.value).toBe(Infinity);
