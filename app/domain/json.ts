@@ -226,7 +226,7 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
   if (LONG_NUMBER.test(text)) {
     let exact: unknown;
     try {
-      exact = parseExact(text);
+      exact = parseJsonExactly(text);
     } catch (error) {
       // Nesting deep enough to exhaust the stack is refused as too deep, like any other.
       if (error instanceof JsonSyntaxError && /call stack/i.test(error.message)) throw new JsonDepthError(maxDepth);
@@ -241,7 +241,7 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
   } catch {
     // Malformed: check the depth before lossless-json recurses, then let it name the position.
     scanText(text, maxDepth);
-    return parseExact(text);
+    return parseJsonExactly(text);
   }
   return exactValue(text, value, maxDepth);
 }
@@ -251,16 +251,14 @@ function exactValue(text: string, value: unknown, maxDepth: number): unknown {
   const facts = inspect(value, maxDepth);
   if (facts === CLEAN) return value;
   if (facts === HAS_WHOLE_NUMBERS && !(WHOLE_FLOAT_HINT.test(text) && scanText(text, maxDepth))) return value;
-  return parseExact(text);
+  return parseJsonExactly(text);
 }
 
 /**
  * The exact parser alone (lossless-json, every number as the text wrote it): what parseJson must
  * return for any text, only slower. Exported for the differential test of parseJson's fast path.
  */
-export const parseJsonExactly = (text: string): unknown => parseExact(text);
-
-function parseExact(text: string): unknown {
+export function parseJsonExactly(text: string): unknown {
   try {
     // lossless-json stores a "__proto__" key as an own property, like JSON.parse (no reviver needed).
     return losslessParse(text, null, {
