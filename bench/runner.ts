@@ -76,6 +76,12 @@ if (process.env.BENCH_TASK && (process.env.BENCH_TASK !== "cache" || !QUICK)) {
 }
 /** BENCH_PAYLOAD_BYTES (quick mode only): each event's data padded to about this many bytes. */
 const PAYLOAD_BYTES = Number(process.env.BENCH_PAYLOAD_BYTES || 0);
+if (!Number.isInteger(PAYLOAD_BYTES) || PAYLOAD_BYTES < 0) {
+  console.error(
+    `BENCH_PAYLOAD_BYTES must be a whole number of bytes, got ${JSON.stringify(process.env.BENCH_PAYLOAD_BYTES)}`,
+  );
+  process.exit(2);
+}
 if (PAYLOAD_BYTES && !QUICK) {
   console.error("BENCH_PAYLOAD_BYTES only with BENCH_QUICK=1 (the reports are small payloads')");
   process.exit(2);
