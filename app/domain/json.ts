@@ -11,11 +11,12 @@
 //   FloatNumber that keeps its source text, written back verbatim.
 // Parsing refuses nesting deeper than a limit with a JsonDepthError (ingress answers 400).
 //
-// Speed: the built-in JSON.parse and JSON.stringify are several times faster than any JS parser,
-// so JSON.parse goes first and one walk over its value (plus, only when the value holds whole
-// numbers and the text looks like it may hold a float such as `20.0`, a scan of the text) decides
-// whether it was lossless; only text holding a whole-valued float or a number JavaScript cannot
-// hold is parsed again by lossless-json.
+// Speed: the built-in JSON.parse and JSON.stringify are several times faster than any JS parser
+// or writer, so both do the work: parsing first scans the text once (outside strings) for the
+// numbers JSON.parse would lose or change, writes a placeholder string in place of each, and puts
+// the exact number back into JSON.parse's value; writing has JSON.stringify write placeholders for
+// BigInt and FloatNumber and replaces them with their exact text (docs/decisions/0120).
+// lossless-json (the exact parser) is left for text that writes a NUL itself and for errors.
 import { parse as losslessParse } from "lossless-json";
 
 /**
@@ -45,6 +46,7 @@ export class FloatNumber {
   }
   /** JSON.stringify outside this module gets the plain number; stringifyJson writes it exactly. */
   toJSON(): number | string {
+    if (placeholders) return placeholderFor(this.toJsonText(), placeholders);
     if (exactWriting) throw NEEDS_EXACT_WRITER;
     return Number.isFinite(this.value) ? this.value : (this.source ?? "null");
   }
@@ -99,58 +101,6 @@ export interface ParseJsonOptions {
   maxDepth?: number;
 }
 
-/** What JSON.parse's value says about the text: nothing lost, whole numbers seen, or a loss. */
-const CLEAN = 0;
-const HAS_WHOLE_NUMBERS = 1;
-const LOSSY = 2;
-
-/**
- * One walk over JSON.parse's value: refuses nesting deeper than `maxDepth`, and tells whether
- * JSON.parse lost something (an integer beyond 2^53, a number beyond a double's range) or may
- * have (a whole number, which the text may have written as a float: `20.0`).
- */
-function inspect(root: unknown, maxDepth: number): number {
-  let result = CLEAN;
-  const values: unknown[] = [root];
-  const depths: number[] = [1];
-  while (values.length > 0) {
-    const value = values.pop();
-    const depth = depths.pop()!;
-    if (typeof value === "number") {
-      if (Number.isInteger(value)) {
-        if (!Number.isSafeInteger(value)) return LOSSY;
-        result = HAS_WHOLE_NUMBERS;
-      } else if (!Number.isFinite(value)) return LOSSY;
-    } else if (value !== null && typeof value === "object") {
-      if (depth > maxDepth) throw new JsonDepthError(maxDepth);
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (typeof item === "number" || (item !== null && typeof item === "object")) {
-            values.push(item);
-            depths.push(depth + 1);
-          }
-        }
-      } else {
-        for (const key in value) {
-          const item: unknown = (value as Record<string, unknown>)[key];
-          if (typeof item === "number" || (item !== null && typeof item === "object")) {
-            values.push(item);
-            depths.push(depth + 1);
-          }
-        }
-      }
-    }
-  }
-  return result;
-}
-
-// Every float token that may have a whole value matches this: any fraction or exponent, since a
-// fraction of many digits can round to a whole double (2.0000000000000001 is 2.0, as in Ruby); text
-// that does not match cannot hold one. Strings may match too (a "v2.0", a price "10.00"), which
-// only costs the scan below, which decides by the token's value.
-const WHOLE_FLOAT_HINT = /\d\.\d|\d[eE][+-]?\d/;
-
 /**
  * The index of the quote that closes the JSON string opened by the quote at `open`, or -1 when the
  * string is unterminated. Jumps from quote to quote (a string's text is never read a character at
@@ -167,11 +117,23 @@ export function closingQuote(text: string, open: number): number {
   return -1;
 }
 
+/** A number token JSON.parse would not give as this module must (BigInt, FloatNumber): where, and its value. */
+interface ExactNumber {
+  start: number;
+  end: number;
+  value: bigint | FloatNumber;
+}
+
+const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 /**
- * Whether a number token outside strings is a whole-valued float, or deeper nesting than
- * `maxDepth` occurs (malformed text is scanned for depth before lossless-json recurses into it).
+ * One pass over the text outside its strings (skipped whole): refuses nesting deeper than
+ * `maxDepth`, and finds the number tokens JSON.parse would lose or change: integers beyond 2^53
+ * (BigInt), floats with a whole value or beyond a double's range (FloatNumber). Malformed text is
+ * scanned as far as it goes (JSON.parse then reports it); a token that is not a JSON number is left.
  */
-function scanText(text: string, maxDepth: number): boolean {
+function exactNumbers(text: string, maxDepth: number): ExactNumber[] {
+  const found: ExactNumber[] = [];
   let depth = 0;
   const length = text.length;
   let i = 0;
@@ -179,7 +141,7 @@ function scanText(text: string, maxDepth: number): boolean {
     const code = text.charCodeAt(i);
     if (code === 34 /* " */) {
       const end = closingQuote(text, i);
-      if (end < 0) return false; // unterminated: the parser reports it
+      if (end < 0) break; // unterminated: JSON.parse reports it
       i = end + 1;
     } else if (code === 123 /* { */ || code === 91 /* [ */) {
       if (++depth > maxDepth) throw new JsonDepthError(maxDepth);
@@ -195,10 +157,93 @@ function scanText(text: string, maxDepth: number): boolean {
         if (c === 46 /* . */ || c === 101 /* e */ || c === 69 /* E */) float = true;
         else if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === 45) /* - */) break;
       }
-      if (float && Number.isInteger(Number(text.slice(start, i)))) return true;
+      // Integers of up to 15 digits are always exact doubles: most tokens stop here.
+      if (!float && i - start < 16) continue;
+      const token = text.slice(start, i);
+      const value = Number(token);
+      let exact: bigint | FloatNumber | null = null;
+      if (!float) {
+        if (!Number.isSafeInteger(value) && NUMBER_TOKEN.test(token)) exact = BigInt(token);
+      } else if (!Number.isFinite(value)) {
+        if (NUMBER_TOKEN.test(token)) exact = new FloatNumber(value, token);
+      } else if (Number.isInteger(value) && NUMBER_TOKEN.test(token)) exact = new FloatNumber(value);
+      if (exact !== null) found.push({ start, end: i, value: exact });
     } else i++;
   }
-  return false;
+  return found;
+}
+
+// A string JSON.parse gives for the text written in place of an exact number: a NUL (which JSON
+// text can only write escaped) and the number's index. Text that already writes a NUL escaped
+// goes to the exact parser instead, so no string of the sender's can be taken for one.
+const PLACEHOLDER_PREFIX = "\u0000";
+const ESCAPED_NUL = "\\u0000";
+
+/** The text with each exact number replaced by a placeholder string. */
+function textWithPlaceholders(text: string, numbers: ExactNumber[]): string {
+  let out = "";
+  let from = 0;
+  numbers.forEach((n, index) => {
+    out += `${text.slice(from, n.start)}"\\u0000${index}"`;
+    from = n.end;
+  });
+  return out + text.slice(from);
+}
+
+/** JSON.parse's value with each placeholder string replaced by its exact number. */
+function restoreNumbers(root: unknown, numbers: ExactNumber[]): unknown {
+  const exact = (item: unknown) =>
+    typeof item === "string" && item.charCodeAt(0) === 0
+      ? numbers[Number(item.slice(PLACEHOLDER_PREFIX.length))]!.value
+      : item;
+  if (typeof root === "string") return exact(root);
+  const containers: unknown[] = [root];
+  while (containers.length > 0) {
+    const value = containers.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === "string") value[i] = exact(item);
+        else if (item !== null && typeof item === "object") containers.push(item);
+      }
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        const item = record[key];
+        // (A "__proto__" key is an own data property here, so assigning sets it, not the prototype.)
+        if (typeof item === "string") record[key] = exact(item);
+        else if (item !== null && typeof item === "object") containers.push(item);
+      }
+    }
+  }
+  return root;
+}
+
+/**
+ * Parses JSON text. Integers beyond 2^53 become BigInt, whole-valued floats FloatNumber.
+ * Duplicate keys keep the last value (like JSON.parse). Throws JsonSyntaxError (JsonDepthError
+ * for nesting deeper than the limit).
+ */
+export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const numbers = exactNumbers(text, maxDepth);
+  if (numbers.length === 0 || !text.includes(ESCAPED_NUL)) {
+    try {
+      return numbers.length === 0
+        ? JSON.parse(text)
+        : restoreNumbers(JSON.parse(textWithPlaceholders(text, numbers)), numbers);
+    } catch {
+      // Malformed: the exact parser names the position (the depth was checked above).
+    }
+  }
+  try {
+    return parseJsonExactly(text);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack is refused as too deep, like any other.
+    if (error instanceof JsonSyntaxError && /call stack/i.test(error.message)) throw new JsonDepthError(maxDepth);
+    throw error;
+  }
 }
 
 function exactNumber(token: string): unknown {
@@ -207,51 +252,6 @@ function exactNumber(token: string): unknown {
   // Like Ruby's JSON, a float is the nearest double; one beyond a double's range keeps its text.
   if (!Number.isFinite(value)) return new FloatNumber(value, token);
   return Number.isInteger(value) ? new FloatNumber(value) : value;
-}
-
-/**
- * Parses JSON text. Integers beyond 2^53 become BigInt, whole-valued floats FloatNumber.
- * Duplicate keys keep the last value (like JSON.parse). Throws JsonSyntaxError (JsonDepthError
- * for nesting deeper than the limit).
- */
-// A number token of 17+ digits, or of 16 with a fraction or exponent (after ":", "[" or ","):
-// JSON.parse would round it, so the text goes straight to the exact parser. (A string that looks
-// like this only costs the slower parse.) A 16-digit integer is left to JSON.parse: below 2^53 it
-// is exact (Shopify's customer and product ids are that long), and one above parses to an unsafe
-// integer, which the walk over the value sends to the exact parser.
-const LONG_NUMBER = /[:[,]\s*-?(?:\d{17}|\d{16}[.eE])/;
-
-export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
-  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
-  if (LONG_NUMBER.test(text)) {
-    let exact: unknown;
-    try {
-      exact = parseJsonExactly(text);
-    } catch (error) {
-      // Nesting deep enough to exhaust the stack is refused as too deep, like any other.
-      if (error instanceof JsonSyntaxError && /call stack/i.test(error.message)) throw new JsonDepthError(maxDepth);
-      throw error;
-    }
-    inspect(exact, maxDepth);
-    return exact;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Malformed: check the depth before lossless-json recurses, then let it name the position.
-    scanText(text, maxDepth);
-    return parseJsonExactly(text);
-  }
-  return exactValue(text, value, maxDepth);
-}
-
-/** JSON.parse's value when it kept everything the text says; else the text parsed exactly. */
-function exactValue(text: string, value: unknown, maxDepth: number): unknown {
-  const facts = inspect(value, maxDepth);
-  if (facts === CLEAN) return value;
-  if (facts === HAS_WHOLE_NUMBERS && !(WHOLE_FLOAT_HINT.test(text) && scanText(text, maxDepth))) return value;
-  return parseJsonExactly(text);
 }
 
 /**
@@ -280,14 +280,21 @@ const JSON_START = /^\s*[[{"\-0-9tfn]/;
  */
 export function parseJsonOr<T>(text: string | null | undefined, fallback: T, options: ParseJsonOptions = {}): T {
   if (text === null || text === undefined || !JSON_START.test(text)) return fallback;
-  let value: unknown;
+  let numbers: ExactNumber[];
   try {
-    value = JSON.parse(text);
+    numbers = exactNumbers(text, options.maxDepth ?? MAX_JSON_DEPTH);
   } catch {
     return fallback;
   }
   try {
-    return exactValue(text, value, options.maxDepth ?? MAX_JSON_DEPTH) as T;
+    if (numbers.length === 0) return JSON.parse(text) as T;
+    if (!text.includes(ESCAPED_NUL))
+      return restoreNumbers(JSON.parse(textWithPlaceholders(text, numbers)), numbers) as T;
+  } catch {
+    return fallback;
+  }
+  try {
+    return parseJsonExactly(text) as T;
   } catch {
     return fallback;
   }
@@ -303,6 +310,17 @@ export function jsonErrorReason(error: unknown): string {
 
 const NEEDS_EXACT_WRITER = new Error("needs the exact writer");
 let exactWriting = false;
+/** While stringifyJson writes placeholders: the exact text of each, by index. */
+let placeholders: string[] | null = null;
+
+/** The placeholder string written for an exact number's text (see PLACEHOLDER_PREFIX). */
+function placeholderFor(text: string, texts: string[]): string {
+  texts.push(text);
+  return PLACEHOLDER_PREFIX + (texts.length - 1);
+}
+
+/** A placeholder as JSON.stringify writes it. */
+const WRITTEN_PLACEHOLDER = /"\\u0000(\d+)"/g;
 
 export interface WriteJsonOptions {
   /** Indentation like JSON.stringify's third argument. */
@@ -326,12 +344,39 @@ export function stringifyJson(value: unknown, space?: number): string {
   try {
     return JSON.stringify(value, null, space) ?? "null";
   } catch (error) {
-    // A BigInt (TypeError) or a FloatNumber: write it ourselves. A cycle fails below as well.
+    // A BigInt (TypeError) or a FloatNumber: written below. A cycle fails below as well.
     if (error !== NEEDS_EXACT_WRITER && !(error instanceof TypeError)) throw error;
   } finally {
     exactWriting = false;
   }
-  return writeJson(value, { space });
+  return stringifyWithPlaceholders(value, space) ?? writeJson(value, { space });
+}
+
+/**
+ * JSON.stringify writing a placeholder string for each BigInt and FloatNumber, then the
+ * placeholders replaced by their exact text: several times faster than the exact writer. Null when
+ * a string of the value's own reads as a placeholder (more replaced than were written).
+ */
+function stringifyWithPlaceholders(value: unknown, space?: number): string | null {
+  const texts: string[] = [];
+  let written: string | undefined;
+  placeholders = texts;
+  try {
+    written = JSON.stringify(
+      value,
+      (_key, item: unknown) => (typeof item === "bigint" ? placeholderFor(item.toString(), texts) : item),
+      space,
+    );
+  } finally {
+    placeholders = null;
+  }
+  if (written === undefined) return "null";
+  let replaced = 0;
+  const text = written.replace(WRITTEN_PLACEHOLDER, (_match, index: string) => {
+    replaced++;
+    return texts[Number(index)] ?? "";
+  });
+  return replaced === texts.length ? text : null;
 }
 
 /** The JSON writer behind stringifyJson, with memory accounting and a value hook. */
