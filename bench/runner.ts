@@ -26,8 +26,8 @@
 //   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
 //   prints the worker's CPU per thread. With it, BENCH_TASK=cache runs a task whose action is
 //   performed after the commit (an exactly-once `cache set`) instead of Echo. BENCH_PAYLOAD_BYTES=N
-//   pads each event's data to about N bytes (Shopify's order payloads run to tens of KB), to measure
-//   what a large payload costs the runner's writes.
+//   adds line items as Shopify's order webhooks write them (18-digit ids) to each event's data, about
+//   N bytes (Shopify's order payloads run to tens of KB), to measure what a large payload costs.
 //   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
@@ -39,6 +39,8 @@ import { removeRedisKeys } from "../scripts/lib/redis-keys";
 import { fmt, machineLine, table, writeBenchmarkSection } from "./lib/report";
 import { percentile } from "./lib/stats";
 import { timeOrderedUuid } from "../app/domain/ids";
+import { stringifyJson } from "../app/domain/json";
+import { webhookExample } from "../app/domain/shopify/webhook-examples";
 import { compiledBaseline, WEB_ENTRY, WORKER_ENTRY } from "./lib/entries";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
@@ -86,7 +88,17 @@ if (PAYLOAD_BYTES && !QUICK) {
   console.error("BENCH_PAYLOAD_BYTES only with BENCH_QUICK=1 (the reports are small payloads')");
   process.exit(2);
 }
-const PADDING = PAYLOAD_BYTES > 0 ? { padding: "x".repeat(PAYLOAD_BYTES) } : {};
+const PADDING = PAYLOAD_BYTES > 0 ? { line_items: orderLineItems(PAYLOAD_BYTES) } : {};
+
+/** Line items as Shopify's order webhooks carry them (18-digit ids, string prices), about `bytes` as JSON. */
+function orderLineItems(bytes: number): unknown[] {
+  const example = (webhookExample("shopify/orders/create") as { line_items: Record<string, unknown>[] }).line_items[0]!;
+  const items: unknown[] = [];
+  for (let size = 0; size < bytes; size += stringifyJson(items.at(-1)).length + 1) {
+    items.push({ ...example, id: 487817672276298554n + BigInt(items.length) });
+  }
+  return items;
+}
 /** Pairs (baseline, runner) per setting; the table shows the median round's. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 3)));
 
@@ -369,7 +381,7 @@ async function runEvents(
         shop: warmShop,
         topic,
         source: "user",
-        data: JSON.stringify(data(i)),
+        data: stringifyJson(data(i)),
         status: "pending",
       })),
     });
@@ -389,7 +401,7 @@ async function runEvents(
         shop,
         topic,
         source: "user",
-        data: JSON.stringify(data(offset + i)),
+        data: stringifyJson(data(offset + i)),
         status: "pending",
       })),
     });

@@ -176,7 +176,8 @@ function performInline(actionRuns: ActionRunRow[], deps: RunnerDeps): NewActionR
   for (const actionRun of actionRuns) {
     const startedAt = deps.now();
     // Parsed from the stored text, as performActionRun does: the same value the performer sees there.
-    const outcome = performInlineAction(actionRun.type, parseStored(actionRun.options, null));
+    const options = parseStored(actionRun.options, null);
+    const outcome = performInlineAction(actionRun.type, options);
     if (!outcome.ok) return null;
     const finishedAt = deps.now();
     // Field by field (a spread of the row cost more than the echo itself).
@@ -194,7 +195,9 @@ function performInline(actionRuns: ActionRunRow[], deps: RunnerDeps): NewActionR
       startedAt,
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
-      result: toJsonText(outcome.result),
+      // An echo's result is its options value itself, so its text is the options' text (no second
+      // stringify of what may be a whole order).
+      result: outcome.result === options && options !== null ? actionRun.options : toJsonText(outcome.result),
     });
   }
   return performed;

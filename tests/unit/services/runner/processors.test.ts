@@ -3,6 +3,7 @@
 // tests/integration/services/runner, through real workers.
 import { describe, expect, it } from "vitest";
 import { MAX_EVENT_DEPTH } from "~/domain/actions/event";
+import { parseJson } from "~/domain/json";
 import { fanOutEvent } from "~/services/runner/fan-out-event";
 import { ACTIONS_PERFORM_TOPIC, followUpEventId } from "~/services/runner/follow-up";
 import {
@@ -139,6 +140,20 @@ describe("how many reads and writes an event takes", () => {
       expect(a.durationMs).toBeGreaterThanOrEqual(0);
     }
     expect(Object.fromEntries(calls)).toEqual({ eventForFanOut: 1, startEvent: 1 });
+  });
+
+  it("an inline echo's result is its options exactly, 64-bit ids and whole floats included", async () => {
+    const h = createHarness();
+    h.task({ subscriptions: "user/a/b", script: '{% action "echo", event.data %}' });
+    const id = h.event(
+      "user/a/b",
+      parseJson('{"id":820982911946154508,"total":20.0,"items":[{"grams":1.5}],"note":null}'),
+    );
+    await h.drain();
+    const [actionRun] = h.store.actionRunsOf(h.store.taskRunsOf(id)[0]!.id);
+    expect(actionRun).toMatchObject({ status: "succeeded" });
+    expect(actionRun!.result).toBe('{"id":820982911946154508,"total":20.0,"items":[{"grams":1.5}],"note":null}');
+    expect(actionRun!.result).toBe(actionRun!.options);
   });
 
   it("an inline action that fails, or one beside an action that is not inline, is performed after the commit as usual", async () => {
