@@ -177,3 +177,30 @@ describe("closingQuote", () => {
     expect(closingQuote(`"abc`, 0)).toBe(-1);
   });
 });
+
+describe("writeJson", () => {
+  it("leaves to writing each value what JSON.stringify would write differently", () => {
+    expect(writeJson({ d: new Date(0), n: 1n, f: new FloatNumber(2) })).toBe(
+      '{"d":"1970-01-01T00:00:00.000Z","n":1,"f":2.0}',
+    );
+    expect(writeJson({ a: 1, b: [2] }, { unwrap: (v) => (v === 2 ? "two" : v) })).toBe('{"a":1,"b":["two"]}');
+    expect(writeJson([1.5e-5, 1e21, 0.5], { rubyFloats: true })).toBe("[1.5e-05,1e+21,0.5]");
+    const cycle: Record<string, unknown> = { n: 1n };
+    cycle.self = { back: cycle };
+    expect(() => writeJson(cycle)).toThrow(/circular/);
+    expect(() => writeJson(JSON.parse(nested(5)), { maxDepth: 4 })).toThrow(JsonDepthError);
+    expect(writeJson(JSON.parse(nested(4)), { maxDepth: 4 })).toBe(nested(4));
+  });
+
+  it("stops at the memory limit as it writes a value that shares one part many times", () => {
+    let shared: unknown = ["x".repeat(1000)];
+    for (let i = 0; i < 40; i++) shared = [shared, shared]; // 2^40 strings of 1 KB when written
+    let used = 0;
+    const charge = (size: number) => {
+      used += size;
+      if (used > 10_000_000) throw new Error("memory limit reached");
+    };
+    expect(() => writeJson(shared, { charge })).toThrow("memory limit reached");
+    expect(used).toBeLessThan(11_000_000);
+  });
+});
