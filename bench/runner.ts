@@ -52,6 +52,9 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY || "1,4,16,32")
   .map(Number)
   .filter((n) => n > 0);
 const METAFIELD_EVENTS = Number(process.env.BENCH_METAFIELD_EVENTS || 150);
+/** The order-sized run (full report): events, and their data's line items in bytes (Shopify's orders run to tens of KB). */
+const ORDER_SIZED_EVENTS = 2000;
+const ORDER_SIZED_BYTES = 30_000;
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 30);
 const LATENCY_RATE = 5;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
@@ -733,6 +736,7 @@ async function main(): Promise<void> {
   );
   // One shop per run, so each run's events are counted apart.
   const pairs = await throughput((c, p, n, r) => `bench-echo-c${c}-p${p}-n${n}-r${r}.myshopify.com`, { steady: true });
+  const orderSized = await orderSizedRun();
 
   const store = createLocalStore();
   const storeUrl = await store.listen(0, "127.0.0.1");
@@ -776,10 +780,28 @@ async function main(): Promise<void> {
   console.log(
     `resident memory after the run: web ${fmt.mb(e2e.webRss)} (bare node:http ${fmt.mb(e2e.bareWebRss)}), worker ${fmt.mb(e2e.workerRss)} (no-op BullMQ worker ${fmt.mb(pairs[0]!.baseline.rss)})`,
   );
-  report(pairs, metafield, e2e);
+  report(pairs, orderSized, metafield, e2e);
 }
 
-function report(pairs: Pair[], metafield: RunResult, e2e: EndToEnd): void {
+/** Echo events whose data carries ORDER_SIZED_BYTES of line items as Shopify's order webhooks write them. */
+async function orderSizedRun(): Promise<RunResult> {
+  const shop = "bench-echo-order-sized.myshopify.com";
+  await createTask(shop, draftToInput(findTaskTemplate("echo")!.draft));
+  const lineItems = orderLineItems(ORDER_SIZED_BYTES);
+  const result = await runEvents(
+    "Echo task, order-sized data",
+    shop,
+    "user/webhook/test",
+    CONCURRENCIES[CONCURRENCIES.length - 1]!,
+    1,
+    ORDER_SIZED_EVENTS,
+    (n) => ({ n, hello: "world", line_items: lineItems }),
+  );
+  console.log(row(result));
+  return result;
+}
+
+function report(pairs: Pair[], orderSized: RunResult, metafield: RunResult, e2e: EndToEnd): void {
   const single = pairs.filter((p) => p.echo.processes === 1 && p.echo.count === EVENTS);
   const steady = pairs.find((p) => p.echo.count === STEADY_EVENTS && p.echo.count !== EVENTS);
   const double = pairs.find((p) => p.echo.processes === 2)!;
@@ -842,6 +864,13 @@ measured, as the issue set it, on ${fmt.int(EVENTS)}-event runs.
 `
     : ""
 }
+**Order-sized data.** ${fmt.int(orderSized.count)} Echo events whose data carries ${fmt.int(ORDER_SIZED_BYTES)} bytes of line items as Shopify's order
+webhooks write them (18-digit ids, string prices), one worker process, concurrency ${orderSized.concurrency}: **${fmt.int(orderSized.perSecond)}** events/s,
+${fmt.ratio(orderSized.perSecond / top.echo.perSecond)} of the small-data Echo rate at the same concurrency above (its baseline here); CPU per event
+${cpuCell(orderSized)}. Echo is the heaviest case a task makes of its data: the whole order is parsed, rendered,
+parsed back from the script's output and stored three times (the task run's actions, the action run's options and
+result).
+
 **Metafield template, burst** (${METAFIELD_EVENTS} events at once, concurrency ${metafield.concurrency}): ${fmt.int(metafield.perSecond)} writes/s; the local
 store's cost bucket allows ~${Math.round(bucket)} writes in ${metafield.seconds.toFixed(1)} s (1,000 points, 50 points/s, 10 per \`metafieldsSet\`), and
 ${((metafield.done / Math.max(1, Math.min(metafield.count, bucket))) * 100).toFixed(0)}% of that was used: the throttle is the limit, as Shopify's would be.
@@ -894,7 +923,8 @@ ${table(
 `;
   const summary = `**Runner** (\`npm run bench:runner\`): up to ${fmt.int(Math.max(...single.map((p) => p.echo.perSecond)))} Echo events/s with one worker process,
 **${fmt.ratio(best)}** of BullMQ's no-op rate in the same run (target 0.5; an Echo event costs the worker ${cpuFactor.toFixed(1)}× the CPU
-of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}); a second worker process ×${gain.toFixed(2)}. POST ->
+of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}); a second worker process ×${gain.toFixed(2)}; with ${fmt.int(ORDER_SIZED_BYTES / 1000)} KB
+order-sized data ${fmt.int(orderSized.perSecond)} Echo events/s. POST ->
 customer metafield visible at ${LATENCY_RATE} events/s: p50 ${fmt.ms(e2e.app.p50)}, p99 **${fmt.ms(e2e.app.p99)}** (the store alone:
 ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, worker ${fmt.mb(e2e.workerRss)}.`;
   writeBenchmarkSection("runner", section, summary);
