@@ -403,7 +403,7 @@ function builtInWrite(root: unknown, options: WriteJsonOptions): string | null {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const stack: unknown[] = [];
   let charged = 0;
-  let exactNumbers = false;
+  let hasExactNumbers = false;
   let nul = false;
   /** -1: the writer must write it; 0: left out (undefined); 1: written. */
   const visit = (input: unknown): number => {
@@ -426,7 +426,7 @@ function builtInWrite(root: unknown, options: WriteJsonOptions): string | null {
           return -1;
         return 1;
       case "bigint":
-        exactNumbers = true;
+        hasExactNumbers = true;
         return 1;
       case "boolean":
         return 1;
@@ -437,7 +437,7 @@ function builtInWrite(root: unknown, options: WriteJsonOptions): string | null {
     }
     if (value === null) return 1;
     if (value instanceof FloatNumber) {
-      exactNumbers = true;
+      hasExactNumbers = true;
       return 1;
     }
     if (typeof (value as { toJSON?: unknown }).toJSON === "function") return -1;
@@ -460,9 +460,9 @@ function builtInWrite(root: unknown, options: WriteJsonOptions): string | null {
     stack.pop();
     return charged > WALK_CHARGE_LIMIT ? -1 : 1;
   };
-  if (visit(root) < 0 || (exactNumbers && nul)) return null;
+  if (visit(root) < 0 || (hasExactNumbers && nul)) return null;
   options.charge?.(charged);
-  if (!exactNumbers) return JSON.stringify(root, null, options.space) ?? "null";
+  if (!hasExactNumbers) return JSON.stringify(root, null, options.space) ?? "null";
   // No NUL anywhere, so every placeholder found is one that was written: never null here.
   return stringifyWithPlaceholders(root, options.space) ?? writeEachValue(root, options);
 }
