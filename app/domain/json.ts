@@ -160,14 +160,10 @@ function exactNumbers(text: string, maxDepth: number): ExactNumber[] {
       // Integers of up to 15 digits are always exact doubles: most tokens stop here.
       if (!float && i - start < 16) continue;
       const token = text.slice(start, i);
-      const value = Number(token);
-      let exact: bigint | FloatNumber | null = null;
-      if (!float) {
-        if (!Number.isSafeInteger(value) && NUMBER_TOKEN.test(token)) exact = BigInt(token);
-      } else if (!Number.isFinite(value)) {
-        if (NUMBER_TOKEN.test(token)) exact = new FloatNumber(value, token);
-      } else if (Number.isInteger(value) && NUMBER_TOKEN.test(token)) exact = new FloatNumber(value);
-      if (exact !== null) found.push({ start, end: i, value: exact });
+      if (!NUMBER_TOKEN.test(token)) continue;
+      // The exact parser's own rule; anything but a plain number is one JSON.parse would change.
+      const exact = exactNumber(token);
+      if (typeof exact !== "number") found.push({ start, end: i, value: exact as bigint | FloatNumber });
     } else i++;
   }
   return found;
@@ -230,9 +226,7 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
   const numbers = exactNumbers(text, maxDepth);
   if (numbers.length === 0 || !text.includes(ESCAPED_NUL)) {
     try {
-      return numbers.length === 0
-        ? JSON.parse(text)
-        : restoreNumbers(JSON.parse(textWithPlaceholders(text, numbers)), numbers);
+      return builtInParse(text, numbers);
     } catch {
       // Malformed: the exact parser names the position (the depth was checked above).
     }
@@ -244,6 +238,12 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
     if (error instanceof JsonSyntaxError && /call stack/i.test(error.message)) throw new JsonDepthError(maxDepth);
     throw error;
   }
+}
+
+/** JSON.parse of the text, with the exact numbers put in through placeholders. Throws on malformed text. */
+function builtInParse(text: string, numbers: ExactNumber[]): unknown {
+  if (numbers.length === 0) return JSON.parse(text);
+  return restoreNumbers(JSON.parse(textWithPlaceholders(text, numbers)), numbers);
 }
 
 function exactNumber(token: string): unknown {
@@ -287,9 +287,7 @@ export function parseJsonOr<T>(text: string | null | undefined, fallback: T, opt
     return fallback;
   }
   try {
-    if (numbers.length === 0) return JSON.parse(text) as T;
-    if (!text.includes(ESCAPED_NUL))
-      return restoreNumbers(JSON.parse(textWithPlaceholders(text, numbers)), numbers) as T;
+    if (numbers.length === 0 || !text.includes(ESCAPED_NUL)) return builtInParse(text, numbers) as T;
   } catch {
     return fallback;
   }
