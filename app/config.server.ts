@@ -195,7 +195,10 @@ export const ENVIRONMENT = {
       .optional(),
     doc: "the `email` action's sender address (tasks choose only the display name); default `hookline@<SHOPIFY_APP_URL's host>`",
   },
-  WORKER_CONCURRENCY: { schema: wholeNumber(1, 1000).default(32), doc: "jobs per queue in each worker process" },
+  WORKER_CONCURRENCY: {
+    schema: wholeNumber(1, 1000).default(32),
+    doc: "jobs per queue in each worker process, and events it works on at once (a job may carry up to 16 events)",
+  },
   WORKER_HEALTH_PORT: {
     schema: port().optional(),
     doc: "when set, each worker process serves `GET /health` on this port (all interfaces in production, else 127.0.0.1) (heartbeat, Redis, database; 200 or 503) for an orchestrator and `hookline doctor`; one port per worker on a host",

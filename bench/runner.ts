@@ -136,6 +136,16 @@ const { createTask, draftToInput } = await import("../app/data/tasks.server");
 const { findTaskTemplate } = await import("../app/domain/tasks/templates");
 const { createLocalStore } = await import("../app/local-store");
 const { LOCAL_SHOP, API_VERSION } = await import("../app/config.server");
+const { EVENT_JOB, EVENTS_QUEUE, EVENTS_PER_JOB, eventJobsFor } = await import("../app/data/queues.server");
+
+/**
+ * How the benchmark adds the events' jobs: "shared" as ingress adds the events one tick committed
+ * (up to EVENTS_PER_JOB a job, app/data/queues.server.ts), "per-event" one job each (as before
+ * decision 0121, and as a trickle of single requests gets them).
+ */
+type JobShape = "shared" | "per-event";
+/** BENCH_JOBS=per-event: the quick check's jobs one per event (the reports measure both). */
+const QUICK_JOB_SHAPE: JobShape = process.env.BENCH_JOBS === "per-event" ? "per-event" : "shared";
 
 // The baselines, compiled as the app's processes are (bench/lib/entries.ts).
 const NOOP_WORKER = await compiledBaseline("bench/lib/noop-worker.ts");
@@ -354,6 +364,7 @@ async function runEvents(
   count: number,
   data: (n: number) => unknown,
   env: Record<string, string> = {},
+  jobShape: JobShape = "shared",
 ): Promise<RunResult> {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
   const workers = await Promise.all(
@@ -418,8 +429,14 @@ async function runEvents(
     const slice = ids.slice(offset, offset + 500);
     const now = Date.now();
     for (const id of slice) enqueuedAt.set(id, now);
+    // As ingress adds the events one tick committed (shared jobs), or one job per event.
     await queue.addBulk(
-      slice.map((id) => ({ name: "event", data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } })),
+      jobShape === "per-event"
+        ? slice.map((id) => ({ name: EVENT_JOB, data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } }))
+        : eventJobsFor(
+            EVENTS_QUEUE,
+            slice.map((id) => ({ eventId: id, runAt: null })),
+          ),
     );
   }
   const deadline = started + TIMEOUT_MS;
@@ -477,6 +494,7 @@ function row(r: RunResult): string {
 interface Pair {
   baseline: RunResult;
   echo: RunResult;
+  jobShape: JobShape;
   /** Every round's ratio (Echo events/s over no-op jobs/s), in the order run; this pair is the median's. */
   ratios: number[];
 }
@@ -506,6 +524,9 @@ const CPU_NOTE = `CPU is the worker processes' user + system time per event (per
 main threads (the event loops) in brackets; the rest is their other threads', mostly V8 compiling hot code in the
 background during a process's first thousands of events.`;
 
+/** How the events' jobs are added, for the reports. */
+const JOBS_NOTE = `up to ${EVENTS_PER_JOB} events a job, decision 0121; the row marked "one job per event" adds a job per event instead`;
+
 /** How the throughput table's rows were measured, for the report. */
 const ROUNDS_NOTE =
   ROUNDS > 1
@@ -518,25 +539,32 @@ async function throughput(
 ): Promise<Pair[]> {
   const pairs: Pair[] = [];
   const top = CONCURRENCIES[CONCURRENCIES.length - 1]!;
-  const plan = [
-    ...CONCURRENCIES.map((c) => ({ concurrency: c, processes: 1, count: EVENTS })),
-    ...(QUICK ? [] : [{ concurrency: top, processes: 2, count: EVENTS }]),
-    ...(options.steady ? [{ concurrency: top, processes: 1, count: STEADY_EVENTS }] : []),
+  const plan: { concurrency: number; processes: number; count: number; jobShape: JobShape }[] = [
+    ...CONCURRENCIES.map((c) => ({ concurrency: c, processes: 1, count: EVENTS, jobShape: QUICK_JOB_SHAPE })),
+    ...(QUICK ? [] : [{ concurrency: top, processes: 2, count: EVENTS, jobShape: "shared" as const }]),
+    ...(QUICK ? [] : [{ concurrency: top, processes: 1, count: EVENTS, jobShape: "per-event" as const }]),
+    ...(options.steady ? [{ concurrency: top, processes: 1, count: STEADY_EVENTS, jobShape: "shared" as const }] : []),
   ];
-  for (const { concurrency, processes, count } of plan) {
+  for (const { concurrency, processes, count, jobShape } of plan) {
     // Several rounds, each a baseline then the runner back to back: a shared machine's speed drifts
     // by more than the differences measured, so one pair alone is as much luck as measurement.
     const rounds: { baseline: RunResult; echo: RunResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const shop = shopFor(concurrency, processes, count, round);
+      const shop = `${jobShape === "per-event" ? "per-event-" : ""}${shopFor(concurrency, processes, count, round)}`;
       await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
       const baseline = await runBaseline(concurrency, processes, count);
       console.log(row(baseline));
-      const echo = await runEvents(TASK.label, shop, "user/webhook/test", concurrency, processes, count, (n) => ({
-        n,
-        hello: "world",
-        ...PADDING,
-      }));
+      const echo = await runEvents(
+        TASK.label,
+        shop,
+        "user/webhook/test",
+        concurrency,
+        processes,
+        count,
+        (n) => ({ n, hello: "world", ...PADDING }),
+        {},
+        jobShape,
+      );
       console.log(row(echo));
       console.log(
         `${"".padEnd(44)} ratio to baseline: ${pairRatio({ baseline, echo }).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
@@ -544,7 +572,7 @@ async function throughput(
       rounds.push({ baseline, echo });
     }
     const byRatio = [...rounds].sort((a, b) => pairRatio(a) - pairRatio(b));
-    pairs.push({ ...byRatio[Math.floor((byRatio.length - 1) / 2)]!, ratios: rounds.map(pairRatio) });
+    pairs.push({ ...byRatio[Math.floor((byRatio.length - 1) / 2)]!, ratios: rounds.map(pairRatio), jobShape });
   }
   return pairs;
 }
@@ -802,7 +830,8 @@ async function orderSizedRun(): Promise<RunResult> {
 }
 
 function report(pairs: Pair[], orderSized: RunResult, metafield: RunResult, e2e: EndToEnd): void {
-  const single = pairs.filter((p) => p.echo.processes === 1 && p.echo.count === EVENTS);
+  const single = pairs.filter((p) => p.echo.processes === 1 && p.echo.count === EVENTS && p.jobShape === "shared");
+  const perEvent = pairs.find((p) => p.jobShape === "per-event")!;
   const steady = pairs.find((p) => p.echo.count === STEADY_EVENTS && p.echo.count !== EVENTS);
   const double = pairs.find((p) => p.echo.processes === 2)!;
   const sameConcurrency = single.find((p) => p.echo.concurrency === double.echo.concurrency)!;
@@ -820,7 +849,7 @@ function report(pairs: Pair[], orderSized: RunResult, metafield: RunResult, e2e:
 ${machine}
 
 **Throughput.** ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo
-action run), SQLite; rows are committed first and their jobs added in bulk, as ingress would; the clock runs from the
+action run), SQLite; rows are committed first and their jobs added as ingress adds a tick's events (${JOBS_NOTE}); the clock runs from the
 first add to the last event finished. Baseline: the same BullMQ setup (worker processes, concurrency, Redis) processing
 no-op jobs, measured just before. ${CPU_NOTE} ${SERVERS_NOTE}${ROUNDS_NOTE}
 
@@ -836,7 +865,7 @@ ${table(
     "Echo enqueue-to-finished p50 / p99",
   ],
   pairs.map((p) => [
-    `${p.echo.processes} × ${p.echo.concurrency}${p === steady ? `, ${fmt.int(p.echo.count)} events` : ""}`,
+    `${p.echo.processes} × ${p.echo.concurrency}${p === steady ? `, ${fmt.int(p.echo.count)} events` : ""}${p.jobShape === "per-event" ? ", one job per event" : ""}`,
     fmt.int(p.echo.perSecond),
     fmt.int(p.baseline.perSecond),
     ratioCell(p),
@@ -853,6 +882,8 @@ ${cpuFactor.toFixed(1)}× the CPU of a no-op job (concurrency ${top.echo.concurr
 ${top.echo.mainCpuPerItemMs.toFixed(2)} ms of its ${top.echo.cpuPerItemMs.toFixed(2)} ms is the main thread's, the rest mostly V8 compiling the worker's hot code.
 A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s (the no-op baseline: ×${baseGain.toFixed(2)}); on two
 cores a second process can add at most ×2, less what Redis and SQLite take from the same cores.
+With one job per event (the row so marked: each event pays BullMQ's whole per-job cost, as before decision 0121 and
+as a trickle of single requests does): **${fmt.ratio(pairRatio(perEvent))}** of the no-op rate, ${fmt.int(perEvent.echo.perSecond)} Echo events/s.
 ${
   steady
     ? `
@@ -923,7 +954,7 @@ ${table(
 `;
   const summary = `**Runner** (\`npm run bench:runner\`): up to ${fmt.int(Math.max(...single.map((p) => p.echo.perSecond)))} Echo events/s with one worker process,
 **${fmt.ratio(best)}** of BullMQ's no-op rate in the same run (target 0.5; an Echo event costs the worker ${cpuFactor.toFixed(1)}× the CPU
-of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}); a second worker process ×${gain.toFixed(2)}; with ${fmt.int(ORDER_SIZED_BYTES / 1000)} KB
+of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}; a burst's events share jobs, ${EVENTS_PER_JOB} to a job: with one job per event ${fmt.ratio(pairRatio(perEvent))}); a second worker process ×${gain.toFixed(2)}; with ${fmt.int(ORDER_SIZED_BYTES / 1000)} KB
 order-sized data ${fmt.int(orderSized.perSecond)} Echo events/s. POST ->
 customer metafield visible at ${LATENCY_RATE} events/s: p50 ${fmt.ms(e2e.app.p50)}, p99 **${fmt.ms(e2e.app.p99)}** (the store alone:
 ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, worker ${fmt.mb(e2e.workerRss)}.`;
@@ -936,7 +967,8 @@ async function mainPostgres(): Promise<void> {
     `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of build/worker.js, database ${pgDbName}, Redis ${REDIS_URL}`,
   );
   const pairs = await throughput((c, p, _n, r) => `bench-pg-echo-c${c}-p${p}-r${r}.myshopify.com`);
-  const single = pairs.filter((p) => p.echo.processes === 1);
+  const single = pairs.filter((p) => p.echo.processes === 1 && p.jobShape === "shared");
+  const perEvent = pairs.find((p) => p.jobShape === "per-event");
   const best = single.reduce((a, b) => (pairRatio(b) > pairRatio(a) ? b : a));
   const double = pairs.find((p) => p.echo.processes === 2);
   const sameConcurrency = double && single.find((p) => p.echo.concurrency === double.echo.concurrency);
@@ -946,7 +978,8 @@ async function mainPostgres(): Promise<void> {
 ${machine}
 
 ${EVENTS.toLocaleString("en-US")} events per run, each through an Echo task (event -> task run -> echo action run), PostgreSQL
-(\`synchronous_commit\` on) on the same machine; rows committed first and their jobs added in bulk, as ingress would;
+(\`synchronous_commit\` on) on the same machine; rows committed first and their jobs added as ingress adds a tick's events
+(${JOBS_NOTE});
 the clock runs from the first add to the last event finished. Baseline: the same BullMQ setup processing no-op jobs,
 measured just before. ${CPU_NOTE} ${SERVERS_NOTE}${ROUNDS_NOTE}
 
@@ -963,7 +996,7 @@ ${table(
     "Echo p50 / p99",
   ],
   pairs.map((p) => [
-    `${p.echo.processes} × ${p.echo.concurrency}`,
+    `${p.echo.processes} × ${p.echo.concurrency}${p.jobShape === "per-event" ? ", one job per event" : ""}`,
     fmt.int(p.echo.perSecond),
     fmt.int(p.baseline.perSecond),
     ratioCell(p),
@@ -980,6 +1013,10 @@ ${best.echo.concurrency}; ${pairRatio(best) >= 0.4 ? "met" : "not met"}).${
     double
       ? ` A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s.`
       : ""
+  }${
+    perEvent
+      ? ` With one job per event (each event paying BullMQ's whole per-job cost, as before decision 0121): ${fmt.ratio(pairRatio(perEvent))}.`
+      : ""
   }
 `;
   // The fastest setting and the best ratio are often different rows: each is quoted with its own.
@@ -987,7 +1024,7 @@ ${best.echo.concurrency}; ${pairRatio(best) >= 0.4 ? "met" : "not met"}).${
   const summary = `**Runner on PostgreSQL** (\`BENCH_DB=postgres\`): up to ${fmt.int(fastest.echo.perSecond)} Echo events/s with one worker
 process (concurrency ${fastest.echo.concurrency}); best **${fmt.ratio(pairRatio(best))}** of BullMQ's no-op rate in the same run (concurrency ${best.echo.concurrency}; target 0.4)${
     double ? `; a second worker process ×${gain.toFixed(2)}` : ""
-  }.`;
+  }${perEvent ? `; with one job per event ${fmt.ratio(pairRatio(perEvent))}` : ""}.`;
   writeBenchmarkSection("runner-postgres", section, summary);
 }
 

@@ -8,7 +8,7 @@
 // conditional update (pending -> running), so a job delivered twice never processes it twice.
 import type { Event } from "@prisma/client";
 import prisma from "~/data/db.server";
-import { enqueueEvent, eventJobPending } from "~/data/queues.server";
+import { enqueueEvent, eventJobPending, eventsInSharedJobs } from "~/data/queues.server";
 import { insertEvent, insertEventOnce, insertEventWithinChain, type NewEventRow } from "~/data/hot-sql.server";
 import { chainFullError } from "~/domain/runs/fan-out-limits";
 import { constraintKind } from "~/data/sql.server";
@@ -198,12 +198,16 @@ export async function enqueuePendingEvents(
     orderBy: { createdAt: "asc" },
     take: options.limit ?? 500,
   });
+  // Read once, when an event has no job of its own: the events that share a job with others.
+  let inSharedJobs: Set<string> | null = null;
   for (const event of pending) {
     try {
       // A backlog the workers have not reached yet still has its jobs: leave those alone, so the
       // count says how many were really missing. A job that failed (kept for inspection) would
       // block the add forever: it is removed and the event gets a new one.
       if (await eventJobPending(event.id)) continue;
+      inSharedJobs ??= await eventsInSharedJobs();
+      if (inSharedJobs.has(event.id)) continue;
     } catch {
       result.failed++;
       break; // Redis is down: the rest would fail the same way

@@ -4,6 +4,10 @@
 //
 //   "events"  job "event"    { eventId }    job id = event id; added after the event's commit
 //                                            (enqueueEvent), delayed until its run_at.
+//             job "events"   { eventIds }   the events one tick committed, up to EVENTS_PER_JOB
+//                                            in a job (job id batch-<first event id>): a burst
+//                                            pays the queue's cost per job once for all of them
+//                                            (docs/decisions/0121).
 //   "respond" job "event"    { eventId }    the same, for events a caller waits for (wait-mode
 //                                            webhooks): served first, by slots of their own.
 //   "runs"    job "task-run" { taskRunId }  a delayed look at a task run: a subscription offset,
@@ -21,8 +25,26 @@ import { installationId } from "~/data/installation.server";
 
 export const EVENTS_QUEUE = "events";
 export const EVENT_JOB = "event";
-export interface EventJob {
-  eventId: string;
+export const EVENTS_JOB = "events";
+/** One event's job, or (the "events" queue only) several events committed in the same tick. */
+export type EventJob = { eventId: string } | { eventIds: string[] };
+
+/** The most events one job carries: a tick's burst shares the queue's per-job cost this far. */
+export const EVENTS_PER_JOB = 16;
+
+/** The event ids a job carries, or null when its data is not an event job's. */
+export function eventIdsOfJob(data: unknown): string[] | null {
+  if (typeof data !== "object" || data === null) return null;
+  const { eventId, eventIds } = data as { eventId?: unknown; eventIds?: unknown };
+  if (typeof eventId === "string") return [eventId];
+  if (
+    Array.isArray(eventIds) &&
+    eventIds.length > 0 &&
+    eventIds.length <= EVENTS_PER_JOB &&
+    eventIds.every((id): id is string => typeof id === "string")
+  )
+    return eventIds;
+  return null;
 }
 
 /**
@@ -148,10 +170,10 @@ export function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Pr
  * An event's job: retried twice within seconds (a database restarting, a busy SQLite file) before
  * it is left failed for the recovery sweep, which would otherwise be the first to look again.
  */
-function eventJobOptions(eventId: string, runAt: Date | null): JobsOptions {
+function eventJobOptions(jobId: string, runAt: Date | null): JobsOptions {
   const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
   return {
-    jobId: eventId,
+    jobId,
     removeOnComplete: true,
     removeOnFail: 1000,
     attempts: 3,
@@ -167,6 +189,51 @@ interface PendingAdd {
   eventId: string;
   runAt: Date | null;
   resolve: (added: boolean) => void;
+}
+
+/** A job as Queue.add and Queue.addBulk take it. */
+export interface EventJobToAdd {
+  name: string;
+  data: EventJob;
+  opts: JobsOptions;
+}
+
+/** The prefix of a job carrying several events: its id is this and its first event's id. */
+export const EVENTS_JOB_ID_PREFIX = "batch-";
+
+/**
+ * The jobs for events one tick committed, for `queueName`. On the "events" queue, events due now
+ * share jobs, EVENTS_PER_JOB at most, in the order given; a delayed event (run_at ahead), an event
+ * left alone, and every event on the "respond" queue (a caller waits for each) get a job of their
+ * own, whose id is the event's (an add is then a no-op while that job exists).
+ */
+export function eventJobsFor(
+  queueName: string,
+  adds: readonly { eventId: string; runAt: Date | null }[],
+  nowMs = Date.now(),
+): EventJobToAdd[] {
+  const single = (a: { eventId: string; runAt: Date | null }): EventJobToAdd => ({
+    name: EVENT_JOB,
+    data: { eventId: a.eventId },
+    opts: eventJobOptions(a.eventId, a.runAt),
+  });
+  if (queueName !== EVENTS_QUEUE) return adds.map(single);
+  const due = adds.filter((a) => !a.runAt || a.runAt.getTime() <= nowMs);
+  const jobs: EventJobToAdd[] = adds.filter((a) => a.runAt && a.runAt.getTime() > nowMs).map(single);
+  for (let i = 0; i < due.length; i += EVENTS_PER_JOB) {
+    const shared = due.slice(i, i + EVENTS_PER_JOB);
+    if (shared.length === 1) {
+      jobs.push(single(shared[0]!));
+      continue;
+    }
+    const first = shared[0]!.eventId;
+    jobs.push({
+      name: EVENTS_JOB,
+      data: { eventIds: shared.map((a) => a.eventId) },
+      opts: eventJobOptions(`${EVENTS_JOB_ID_PREFIX}${first}`, null),
+    });
+  }
+  return jobs;
 }
 
 // This tick's event jobs, by queue: added together, one round trip (addBulk) per queue. Ingress
@@ -209,20 +276,13 @@ async function addEventJobs(name: string, adds: PendingAdd[]): Promise<void> {
   try {
     const q = await withTimeout(queue(name));
     eventJobAdds.calls++;
-    if (adds.length === 1) {
-      const only = adds[0]!;
-      await withTimeout(q.add(EVENT_JOB, { eventId: only.eventId }, eventJobOptions(only.eventId, only.runAt)));
+    const jobs = eventJobsFor(name, adds);
+    if (jobs.length === 1) {
+      const only = jobs[0]!;
+      await withTimeout(q.add(only.name, only.data, only.opts));
     } else {
       // One pipeline; a job whose id exists already is left as it is, as add does.
-      await withTimeout(
-        q.addBulk(
-          adds.map((a) => ({
-            name: EVENT_JOB,
-            data: { eventId: a.eventId },
-            opts: eventJobOptions(a.eventId, a.runAt),
-          })),
-        ),
-      );
+      await withTimeout(q.addBulk(jobs));
     }
   } catch {
     // Not known to be added (some may have been): the sweep adds what is missing.
@@ -243,6 +303,24 @@ export async function eventJobPending(eventId: string): Promise<boolean> {
   if (!job.finishedOn) return true;
   await withTimeout(job.remove());
   return false;
+}
+
+/**
+ * The events carried by shared jobs (EVENTS_JOB) that will still be processed: active, waiting,
+ * delayed (a retry's backoff) or paused, the oldest `perState` of each. The sweep asks this once
+ * per pass, for events that have no job of their own. Throws when Redis is down.
+ */
+export async function eventsInSharedJobs(perState = 500): Promise<Set<string>> {
+  const queue = await withTimeout(eventsQueue());
+  const jobs = await withTimeout(
+    queue.getJobs(["active", "waiting", "delayed", "prioritized", "paused"], 0, perState - 1, true),
+  );
+  const ids = new Set<string>();
+  for (const job of jobs) {
+    if (!job || job.name !== EVENTS_JOB) continue;
+    for (const id of eventIdsOfJob(job.data) ?? []) ids.add(id);
+  }
+  return ids;
 }
 
 /**

@@ -17,6 +17,7 @@ import { enqueuePendingEvents } from "~/data/events.server";
 import {
   closeQueues,
   createRedis,
+  eventIdsOfJob,
   requeueEvent,
   EVENTS_QUEUE,
   queuePrefix,
@@ -34,6 +35,7 @@ import {
 } from "~/data/queues.server";
 import type { RunnerDeps } from "./deps";
 import { runnerPoolSize } from "./pool-size";
+import { createEventSlots } from "./event-slots";
 import { fanOutEvent } from "./fan-out-event";
 import { processTaskRun } from "./process-task-run";
 import { rollUpEvent } from "./roll-up";
@@ -119,15 +121,33 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
     maxStalledCount: 5,
   };
-  const processEventJob = async (job: Job<Partial<EventJob>>) => {
-    if (typeof job.data?.eventId !== "string") throw new Error(`event job ${job.id} has no eventId`);
-    const result = await fanOutEvent(job.data.eventId, deps);
-    if (result === "not-found") await reportForeignJob(job.data.eventId);
+  const processEvent = async (eventId: string) => {
+    const result = await fanOutEvent(eventId, deps);
+    if (result === "not-found") await reportForeignJob(eventId);
+  };
+  // A job's events side by side, each in one of the process's event slots (event-slots.ts). The job
+  // fails (and is retried: every step is safe to repeat) when any of them failed, once all settled.
+  const eventSlots = createEventSlots(concurrency);
+  const processEventJob = async (job: Job<EventJob>) => {
+    const eventIds = eventIdsOfJob(job.data);
+    if (!eventIds) throw new Error(`event job ${job.id} carries no event ids`);
+    if (eventIds.length === 1) return eventSlots.run(() => processEvent(eventIds[0]!));
+    const settled = await Promise.allSettled(eventIds.map((id) => eventSlots.run(() => processEvent(id))));
+    const failed = settled.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
   };
   const eventsWorker = new Worker(EVENTS_QUEUE, processEventJob, common);
-  // Events a caller waits for (wait-mode webhooks): the same jobs with slots of their own, so a
-  // backlog of bulk events never delays them (docs/decisions/0076).
-  const respondWorker = new Worker(RESPOND_QUEUE, processEventJob, common);
+  // Events a caller waits for (wait-mode webhooks): one per job, with BullMQ slots of their own
+  // (not the event slots), so a backlog of bulk events never delays them (docs/decisions/0076).
+  const respondWorker = new Worker(
+    RESPOND_QUEUE,
+    async (job: Job<EventJob>) => {
+      const eventIds = eventIdsOfJob(job.data);
+      if (eventIds?.length !== 1) throw new Error(`respond job ${job.id} carries no event id`);
+      await processEvent(eventIds[0]!);
+    },
+    common,
+  );
   // A job for an event this database does not hold: another installation sharing this Redis
   // prefix enqueued it (its own workers will never see it now; its sweep re-adds it in seconds),
   // or the event was deleted while its job waited. Never silent: logged and counted for doctor.

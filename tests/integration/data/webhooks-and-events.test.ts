@@ -1,7 +1,14 @@
 // Webhook and event models against the real database.
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
-import { closeQueues, enqueueEvent, eventJobAdds } from "~/data/queues.server";
+import {
+  closeQueues,
+  enqueueEvent,
+  eventJobAdds,
+  EVENTS_JOB,
+  EVENTS_JOB_ID_PREFIX,
+  EVENTS_PER_JOB,
+} from "~/data/queues.server";
 import {
   createWebhook,
   deleteWebhook,
@@ -162,7 +169,7 @@ describe("events", () => {
     expect(job!.opts.delay).toBeGreaterThan(55_000);
   });
 
-  it("jobs asked for in one tick are added together, each with its own options, and each caller told", async () => {
+  it("jobs asked for in one tick are added together: due events share jobs, a delayed one has its own, each caller told", async () => {
     const ids = Array.from({ length: 25 }, () => randomUUID());
     const runAt = new Date(Date.now() + 60_000);
     const existing = randomUUID();
@@ -170,21 +177,34 @@ describe("events", () => {
     const before = eventJobAdds.calls;
     const added = await Promise.all([
       ...ids.map((id, i) => enqueueEvent(id, i === 0 ? runAt : null)),
-      enqueueEvent(existing), // already has its job: left as it is
+      enqueueEvent(existing), // already has its job: that one is left as it is
     ]);
     expect(added.every(Boolean)).toBe(true);
     expect(eventJobAdds.calls - before).toBe(1);
-    const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
-    expect(jobs.map((job) => job?.data)).toEqual(ids.map((eventId) => ({ eventId })));
-    expect(await jobs[0]!.getState()).toBe("delayed");
-    expect(jobs[0]!.opts.delay).toBeGreaterThan(55_000);
-    expect(await jobs[1]!.getState()).toBe("waiting");
-    // Added one after another, each is its own add.
+    // The delayed event: a job of its own, under its id.
+    const delayed = await queue.getJob(ids[0]!);
+    expect(delayed?.data).toEqual({ eventId: ids[0] });
+    expect(await delayed!.getState()).toBe("delayed");
+    expect(delayed!.opts.delay).toBeGreaterThan(55_000);
+    // The 25 due events (24 new and the existing one), in order, 16 to a job.
+    const due = [...ids.slice(1), existing];
+    const first = await queue.getJob(`${EVENTS_JOB_ID_PREFIX}${due[0]}`);
+    const second = await queue.getJob(`${EVENTS_JOB_ID_PREFIX}${due[EVENTS_PER_JOB]}`);
+    expect(first?.name).toBe(EVENTS_JOB);
+    expect(first?.data).toEqual({ eventIds: due.slice(0, EVENTS_PER_JOB) });
+    expect(second?.data).toEqual({ eventIds: due.slice(EVENTS_PER_JOB) });
+    expect(await first!.getState()).toBe("waiting");
+    expect(first!.opts.attempts).toBe(3);
+    expect((await queue.getJob(existing))?.data).toEqual({ eventId: existing });
+    for (const id of due.slice(0, -1)) expect(await queue.getJob(id)).toBeUndefined();
+    // Added one after another, each is its own add, with a job of its own.
     const one = randomUUID();
     const two = randomUUID();
     expect(await enqueueEvent(one)).toBe(true);
     expect(await enqueueEvent(two)).toBe(true);
     expect(eventJobAdds.calls - before).toBe(3);
+    expect((await queue.getJob(one))?.data).toEqual({ eventId: one });
+    expect((await queue.getJob(two))?.data).toEqual({ eventId: two });
   });
 
   it("purges raw bodies past the retention and keeps the rest of the event", async () => {

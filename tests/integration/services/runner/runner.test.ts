@@ -1,5 +1,6 @@
 // The runner end to end in-process: events enqueued through the real ingress model, processed by
 // real BullMQ workers (startWorker) against the real database and Redis.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/data/db.server";
 import { parseJson } from "~/domain/json";
@@ -11,7 +12,7 @@ import { findTaskTemplate } from "~/domain/tasks/templates";
 import { ORPHANED_ACTION_MESSAGE } from "~/services/runner/perform-action-runs";
 import { LOOP_GUARD_MESSAGE } from "~/services/runner/render-task-run";
 import { redisThrottleGate } from "~/data/throttle.server";
-import { createRedis } from "~/data/queues.server";
+import { createRedis, enqueueEvent, eventJobAdds, EVENTS_PER_JOB } from "~/data/queues.server";
 import { closeSharedQueues, startWorker, type StartedWorker } from "~/services/runner/worker.server";
 import {
   countingServer,
@@ -95,6 +96,46 @@ describe("the seed tutorial without a browser", () => {
     const id = await newEvent(shop, "user/webhook/test", {});
     expect((await waitForEventDone(id)).status).toBe("succeeded");
     expect(await runsOf(id)).toHaveLength(0);
+  });
+});
+
+describe("jobs carrying several events", () => {
+  it("runs every event of a tick's shared job side by side: a slow one holds up none of the others", async () => {
+    const server = await countingServer(() => ({ delayMs: 5_000 }));
+    try {
+      const slowShop = uniqueShop("sharedslow");
+      const fastShop = uniqueShop("sharedfast");
+      await newTask(slowShop, {
+        subscriptions: "user/a/b",
+        script: `{% action "http", method: "post", url: "${server.url}/slow", body: event.data %}`,
+      });
+      await newTask(fastShop, { subscriptions: "user/a/b", script: '{% action "echo", event.data %}' });
+      // Rows first, then their jobs asked for in one tick, as ingress asks after a grouped commit.
+      const row = async (shop: string, n: number) =>
+        (
+          await prisma.event.create({
+            data: { id: randomUUID(), shop, topic: "user/a/b", data: `{"n":${n}}`, source: "user" },
+          })
+        ).id;
+      const slow = await row(slowShop, 0);
+      const fast = [];
+      for (let n = 1; n < EVENTS_PER_JOB; n++) fast.push(await row(fastShop, n));
+      const before = eventJobAdds.calls;
+      expect(await Promise.all([slow, ...fast].map((id) => enqueueEvent(id)))).toEqual(
+        Array(EVENTS_PER_JOB).fill(true),
+      );
+      expect(eventJobAdds.calls - before).toBe(1);
+
+      // The worker has 4 event slots: the slow event holds one for 5 s while the rest run in the others.
+      for (const id of fast) expect((await waitForEventDone(id, 4_000)).status).toBe("succeeded");
+      expect(server.hits.get("/slow")).toBe(1);
+      expect((await prisma.event.findUniqueOrThrow({ where: { id: slow } })).status).toBe("running");
+      expect((await waitForEventDone(slow)).status).toBe("succeeded");
+      const [fastRun] = await runsOf(fast[2]!);
+      expect(fastRun.actionRuns[0].result).toBe('{"n":3}');
+    } finally {
+      await server.close();
+    }
   });
 });
 

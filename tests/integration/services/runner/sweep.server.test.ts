@@ -9,6 +9,8 @@ import {
   createRedis,
   enqueueEvent,
   EVENT_JOB,
+  EVENTS_JOB,
+  EVENTS_JOB_ID_PREFIX,
   EVENTS_QUEUE,
   queuePrefix,
   requeueEvent,
@@ -142,6 +144,50 @@ describe("recovery sweep", () => {
     expect(recovered.id).toBe(dueRun.id);
     expect(recovered.actionRuns[0].result).toBe('{"due":1}');
     expect((await prisma.event.findUniqueOrThrow({ where: { id: forgotten.id } })).status).toBe("succeeded");
+  });
+
+  it("leaves an event to the shared job still carrying it, and enqueues one whose shared job failed", async () => {
+    const shop = uniqueShop("sweepshared");
+    await newTask(shop, { subscriptions: "user/a/b", script: '{% action "echo", "ran" %}' });
+    const pendingEvent = () =>
+      prisma.event.create({
+        data: {
+          id: randomUUID(),
+          shop,
+          topic: "user/a/b",
+          data: "{}",
+          source: "user",
+          status: "pending",
+          createdAt: new Date(Date.now() - 60_000),
+        },
+      });
+    const carried = [await pendingEvent(), await pendingEvent()];
+    const orphaned = await pendingEvent();
+    const queue = new Queue(EVENTS_QUEUE, { connection: createRedis(), prefix: await queuePrefix() });
+    const carrierId = `${EVENTS_JOB_ID_PREFIX}${carried[0]!.id}`;
+    const failedId = `${EVENTS_JOB_ID_PREFIX}${orphaned.id}`;
+    try {
+      // A shared job waiting out a retry's backoff still carries its events.
+      await queue.add(EVENTS_JOB, { eventIds: carried.map((e) => e.id) }, { jobId: carrierId, delay: 3_600_000 });
+      // A shared job the worker failed (one of its ids is not a string), kept for inspection.
+      await queue.add(EVENTS_JOB, { eventIds: [orphaned.id, 0] }, { jobId: failedId, removeOnFail: 1000 });
+      await waitFor(async () => (await queue.getJob(failedId))?.failedReason, 15_000, "the shared job to fail");
+
+      await enqueuePendingEvents({ pendingAfterMs: 0 });
+      // The orphaned event got a job of its own and ran; the carried ones were left to their job.
+      expect((await waitForEventDone(orphaned.id)).status).toBe("succeeded");
+      for (const event of carried) {
+        expect(await queue.getJob(event.id)).toBeUndefined();
+        expect((await prisma.event.findUniqueOrThrow({ where: { id: event.id } })).status).toBe("pending");
+      }
+      // Their job's turn: both run.
+      await (await queue.getJob(carrierId))!.promote();
+      for (const event of carried) expect((await waitForEventDone(event.id)).status).toBe("succeeded");
+    } finally {
+      await (await queue.getJob(carrierId))?.remove();
+      await (await queue.getJob(failedId))?.remove();
+      await queue.close();
+    }
   });
 
   it("gives an event's job retries of its own, so a failure is looked at again within seconds, not at the next sweep", async () => {
