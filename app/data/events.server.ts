@@ -166,7 +166,7 @@ export function existingEventId(result: CreateEventResult): { id: string } {
 
 async function enqueueIfPending(id: string): Promise<void> {
   const row = await prisma.event.findUnique({ where: { id }, select: { status: true, runAt: true } });
-  if (row?.status === ("pending" satisfies EventStatus)) await enqueueEvent(id, row.runAt);
+  if (row?.status === ("pending" satisfies EventStatus)) await enqueueEvent(id, row.runAt, { ownJob: true });
 }
 
 export interface SweepResult {
@@ -212,7 +212,7 @@ export async function enqueuePendingEvents(
       result.failed++;
       break; // Redis is down: the rest would fail the same way
     }
-    if (!(await enqueueEvent(event.id))) {
+    if (!(await enqueueEvent(event.id, null, { ownJob: true }))) {
       result.failed++;
       break;
     }

@@ -188,6 +188,8 @@ export const MAX_JOBS_PER_ADD = 500;
 interface PendingAdd {
   eventId: string;
   runAt: Date | null;
+  /** Asked again for an event committed earlier: a job of its own (see enqueueEvent). */
+  ownJob: boolean;
   resolve: (added: boolean) => void;
 }
 
@@ -204,12 +206,13 @@ export const EVENTS_JOB_ID_PREFIX = "batch-";
 /**
  * The jobs for events one tick committed, for `queueName`. On the "events" queue, events due now
  * share jobs, EVENTS_PER_JOB at most, in the order given; a delayed event (run_at ahead), an event
- * left alone, and every event on the "respond" queue (a caller waits for each) get a job of their
- * own, whose id is the event's (an add is then a no-op while that job exists).
+ * asked for again (`ownJob`), an event left alone, and every event on the "respond" queue (a caller
+ * waits for each) get a job of their own, whose id is the event's (an add is then a no-op while that
+ * job exists).
  */
 export function eventJobsFor(
   queueName: string,
-  adds: readonly { eventId: string; runAt: Date | null }[],
+  adds: readonly { eventId: string; runAt: Date | null; ownJob?: boolean }[],
   nowMs = Date.now(),
 ): EventJobToAdd[] {
   const single = (a: { eventId: string; runAt: Date | null }): EventJobToAdd => ({
@@ -218,8 +221,9 @@ export function eventJobsFor(
     opts: eventJobOptions(a.eventId, a.runAt),
   });
   if (queueName !== EVENTS_QUEUE) return adds.map(single);
-  const due = adds.filter((a) => !a.runAt || a.runAt.getTime() <= nowMs);
-  const jobs: EventJobToAdd[] = adds.filter((a) => a.runAt && a.runAt.getTime() > nowMs).map(single);
+  const shares = (a: (typeof adds)[number]) => !a.ownJob && (!a.runAt || a.runAt.getTime() <= nowMs);
+  const due = adds.filter(shares);
+  const jobs: EventJobToAdd[] = adds.filter((a) => !shares(a)).map(single);
   for (let i = 0; i < due.length; i += EVENTS_PER_JOB) {
     const shared = due.slice(i, i + EVENTS_PER_JOB);
     if (shared.length === 1) {
@@ -244,22 +248,25 @@ const pendingAdds = new Map<string, PendingAdd[]>();
 export const eventJobAdds = { calls: 0 };
 
 /**
- * Adds the event's job, delayed until `runAt` (a no-op while a job with this id exists). Never
- * throws: false when Redis refused or did not answer in time, and the event's pending row is then
- * the recovery sweep's to enqueue (enqueuePendingEvents). Call it only after the event is committed.
- * The jobs asked for in one tick go to Redis together (one pipeline), each settling with the add.
+ * Adds the event's job, delayed until `runAt`. Never throws: false when Redis refused or did not
+ * answer in time, and the event's pending row is then the recovery sweep's to enqueue
+ * (enqueuePendingEvents). Call it only after the event is committed. The jobs asked for in one tick
+ * go to Redis together (one pipeline), each settling with the add; a new event due now may share its
+ * job with others of the tick (eventJobsFor). With `ownJob` (an event asked for again: the sweep, a
+ * retry) the job is the event's own, named by its id, and the add is a no-op while that job exists,
+ * so two sweeps at once still leave one job.
  */
 export function enqueueEvent(
   eventId: string,
   runAt: Date | null = null,
-  options: { callerWaiting?: boolean } = {},
+  options: { callerWaiting?: boolean; ownJob?: boolean } = {},
 ): Promise<boolean> {
   const name = options.callerWaiting ? RESPOND_QUEUE : EVENTS_QUEUE;
   return new Promise((resolve) => {
     if (pendingAdds.size === 0) setImmediate(flushAdds);
     let adds = pendingAdds.get(name);
     if (!adds) pendingAdds.set(name, (adds = []));
-    adds.push({ eventId, runAt, resolve });
+    adds.push({ eventId, runAt, ownJob: options.ownJob ?? false, resolve });
   });
 }
 
@@ -334,7 +341,7 @@ export async function requeueEvent(eventId: string): Promise<boolean> {
   } catch {
     return false;
   }
-  return enqueueEvent(eventId);
+  return enqueueEvent(eventId, null, { ownJob: true });
 }
 
 export function taskRunJobId(taskRunId: string, at: Date): string {

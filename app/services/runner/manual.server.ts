@@ -27,7 +27,7 @@ function withDefaults(deps: ManualDeps) {
   return {
     db: deps.db ?? defaultPrisma,
     createEvent: deps.createEvent ?? (async (input: NewEventInput) => existingEventId(await createEvent(input))),
-    enqueueEvent: deps.enqueueEvent ?? ((id: string) => enqueueEvent(id)),
+    enqueueEvent: deps.enqueueEvent ?? ((id: string) => enqueueEvent(id, null, { ownJob: true })),
     scheduleTaskRun: deps.scheduleTaskRun ?? scheduleTaskRun,
   };
 }

@@ -169,8 +169,9 @@ describe("events", () => {
     expect(job!.opts.delay).toBeGreaterThan(55_000);
   });
 
-  it("jobs asked for in one tick are added together: due events share jobs, a delayed one has its own, each caller told", async () => {
+  it("jobs asked for in one tick are added together: due events share jobs, a delayed or asked-again one has its own, each caller told", async () => {
     const ids = Array.from({ length: 25 }, () => randomUUID());
+    const askedAgain = randomUUID();
     const runAt = new Date(Date.now() + 60_000);
     const existing = randomUUID();
     await queue.add("event", { eventId: existing }, { jobId: existing });
@@ -178,6 +179,7 @@ describe("events", () => {
     const added = await Promise.all([
       ...ids.map((id, i) => enqueueEvent(id, i === 0 ? runAt : null)),
       enqueueEvent(existing), // already has its job: that one is left as it is
+      enqueueEvent(askedAgain, null, { ownJob: true }), // as the sweep asks: a job of its own
     ]);
     expect(added.every(Boolean)).toBe(true);
     expect(eventJobAdds.calls - before).toBe(1);
@@ -196,6 +198,7 @@ describe("events", () => {
     expect(await first!.getState()).toBe("waiting");
     expect(first!.opts.attempts).toBe(3);
     expect((await queue.getJob(existing))?.data).toEqual({ eventId: existing });
+    expect((await queue.getJob(askedAgain))?.data).toEqual({ eventId: askedAgain });
     for (const id of due.slice(0, -1)) expect(await queue.getJob(id)).toBeUndefined();
     // Added one after another, each is its own add, with a job of its own.
     const one = randomUUID();
