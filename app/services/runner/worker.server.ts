@@ -133,7 +133,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
     if (!eventIds) throw new Error(`event job ${job.id} carries no event ids`);
     if (eventIds.length === 1) return eventSlots.run(() => processEvent(eventIds[0]!));
     const settled = await Promise.allSettled(eventIds.map((id) => eventSlots.run(() => processEvent(id))));
-    const failed = settled.find((outcome) => outcome.status === "rejected");
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
     if (failed) throw failed.reason;
   };
   const eventsWorker = new Worker(EVENTS_QUEUE, processEventJob, common);
