@@ -170,8 +170,8 @@ export function withTimeout<T>(promise: Promise<T>, ms = ENQUEUE_TIMEOUT_MS): Pr
  * An event's job: retried twice within seconds (a database restarting, a busy SQLite file) before
  * it is left failed for the recovery sweep, which would otherwise be the first to look again.
  */
-function eventJobOptions(jobId: string, runAt: Date | null): JobsOptions {
-  const delay = runAt ? Math.max(0, runAt.getTime() - Date.now()) : 0;
+function eventJobOptions(jobId: string, runAt: Date | null, nowMs: number): JobsOptions {
+  const delay = runAt ? Math.max(0, runAt.getTime() - nowMs) : 0;
   return {
     jobId,
     removeOnComplete: true,
@@ -218,7 +218,7 @@ export function eventJobsFor(
   const single = (a: { eventId: string; runAt: Date | null }): EventJobToAdd => ({
     name: EVENT_JOB,
     data: { eventId: a.eventId },
-    opts: eventJobOptions(a.eventId, a.runAt),
+    opts: eventJobOptions(a.eventId, a.runAt, nowMs),
   });
   if (queueName !== EVENTS_QUEUE) return adds.map(single);
   const shares = (a: (typeof adds)[number]) => !a.ownJob && (!a.runAt || a.runAt.getTime() <= nowMs);
@@ -234,7 +234,7 @@ export function eventJobsFor(
     jobs.push({
       name: EVENTS_JOB,
       data: { eventIds: shared.map((a) => a.eventId) },
-      opts: eventJobOptions(`${EVENTS_JOB_ID_PREFIX}${first}`, null),
+      opts: eventJobOptions(`${EVENTS_JOB_ID_PREFIX}${first}`, null, nowMs),
     });
   }
   return jobs;
