@@ -131,7 +131,6 @@ export async function startWorker(options: WorkerOptions = {}): Promise<StartedW
   const processEventJob = async (job: Job<EventJob>) => {
     const eventIds = eventIdsOfJob(job.data);
     if (!eventIds) throw new Error(`event job ${job.id} carries no event ids`);
-    if (eventIds.length === 1) return eventSlots.run(() => processEvent(eventIds[0]!));
     const settled = await Promise.allSettled(eventIds.map((id) => eventSlots.run(() => processEvent(id))));
     const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
     if (failed) throw failed.reason;
