@@ -5,6 +5,10 @@
 //    same BullMQ setup processing no-op jobs (the baseline); plus the worker's CPU per event beside
 //    the no-op worker's CPU per job (steadier than rates on a shared machine), and the local Redis
 //    and PostgreSQL servers' CPU per event and per job (they share the machine's cores).
+//    Then scaling: one and two warm worker processes, each held to the same share of a core (a cgroup
+//    CPU quota, bench/lib/cpu-share.ts) standing in for a core of its own, since on a 2-core machine
+//    one unheld worker, Redis and the database already keep both cores busy (target: a second
+//    process adds near-linearly, at least x1.8). Skipped, and said so, where cgroups cannot be made.
 // 2. The metafield template against the local development store (a burst: limited by the store's
 //    cost bucket, as Shopify's would be).
 // 3. End to end: POST /webhook/<id> to the production web server -> ingress -> runner -> the local
@@ -22,13 +26,16 @@
 //   setting, the median reported; 1 with BENCH_QUICK), BENCH_METAFIELD_EVENTS=150,
 //   BENCH_STEADY_EVENTS=8000 (one longer pair at the highest concurrency, past both sides' warm-up),
 //   BENCH_LATENCY_SECONDS=30, BENCH_TIMEOUT=90, BENCH_PROFILE=1 (CPU profiles of the workers in
-//   bench/output/profile/)
+//   bench/output/profile/), BENCH_WARMUP=200 (events or jobs per worker process before each run's clock),
+//   BENCH_SCALING_CORES=0.3 (each worker process's share in the scaling runs), BENCH_SCALING_EVENTS=10000,
+//   BENCH_SCALING_WARMUP=8000 (per worker process)
 //   BENCH_QUICK=1: part 1 only, one worker process, nothing written (quick checks while tuning); it also
 //   prints the worker's CPU per thread. With it, BENCH_TASK=cache runs a task whose action is
 //   performed after the commit (an exactly-once `cache set`) instead of Echo. BENCH_PAYLOAD_BYTES=N
 //   adds line items as Shopify's order webhooks write them (18-digit ids) to each event's data, about
 //   N bytes (Shopify's order payloads run to tens of KB), to measure what a large payload costs.
-//   BENCH_DB=postgres: part 1 only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
+//   BENCH_QUICK=1 BENCH_SCALING=1: the scaling runs only, their paragraph printed.
+//   BENCH_DB=postgres: part 1 (with scaling) only, on PostgreSQL (a database of its own on BENCH_POSTGRES_URL,
 //   default the local server); it writes the "Runner on PostgreSQL" section (target: >= 0.4 of
 //   the no-op rate with one worker process).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -42,6 +49,7 @@ import { timeOrderedUuid } from "../app/domain/ids";
 import { stringifyJson } from "../app/domain/json";
 import { webhookExample } from "../app/domain/shopify/webhook-examples";
 import { compiledBaseline, WEB_ENTRY, WORKER_ENTRY } from "./lib/entries";
+import { cpuShareSupport, holdToCpuShare } from "./lib/cpu-share";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
 // A longer pair: a 2,000-event run still carries each process's warm-up (JIT and GC on V8's helper
@@ -60,7 +68,8 @@ const LATENCY_RATE = 5;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
-const WARMUP = 200; // jobs or events before each measured run
+/** Jobs or events each measured run starts with, unmeasured (V8 compiles hot code over a worker's first thousands). */
+const WARMUP = Number(process.env.BENCH_WARMUP || 200);
 const QUICK = process.env.BENCH_QUICK === "1";
 /**
  * BENCH_TASK=cache (quick mode only): the pairs run a task whose action is performed after the
@@ -180,6 +189,20 @@ function startProcess(args: string[], env: Record<string, string>, ready = "proc
   });
 }
 
+const releases = new Map<ChildProcess, () => void>();
+
+/** Worker processes, each held to `cores` of CPU when given (bench/lib/cpu-share.ts). */
+async function startWorkers(
+  processes: number,
+  args: string[],
+  env: Record<string, string>,
+  cores: number | null,
+): Promise<ChildProcess[]> {
+  const workers = await Promise.all(Array.from({ length: processes }, () => startProcess(args, env)));
+  if (cores !== null) for (const worker of workers) releases.set(worker, holdToCpuShare(worker.pid!, cores, "worker"));
+  return workers;
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -188,6 +211,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
   children.delete(child);
+  releases.get(child)?.();
+  releases.delete(child);
 }
 
 /** CPU time (user + system) used so far, in ms, from the text of a /proc stat file (a process's or one thread's). */
@@ -284,27 +309,37 @@ interface RunResult {
   rss: number;
 }
 
+interface RunOptions {
+  /** The worker processes' environment, beside WORKER_CONCURRENCY. */
+  env?: Record<string, string>;
+  jobShape?: JobShape;
+  /** Cores each worker process is held to (bench/lib/cpu-share.ts); null: not held. */
+  cores?: number | null;
+  /** Jobs or events per worker process before the clock starts (runs of 1,000 events or more). */
+  warmup?: number;
+}
+
 /** Baseline: BullMQ alone, jobs that do nothing, the same Redis and the same concurrency. */
-async function runBaseline(concurrency: number, processes: number, count = EVENTS): Promise<RunResult> {
-  const workers = await Promise.all(
-    Array.from({ length: processes }, () =>
-      startProcess(NOOP_WORKER, {
-        WORKER_CONCURRENCY: String(concurrency),
-      }),
-    ),
-  );
+async function runBaseline(
+  concurrency: number,
+  processes: number,
+  count = EVENTS,
+  { cores = null, warmup = WARMUP }: Omit<RunOptions, "env" | "jobShape"> = {},
+): Promise<RunResult> {
+  const workers = await startWorkers(processes, NOOP_WORKER, { WORKER_CONCURRENCY: String(concurrency) }, cores);
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });
   // Warm-up (not measured): the workers' first jobs, as for the runner below.
   await queue.addBulk(
-    Array.from({ length: WARMUP }, (_, i) => ({
+    Array.from({ length: warmup * processes }, (_, i) => ({
       name: "noop",
       data: { n: i },
       opts: { jobId: `warm-${concurrency}-${processes}-${i}` },
     })),
   );
-  while ((await queue.getCompletedCount()) < WARMUP) await new Promise((resolve) => setTimeout(resolve, 50));
-  await queue.clean(0, WARMUP, "completed");
+  while ((await queue.getCompletedCount()) < warmup * processes)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  await queue.clean(0, warmup * processes, "completed");
   const cpuBefore = workersCpuMs(workers);
   const serversBefore = serversCpuMs();
   const started = Date.now();
@@ -354,6 +389,16 @@ async function runBaseline(concurrency: number, processes: number, count = EVENT
   };
 }
 
+/** The jobs for events: as ingress adds the events one tick committed (shared jobs), or one job per event. */
+function jobsFor(ids: string[], jobShape: JobShape) {
+  return jobShape === "per-event"
+    ? ids.map((id) => ({ name: EVENT_JOB, data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } }))
+    : eventJobsFor(
+        EVENTS_QUEUE,
+        ids.map((id) => ({ eventId: id, runAt: null })),
+      );
+}
+
 /** Events through the real worker: rows committed, jobs added (as ingress does), runs performed. */
 async function runEvents(
   label: string,
@@ -363,23 +408,20 @@ async function runEvents(
   processes: number,
   count: number,
   data: (n: number) => unknown,
-  env: Record<string, string> = {},
-  jobShape: JobShape = "shared",
+  { env = {}, jobShape = "shared", cores = null, warmup = WARMUP }: RunOptions = {},
 ): Promise<RunResult> {
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", "bench/output/profile"] : [];
-  const workers = await Promise.all(
-    Array.from({ length: processes }, () =>
-      startProcess([...profile, ...WORKER_ENTRY], {
-        WORKER_CONCURRENCY: String(concurrency),
-        ...env,
-      }),
-    ),
+  const workers = await startWorkers(
+    processes,
+    [...profile, ...WORKER_ENTRY],
+    { WORKER_CONCURRENCY: String(concurrency), ...env },
+    cores,
   );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
   // Warm-up (not measured): the first events compile the template and warm the JIT, and the
-  // worker's start-up sweep (loading Prisma) runs meanwhile.
-  if (count >= 10 * WARMUP) {
+  // worker's start-up sweep (loading Prisma) runs meanwhile. Short runs (the metafield burst) start cold.
+  if (count >= 1000) {
     const warmShop = `warm-${randomUUID().slice(0, 8)}-${shop}`;
     await prisma.task.createMany({
       data: (await prisma.task.findMany({ where: { shop } })).map((task) => ({
@@ -388,7 +430,8 @@ async function runEvents(
         shop: warmShop,
       })),
     });
-    const warm = Array.from({ length: WARMUP }, () => timeOrderedUuid());
+    // Each process warms on as many events (a worker's hot code is its own).
+    const warm = Array.from({ length: warmup * processes }, () => timeOrderedUuid());
     await prisma.event.createMany({
       data: warm.map((id, i) => ({
         id,
@@ -399,10 +442,10 @@ async function runEvents(
         status: "pending",
       })),
     });
-    await queue.addBulk(
-      warm.map((id) => ({ name: "event", data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } })),
-    );
-    while ((await prisma.event.count({ where: { shop: warmShop, status: { in: ["succeeded", "failed"] } } })) < WARMUP)
+    await queue.addBulk(jobsFor(warm, jobShape));
+    while (
+      (await prisma.event.count({ where: { shop: warmShop, status: { in: ["succeeded", "failed"] } } })) < warm.length
+    )
       await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // Time-ordered, as ingress makes them (app/domain/ids.ts): new rows go at the end of the indexes.
@@ -429,15 +472,7 @@ async function runEvents(
     const slice = ids.slice(offset, offset + 500);
     const now = Date.now();
     for (const id of slice) enqueuedAt.set(id, now);
-    // As ingress adds the events one tick committed (shared jobs), or one job per event.
-    await queue.addBulk(
-      jobShape === "per-event"
-        ? slice.map((id) => ({ name: EVENT_JOB, data: { eventId: id }, opts: { jobId: id, removeOnComplete: true } }))
-        : eventJobsFor(
-            EVENTS_QUEUE,
-            slice.map((id) => ({ eventId: id, runAt: null })),
-          ),
-    );
+    await queue.addBulk(jobsFor(slice, jobShape));
   }
   const deadline = started + TIMEOUT_MS;
   let done = 0;
@@ -574,8 +609,7 @@ async function throughput(
         processes,
         count,
         (n) => ({ n, hello: "world", ...PADDING }),
-        {},
-        jobShape,
+        { jobShape },
       );
       console.log(row(echo));
       console.log(
@@ -587,6 +621,113 @@ async function throughput(
     pairs.push({ ...byRatio[Math.floor((byRatio.length - 1) / 2)]!, ratios: rounds.map(pairRatio), jobShape });
   }
   return pairs;
+}
+
+/**
+ * Scaling: does a second worker process gain what its CPU allows? One and two worker processes,
+ * each held to the same share of a core (bench/lib/cpu-share.ts) standing in for a core of its own:
+ * on this kind of 2-core machine one unheld worker process, Redis, the database and the benchmark
+ * already keep both cores busy, so a second unheld process has no core to gain from (the 2 × rows
+ * above). Warm processes (a worker is long-lived; V8 compiles hot code over its first thousands of
+ * events), the same events, the same no-op baseline held alike.
+ */
+interface ScalingRound {
+  one: { baseline: RunResult; echo: RunResult };
+  two: { baseline: RunResult; echo: RunResult };
+}
+
+type Scaling = { skipped: string } | { cores: number; rounds: ScalingRound[]; median: ScalingRound };
+
+/** Cores each worker process is held to: two of them leave this 2-core machine's other 1.4 to Redis, the database and the benchmark. */
+const SCALING_CORES = Number(process.env.BENCH_SCALING_CORES || 0.3);
+const SCALING_EVENTS = Number(process.env.BENCH_SCALING_EVENTS || 10000);
+/** Events (or no-op jobs) per worker process before the clock starts: past V8's warm-up. */
+const SCALING_WARMUP = Number(process.env.BENCH_SCALING_WARMUP || 8000);
+/** "Near-linear": a second process adds at least this much of the first one's rate. */
+const NEAR_LINEAR_GAIN = 1.8;
+
+const echoGain = (r: ScalingRound) => r.two.echo.perSecond / r.one.echo.perSecond;
+const baselineGain = (r: ScalingRound) => r.two.baseline.perSecond / r.one.baseline.perSecond;
+
+async function scaling(shopPrefix: string): Promise<Scaling> {
+  const unsupported = cpuShareSupport();
+  if (unsupported) {
+    console.log(`scaling: skipped (${unsupported})`);
+    return { skipped: unsupported };
+  }
+  const concurrency = CONCURRENCIES[CONCURRENCIES.length - 1]!;
+  const held = { cores: SCALING_CORES, warmup: SCALING_WARMUP };
+  const rounds: ScalingRound[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured: Partial<ScalingRound> = {};
+    for (const processes of [1, 2] as const) {
+      const shop = `${shopPrefix}-scaling-p${processes}-r${round}.myshopify.com`;
+      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
+      const baseline = await runBaseline(concurrency, processes, SCALING_EVENTS, held);
+      console.log(row(baseline));
+      const echo = await runEvents(
+        TASK.label,
+        shop,
+        "user/webhook/test",
+        concurrency,
+        processes,
+        SCALING_EVENTS,
+        (n) => ({ n, hello: "world" }),
+        held,
+      );
+      console.log(row(echo));
+      measured[processes === 1 ? "one" : "two"] = { baseline, echo };
+    }
+    const done = measured as ScalingRound;
+    console.log(
+      `${"".padEnd(44)} each process held to ${SCALING_CORES} of a core: a second process ×${echoGain(done).toFixed(2)} (the no-op baseline ×${baselineGain(done).toFixed(2)})`,
+    );
+    rounds.push(done);
+  }
+  const byGain = [...rounds].sort((a, b) => echoGain(a) - echoGain(b));
+  return { cores: SCALING_CORES, rounds, median: byGain[Math.floor((byGain.length - 1) / 2)]! };
+}
+
+/** The scaling paragraph and table of a report, and its clause for the README's summary. */
+function scalingReport(result: Scaling): { section: string; summary: string } {
+  if ("skipped" in result)
+    return {
+      section: `**A second worker process with a core of its own:** not measured (${result.skipped}).`,
+      summary: "",
+    };
+  const { median, cores, rounds } = result;
+  const gain = echoGain(median);
+  const cpuGrowth = median.two.echo.cpuPerItemMs / median.one.echo.cpuPerItemMs;
+  const section = `**A second worker process with a core of its own.** One and two worker processes (concurrency ${median.one.echo.concurrency}), each
+held to ${cores} of a core (a Linux cgroup CPU quota, \`bench/lib/cpu-share.ts\`), standing in for a core of its own: on this
+2-core machine one unheld worker process, Redis${ON_POSTGRES ? ", PostgreSQL" : ""} and the benchmark keep both cores busy, so a second unheld process
+has nothing to gain from (the 2 × rows above). ${fmt.int(median.one.echo.count)} events per run after ${fmt.int(SCALING_WARMUP)} per process unmeasured (a worker
+is long-lived: V8 compiles its hot code over the first thousands of events); the no-op baseline held and warmed alike.${
+    rounds.length > 1 ? ` ${rounds.length} rounds; the round with the median gain is shown.` : ""
+  }
+
+${table(
+  ["worker processes", "Echo events/s", "CPU per event", "no-op jobs/s", "CPU per no-op job"],
+  [median.one, median.two].map((p) => [
+    String(p.echo.processes),
+    fmt.int(p.echo.perSecond),
+    cpuCell(p.echo),
+    fmt.int(p.baseline.perSecond),
+    cpuCell(p.baseline),
+  ]),
+)}
+
+A second worker process: **×${gain.toFixed(2)}** Echo events/s (every round: ${rounds.map((r) => `×${echoGain(r).toFixed(2)}`).join(", ")}; the no-op baseline
+×${baselineGain(median).toFixed(2)}, Redis-bound at its rate). Target: near-linear (at least ×${NEAR_LINEAR_GAIN}): ${gain >= NEAR_LINEAR_GAIN ? "met" : "not met"}. CPU per event with
+two processes is ${fmt.ratio(cpuGrowth)}× one process's${
+    cpuGrowth <= 1.1
+      ? `: what a second process adds is bounded by its CPU, not by contention${ON_POSTGRES ? "" : " (SQLite's one writer included)"}`
+      : `: contention between the processes${ON_POSTGRES ? "" : " (SQLite's one writer)"} costs each event more`
+  }.`;
+  return {
+    section,
+    summary: `; a second worker process with a core of its own ×${gain.toFixed(2)} (each held to ${cores} of a core)`,
+  };
 }
 
 interface LatencyResult {
@@ -777,6 +918,7 @@ async function main(): Promise<void> {
   // One shop per run, so each run's events are counted apart.
   const pairs = await throughput((c, p, n, r) => `bench-echo-c${c}-p${p}-n${n}-r${r}.myshopify.com`, { steady: true });
   const orderSized = await orderSizedRun();
+  const scaled = await scaling("bench-echo");
 
   const store = createLocalStore();
   const storeUrl = await store.listen(0, "127.0.0.1");
@@ -805,7 +947,7 @@ async function main(): Promise<void> {
       1,
       METAFIELD_EVENTS,
       (n) => ({ customer_id: customers[n % customers.length]!.id, value: { n } }),
-      { LOCAL_STORE_URL: storeUrl },
+      { env: { LOCAL_STORE_URL: storeUrl } },
     );
     console.log(row(metafield));
     // Let the bucket refill before the steady run.
@@ -820,7 +962,7 @@ async function main(): Promise<void> {
   console.log(
     `resident memory after the run: web ${fmt.mb(e2e.webRss)} (bare node:http ${fmt.mb(e2e.bareWebRss)}), worker ${fmt.mb(e2e.workerRss)} (no-op BullMQ worker ${fmt.mb(pairs[0]!.baseline.rss)})`,
   );
-  report(pairs, orderSized, metafield, e2e);
+  report(pairs, scaled, orderSized, metafield, e2e);
 }
 
 /** Echo events whose data carries ORDER_SIZED_BYTES of line items as Shopify's order webhooks write them. */
@@ -841,7 +983,8 @@ async function orderSizedRun(): Promise<RunResult> {
   return result;
 }
 
-function report(pairs: Pair[], orderSized: RunResult, metafield: RunResult, e2e: EndToEnd): void {
+function report(pairs: Pair[], scaled: Scaling, orderSized: RunResult, metafield: RunResult, e2e: EndToEnd): void {
+  const scalingText = scalingReport(scaled);
   const single = pairs.filter((p) => p.echo.processes === 1 && p.echo.count === EVENTS && p.jobShape === "shared");
   const perEvent = pairs.find((p) => p.jobShape === "per-event")!;
   const steady = pairs.find((p) => p.echo.count === STEADY_EVENTS && p.echo.count !== EVENTS && p.echo.processes === 1);
@@ -899,7 +1042,8 @@ ${machineFactor.toFixed(1)}×, which bounds the ratio near ${fmt.ratio(1 / machi
 ${top.echo.mainCpuPerItemMs.toFixed(2)} ms of its ${top.echo.cpuPerItemMs.toFixed(2)} ms is the main thread's, the rest mostly V8 compiling the worker's hot code.
 A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s (the no-op baseline: ×${baseGain.toFixed(2)}); on two
 cores a second process can add at most ×2, less what Redis and SQLite take from the same cores, and one worker process
-here already keeps ${coresBusy(top.echo).toFixed(1)} of the 2 cores busy (its event loop, V8's helper threads, Redis).
+here already keeps ${coresBusy(top.echo).toFixed(1)} of the 2 cores busy (its event loop, V8's helper threads, Redis); below, each process
+is given a core's share of its own.
 With one job per event (the row so marked: each event pays BullMQ's whole per-job cost, as before decision 0121 and
 as a trickle of single requests does): **${fmt.ratio(pairRatio(perEvent))}** of the no-op rate, ${fmt.int(perEvent.echo.perSecond)} Echo events/s.
 ${
@@ -917,6 +1061,8 @@ measured, as the issue set it, on ${fmt.int(EVENTS)}-event runs.${
 `
     : ""
 }
+${scalingText.section}
+
 **Order-sized data.** ${fmt.int(orderSized.count)} Echo events whose data carries ${fmt.int(ORDER_SIZED_BYTES)} bytes of line items as Shopify's order
 webhooks write them (18-digit ids, string prices), one worker process, concurrency ${orderSized.concurrency}: **${fmt.int(orderSized.perSecond)}** events/s,
 ${fmt.ratio(orderSized.perSecond / top.echo.perSecond)} of the small-data Echo rate at the same concurrency above (its baseline here); CPU per event
@@ -976,7 +1122,7 @@ ${table(
 `;
   const summary = `**Runner** (\`npm run bench:runner\`): up to ${fmt.int(Math.max(...single.map((p) => p.echo.perSecond)))} Echo events/s with one worker process,
 **${fmt.ratio(best)}** of BullMQ's no-op rate in the same run (target 0.5; an Echo event costs the worker ${cpuFactor.toFixed(1)}× the CPU
-of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}; a burst's events share jobs, ${EVENTS_PER_JOB} to a job: with one job per event ${fmt.ratio(pairRatio(perEvent))}); a second worker process ×${gain.toFixed(2)}${steady && steadyDouble ? ` (over ${fmt.int(steady.echo.count)} events ×${(steadyDouble.echo.perSecond / steady.echo.perSecond).toFixed(2)})` : ""}; with ${fmt.int(ORDER_SIZED_BYTES / 1000)} KB
+of a no-op job${steady ? `; sustained over ${fmt.int(steady.echo.count)} events: ${fmt.ratio(pairRatio(steady))}` : ""}; a burst's events share jobs, ${EVENTS_PER_JOB} to a job: with one job per event ${fmt.ratio(pairRatio(perEvent))}); a second unheld worker process on this 2-core machine ×${gain.toFixed(2)}${steady && steadyDouble ? ` (over ${fmt.int(steady.echo.count)} events ×${(steadyDouble.echo.perSecond / steady.echo.perSecond).toFixed(2)})` : ""}${scalingText.summary}; with ${fmt.int(ORDER_SIZED_BYTES / 1000)} KB
 order-sized data ${fmt.int(orderSized.perSecond)} Echo events/s. POST ->
 customer metafield visible at ${LATENCY_RATE} events/s: p50 ${fmt.ms(e2e.app.p50)}, p99 **${fmt.ms(e2e.app.p99)}** (the store alone:
 ${fmt.ms(e2e.floor.p99)}). Memory after the run: web ${fmt.mb(e2e.webRss)}, worker ${fmt.mb(e2e.workerRss)}.`;
@@ -989,6 +1135,7 @@ async function mainPostgres(): Promise<void> {
     `Runner benchmark on PostgreSQL: ${EVENTS} events per Echo run, worker processes of build/worker.js, database ${pgDbName}, Redis ${REDIS_URL}`,
   );
   const pairs = await throughput((c, p, _n, r) => `bench-pg-echo-c${c}-p${p}-r${r}.myshopify.com`);
+  const scalingText = scalingReport(await scaling("bench-pg-echo"));
   const single = pairs.filter((p) => p.echo.processes === 1 && p.jobShape === "shared");
   const perEvent = pairs.find((p) => p.jobShape === "per-event");
   const best = single.reduce((a, b) => (pairRatio(b) > pairRatio(a) ? b : a));
@@ -1033,25 +1180,31 @@ ${table(
 Target: at least 0.4 of the no-op rate with one worker process (best here: **${fmt.ratio(pairRatio(best))}**, concurrency
 ${best.echo.concurrency}; ${pairRatio(best) >= 0.4 ? "met" : "not met"}).${
     double
-      ? ` A second worker process (concurrency ${double.echo.concurrency}): ×${gain.toFixed(2)} Echo events/s.`
+      ? ` A second worker process (concurrency ${double.echo.concurrency}) on this 2-core machine: ×${gain.toFixed(2)} Echo events/s.`
       : ""
   }${
     perEvent
       ? ` With one job per event (each event paying BullMQ's whole per-job cost, as before decision 0121): ${fmt.ratio(pairRatio(perEvent))}.`
       : ""
   }
+
+${scalingText.section}
 `;
   // The fastest setting and the best ratio are often different rows: each is quoted with its own.
   const fastest = single.reduce((a, b) => (b.echo.perSecond > a.echo.perSecond ? b : a));
   const summary = `**Runner on PostgreSQL** (\`BENCH_DB=postgres\`): up to ${fmt.int(fastest.echo.perSecond)} Echo events/s with one worker
 process (concurrency ${fastest.echo.concurrency}); best **${fmt.ratio(pairRatio(best))}** of BullMQ's no-op rate in the same run (concurrency ${best.echo.concurrency}; target 0.4)${
-    double ? `; a second worker process ×${gain.toFixed(2)}` : ""
-  }${perEvent ? `; with one job per event ${fmt.ratio(pairRatio(perEvent))}` : ""}.`;
+    double ? `; a second unheld worker process on this 2-core machine ×${gain.toFixed(2)}` : ""
+  }${scalingText.summary}${perEvent ? `; with one job per event ${fmt.ratio(pairRatio(perEvent))}` : ""}.`;
   writeBenchmarkSection("runner-postgres", section, summary);
 }
 
-/** BENCH_QUICK=1: the throughput pairs with one worker process, printed only. */
+/** BENCH_QUICK=1: the throughput pairs with one worker process (or, with BENCH_SCALING=1, the scaling runs), printed only. */
 async function mainQuick(): Promise<void> {
+  if (process.env.BENCH_SCALING === "1") {
+    console.log(`\n${scalingReport(await scaling("bench-quick-echo")).section}`);
+    return;
+  }
   console.log(
     `Runner benchmark (quick): ${EVENTS} events per run of ${TASK.label}, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}${PAYLOAD_BYTES ? `, data padded to ${PAYLOAD_BYTES} bytes` : ""}`,
   );
@@ -1064,6 +1217,11 @@ try {
   await (QUICK ? mainQuick() : ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
+  if (releases.size) {
+    // A cgroup can only be removed once its processes are gone.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const release of releases.values()) release();
+  }
   await prisma.$disconnect();
   await removeRedisKeys(prefix, REDIS_URL);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });

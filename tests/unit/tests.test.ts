@@ -1,12 +1,12 @@
 // The layout of tests/ (this file mirrors the folder it checks; docs/decisions/0018-tests-mirror-app.md).
 // A unit test is at tests/unit/<path of its module>.test.ts (or <module>.<aspect>.test.ts, or named for
 // what it covers in its module's folder); an integration test is in tests/integration/<area of app/>/.
-// Tests of other top-level folders mirror those (extensions/, docs/, workers/, scripts/).
+// Tests of other top-level folders mirror those (extensions/, docs/, workers/, scripts/, bench/).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const OTHER_ROOTS = ["docs", "extensions", "workers", "scripts", "tests"];
+const OTHER_ROOTS = ["docs", "extensions", "workers", "scripts", "bench", "tests"];
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
