@@ -324,7 +324,7 @@ async function runBaseline(
   concurrency: number,
   processes: number,
   count = EVENTS,
-  { cores = null, warmup = WARMUP }: Omit<RunOptions, "env" | "jobShape"> = {},
+  { cores = null, warmup = WARMUP }: Pick<RunOptions, "cores" | "warmup"> = {},
 ): Promise<RunResult> {
   const workers = await startWorkers(processes, NOOP_WORKER, { WORKER_CONCURRENCY: String(concurrency) }, cores);
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -575,6 +575,31 @@ const ROUNDS_NOTE =
     ? ` Each setting ran ${ROUNDS} rounds (a baseline, then the runner, back to back); a row is the round with the median ratio, and the ratio column lists every round's.`
     : "";
 
+/** One pair: no-op jobs (the baseline), then as many events through the shop's Echo task, each printed. */
+async function echoBesideBaseline(
+  shop: string,
+  concurrency: number,
+  processes: number,
+  count: number,
+  options: RunOptions,
+): Promise<{ baseline: RunResult; echo: RunResult }> {
+  await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
+  const baseline = await runBaseline(concurrency, processes, count, options);
+  console.log(row(baseline));
+  const echo = await runEvents(
+    TASK.label,
+    shop,
+    "user/webhook/test",
+    concurrency,
+    processes,
+    count,
+    (n) => ({ n, hello: "world", ...PADDING }),
+    options,
+  );
+  console.log(row(echo));
+  return { baseline, echo };
+}
+
 async function throughput(
   shopFor: (concurrency: number, processes: number, count: number, round: number) => string,
   options: { steady?: boolean } = {},
@@ -598,20 +623,7 @@ async function throughput(
     const rounds: { baseline: RunResult; echo: RunResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const shop = `${jobShape === "per-event" ? "per-event-" : ""}${shopFor(concurrency, processes, count, round)}`;
-      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
-      const baseline = await runBaseline(concurrency, processes, count);
-      console.log(row(baseline));
-      const echo = await runEvents(
-        TASK.label,
-        shop,
-        "user/webhook/test",
-        concurrency,
-        processes,
-        count,
-        (n) => ({ n, hello: "world", ...PADDING }),
-        { jobShape },
-      );
-      console.log(row(echo));
+      const { baseline, echo } = await echoBesideBaseline(shop, concurrency, processes, count, { jobShape });
       console.log(
         `${"".padEnd(44)} ratio to baseline: ${pairRatio({ baseline, echo }).toFixed(2)}; CPU per event / per no-op job: ${(echo.cpuPerItemMs / baseline.cpuPerItemMs).toFixed(2)}`,
       );
@@ -664,21 +676,13 @@ async function scaling(shopPrefix: string): Promise<Scaling> {
     const measured: Partial<ScalingRound> = {};
     for (const processes of [1, 2] as const) {
       const shop = `${shopPrefix}-scaling-p${processes}-r${round}.myshopify.com`;
-      await createTask(shop, { ...draftToInput(findTaskTemplate("echo")!.draft), ...TASK.taskFields });
-      const baseline = await runBaseline(concurrency, processes, SCALING_EVENTS, held);
-      console.log(row(baseline));
-      const echo = await runEvents(
-        TASK.label,
+      measured[processes === 1 ? "one" : "two"] = await echoBesideBaseline(
         shop,
-        "user/webhook/test",
         concurrency,
         processes,
         SCALING_EVENTS,
-        (n) => ({ n, hello: "world" }),
         held,
       );
-      console.log(row(echo));
-      measured[processes === 1 ? "one" : "two"] = { baseline, echo };
     }
     const done = measured as ScalingRound;
     console.log(
