@@ -49,7 +49,8 @@ import { timeOrderedUuid } from "../app/domain/ids";
 import { stringifyJson } from "../app/domain/json";
 import { webhookExample } from "../app/domain/shopify/webhook-examples";
 import { compiledBaseline, WEB_ENTRY, WORKER_ENTRY } from "./lib/entries";
-import { cpuShareSupport, holdToCpuShare } from "./lib/cpu-share";
+import { cpuShareSupport, holdToCpuShare, type CpuShare } from "./lib/cpu-share";
+import { cpuMsOfStat, statCpuMs } from "./lib/proc-stat";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 2000);
 // A longer pair: a 2,000-event run still carries each process's warm-up (JIT and GC on V8's helper
@@ -67,7 +68,6 @@ const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 30);
 const LATENCY_RATE = 5;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT || 90) * 1000;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
-const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ, the unit of /proc/<pid>/stat times
 /** Jobs or events each measured run starts with, unmeasured (V8 compiles hot code over a worker's first thousands). */
 const WARMUP = Number(process.env.BENCH_WARMUP || 200);
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -189,7 +189,7 @@ function startProcess(args: string[], env: Record<string, string>, ready = "proc
   });
 }
 
-const releases = new Map<ChildProcess, () => void>();
+const shares = new Map<ChildProcess, CpuShare>();
 
 /** Worker processes, each held to `cores` of CPU when given (bench/lib/cpu-share.ts). */
 async function startWorkers(
@@ -199,7 +199,7 @@ async function startWorkers(
   cores: number | null,
 ): Promise<ChildProcess[]> {
   const workers = await Promise.all(Array.from({ length: processes }, () => startProcess(args, env)));
-  if (cores !== null) for (const worker of workers) releases.set(worker, holdToCpuShare(worker.pid!, cores, "worker"));
+  if (cores !== null) for (const worker of workers) shares.set(worker, holdToCpuShare(worker.pid!, cores, "worker"));
   return workers;
 }
 
@@ -211,17 +211,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
   children.delete(child);
-  releases.get(child)?.();
-  releases.delete(child);
+  shares.get(child)?.release();
+  shares.delete(child);
 }
-
-/** CPU time (user + system) used so far, in ms, from the text of a /proc stat file (a process's or one thread's). */
-function cpuMsOfStat(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-const statCpuMs = (statFile: string) => cpuMsOfStat(readFileSync(statFile, "utf8"));
 
 /**
  * CPU (ms) the worker processes have used so far: in all, and on their main threads (the event
@@ -329,17 +321,17 @@ async function runBaseline(
   const workers = await startWorkers(processes, NOOP_WORKER, { WORKER_CONCURRENCY: String(concurrency) }, cores);
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });
-  // Warm-up (not measured): the workers' first jobs, as for the runner below.
+  // Warm-up (not measured): the workers' first jobs, as for the runner below; as many for each process.
+  const warmJobs = warmup * processes;
   await queue.addBulk(
-    Array.from({ length: warmup * processes }, (_, i) => ({
+    Array.from({ length: warmJobs }, (_, i) => ({
       name: "noop",
       data: { n: i },
       opts: { jobId: `warm-${concurrency}-${processes}-${i}` },
     })),
   );
-  while ((await queue.getCompletedCount()) < warmup * processes)
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  await queue.clean(0, warmup * processes, "completed");
+  while ((await queue.getCompletedCount()) < warmJobs) await new Promise((resolve) => setTimeout(resolve, 50));
+  await queue.clean(0, warmJobs, "completed");
   const cpuBefore = workersCpuMs(workers);
   const serversBefore = serversCpuMs();
   const started = Date.now();
@@ -1229,10 +1221,10 @@ try {
   await (QUICK ? mainQuick() : ON_POSTGRES ? mainPostgres() : main());
 } finally {
   for (const child of children) child.kill("SIGKILL");
-  if (releases.size) {
+  if (shares.size) {
     // A cgroup can only be removed once its processes are gone.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const release of releases.values()) release();
+    for (const share of shares.values()) share.release();
   }
   await prisma.$disconnect();
   await removeRedisKeys(prefix, REDIS_URL);
